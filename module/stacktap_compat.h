@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every kernel-version difference stacktap depends on, in one place.
+ * stacktap is tested on 6.1 and written for 4.9 and later.
+ */
+#ifndef _STACKTAP_COMPAT_H
+#define _STACKTAP_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/uaccess.h>
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 8, 0)
+/* copy_from_kernel_nofault() was probe_kernel_read() before 5.8. */
+#define copy_from_kernel_nofault(dst, src, size) probe_kernel_read(dst, src, size)
+#endif
+
+#ifdef CONFIG_ARM64
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 7, 0)
+#include <asm/pointer_auth.h>
+#define st_strip_pac(addr) ptrauth_strip_insn_pac(addr)
+#else
+/* No in-kernel pointer authentication before 5.7. */
+#define st_strip_pac(addr) (addr)
+#endif
+#endif
+
+#include <linux/module.h>
+#include <linux/preempt.h>
+
+/*
+ * MIPS takes kprobe breaks with interrupts on (genex.S: "bp ... sti").  An
+ * interrupt between a probe's break and its single-step break can run RCU
+ * callbacks on exit; delayed_put_task_struct() -> kprobe_flush_task() ->
+ * kprobe_busy_end() then clears current_kprobe under the live probe, and
+ * the single-step break oopses ("Break instruction in kernel code").  So
+ * on MIPS softirqs are held off from the pre-handler to the post-handler.
+ * Elsewhere handlers and single-step run with interrupts off.
+ */
+#ifdef CONFIG_MIPS
+#define ST_KPROBE_HOLD_SOFTIRQ	1
+#else
+#define ST_KPROBE_HOLD_SOFTIRQ	0
+#endif
+
+/* Where a module's __init text lives until do_init_module() frees it. */
+static inline void st_module_init_text(const struct module *mod,
+				       unsigned long *base, unsigned long *size)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	*base = (unsigned long)mod->mem[MOD_INIT_TEXT].base;
+	*size = mod->mem[MOD_INIT_TEXT].size;
+#else
+	*base = (unsigned long)mod->init_layout.base;
+	*size = mod->init_layout.text_size;
+#endif
+}
+
+#endif /* _STACKTAP_COMPAT_H */

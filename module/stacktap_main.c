@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * stacktap: who calls this kernel function, and from where?
+ *
+ *	insmod stacktap.ko probes=register_netdevice
+ *	cat /sys/kernel/debug/stacktap/trace
+ *
+ * Module parameters, init and exit.  Exit mirrors init in reverse.
+ */
+#include <linux/kernel.h>
+#include <linux/log2.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+
+#include "stacktap.h"
+#include "stacktap_ring.h"
+
+#define ST_BUFFER_KB_MIN	4
+#define ST_BUFFER_KB_MAX	(128 * 1024)
+
+static char *probes;
+module_param(probes, charp, 0400);
+MODULE_PARM_DESC(probes, "Probes to arm at load: comma-separated [p:|r:|f:]SYMBOL[+OFFSET]");
+
+static unsigned int buffer_kb = 512;
+module_param(buffer_kb, uint, 0400);
+MODULE_PARM_DESC(buffer_kb, "Record buffer per CPU in KiB, rounded up to a power of two (4..131072, default 512)");
+
+static unsigned int depth = 32;
+module_param(depth, uint, 0400);
+MODULE_PARM_DESC(depth, "Most frames kept per stack; deeper stacks are marked truncated (1..256, default 32)");
+
+static int __init st_params_check(void)
+{
+	if (buffer_kb < ST_BUFFER_KB_MIN || buffer_kb > ST_BUFFER_KB_MAX) {
+		pr_err("buffer_kb=%u is outside %u..%u\n", buffer_kb,
+		       ST_BUFFER_KB_MIN, ST_BUFFER_KB_MAX);
+		return -EINVAL;
+	}
+	if (depth < 1 || depth > STACKTAP_DEPTH_MAX) {
+		pr_err("depth=%u is outside 1..%u\n", depth, STACKTAP_DEPTH_MAX);
+		return -EINVAL;
+	}
+	buffer_kb = roundup_pow_of_two(buffer_kb);
+	/* The deepest record must fit twice, or a wrap could never succeed. */
+	if (2 * st_record_size(depth, STACKTAP_SPEC_MAX) > buffer_kb * 1024UL) {
+		pr_err("buffer_kb=%u is too small for depth=%u\n", buffer_kb, depth);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int __init st_init(void)
+{
+	int ret;
+
+	ret = st_params_check();
+	if (ret)
+		return ret;
+	ret = st_ring_init(buffer_kb * 1024UL);
+	if (ret)
+		return ret;
+	ret = st_capture_init(depth);
+	if (ret)
+		goto err_ring;
+	ret = st_initsyms_init();
+	if (ret)
+		goto err_capture;
+	ret = st_probe_add_list(probes);
+	if (ret)
+		goto err_probes;
+	ret = st_debugfs_init();
+	if (ret)
+		goto err_probes;
+	return 0;
+
+err_probes:
+	st_probe_del_all();
+	st_initsyms_exit();
+err_capture:
+	st_capture_exit();
+err_ring:
+	st_ring_exit();
+	return ret;
+}
+
+static void __exit st_exit(void)
+{
+	st_debugfs_exit();
+	st_probe_del_all();
+	st_initsyms_exit();
+	st_capture_exit();
+	st_ring_exit();
+}
+
+module_init(st_init);
+module_exit(st_exit);
+MODULE_DESCRIPTION("stacktap: exact kernel call stacks at kprobes");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One record per probe hit, as stored in a per-CPU ring.  Frames are raw
+ * addresses, symbolised only when the trace is read.  The probe's spec
+ * text follows the frames, so a record stays readable after its probe
+ * is deleted.
+ */
+#ifndef _STACKTAP_RECORD_H
+#define _STACKTAP_RECORD_H
+
+#include <linux/sched.h>
+#include <linux/types.h>
+
+/* The part of a record the ring itself understands. */
+struct st_rec_hdr {
+	u32 len;	/* bytes, header included, multiple of 8 */
+	u32 flags;	/* ST_REC_*; COMMITTED is stored last */
+};
+
+#define ST_REC_COMMITTED	0x1u
+#define ST_REC_PAD		0x2u	/* filler up to the ring's end */
+#define ST_REC_TRUNCATED	0x4u	/* stack was deeper than depth= */
+
+struct st_record {
+	struct st_rec_hdr hdr;
+	u64 ts_ns;
+	u32 pid;
+	u16 nr_frames;
+	u8 kind;
+	u8 name_len;
+	char comm[TASK_COMM_LEN];
+	unsigned long frames[];
+	/* then name_len bytes of the probe's spec text */
+};
+
+static inline const char *st_record_name(const struct st_record *rec)
+{
+	return (const char *)&rec->frames[rec->nr_frames];
+}
+
+static inline u32 st_record_size(unsigned int nr_frames, unsigned int name_len)
+{
+	return ALIGN(sizeof(struct st_record) +
+		     nr_frames * sizeof(unsigned long) + name_len, 8);
+}
+
+#endif /* _STACKTAP_RECORD_H */

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-CPU record rings.  Each CPU's ring has one writer: that CPU, in
+ * whatever context a probe fires (task, softirq, hardirq, NMI), so a
+ * writer can be interrupted by a nested one.  Space is reserved with a
+ * local_cmpxchg() on the free-running head; a record becomes visible when
+ * its COMMITTED flag is stored with release semantics, and readers stop
+ * at the first record not yet committed.  A full ring drops the record
+ * and counts it: writers never block and never overwrite.
+ *
+ * Readers are serialised by one mutex.  They consume by zeroing the space
+ * they free before publishing the new tail, so any reserved but not yet
+ * committed space always reads as flags == 0.
+ */
+#include <linux/kernel.h>
+#include <linux/log2.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+#include <asm/local.h>
+
+#include "stacktap_ring.h"
+
+struct st_ring {
+	local_t head;		/* reserve position, moved by this CPU only */
+	unsigned long tail;	/* consume position, moved by readers only */
+	local_t written;
+	local_t dropped;
+	char *data;
+};
+
+static struct st_ring __percpu *st_rings;
+static unsigned long st_ring_bytes;
+static DEFINE_MUTEX(st_ring_read_mutex);
+
+unsigned long st_ring_size(void)
+{
+	return st_ring_bytes;
+}
+
+int st_ring_init(unsigned long bytes_per_cpu)
+{
+	int cpu;
+
+	if (!is_power_of_2(bytes_per_cpu))
+		return -EINVAL;
+	st_ring_bytes = bytes_per_cpu;
+	st_rings = alloc_percpu(struct st_ring);
+	if (!st_rings)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		struct st_ring *r = per_cpu_ptr(st_rings, cpu);
+
+		r->data = vzalloc_node(bytes_per_cpu, cpu_to_node(cpu));
+		if (!r->data)
+			goto err_free_data;
+	}
+	return 0;
+
+err_free_data:
+	st_ring_exit();
+	return -ENOMEM;
+}
+
+void st_ring_exit(void)
+{
+	int cpu;
+
+	if (!st_rings)
+		return;
+	for_each_possible_cpu(cpu)
+		vfree(per_cpu_ptr(st_rings, cpu)->data);
+	free_percpu(st_rings);
+	st_rings = NULL;
+}
+
+static inline struct st_rec_hdr *st_ring_at(struct st_ring *r, unsigned long pos)
+{
+	return (struct st_rec_hdr *)(r->data + (pos & (st_ring_bytes - 1)));
+}
+
+notrace struct st_rec_hdr *st_ring_reserve(u32 len)
+{
+	struct st_ring *r = this_cpu_ptr(st_rings);
+	unsigned long head, tail, off, pad, next;
+	struct st_rec_hdr *hdr;
+
+	do {
+		head = local_read(&r->head);
+		tail = smp_load_acquire(&r->tail);
+		off = head & (st_ring_bytes - 1);
+		/* A record never straddles the end: pad up to it instead. */
+		pad = off + len > st_ring_bytes ? st_ring_bytes - off : 0;
+		next = head + pad + len;
+		if (next - tail > st_ring_bytes) {
+			local_inc(&r->dropped);
+			return NULL;
+		}
+	} while (local_cmpxchg(&r->head, head, next) != head);
+
+	if (pad) {
+		hdr = st_ring_at(r, head);
+		hdr->len = pad;
+		smp_store_release(&hdr->flags, ST_REC_PAD | ST_REC_COMMITTED);
+	}
+	hdr = st_ring_at(r, head + pad);
+	hdr->len = len;
+	return hdr;
+}
+
+notrace void st_ring_commit(struct st_rec_hdr *hdr, u32 flags)
+{
+	smp_store_release(&hdr->flags, flags | ST_REC_COMMITTED);
+	local_inc(&this_cpu_ptr(st_rings)->written);
+}
+
+void st_ring_read_lock(void)
+{
+	mutex_lock(&st_ring_read_mutex);
+}
+
+void st_ring_read_unlock(void)
+{
+	mutex_unlock(&st_ring_read_mutex);
+}
+
+unsigned long st_ring_tail(int cpu)
+{
+	return per_cpu_ptr(st_rings, cpu)->tail;
+}
+
+/*
+ * The committed record at or after *pos on @cpu's ring, skipping padding;
+ * NULL at the first uncommitted record or at the head.  A position behind
+ * the tail (the ring was cleared meanwhile) restarts at the tail.
+ */
+struct st_rec_hdr *st_ring_peek(int cpu, unsigned long *pos)
+{
+	struct st_ring *r = per_cpu_ptr(st_rings, cpu);
+	unsigned long head = local_read(&r->head);
+	struct st_rec_hdr *hdr;
+	u32 flags;
+
+	lockdep_assert_held(&st_ring_read_mutex);
+	if ((long)(*pos - r->tail) < 0)
+		*pos = r->tail;
+	while (*pos != head) {
+		hdr = st_ring_at(r, *pos);
+		flags = smp_load_acquire(&hdr->flags);
+		if (!(flags & ST_REC_COMMITTED))
+			return NULL;
+		if (hdr->len < sizeof(*hdr) || hdr->len > st_ring_bytes)
+			return NULL;	/* cannot happen; never walk off */
+		if (!(flags & ST_REC_PAD))
+			return hdr;
+		*pos += hdr->len;
+	}
+	return NULL;
+}
+
+/* Free [tail, pos): zero it, then publish the new tail to the writer. */
+static void st_ring_consume(struct st_ring *r, unsigned long pos)
+{
+	unsigned long off = r->tail & (st_ring_bytes - 1);
+	unsigned long len = pos - r->tail;
+	unsigned long first = min(len, st_ring_bytes - off);
+
+	memset(r->data + off, 0, first);
+	memset(r->data, 0, len - first);
+	smp_store_release(&r->tail, pos);
+}
+
+/* Drop every committed record; ones still being written stay. */
+void st_ring_clear(void)
+{
+	struct st_rec_hdr *hdr;
+	unsigned long pos;
+	int cpu;
+
+	lockdep_assert_held(&st_ring_read_mutex);
+	for_each_possible_cpu(cpu) {
+		struct st_ring *r = per_cpu_ptr(st_rings, cpu);
+
+		pos = r->tail;
+		while ((hdr = st_ring_peek(cpu, &pos)))
+			pos += hdr->len;
+		st_ring_consume(r, pos);
+	}
+}
+
+void st_ring_stats(int cpu, struct st_ring_stats *stats)
+{
+	struct st_ring *r = per_cpu_ptr(st_rings, cpu);
+
+	stats->written = local_read(&r->written);
+	stats->dropped = local_read(&r->dropped);
+	stats->bytes = local_read(&r->head) - READ_ONCE(r->tail);
+}

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The probe spec grammar, [p:|r:|f:]SYMBOL[+OFFSET], parsed strictly: the
+ * whole text must match, and every refusal comes with a reason a user can
+ * act on.  Returns 0 or a negative errno; *why points at a static string.
+ */
+#ifdef __KERNEL__
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+#else
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#endif
+#include "stacktap_spec.h"
+
+static const char st_kind_chars[__STACKTAP_KIND_LAST] = {
+	[STACKTAP_KIND_KPROBE] = 'p',
+	[STACKTAP_KIND_KRETPROBE] = 'r',
+	[STACKTAP_KIND_FTRACE] = 'f',
+};
+
+char st_spec_kind_char(enum stacktap_probe_kind kind)
+{
+	return kind < __STACKTAP_KIND_LAST ? st_kind_chars[kind] : '?';
+}
+
+static bool st_is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static bool st_is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool st_is_glob(char c)
+{
+	return c == '*' || c == '?' || c == '[' || c == ']';
+}
+
+/* Kernel symbols: C identifiers plus the '.' of gcc clones (foo.isra.0). */
+static bool st_is_symbol_char(char c)
+{
+	return st_is_alpha(c) || st_is_digit(c) || c == '.';
+}
+
+static int st_hex_value(char c)
+{
+	if (st_is_digit(c))
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int st_parse_offset(const char *s, size_t len, unsigned long *out,
+			   const char **why)
+{
+	unsigned long v = 0;
+	unsigned int base = 10;
+	size_t i = 0;
+	int d;
+
+	if (len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		i = 2;
+	}
+	if (i == len) {
+		*why = "missing offset after '+'";
+		return -EINVAL;
+	}
+	for (; i < len; i++) {
+		d = st_hex_value(s[i]);
+		if (d < 0 || (unsigned int)d >= base) {
+			*why = "offset must be decimal or 0x-prefixed hex";
+			return -EINVAL;
+		}
+		if (v > (ULONG_MAX - (unsigned long)d) / base) {
+			*why = "offset out of range";
+			return -ERANGE;
+		}
+		v = v * base + (unsigned long)d;
+	}
+	*out = v;
+	return 0;
+}
+
+int st_spec_parse(struct st_spec *spec, const char *text, size_t len,
+		  const char **why)
+{
+	const char *sym, *plus;
+	size_t sym_len, i;
+
+	memset(spec, 0, sizeof(*spec));
+	spec->kind = STACKTAP_KIND_KPROBE;
+	*why = "ok";
+
+	if (len == 0) {
+		*why = "empty probe spec";
+		return -EINVAL;
+	}
+	if (len >= 2 && text[1] == ':') {
+		switch (text[0]) {
+		case 'p':
+			spec->kind = STACKTAP_KIND_KPROBE;
+			break;
+		case 'r':
+			spec->kind = STACKTAP_KIND_KRETPROBE;
+			break;
+		case 'f':
+			spec->kind = STACKTAP_KIND_FTRACE;
+			break;
+		default:
+			*why = "unknown probe kind (use p:, r: or f:)";
+			return -EINVAL;
+		}
+		text += 2;
+		len -= 2;
+	}
+
+	sym = text;
+	plus = memchr(text, '+', len);
+	sym_len = plus ? (size_t)(plus - text) : len;
+	if (sym_len == 0) {
+		*why = "missing symbol name";
+		return -EINVAL;
+	}
+	if (sym_len >= STACKTAP_SYMBOL_MAX) {
+		*why = "symbol name too long";
+		return -ENAMETOOLONG;
+	}
+	for (i = 0; i < sym_len; i++) {
+		if (st_is_glob(sym[i])) {
+			spec->glob = true;
+			continue;
+		}
+		if (!st_is_symbol_char(sym[i]) || (i == 0 && st_is_digit(sym[i]))) {
+			*why = "invalid character in symbol name";
+			return -EINVAL;
+		}
+	}
+	if (spec->glob && spec->kind != STACKTAP_KIND_FTRACE) {
+		*why = "wildcards need an f: probe";
+		return -EINVAL;
+	}
+	memcpy(spec->symbol, sym, sym_len);
+	spec->symbol[sym_len] = '\0';
+
+	if (!plus)
+		return 0;
+	if (spec->kind != STACKTAP_KIND_KPROBE) {
+		*why = "only p: probes take an offset";
+		return -EINVAL;
+	}
+	return st_parse_offset(plus + 1, len - sym_len - 1, &spec->offset, why);
+}
+
+/* Canonical text of a spec: always prefixed, offset in hex when set. */
+int st_spec_format(const struct st_spec *spec, char *buf, size_t size)
+{
+	if (spec->offset)
+		return snprintf(buf, size, "%c:%s+0x%lx",
+				st_spec_kind_char(spec->kind), spec->symbol,
+				spec->offset);
+	return snprintf(buf, size, "%c:%s", st_spec_kind_char(spec->kind),
+			spec->symbol);
+}
+
+bool st_spec_equal(const struct st_spec *a, const struct st_spec *b)
+{
+	return a->kind == b->kind && a->offset == b->offset &&
+	       !strcmp(a->symbol, b->symbol);
+}

@@ -1,0 +1,115 @@
+#!/bin/sh
+# Run the guest suite on one arch: build stacktap.ko and the truth module
+# against Debian's headers, pack a busybox initramfs, boot Debian's kernel
+# in QEMU (software emulation) with panic_on_warn, and read TAP back from
+# a second serial port.
+#
+#   selftests/guest.sh x86_64|mips64el|arm64 [TEST...]
+#
+# TEST names select tests from selftests/guest/tests (default: all), or
+# from $ST_TESTS_DIR when set.
+# Prints the TAP lines prefixed with the arch, then "<arch>: N passed, N failed";
+# exits non-zero on any failure.
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=${STACKTAP_CACHE:-$top/.cache}
+arch=${1:?usage: guest.sh x86_64|mips64el|arm64 [TEST...]}
+shift
+
+"$top/scripts/fetch-sysroot.sh" "$arch"
+# shellcheck disable=SC1090
+. "$CACHE/sysroot/$arch/sysroot.env"
+sysroot=$CACHE/sysroot/$arch
+B=$CACHE/build/$arch
+rm -rf "$B"
+mkdir -p "$B/stacktap" "$B/truth" "$B/root"
+
+kmake() {
+	make -C "$ST_KDIR" M="$1" ARCH="$ST_KARCH" CROSS_COMPILE="$ST_CROSS" modules \
+		>"$1.log" 2>&1 || { cat "$1.log"; echo "$arch: build of $1 failed" >&2; exit 1; }
+}
+cp -r "$top/Kbuild" "$top/module" "$top/include" "$B/stacktap/"
+cp "$top/selftests/truth/Kbuild" "$top/selftests/truth/st_truth.c" "$B/truth/"
+kmake "$B/stacktap"
+kmake "$B/truth"
+
+# The initramfs: busybox, the test scripts, our two modules, and the
+# distribution modules the tests load, with their dependencies.
+R=$B/root
+mkdir -p "$R/bin" "$R/dev" "$R/proc" "$R/sys" "$R/tmp" "$R/st" "$R/tests" "$R/lib/st"
+cp "$ST_BUSYBOX" "$R/bin/busybox"
+ln -s busybox "$R/bin/sh"
+mknod "$R/dev/console" c 5 1
+mknod "$R/dev/null" c 1 3
+cp "$top/selftests/guest/init" "$R/init"
+chmod +x "$R/init"
+cp "$top/selftests/guest/lib.sh" "$R/lib/st/"
+tests=${ST_TESTS_DIR:-$top/selftests/guest/tests}
+if [ $# -eq 0 ]; then
+	cp "$tests"/*.sh "$R/tests/"
+else
+	for t in "$@"; do cp "$tests/$t"*.sh "$R/tests/"; done
+fi
+cp "$B/stacktap/stacktap.ko" "$B/truth/st_truth.ko" "$R/st/"
+
+case "$arch" in
+x86_64)
+	guest_mods=
+	qemu="qemu-system-x86_64 -cpu max -smp 2 -m 1024"
+	console=ttyS0 result=/dev/ttyS1
+	result_port="-serial file:$B/result" ;;
+mips64el)
+	guest_mods=
+	qemu="qemu-system-mips64el -M malta -cpu 5KEc -m 512"
+	console=ttyS0 result=/dev/ttyS1
+	result_port="-serial file:$B/result" ;;
+arm64)
+	# The virt board has one UART: results go over virtio-console.
+	guest_mods=virtio_mmio,virtio_console
+	qemu="qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on -smp 2 -m 1024"
+	console=ttyAMA0 result=/dev/hvc0
+	result_port="-device virtio-serial-device -chardev file,id=result,path=$B/result -device virtconsole,chardev=result" ;;
+esac
+
+mods="bonding $(echo "$guest_mods" | tr , ' ')"
+for m in $mods; do
+	modprobe -d "$sysroot" -S "$ST_KVER" --show-depends "$m" | awk '$1 == "insmod" { print $2 }'
+done | sort -u | while read -r ko; do
+	rel=${ko#"$sysroot"}
+	mkdir -p "$R$(dirname "$rel")"
+	cp "$ko" "$R$rel"
+done
+cp "$ST_MODDIR"/modules.order "$ST_MODDIR"/modules.builtin* "$R/lib/modules/$ST_KVER/"
+depmod -b "$R" "$ST_KVER"
+
+(cd "$R" && find . | cpio -o -H newc --quiet | gzip -1) >"$B/initrd.gz"
+
+: >"$B/result"
+cmdline="console=$console st_result=$result st_modules=$guest_mods panic_on_warn=1 oops=panic panic=-1"
+# shellcheck disable=SC2086
+timeout --foreground "${ST_GUEST_TIMEOUT:-1200}" $qemu -nodefaults -display none -no-reboot \
+	-monitor none -serial "file:$B/console.log" $result_port \
+	-kernel "$ST_IMAGE" -initrd "$B/initrd.gz" -append "$cmdline" || true
+
+# Verdict: the guest's TAP, plus two checks of our own.  (hvc adds CRs.)
+tr -d '\r' <"$B/result" >"$B/result.tap"
+mv "$B/result.tap" "$B/result"
+pass=$(grep -c '^ok ' "$B/result" || true)
+fail=$(grep -c '^not ok ' "$B/result" || true)
+sed "s/^/$arch: /" "$B/result"
+if ! grep -qx '# done' "$B/result"; then
+	fail=$((fail + 1))
+	echo "$arch: not ok - guest finished the suite (it did not; console tail follows)"
+	tail -n 60 "$B/console.log" | sed "s/^/$arch: # /"
+fi
+if grep -E -q 'Kernel panic|WARNING:|BUG:|Oops|Call Trace:' "$B/console.log"; then
+	fail=$((fail + 1))
+	echo "$arch: not ok - console free of kernel splats"
+	grep -E -B5 -A30 'Kernel panic|WARNING:|BUG:|Oops|Call Trace:' "$B/console.log" | head -80 | sed "s/^/$arch: # /"
+else
+	pass=$((pass + 1))
+	echo "$arch: ok - console free of kernel splats"
+fi
+echo "$arch: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

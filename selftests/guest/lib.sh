@@ -1,0 +1,56 @@
+# Helpers sourced by every guest test.  A test is a POSIX sh script that
+# exits 0 on pass; anything it prints becomes TAP diagnostics.
+ST=/sys/kernel/debug/stacktap
+TRUTH=/sys/kernel/debug/st_truth
+
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+# Frames no stacktap stack may contain: tracer, exception-entry and
+# stacktap's own.
+TRACER_FRAMES='kprobe|ftrace|trampoline|stacktap|st_unwind|st_capture|handle_bp|do_bp|notify_die|int3|asm_exc|el1_dbg|el1h_64_sync|do_debug_exception|brk_handler|call_break_hook|do_int3'
+
+st_load() {
+	insmod /st/stacktap.ko "$@" || fail "insmod stacktap.ko $*"
+}
+
+st_unload() {
+	rmmod stacktap || fail "rmmod stacktap"
+}
+
+truth_load() {
+	lsmod | grep -q '^st_truth ' || insmod /st/st_truth.ko || fail "insmod st_truth.ko"
+}
+
+# st_ctl "add SPEC": write one control command; prints the error text
+# (strerror) and returns non-zero when the write fails.
+st_ctl() {
+	# dd, unlike busybox printf, reports the failed write's strerror.
+	printf '%s\n' "$1" | dd of="$ST/control" bs=65536 count=1 2>/tmp/ctl.err
+	r=$?
+	[ $r -eq 0 ] || sed -n 's/.*: //p' /tmp/ctl.err | head -n1
+	return $r
+}
+
+# Expect a control command to fail with the given strerror text.
+st_ctl_fails() {
+	cmd=$1
+	want=$2
+	got=$(st_ctl "$cmd") && fail "'$cmd' succeeded, expected '$want'"
+	case "$got" in
+	*"$want"*) echo "'$cmd' -> $want" ;;
+	*) fail "'$cmd' gave '$got', expected '$want'" ;;
+	esac
+}
+
+# Sum a column of "cpuN written W dropped D bytes B" lines.
+stats_sum() {
+	awk -v k="$1" '{ for (i = 2; i < NF; i += 2) if ($i == k) s += $(i + 1) } END { print s + 0 }' "$ST/stats"
+}
+
+# Number of records in a trace file.
+trace_records() {
+	awk '/^$/ { n++ } END { print n + 0 }' "$1"
+}

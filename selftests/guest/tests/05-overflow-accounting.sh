@@ -1,0 +1,25 @@
+# A tiny buffer flooded from every CPU: nothing is lost untracked.
+# hits = written + dropped, and every written record is read back.
+. /lib/st/lib.sh
+truth_load
+st_load buffer_kb=4
+ncpu=$(grep -c ^processor /proc/cpuinfo)
+st_ctl "add st_truth_leaf" || fail "add"
+for c in $(seq 0 $((ncpu - 1))); do
+	taskset -c "$c" sh -c "echo 2000 > $TRUTH/trigger" &
+done
+wait
+hits=$(awk '{ s += $2 } END { print s + 0 }' "$ST/probes")
+misses=$(awk '{ s += $3 } END { print s + 0 }' "$ST/probes")
+st_ctl "del st_truth_leaf" || fail "del"
+written=$(stats_sum written)
+dropped=$(stats_sum dropped)
+read=$(trace_records "$ST/trace")
+cat "$ST/stats"
+echo "hits $hits misses $misses written $written dropped $dropped read $read"
+st_unload
+[ "$hits" = $((2000 * ncpu)) ] || fail "hits $hits, expected $((2000 * ncpu))"
+[ "$misses" = 0 ] || fail "misses $misses"
+[ "$read" = "$written" ] || fail "read $read != written $written"
+[ "$hits" = $((written + dropped)) ] || fail "hits $hits != written $written + dropped $dropped"
+[ "$dropped" -gt 0 ] || fail "a 4 KiB buffer never overflowed"

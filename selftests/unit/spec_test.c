@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host unit test for the probe spec parser (module/stacktap_spec.c, the
+ * very file the module compiles).  Prints TAP; exits non-zero on failure.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "../../module/stacktap_spec.h"
+
+static int nr, failed;
+
+static void ok(int cond, const char *what, const char *text)
+{
+	nr++;
+	if (!cond)
+		failed++;
+	printf("%sok %d - %s: '%s'\n", cond ? "" : "not ", nr, what, text);
+}
+
+static void accept(const char *text, enum stacktap_probe_kind kind,
+		   const char *symbol, unsigned long offset, const char *canon)
+{
+	struct st_spec s;
+	const char *why;
+	char buf[STACKTAP_SPEC_MAX + 1];
+	int ret = st_spec_parse(&s, text, strlen(text), &why);
+
+	st_spec_format(&s, buf, sizeof(buf));
+	ok(ret == 0 && s.kind == kind && !strcmp(s.symbol, symbol) &&
+	   s.offset == offset && !strcmp(buf, canon), "accepts", text);
+	if (ret)
+		printf("# got %d (%s)\n", ret, why);
+}
+
+static void refuse(const char *text, size_t len, int err, const char *reason)
+{
+	struct st_spec s;
+	const char *why;
+	int ret = st_spec_parse(&s, text, len, &why);
+
+	ok(ret == err && !strcmp(why, reason), "refuses", len < 64 ? text : "<long>");
+	if (ret != err || strcmp(why, reason))
+		printf("# got %d (%s), want %d (%s)\n", ret, why, err, reason);
+}
+
+#define REFUSE(t, e, r) refuse(t, strlen(t), e, r)
+
+int main(void)
+{
+	static char big[4096];
+	struct st_spec a, b;
+	const char *why;
+
+	accept("register_netdevice", STACKTAP_KIND_KPROBE, "register_netdevice", 0,
+	       "p:register_netdevice");
+	accept("p:vfs_read+0x10", STACKTAP_KIND_KPROBE, "vfs_read", 16, "p:vfs_read+0x10");
+	accept("p:vfs_read+16", STACKTAP_KIND_KPROBE, "vfs_read", 16, "p:vfs_read+0x10");
+	accept("p:vfs_read+0", STACKTAP_KIND_KPROBE, "vfs_read", 0, "p:vfs_read");
+	accept("r:do_sys_open", STACKTAP_KIND_KRETPROBE, "do_sys_open", 0, "r:do_sys_open");
+	accept("f:tcp_*", STACKTAP_KIND_FTRACE, "tcp_*", 0, "f:tcp_*");
+	accept("f:st_truth_[abc]", STACKTAP_KIND_FTRACE, "st_truth_[abc]", 0, "f:st_truth_[abc]");
+	accept("foo.isra.0", STACKTAP_KIND_KPROBE, "foo.isra.0", 0, "p:foo.isra.0");
+	accept("p:_x+0XfF", STACKTAP_KIND_KPROBE, "_x", 255, "p:_x+0xff");
+
+	REFUSE("", -EINVAL, "empty probe spec");
+	REFUSE("p:", -EINVAL, "missing symbol name");
+	REFUSE("x:foo", -EINVAL, "unknown probe kind (use p:, r: or f:)");
+	REFUSE("foo+", -EINVAL, "missing offset after '+'");
+	REFUSE("foo+0x", -EINVAL, "missing offset after '+'");
+	REFUSE("foo+junk", -EINVAL, "offset must be decimal or 0x-prefixed hex");
+	REFUSE("foo+12z", -EINVAL, "offset must be decimal or 0x-prefixed hex");
+	REFUSE("foo+1+2", -EINVAL, "offset must be decimal or 0x-prefixed hex");
+	REFUSE("foo+99999999999999999999999", -ERANGE, "offset out of range");
+	REFUSE("+4", -EINVAL, "missing symbol name");
+	REFUSE("foo bar", -EINVAL, "invalid character in symbol name");
+	REFUSE("1foo", -EINVAL, "invalid character in symbol name");
+	REFUSE("p:foo:bar", -EINVAL, "invalid character in symbol name");
+	REFUSE("p:tcp_*", -EINVAL, "wildcards need an f: probe");
+	REFUSE("tcp_*", -EINVAL, "wildcards need an f: probe");
+	REFUSE("r:foo+4", -EINVAL, "only p: probes take an offset");
+	REFUSE("f:foo+4", -EINVAL, "only p: probes take an offset");
+	refuse("foo\0bar", 7, -EINVAL, "invalid character in symbol name");
+
+	memset(big, 'a', sizeof(big));
+	refuse(big, STACKTAP_SYMBOL_MAX, -ENAMETOOLONG, "symbol name too long");
+	refuse(big, STACKTAP_SYMBOL_MAX - 1, 0, "ok");
+	refuse(big, sizeof(big), -ENAMETOOLONG, "symbol name too long");
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (char)(i * 7919 + 13);
+	refuse(big, 100, -EINVAL, "invalid character in symbol name");
+	refuse(big, sizeof(big), -ENAMETOOLONG, "symbol name too long");
+
+	st_spec_parse(&a, "vfs_read+16", 11, &why);
+	st_spec_parse(&b, "p:vfs_read+0x10", 15, &why);
+	ok(st_spec_equal(&a, &b), "equal specs compare equal", "vfs_read+16");
+	st_spec_parse(&b, "r:vfs_read", 10, &why);
+	ok(!st_spec_equal(&a, &b), "kinds differ", "r:vfs_read");
+
+	printf("1..%d\n", nr);
+	return failed ? 1 : 0;
+}
