@@ -14,6 +14,28 @@
 #define copy_from_kernel_nofault(dst, src, size) probe_kernel_read(dst, src, size)
 #endif
 
+#if LINUX_VERSION_CODE < KERNEL_VERSION(4, 18, 0)
+#define struct_size(p, member, n) \
+	(sizeof(*(p)) + (size_t)(n) * sizeof(*(p)->member))
+#else
+#include <linux/overflow.h>
+#endif
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(4, 16, 0)
+#define DEFINE_SHOW_ATTRIBUTE(__name)					\
+static int __name ## _open(struct inode *inode, struct file *file)	\
+{									\
+	return single_open(file, __name ## _show, inode->i_private);	\
+}									\
+static const struct file_operations __name ## _fops = {		\
+	.owner		= THIS_MODULE,					\
+	.open		= __name ## _open,				\
+	.read		= seq_read,					\
+	.llseek		= seq_lseek,					\
+	.release	= single_release,				\
+}
+#endif
+
 #ifdef CONFIG_ARM64
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 7, 0)
 #include <asm/pointer_auth.h>

@@ -21,7 +21,7 @@ static DEFINE_MUTEX(st_probes_mutex);
 /* Set on this CPU while a pre-handler holds softirqs off for its post-handler. */
 static DEFINE_PER_CPU(bool, st_softirq_held);
 
-static int st_kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
+static notrace int st_kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct st_probe *p = container_of(kp, struct st_probe, kp);
 
@@ -35,8 +35,8 @@ static int st_kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 NOKPROBE_SYMBOL(st_kprobe_pre);
 
 /* Pending softirqs run at the next interrupt exit, not in here. */
-static void st_kprobe_post(struct kprobe *kp, struct pt_regs *regs,
-			   unsigned long flags)
+static notrace void st_kprobe_post(struct kprobe *kp, struct pt_regs *regs,
+				   unsigned long flags)
 {
 	if (__this_cpu_read(st_softirq_held)) {
 		__this_cpu_write(st_softirq_held, false);

@@ -13,6 +13,7 @@
  * committed space always reads as flags == 0.
  */
 #include <linux/kernel.h>
+#include <linux/kprobes.h>
 #include <linux/log2.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
@@ -109,12 +110,14 @@ notrace struct st_rec_hdr *st_ring_reserve(u32 len)
 	hdr->len = len;
 	return hdr;
 }
+NOKPROBE_SYMBOL(st_ring_reserve);
 
 notrace void st_ring_commit(struct st_rec_hdr *hdr, u32 flags)
 {
 	smp_store_release(&hdr->flags, flags | ST_REC_COMMITTED);
 	local_inc(&this_cpu_ptr(st_rings)->written);
 }
+NOKPROBE_SYMBOL(st_ring_commit);
 
 void st_ring_read_lock(void)
 {

@@ -20,4 +20,5 @@ for round in 1 2 3; do
 	echo "round $round: rmmod after $hits hits on $ncpu CPUs"
 done
 lsmod | grep -q '^stacktap ' && fail "stacktap still loaded"
+grep st_truth /sys/kernel/debug/kprobes/list && fail "kprobes left armed after rmmod"
 exit 0
