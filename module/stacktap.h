@@ -2,6 +2,7 @@
 #ifndef _STACKTAP_H
 #define _STACKTAP_H
 
+#include <linux/ftrace.h>
 #include <linux/kprobes.h>
 #include <linux/list.h>
 #include <linux/percpu.h>
@@ -15,27 +16,65 @@
 
 struct st_probe_stats {
 	local_t hits;	/* reached the ring: written or dropped there */
-	local_t misses;	/* handler could not record (nesting too deep) */
+	local_t misses;	/* handler could not record (nesting, recursion) */
 };
+
+struct st_probe;
+
+/* What differs between p:, r: and f: probes. */
+struct st_probe_kind {
+	/* Arm @p; on failure set *why for the user and return -errno. */
+	int (*arm)(struct st_probe *p, const char **why);
+	/* Disarm @p and wait until no handler of it runs. */
+	void (*disarm)(struct st_probe *p);
+	/* Hits the probing layer itself lost (kprobes' nmissed). */
+	unsigned long (*nmissed)(struct st_probe *p);
+};
+
+extern const struct st_probe_kind st_kprobe_kind;
+const char *st_kprobe_error(int err);
+void st_kprobe_hold_softirq(void);
+void st_kprobe_post(struct kprobe *kp, struct pt_regs *regs, unsigned long flags);
+extern const struct st_probe_kind st_kretprobe_kind;
+extern const struct st_probe_kind st_fprobe_kind;
 
 struct st_probe {
 	struct list_head list;
 	struct st_spec spec;
+	const struct st_probe_kind *kind;
 	char name[STACKTAP_SPEC_MAX + 1];	/* canonical spec text */
 	u8 name_len;
 	struct st_probe_stats __percpu *stats;
-	struct kprobe kp;
+	union {
+		struct kprobe kp;
+		struct kretprobe rp;
+		struct ftrace_ops ops;
+	};
+};
+
+/* A kretprobe's outcome, recorded after its entry stack. */
+struct st_ret {
+	u64 value;
+	u64 lat_ns;
 };
 
 /* stacktap_capture.c: the hit path */
 int st_capture_init(unsigned int depth);
 void st_capture_exit(void);
-void st_capture(struct st_probe *p, struct pt_regs *regs, unsigned long ip,
-		bool at_entry);
+unsigned int st_capture_max(void);
+unsigned long *st_capture_begin(struct st_probe *p);
+void st_capture_end(void);
+void st_record_write(struct st_probe *p, unsigned long *frames,
+		     unsigned int nr, const struct st_ret *ret);
+void st_capture_regs(struct st_probe *p, struct pt_regs *regs,
+		     unsigned long ip, bool at_entry);
 
 /* stacktap_unwind_<arch>.c */
 unsigned int st_unwind_regs(struct pt_regs *regs, bool at_entry,
 			    unsigned long *entries, unsigned int max);
+unsigned int st_unwind_ftrace(unsigned long ip, unsigned long parent_ip,
+			      struct pt_regs *regs, unsigned long *entries,
+			      unsigned int max);
 
 /* stacktap_probe.c: the probe registry */
 int st_probe_add(const char *text, size_t len);

@@ -11,6 +11,7 @@
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
+#include <asm/unaligned.h>
 
 #include "stacktap.h"
 #include "stacktap_ring.h"
@@ -33,43 +34,63 @@ void st_capture_exit(void)
 	st_scratch = NULL;
 }
 
-/*
- * Record one hit of @p.  @regs are the probe's trap registers, @ip the
- * probed address (frame 0, whatever the arch left in regs' pc), @at_entry
- * true when @ip is the first instruction of a function.
- */
-notrace void st_capture(struct st_probe *p, struct pt_regs *regs,
-			unsigned long ip, bool at_entry)
+/* Frames an unwind may store: one more than kept flags a truncated stack. */
+notrace unsigned int st_capture_max(void)
 {
-	struct st_probe_stats *stats = this_cpu_ptr(p->stats);
-	struct st_record *rec;
-	unsigned long *frames;
-	unsigned int nr;
-	u32 flags = 0;
+	return st_depth + 1;
+}
+NOKPROBE_SYMBOL(st_capture_max);
+
+/*
+ * Enter the hit path: disable preemption and claim this nesting level's
+ * scratch array of st_capture_max() entries.  NULL (a counted miss) when
+ * contexts nest deeper than ST_MAX_NEST.  Pair with st_capture_end().
+ */
+notrace unsigned long *st_capture_begin(struct st_probe *p)
+{
 	int nest;
 
 	preempt_disable_notrace();
 	nest = this_cpu_inc_return(st_nest) - 1;
 	if (unlikely(nest >= ST_MAX_NEST)) {
-		local_inc(&stats->misses);
-		goto out;
+		local_inc(&this_cpu_ptr(p->stats)->misses);
+		return NULL;
 	}
-	local_inc(&stats->hits);
+	return this_cpu_ptr(st_scratch) + nest * (st_depth + 1);
+}
+NOKPROBE_SYMBOL(st_capture_begin);
 
-	frames = this_cpu_ptr(st_scratch) + nest * (st_depth + 1);
-	/* One frame more than kept tells a truncated stack from a full one. */
-	nr = st_unwind_regs(regs, at_entry, frames, st_depth + 1);
+notrace void st_capture_end(void)
+{
+	this_cpu_dec(st_nest);
+	preempt_enable_notrace();
+}
+NOKPROBE_SYMBOL(st_capture_end);
+
+/*
+ * Store one record of @p's hit with preemption disabled: @frames[0..nr),
+ * where nr == st_capture_max() means the stack went deeper than kept.
+ * @ret, when set, is a kretprobe's return value and latency.
+ */
+notrace void st_record_write(struct st_probe *p, unsigned long *frames,
+			     unsigned int nr, const struct st_ret *ret)
+{
+	struct st_record *rec;
+	u32 flags = 0;
+
+	local_inc(&this_cpu_ptr(p->stats)->hits);
 	if (nr > st_depth) {
 		nr = st_depth;
 		flags |= ST_REC_TRUNCATED;
 	}
-	if (!nr)
-		nr = 1;
-	frames[0] = ip;
+	if (ret)
+		flags |= ST_REC_RET;
+	if (p->spec.glob)
+		flags |= ST_REC_GLOB;
 
-	rec = (struct st_record *)st_ring_reserve(st_record_size(nr, p->name_len));
+	rec = (struct st_record *)st_ring_reserve(st_record_size(nr, p->name_len, ret));
 	if (!rec)
-		goto out;
+		return;
 	rec->ts_ns = ktime_get_mono_fast_ns();
 	rec->pid = current->pid;
 	rec->nr_frames = nr;
@@ -78,10 +99,32 @@ notrace void st_capture(struct st_probe *p, struct pt_regs *regs,
 	memcpy(rec->comm, current->comm, TASK_COMM_LEN);
 	rec->comm[TASK_COMM_LEN - 1] = '\0';
 	memcpy(rec->frames, frames, nr * sizeof(unsigned long));
-	memcpy((char *)st_record_name(rec), p->name, p->name_len);
+	if (ret) {
+		/* After the frames: 8-byte fields at a 4-byte offset on 32-bit. */
+		put_unaligned(ret->value, st_record_ret(rec));
+		put_unaligned(ret->lat_ns, st_record_ret(rec) + 1);
+	}
+	memcpy(st_record_ret(rec) + (ret ? 2 : 0), p->name, p->name_len);
 	st_ring_commit(&rec->hdr, flags);
-out:
-	this_cpu_dec(st_nest);
-	preempt_enable_notrace();
 }
-NOKPROBE_SYMBOL(st_capture);
+NOKPROBE_SYMBOL(st_record_write);
+
+/*
+ * A hit with trap registers (kprobes): @ip is the probed address, frame 0
+ * whatever the arch left in regs' pc; @at_entry when it is the first
+ * instruction of a function.
+ */
+notrace void st_capture_regs(struct st_probe *p, struct pt_regs *regs,
+			     unsigned long ip, bool at_entry)
+{
+	unsigned long *frames = st_capture_begin(p);
+	unsigned int nr;
+
+	if (frames) {
+		nr = st_unwind_regs(regs, at_entry, frames, st_capture_max());
+		frames[0] = ip;
+		st_record_write(p, frames, max(nr, 1U), NULL);
+	}
+	st_capture_end();
+}
+NOKPROBE_SYMBOL(st_capture_regs);

@@ -10,11 +10,13 @@
 #include <linux/ctype.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
+#include <linux/kallsyms.h>
 #include <linux/kernel.h>
 #include <linux/math64.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <asm/unaligned.h>
 
 #include "stacktap.h"
 #include "stacktap_ring.h"
@@ -85,16 +87,34 @@ static void st_trace_stop(struct seq_file *m, void *v)
 	st_ring_read_unlock();
 }
 
+/* Scratch for st_trace_show(), which runs under the ring's read lock. */
+static char st_func[KSYM_SYMBOL_LEN];
+
 static int st_trace_show(struct seq_file *m, void *v)
 {
 	struct st_trace_iter *it = m->private;
 	struct st_record *rec = v;
+	char *space;
 	u32 nsec;
 	u64 sec = div_u64_rem(rec->ts_ns, NSEC_PER_SEC, &nsec);
 	unsigned int i;
 
-	seq_printf(m, "%s-%u [%03d] %llu.%06u: %.*s\n", rec->comm, rec->pid,
-		   it->cpu, sec, (u32)(nsec / NSEC_PER_USEC), rec->name_len, st_record_name(rec));
+	seq_printf(m, "%s-%u [%03d] %llu.%06u: %.*s", rec->comm, rec->pid,
+		   it->cpu, sec, (u32)(nsec / NSEC_PER_USEC), rec->name_len,
+		   st_record_name(rec));
+	if (rec->hdr.flags & ST_REC_GLOB) {
+		/* The bare name: %ps would append " [module]". */
+		snprintf(st_func, sizeof(st_func), "%ps", (void *)rec->frames[0]);
+		space = strchr(st_func, ' ');
+		if (space)
+			*space = '\0';
+		seq_printf(m, " func=%s", st_func);
+	}
+	if (rec->hdr.flags & ST_REC_RET)
+		seq_printf(m, " ret=0x%llx lat=%lluns",
+			   get_unaligned(st_record_ret(rec)),
+			   get_unaligned(st_record_ret(rec) + 1));
+	seq_putc(m, '\n');
 	/* Frame 0 is the probed address, the rest are return addresses. */
 	for (i = 0; i < rec->nr_frames; i++) {
 		void *addr = (void *)rec->frames[i];

@@ -5,8 +5,6 @@
  * debugfs control, later netlink); the hit path never takes it.
  */
 #include <linux/kernel.h>
-#include <linux/kprobes.h>
-#include <linux/preempt.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
@@ -18,32 +16,11 @@
 static LIST_HEAD(st_probes);
 static DEFINE_MUTEX(st_probes_mutex);
 
-/* Set on this CPU while a pre-handler holds softirqs off for its post-handler. */
-static DEFINE_PER_CPU(bool, st_softirq_held);
-
-static notrace int st_kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
-{
-	struct st_probe *p = container_of(kp, struct st_probe, kp);
-
-	if (ST_KPROBE_HOLD_SOFTIRQ && !in_interrupt()) {
-		preempt_count_add(SOFTIRQ_DISABLE_OFFSET);
-		__this_cpu_write(st_softirq_held, true);
-	}
-	st_capture(p, regs, (unsigned long)kp->addr, !p->spec.offset);
-	return 0;
-}
-NOKPROBE_SYMBOL(st_kprobe_pre);
-
-/* Pending softirqs run at the next interrupt exit, not in here. */
-static notrace void st_kprobe_post(struct kprobe *kp, struct pt_regs *regs,
-				   unsigned long flags)
-{
-	if (__this_cpu_read(st_softirq_held)) {
-		__this_cpu_write(st_softirq_held, false);
-		preempt_count_sub(SOFTIRQ_DISABLE_OFFSET);
-	}
-}
-NOKPROBE_SYMBOL(st_kprobe_post);
+static const struct st_probe_kind *const st_kinds[__STACKTAP_KIND_LAST] = {
+	[STACKTAP_KIND_KPROBE] = &st_kprobe_kind,
+	[STACKTAP_KIND_KRETPROBE] = &st_kretprobe_kind,
+	[STACKTAP_KIND_FTRACE] = &st_fprobe_kind,
+};
 
 /* Log why @text was refused, once, without echoing raw bytes. */
 static void st_probe_refused(const char *op, const char *text, size_t len,
@@ -51,22 +28,6 @@ static void st_probe_refused(const char *op, const char *text, size_t len,
 {
 	pr_warn("%s '%*pE': %s (%d)\n", op, (int)min_t(size_t, len, 64), text,
 		why, err);
-}
-
-static const char *st_kprobe_error(int err)
-{
-	switch (err) {
-	case -ENOENT:
-		return "symbol not found";
-	case -EINVAL:
-		return "address cannot be kprobed (blacklisted, notrace, an ftrace site without KPROBES_ON_FTRACE, or not kernel text)";
-	case -EILSEQ:
-		return "offset is not on an instruction boundary";
-	case -ENOMEM:
-		return "out of memory";
-	default:
-		return "kprobe registration failed";
-	}
 }
 
 static struct st_probe *st_probe_find(const struct st_spec *spec)
@@ -80,12 +41,6 @@ static struct st_probe *st_probe_find(const struct st_spec *spec)
 	return NULL;
 }
 
-static void st_probe_free(struct st_probe *p)
-{
-	free_percpu(p->stats);
-	kfree(p);
-}
-
 int st_probe_add(const char *text, size_t len)
 {
 	struct st_probe *p;
@@ -96,11 +51,6 @@ int st_probe_add(const char *text, size_t len)
 	ret = st_spec_parse(&spec, text, len, &why);
 	if (ret)
 		goto err_refused;
-	if (spec.kind != STACKTAP_KIND_KPROBE) {
-		why = "r: and f: probes are not supported yet";
-		ret = -EOPNOTSUPP;
-		goto err_refused;
-	}
 
 	ret = -ENOMEM;
 	why = "out of memory";
@@ -111,12 +61,8 @@ int st_probe_add(const char *text, size_t len)
 	if (!p->stats)
 		goto err_free_probe;
 	p->spec = spec;
+	p->kind = st_kinds[spec.kind];
 	p->name_len = st_spec_format(&spec, p->name, sizeof(p->name));
-	p->kp.symbol_name = p->spec.symbol;
-	p->kp.offset = p->spec.offset;
-	p->kp.pre_handler = st_kprobe_pre;
-	if (ST_KPROBE_HOLD_SOFTIRQ)
-		p->kp.post_handler = st_kprobe_post;
 
 	mutex_lock(&st_probes_mutex);
 	if (st_probe_find(&spec)) {
@@ -124,14 +70,12 @@ int st_probe_add(const char *text, size_t len)
 		ret = -EEXIST;
 		goto err_unlock;
 	}
-	ret = register_kprobe(&p->kp);
-	if (ret) {
-		why = st_kprobe_error(ret);
+	ret = p->kind->arm(p, &why);
+	if (ret)
 		goto err_unlock;
-	}
 	list_add_tail(&p->list, &st_probes);
 	mutex_unlock(&st_probes_mutex);
-	pr_info("armed %s at %pS\n", p->name, p->kp.addr);
+	pr_info("armed %s\n", p->name);
 	return 0;
 
 err_unlock:
@@ -142,6 +86,14 @@ err_free_probe:
 err_refused:
 	st_probe_refused("add", text, len, why, ret);
 	return ret;
+}
+
+/* Disarm (waiting out running handlers) and free a probe off the list. */
+static void st_probe_destroy(struct st_probe *p)
+{
+	p->kind->disarm(p);
+	free_percpu(p->stats);
+	kfree(p);
 }
 
 int st_probe_del(const char *text, size_t len)
@@ -164,11 +116,9 @@ int st_probe_del(const char *text, size_t len)
 		goto err_refused;
 	}
 	list_del(&p->list);
-	/* Waits for running handlers: nothing references p afterwards. */
-	unregister_kprobe(&p->kp);
-	mutex_unlock(&st_probes_mutex);
 	pr_info("disarmed %s\n", p->name);
-	st_probe_free(p);
+	st_probe_destroy(p);
+	mutex_unlock(&st_probes_mutex);
 	return 0;
 
 err_refused:
@@ -196,27 +146,12 @@ int st_probe_add_list(const char *list)
 
 void st_probe_del_all(void)
 {
-	struct kprobe **kps;
 	struct st_probe *p, *tmp;
-	unsigned int n = 0, i = 0;
 
 	mutex_lock(&st_probes_mutex);
-	list_for_each_entry(p, &st_probes, list)
-		n++;
-	kps = n ? kcalloc(n, sizeof(*kps), GFP_KERNEL) : NULL;
-	if (kps) {
-		/* One batch: one RCU grace period instead of one per probe. */
-		list_for_each_entry(p, &st_probes, list)
-			kps[i++] = &p->kp;
-		unregister_kprobes(kps, n);
-		kfree(kps);
-	} else {
-		list_for_each_entry(p, &st_probes, list)
-			unregister_kprobe(&p->kp);
-	}
 	list_for_each_entry_safe(p, tmp, &st_probes, list) {
 		list_del(&p->list);
-		st_probe_free(p);
+		st_probe_destroy(p);
 	}
 	mutex_unlock(&st_probes_mutex);
 }
@@ -230,7 +165,7 @@ int st_probe_show(struct seq_file *m)
 	mutex_lock(&st_probes_mutex);
 	list_for_each_entry(p, &st_probes, list) {
 		hits = 0;
-		misses = p->kp.nmissed;
+		misses = p->kind->nmissed(p);
 		for_each_possible_cpu(cpu) {
 			hits += local_read(&per_cpu_ptr(p->stats, cpu)->hits);
 			misses += local_read(&per_cpu_ptr(p->stats, cpu)->misses);

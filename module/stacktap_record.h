@@ -20,6 +20,8 @@ struct st_rec_hdr {
 #define ST_REC_COMMITTED	0x1u
 #define ST_REC_PAD		0x2u	/* filler up to the ring's end */
 #define ST_REC_TRUNCATED	0x4u	/* stack was deeper than depth= */
+#define ST_REC_RET		0x8u	/* kretprobe: return value, latency */
+#define ST_REC_GLOB		0x10u	/* glob probe: name the matched function */
 
 struct st_record {
 	struct st_rec_hdr hdr;
@@ -30,18 +32,28 @@ struct st_record {
 	u8 name_len;
 	char comm[TASK_COMM_LEN];
 	unsigned long frames[];
-	/* then name_len bytes of the probe's spec text */
+	/*
+	 * then, with ST_REC_RET, u64 return value and u64 latency in ns
+	 * (unaligned on 32-bit); then name_len bytes of the probe's spec.
+	 */
 };
+
+static inline u64 *st_record_ret(const struct st_record *rec)
+{
+	return (u64 *)&rec->frames[rec->nr_frames];
+}
 
 static inline const char *st_record_name(const struct st_record *rec)
 {
-	return (const char *)&rec->frames[rec->nr_frames];
+	return (const char *)(st_record_ret(rec) +
+			      (rec->hdr.flags & ST_REC_RET ? 2 : 0));
 }
 
-static inline u32 st_record_size(unsigned int nr_frames, unsigned int name_len)
+static inline u32 st_record_size(unsigned int nr_frames, unsigned int name_len,
+				 bool ret)
 {
-	return ALIGN(sizeof(struct st_record) +
-		     nr_frames * sizeof(unsigned long) + name_len, 8);
+	return ALIGN(sizeof(struct st_record) + nr_frames * sizeof(unsigned long) +
+		     (ret ? 2 * sizeof(u64) : 0) + name_len, 8);
 }
 
 #endif /* _STACKTAP_RECORD_H */

@@ -54,3 +54,45 @@ stats_sum() {
 trace_records() {
 	awk '/^$/ { n++ } END { print n + 0 }' "$1"
 }
+
+# check_truth FILE SPEC COUNT FRAME0
+# Every record of SPEC in FILE starts with a frame matching FRAME0 (an awk
+# regex for st_truth_leaf), then st_truth_c, _b, _a, has no tracer frame,
+# and there are COUNT of them.  With ST_RET=1, records also carry the
+# leaf's true return value for hit number k (0-based): (3(k+3) ^ 0x5a) + 1.
+check_truth() {
+	awk -v spec="$2" -v want="$3" -v f0="$4" -v ret="${ST_RET:-0}" -v bad="$TRACER_FRAMES" '
+	function check() {
+		if (hdr_spec != spec) { other++; return }
+		if (f[1] !~ f0 || f[2] !~ /^st_truth_c\+/ ||
+		    f[3] !~ /^st_truth_b\+/ || f[4] !~ /^st_truth_a\+/) {
+			wrong++
+			if (wrong == 1) print "first wrong record:\n" rec
+		}
+		if (tracer) {
+			dirty++
+			if (dirty == 1) print "first record with a tracer frame:\n" rec
+		}
+		if (ret && hdr_ret != sprintf("ret=0x%x", xor(3 * (n + 3), 90) + 1)) {
+			badret++
+			if (badret == 1) print "first record with a wrong return value (hit " n "):\n" rec
+		}
+		if (n == 0) print "first record:\n" rec
+		n++
+	}
+	/^$/ { if (nf) check(); nf = 0; tracer = 0; rec = ""; next }
+	{ rec = rec $0 "\n" }
+	/^ => / { f[++nf] = $2; if ($0 ~ bad) tracer = 1; next }
+	{
+		hdr_spec = ""; hdr_ret = ""
+		for (i = 1; i <= NF; i++) {
+			if ($i ~ /^[prf]:/) hdr_spec = $i
+			if ($i ~ /^ret=/) hdr_ret = $i
+		}
+	}
+	END {
+		printf "%s: records %d, wrong first four frames %d, with tracer frames %d, wrong return values %d, other probes %d\n",
+			spec, n, wrong, dirty, badret, other
+		exit !(n == want && !wrong && !dirty && !badret)
+	}' "$1"
+}

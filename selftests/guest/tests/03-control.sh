@@ -28,8 +28,8 @@ st_ctl_fails "add st_truth_leaf+0" "File exists"
 st_ctl_fails "del st_truth_c" "No such file or directory"
 st_ctl_fails "del" "Invalid argument"
 st_ctl_fails "frobnicate st_truth_c" "Invalid argument"
-st_ctl_fails "add r:st_truth_leaf" "Operation not supported"
-st_ctl_fails "add f:st_truth_*" "Operation not supported"
+st_ctl_fails "add f:no_such_function_xyz*" "No such file or directory"
+st_ctl_fails "add r:no_such_symbol_xyz" "No such file or directory"
 st_ctl_fails "add p:st_truth_*" "Invalid argument"
 head -c 4096 /dev/urandom >/tmp/garbage
 dd if=/tmp/garbage of="$ST/control" bs=4096 count=1 2>/tmp/dd.err && fail "4 KiB of garbage accepted"
@@ -41,6 +41,8 @@ dmesg | grep -q "stacktap: add 'no_such_symbol_xyz': symbol not found (-2)" ||
 	fail "no log line for the unknown symbol"
 dmesg | grep -q "stacktap: add 'p:st_truth_leaf': probe exists (-17)" ||
 	fail "no log line for the duplicate"
+dmesg | grep -q "stacktap: add 'f:no_such_function_xyz\*': no traceable function matches (-2)" ||
+	fail "no log line for the f: probe that matches nothing"
 
 # Still working after all that.
 echo 5 >"$TRUTH/trigger"

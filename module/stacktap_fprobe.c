@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * f: probes, one ftrace_ops each, filtered to a symbol or a glob.  Where
+ * the arch saves registers for ftrace callbacks (x86_64, arm64) the stack
+ * is unwound from them; on MIPS, which passes none, the unwinder finds the
+ * frame ftrace_caller left (stacktap_unwind_mips.c).
+ */
+#include <linux/ftrace.h>
+#include <linux/kprobes.h>
+#include <linux/string.h>
+
+#include "stacktap.h"
+
+static notrace void st_fprobe_hit(unsigned long ip, unsigned long parent_ip,
+				  struct ftrace_ops *ops, struct ftrace_regs *fregs)
+{
+	struct st_probe *p = container_of(ops, struct st_probe, ops);
+	unsigned long *frames;
+	unsigned int nr;
+	int bit;
+
+	bit = ftrace_test_recursion_trylock(ip, parent_ip);
+	if (bit < 0) {
+		local_inc(&this_cpu_ptr(p->stats)->misses);
+		return;
+	}
+	frames = st_capture_begin(p);
+	if (frames) {
+		nr = st_unwind_ftrace(ip, parent_ip, ftrace_get_regs(fregs),
+				      frames, st_capture_max());
+		if (nr)
+			st_record_write(p, frames, nr, NULL);
+		else
+			local_inc(&this_cpu_ptr(p->stats)->misses);
+	}
+	st_capture_end();
+	ftrace_test_recursion_unlock(bit);
+}
+NOKPROBE_SYMBOL(st_fprobe_hit);
+
+static int st_fprobe_arm(struct st_probe *p, const char **why)
+{
+	/* ftrace_set_filter() may write into the pattern it parses. */
+	char glob[STACKTAP_SYMBOL_MAX];
+	int ret;
+
+	strscpy(glob, p->spec.symbol, sizeof(glob));
+	p->ops.func = st_fprobe_hit;
+	/* Both flags: regs where the arch can save them, no refusal elsewhere. */
+	p->ops.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_SAVE_REGS_IF_SUPPORTED;
+	ret = ftrace_set_filter(&p->ops, glob, strlen(glob), 1);
+	if (ret) {
+		*why = "no traceable function matches";
+		ret = ret == -EINVAL ? -ENOENT : ret;
+		goto err_free_filter;
+	}
+	ret = register_ftrace_function(&p->ops);
+	if (ret) {
+		*why = "ftrace_ops registration failed";
+		goto err_free_filter;
+	}
+	return 0;
+
+err_free_filter:
+	ftrace_free_filter(&p->ops);
+	return ret;
+}
+
+static void st_fprobe_disarm(struct st_probe *p)
+{
+	unregister_ftrace_function(&p->ops);
+	ftrace_free_filter(&p->ops);
+}
+
+static unsigned long st_fprobe_nmissed(struct st_probe *p)
+{
+	return 0;
+}
+
+const struct st_probe_kind st_fprobe_kind = {
+	.arm = st_fprobe_arm,
+	.disarm = st_fprobe_disarm,
+	.nmissed = st_fprobe_nmissed,
+};

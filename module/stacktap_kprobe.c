@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * p: probes, on kprobes.  The stack is unwound from the trap registers the
+ * pre-handler receives, so no int3, brk or break frame is ever in it.
+ */
+#include <linux/kprobes.h>
+#include <linux/preempt.h>
+
+#include "stacktap.h"
+
+/* Set on this CPU while a pre-handler holds softirqs off for its post-handler. */
+static DEFINE_PER_CPU(bool, st_softirq_held);
+
+/* See ST_KPROBE_HOLD_SOFTIRQ; pair with st_kprobe_post() as post_handler. */
+notrace void st_kprobe_hold_softirq(void)
+{
+	if (ST_KPROBE_HOLD_SOFTIRQ && !in_interrupt()) {
+		preempt_count_add(SOFTIRQ_DISABLE_OFFSET);
+		__this_cpu_write(st_softirq_held, true);
+	}
+}
+NOKPROBE_SYMBOL(st_kprobe_hold_softirq);
+
+/* Pending softirqs run at the next interrupt exit, not in here. */
+notrace void st_kprobe_post(struct kprobe *kp, struct pt_regs *regs,
+			    unsigned long flags)
+{
+	if (__this_cpu_read(st_softirq_held)) {
+		__this_cpu_write(st_softirq_held, false);
+		preempt_count_sub(SOFTIRQ_DISABLE_OFFSET);
+	}
+}
+NOKPROBE_SYMBOL(st_kprobe_post);
+
+static notrace int st_kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct st_probe *p = container_of(kp, struct st_probe, kp);
+
+	st_kprobe_hold_softirq();
+	st_capture_regs(p, regs, (unsigned long)kp->addr, !p->spec.offset);
+	return 0;
+}
+NOKPROBE_SYMBOL(st_kprobe_pre);
+
+/* Why register_kprobe() and friends refused, for the user. */
+const char *st_kprobe_error(int err)
+{
+	switch (err) {
+	case -ENOENT:
+		return "symbol not found";
+	case -EINVAL:
+		return "address cannot be kprobed (blacklisted, notrace, an ftrace site without KPROBES_ON_FTRACE, or not kernel text)";
+	case -EILSEQ:
+		return "offset is not on an instruction boundary";
+	case -ENOMEM:
+		return "out of memory";
+	default:
+		return "kprobe registration failed";
+	}
+}
+
+static int st_kprobe_arm(struct st_probe *p, const char **why)
+{
+	int ret;
+
+	p->kp.symbol_name = p->spec.symbol;
+	p->kp.offset = p->spec.offset;
+	p->kp.pre_handler = st_kprobe_pre;
+	if (ST_KPROBE_HOLD_SOFTIRQ)
+		p->kp.post_handler = st_kprobe_post;
+	ret = register_kprobe(&p->kp);
+	if (ret)
+		*why = st_kprobe_error(ret);
+	return ret;
+}
+
+static void st_kprobe_disarm(struct st_probe *p)
+{
+	unregister_kprobe(&p->kp);
+}
+
+static unsigned long st_kprobe_nmissed(struct st_probe *p)
+{
+	return p->kp.nmissed;
+}
+
+const struct st_probe_kind st_kprobe_kind = {
+	.arm = st_kprobe_arm,
+	.disarm = st_kprobe_disarm,
+	.nmissed = st_kprobe_nmissed,
+};

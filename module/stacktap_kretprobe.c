@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * r: probes, on kretprobes.  The stack is captured at entry, from the
+ * entry kprobe's trap registers, into the instance's data; the return
+ * handler writes it with the return value and the latency.  So an r:
+ * record reads like a p: record, never through the return trampoline.
+ */
+#include <linux/kprobes.h>
+#include <linux/ptrace.h>
+#include <linux/timekeeping.h>
+
+#include "stacktap.h"
+
+struct st_kretprobe_data {
+	u64 entry_ns;
+	unsigned int nr;
+	unsigned long frames[];
+};
+
+static notrace int st_kretprobe_entry(struct kretprobe_instance *ri,
+				      struct pt_regs *regs)
+{
+	struct st_kretprobe_data *d = (struct st_kretprobe_data *)ri->data;
+	struct st_probe *p = container_of(get_kretprobe(ri), struct st_probe, rp);
+
+	st_kprobe_hold_softirq();
+	d->nr = max(st_unwind_regs(regs, true, d->frames, st_capture_max()), 1U);
+	d->frames[0] = (unsigned long)p->rp.kp.addr;
+	d->entry_ns = ktime_get_mono_fast_ns();
+	return 0;
+}
+NOKPROBE_SYMBOL(st_kretprobe_entry);
+
+static notrace int st_kretprobe_return(struct kretprobe_instance *ri,
+				       struct pt_regs *regs)
+{
+	struct st_kretprobe_data *d = (struct st_kretprobe_data *)ri->data;
+	struct st_probe *p = container_of(get_kretprobe(ri), struct st_probe, rp);
+	struct st_ret ret = {
+		.value = regs_return_value(regs),
+		.lat_ns = ktime_get_mono_fast_ns() - d->entry_ns,
+	};
+
+	/* The frames live in the instance: no scratch needed, only the guard. */
+	if (st_capture_begin(p))
+		st_record_write(p, d->frames, d->nr, &ret);
+	st_capture_end();
+	return 0;
+}
+NOKPROBE_SYMBOL(st_kretprobe_return);
+
+static int st_kretprobe_arm(struct st_probe *p, const char **why)
+{
+	int ret;
+
+	p->rp.kp.symbol_name = p->spec.symbol;
+	p->rp.entry_handler = st_kretprobe_entry;
+	p->rp.handler = st_kretprobe_return;
+	p->rp.data_size = sizeof(struct st_kretprobe_data) +
+			  st_capture_max() * sizeof(unsigned long);
+	/*
+	 * register_kretprobe() clears kp.post_handler; where softirqs must
+	 * be held across the entry kprobe's single-step, register disarmed,
+	 * install it, then arm.
+	 */
+	if (ST_KPROBE_HOLD_SOFTIRQ)
+		p->rp.kp.flags |= KPROBE_FLAG_DISABLED;
+	ret = register_kretprobe(&p->rp);
+	if (ret) {
+		*why = st_kprobe_error(ret);
+		return ret;
+	}
+	if (ST_KPROBE_HOLD_SOFTIRQ) {
+		p->rp.kp.post_handler = st_kprobe_post;
+		ret = enable_kretprobe(&p->rp);
+		if (ret) {
+			*why = "kretprobe could not be enabled";
+			goto err_unregister;
+		}
+	}
+	return 0;
+
+err_unregister:
+	unregister_kretprobe(&p->rp);
+	return ret;
+}
+
+static void st_kretprobe_disarm(struct st_probe *p)
+{
+	unregister_kretprobe(&p->rp);
+}
+
+static unsigned long st_kretprobe_nmissed(struct st_probe *p)
+{
+	return p->rp.nmissed + p->rp.kp.nmissed;
+}
+
+const struct st_probe_kind st_kretprobe_kind = {
+	.arm = st_kretprobe_arm,
+	.disarm = st_kretprobe_disarm,
+	.nmissed = st_kretprobe_nmissed,
+};
