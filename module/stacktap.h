@@ -72,9 +72,9 @@ void st_capture_regs(struct st_probe *p, struct pt_regs *regs,
 /* stacktap_unwind_<arch>.c */
 unsigned int st_unwind_regs(struct pt_regs *regs, bool at_entry,
 			    unsigned long *entries, unsigned int max);
+/* An ftrace callback's stack where the arch saved it no registers. */
 unsigned int st_unwind_ftrace(unsigned long ip, unsigned long parent_ip,
-			      struct pt_regs *regs, unsigned long *entries,
-			      unsigned int max);
+			      unsigned long *entries, unsigned int max);
 
 /* stacktap_probe.c: the probe registry */
 int st_probe_add(const char *text, size_t len);

@@ -11,6 +11,25 @@
 
 #include "stacktap.h"
 
+/*
+ * Registers saved by ftrace (x86_64 ftrace_regs_caller, arm64
+ * ftrace_regs_entry) show the traced function at its entry, before its
+ * prologue: the view a kprobe at offset 0 gets.  Frame 0 is the call site.
+ */
+static notrace unsigned int st_fprobe_unwind(unsigned long ip, unsigned long parent_ip,
+					     struct pt_regs *regs, unsigned long *frames)
+{
+	unsigned int nr;
+
+	if (!regs)
+		return st_unwind_ftrace(ip, parent_ip, frames, st_capture_max());
+	nr = st_unwind_regs(regs, true, frames, st_capture_max());
+	if (nr)
+		frames[0] = ip;
+	return nr;
+}
+NOKPROBE_SYMBOL(st_fprobe_unwind);
+
 static notrace void st_fprobe_hit(unsigned long ip, unsigned long parent_ip,
 				  struct ftrace_ops *ops, struct ftrace_regs *fregs)
 {
@@ -26,8 +45,7 @@ static notrace void st_fprobe_hit(unsigned long ip, unsigned long parent_ip,
 	}
 	frames = st_capture_begin(p);
 	if (frames) {
-		nr = st_unwind_ftrace(ip, parent_ip, ftrace_get_regs(fregs),
-				      frames, st_capture_max());
+		nr = st_fprobe_unwind(ip, parent_ip, ftrace_get_regs(fregs), frames);
 		if (nr)
 			st_record_write(p, frames, nr, NULL);
 		else

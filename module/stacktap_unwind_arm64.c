@@ -45,22 +45,10 @@ notrace unsigned int st_unwind_regs(struct pt_regs *regs, bool at_entry,
 }
 NOKPROBE_SYMBOL(st_unwind_regs);
 
-/*
- * ftrace_regs_entry runs before the traced function's prologue and saves
- * the caller's LR in regs[30] and its fp in regs[29]: the view a kprobe
- * at offset 0 gets.
- */
+/* Unreachable here: ftrace saves registers for f: probes on this arch. */
 notrace unsigned int st_unwind_ftrace(unsigned long ip, unsigned long parent_ip,
-				      struct pt_regs *regs, unsigned long *entries,
-				      unsigned int max)
+				      unsigned long *entries, unsigned int max)
 {
-	unsigned int nr;
-
-	if (!regs)
-		return 0;
-	nr = st_unwind_regs(regs, true, entries, max);
-	if (nr)
-		entries[0] = ip;
-	return nr;
+	return 0;
 }
 NOKPROBE_SYMBOL(st_unwind_ftrace);

@@ -83,8 +83,7 @@ NOKPROBE_SYMBOL(st_mips_mcount_frame);
  * prologue already ran), sp = F's sp, ra = parent_ip for a leaf F.
  */
 notrace unsigned int st_unwind_ftrace(unsigned long ip, unsigned long parent_ip,
-				      struct pt_regs *regs, unsigned long *entries,
-				      unsigned int max)
+				      unsigned long *entries, unsigned int max)
 {
 	unsigned long frame = st_mips_mcount_frame(ip, parent_ip);
 

@@ -32,22 +32,10 @@ notrace unsigned int st_unwind_regs(struct pt_regs *regs, bool at_entry,
 }
 NOKPROBE_SYMBOL(st_unwind_regs);
 
-/*
- * ftrace_regs_caller saved registers as at the traced function's entry
- * (ip at the fentry site, sp at the return address), the same view a
- * kprobe at offset 0 gets.
- */
+/* Unreachable here: ftrace saves registers for f: probes on this arch. */
 notrace unsigned int st_unwind_ftrace(unsigned long ip, unsigned long parent_ip,
-				      struct pt_regs *regs, unsigned long *entries,
-				      unsigned int max)
+				      unsigned long *entries, unsigned int max)
 {
-	unsigned int nr;
-
-	if (!regs)
-		return 0;
-	nr = st_unwind_regs(regs, true, entries, max);
-	if (nr)
-		entries[0] = ip;
-	return nr;
+	return 0;
 }
 NOKPROBE_SYMBOL(st_unwind_ftrace);
