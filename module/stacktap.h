@@ -70,6 +70,8 @@ void st_capture_regs(struct st_probe *p, struct pt_regs *regs,
 		     unsigned long ip, bool at_entry);
 
 /* stacktap_unwind_<arch>.c */
+int st_unwind_init(void);
+void st_unwind_exit(void);
 unsigned int st_unwind_regs(struct pt_regs *regs, bool at_entry,
 			    unsigned long *entries, unsigned int max);
 /* An ftrace callback's stack where the arch saved it no registers. */

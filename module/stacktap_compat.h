@@ -77,4 +77,45 @@ static inline void st_module_init_text(const struct module *mod,
 #endif
 }
 
+/*
+ * The current task's pending kretprobe instances, innermost first, and the
+ * real return address each one hid behind the trampoline.  6.1 keeps them
+ * on a per-task llist unless kretprobes run on rethook.
+ */
+#include <linux/kprobes.h>
+#include <linux/llist.h>
+#if defined(CONFIG_KRETPROBES) && !defined(CONFIG_KRETPROBE_ON_RETHOOK) && \
+	LINUX_VERSION_CODE >= KERNEL_VERSION(5, 11, 0)
+static inline struct llist_node *st_kretprobe_pending(struct task_struct *task)
+{
+	return task->kretprobe_instances.first;
+}
+
+static inline unsigned long st_kretprobe_node_ret_addr(struct llist_node *node)
+{
+	return (unsigned long)container_of(node, struct kretprobe_instance, llist)->ret_addr;
+}
+
+static inline unsigned long st_kretprobe_node_fp(struct llist_node *node)
+{
+	return (unsigned long)container_of(node, struct kretprobe_instance, llist)->fp;
+}
+#else
+/* Before 5.11 (a hash table) or on rethook: not walked, stacks stop there. */
+static inline struct llist_node *st_kretprobe_pending(struct task_struct *task)
+{
+	return NULL;
+}
+
+static inline unsigned long st_kretprobe_node_ret_addr(struct llist_node *node)
+{
+	return 0;
+}
+
+static inline unsigned long st_kretprobe_node_fp(struct llist_node *node)
+{
+	return 0;
+}
+#endif
+
 #endif /* _STACKTAP_COMPAT_H */

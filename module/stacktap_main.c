@@ -63,9 +63,12 @@ static int __init st_init(void)
 	ret = st_capture_init(depth);
 	if (ret)
 		goto err_ring;
-	ret = st_initsyms_init();
+	ret = st_unwind_init();
 	if (ret)
 		goto err_capture;
+	ret = st_initsyms_init();
+	if (ret)
+		goto err_unwind;
 	ret = st_probe_add_list(probes);
 	if (ret)
 		goto err_probes;
@@ -77,6 +80,8 @@ static int __init st_init(void)
 err_probes:
 	st_probe_del_all();
 	st_initsyms_exit();
+err_unwind:
+	st_unwind_exit();
 err_capture:
 	st_capture_exit();
 err_ring:
@@ -89,6 +94,7 @@ static void __exit st_exit(void)
 	st_debugfs_exit();
 	st_probe_del_all();
 	st_initsyms_exit();
+	st_unwind_exit();
 	st_capture_exit();
 	st_ring_exit();
 }

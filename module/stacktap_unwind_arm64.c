@@ -4,21 +4,40 @@
  * trap registers.  At a function's first instruction the caller is only
  * in LR, which the kernel's unwinder ignores; take it from there.  Return
  * addresses saved on the stack carry pointer-authentication bits.  Every
- * read is bounded to the stack sp is on and done with
- * copy_from_kernel_nofault().
+ * read is bounded to the stack sp is on (and, from an IRQ stack, the
+ * task's stack) and done with copy_from_kernel_nofault().
  */
 #include <linux/kprobes.h>
 #include <linux/sched.h>
+#include <linux/sched/task_stack.h>
 #include <linux/thread_info.h>
 #include <linux/uaccess.h>
 
 #include "stacktap.h"
 
+/*
+ * A kretprobe on function F saved the caller's fp as ri->fp and put the
+ * trampoline in F's LR, so F's frame record is { ri->fp, trampoline }:
+ * give the real return address instead.
+ */
+static notrace unsigned long st_arm64_ret(struct llist_node *pending,
+					  unsigned long *record)
+{
+	struct llist_node *node;
+
+	for (node = pending; node; node = node->next)
+		if (st_kretprobe_node_fp(node) == record[0])
+			return st_kretprobe_node_ret_addr(node);
+	return st_strip_pac(record[1]);
+}
+NOKPROBE_SYMBOL(st_arm64_ret);
+
 notrace unsigned int st_unwind_regs(struct pt_regs *regs, bool at_entry,
 				    unsigned long *entries, unsigned int max)
 {
+	struct llist_node *pending = st_kretprobe_pending(current);
+	unsigned long task_low = (unsigned long)task_stack_page(current);
 	unsigned long low = regs->sp & ~(THREAD_SIZE - 1);
-	unsigned long high = low + THREAD_SIZE;
 	unsigned long fp = regs->regs[29];
 	unsigned long record[2];	/* { caller's fp, return address } */
 	unsigned int nr = 0;
@@ -30,15 +49,19 @@ notrace unsigned int st_unwind_regs(struct pt_regs *regs, bool at_entry,
 		entries[nr++] = st_strip_pac(regs->regs[30]);
 
 	while (nr < max) {
-		if (fp < low || fp > high - sizeof(record) || (fp & 7))
-			break;
-		if (copy_from_kernel_nofault(record, (void *)fp, sizeof(record)))
+		/* From an IRQ stack the records lead to the task stack, once. */
+		if (fp - low > THREAD_SIZE - sizeof(record)) {
+			if (low == task_low || fp - task_low > THREAD_SIZE - sizeof(record))
+				break;
+			low = task_low;
+		}
+		if ((fp & 7) || copy_from_kernel_nofault(record, (void *)fp, sizeof(record)))
 			break;
 		if (!record[1])
 			break;	/* the final record in the task's pt_regs */
-		entries[nr++] = st_strip_pac(record[1]);
-		if (record[0] <= fp)
-			break;	/* records must go up the stack */
+		entries[nr++] = st_arm64_ret(pending, record);
+		if (record[0] <= fp && record[0] - low <= THREAD_SIZE)
+			break;	/* on one stack, records must go up */
 		fp = record[0];
 	}
 	return nr;
@@ -52,3 +75,13 @@ notrace unsigned int st_unwind_ftrace(unsigned long ip, unsigned long parent_ip,
 	return 0;
 }
 NOKPROBE_SYMBOL(st_unwind_ftrace);
+
+/* Nothing to set up: the walk keeps no state between hits. */
+int st_unwind_init(void)
+{
+	return 0;
+}
+
+void st_unwind_exit(void)
+{
+}

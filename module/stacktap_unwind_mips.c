@@ -1,32 +1,339 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * MIPS: no frame pointers, so the kernel's prologue analyser
- * unwind_stack_by_address() is stepped from the probe's own view of the
- * traced function: the kprobe's trap registers (cp0_epc, sp, ra), or the
- * frame ftrace_caller saved.  Starting there, not from inside the handler,
- * is what keeps handle_bp_int, mcount.S and kprobe frames out of the
- * stack.  It bounds its stack reads to the task or IRQ stack it is given.
+ * stacktap's MIPS walker (n64 and o32).  MIPS kernels have no frame
+ * pointers and no unwind tables, so each frame is found by reading the
+ * prologue of the function that holds pc, from the function's start up to
+ * pc: how much stack it allocated ([d]addiu sp,sp,-N) and where it saved ra
+ * (s[wd] ra,off(sp)).  Unlike the kernel's get_frame_info() it does not
+ * stop at an early "jr ra" (shrink-wrapped functions return before their
+ * prologue), it ignores the sp adjustment an o32 mcount call carries in its
+ * delay slot, it crosses exception frames and the IRQ stack into the
+ * interrupted context, and it replaces kretprobe trampoline return
+ * addresses with the real ones.  Results are cached per CPU by pc.
+ *
+ * Every stack read is bounded to the stack being walked and done with
+ * copy_from_kernel_nofault(); a frame it cannot explain ends the walk.
+ * Documentation/stacktap-mips-walker.rst gives the frame layouts and why
+ * each rule exists.
  */
+#include <linux/hash.h>
+#include <linux/irqflags.h>
+#include <linux/kallsyms.h>
 #include <linux/kprobes.h>
+#include <linux/percpu.h>
 #include <linux/sched.h>
+#include <linux/sched/task_stack.h>
+#include <linux/string.h>
 #include <linux/thread_info.h>
 #include <linux/uaccess.h>
-#include <asm/stacktrace.h>
+#include <asm/irq.h>
+#include <asm/ptrace.h>
 
 #include "stacktap.h"
 
-/* Step the kernel's prologue analyser from (pc, sp, ra) to the stack top. */
+/* What the function holding pc did to the stack before pc. */
+enum st_mips_kind {
+	ST_MIPS_CODE,		/* C: frame and ra_slot describe it */
+	ST_MIPS_NO_PROLOGUE,	/* no frame: a leaf, or asm such as syscall entry */
+	ST_MIPS_KRETPROBE,	/* __kretprobe_trampoline */
+	ST_MIPS_UNKNOWN,	/* no symbol, dynamic frame, unreadable code */
+};
+
+struct st_mips_frame {
+	unsigned long pc;	/* cache key; 0 = empty */
+	u32 frame;		/* bytes allocated by the prologue before pc */
+	s32 ra_slot;		/* sp offset of the saved ra, -1: not saved yet */
+	u32 kind;
+};
+
+#define ST_MIPS_CACHE_BITS	9
+#define ST_MIPS_SCAN_MAX	4096	/* bytes of prologue read at most */
+
+struct st_mips_cpu {
+	struct st_mips_frame cache[1 << ST_MIPS_CACHE_BITS];
+	char sym[KSYM_SYMBOL_LEN];
+};
+
+/* Touched with interrupts off only: one user per CPU at a time. */
+static struct st_mips_cpu __percpu *st_mips_cpu;
+
+int st_unwind_init(void)
+{
+	st_mips_cpu = alloc_percpu(struct st_mips_cpu);
+	return st_mips_cpu ? 0 : -ENOMEM;
+}
+
+void st_unwind_exit(void)
+{
+	free_percpu(st_mips_cpu);
+}
+
+#define MIPS_SP 29
+#define MIPS_RA 31
+#define MIPS_AT 1
+
+static inline unsigned int st_op(u32 insn) { return insn >> 26; }
+static inline unsigned int st_rs(u32 insn) { return (insn >> 21) & 31; }
+static inline unsigned int st_rt(u32 insn) { return (insn >> 16) & 31; }
+static inline unsigned int st_rd(u32 insn) { return (insn >> 11) & 31; }
+static inline unsigned int st_funct(u32 insn) { return insn & 63; }
+static inline s16 st_imm(u32 insn) { return (s16)(insn & 0xffff); }
+
+/* addiu/daddiu sp, sp, imm */
+static bool st_is_sp_adjust(u32 insn)
+{
+	return (st_op(insn) == 0x09 || st_op(insn) == 0x19) &&
+	       st_rs(insn) == MIPS_SP && st_rt(insn) == MIPS_SP;
+}
+
+/* subu/dsubu/addu/daddu sp, sp, reg: a frame sized at run time */
+static bool st_is_sp_dynamic(u32 insn)
+{
+	unsigned int f = st_funct(insn);
+
+	return st_op(insn) == 0 && st_rd(insn) == MIPS_SP && st_rs(insn) == MIPS_SP &&
+	       (f == 0x21 || f == 0x23 || f == 0x2d || f == 0x2f);
+}
+
+/* sw/sd ra, off(sp) */
+static bool st_is_ra_save(u32 insn)
+{
+	return (st_op(insn) == 0x2b || st_op(insn) == 0x3f) &&
+	       st_rs(insn) == MIPS_SP && st_rt(insn) == MIPS_RA;
+}
+
+/* jal, jalr: a call, whose next instruction is its delay slot */
+static bool st_is_call(u32 insn)
+{
+	return st_op(insn) == 0x03 ||
+	       (st_op(insn) == 0 && st_funct(insn) == 0x09 && st_rd(insn) != 0);
+}
+
+/* move at, ra: the mcount call sequence's first half */
+static bool st_is_move_at_ra(u32 insn)
+{
+	unsigned int f = st_funct(insn);
+
+	return st_op(insn) == 0 && st_rd(insn) == MIPS_AT && st_rs(insn) == MIPS_RA &&
+	       st_rt(insn) == 0 && (f == 0x21 || f == 0x25 || f == 0x2d);
+}
+
+/* "name+0xoff/0xsize [mod]" -> name's end, offset; false without a symbol */
+static bool st_parse_sym(const char *sym, unsigned long *off, const char **plus)
+{
+	const char *p = strchr(sym, '+');
+	char *end;
+
+	if (!p)
+		return false;
+	*plus = p;
+	*off = simple_strtoul(p + 1, &end, 16);
+	return *end == '/';
+}
+
+static notrace void st_mips_analyse(struct st_mips_cpu *c, unsigned long pc,
+				    struct st_mips_frame *f)
+{
+	unsigned long off, start, a;
+	bool after_call = false, mcount_call = false;
+	u32 insn, prev = 0, prev2 = 0;
+	const char *plus;
+
+	f->pc = pc;
+	f->frame = 0;
+	f->ra_slot = -1;
+	f->kind = ST_MIPS_UNKNOWN;
+
+	sprint_symbol(c->sym, pc);
+	if (!st_parse_sym(c->sym, &off, &plus))
+		return;
+	if (plus - c->sym == 22 && !strncmp(c->sym, "__kretprobe_trampoline", 22)) {
+		f->kind = ST_MIPS_KRETPROBE;
+		return;
+	}
+	if (plus - c->sym == 17 && !strncmp(c->sym, "return_to_handler", 17))
+		return;	/* function graph tracer: not recovered, stop */
+
+	/* Prologues, even shrink-wrapped ones, sit near the start. */
+	start = pc - off;
+	for (a = start; a < pc && a < start + ST_MIPS_SCAN_MAX; a += 4) {
+		if (copy_from_kernel_nofault(&insn, (void *)a, sizeof(insn)))
+			return;
+		/*
+		 * The delay slot of an mcount call ("move at,ra; jal(r)") may
+		 * hold o32's "addiu sp,sp,-8", which _mcount itself undoes.
+		 */
+		mcount_call = after_call && st_is_move_at_ra(prev2);
+		after_call = st_is_call(insn);
+		prev2 = prev;
+		prev = insn;
+		if (mcount_call)
+			continue;
+		if (st_is_sp_dynamic(insn))
+			return;
+		/* Only allocations count: "addiu sp,sp,+N" ends some other path. */
+		if (st_is_sp_adjust(insn) && st_imm(insn) < 0 && !f->frame)
+			f->frame = -st_imm(insn);
+		else if (st_is_ra_save(insn) && f->frame && f->ra_slot < 0)
+			f->ra_slot = st_imm(insn);
+	}
+	f->kind = f->frame || !off ? ST_MIPS_CODE : ST_MIPS_NO_PROLOGUE;
+}
+NOKPROBE_SYMBOL(st_mips_analyse);
+
+static notrace const struct st_mips_frame *st_mips_frame_of(struct st_mips_cpu *c,
+							    unsigned long pc)
+{
+	struct st_mips_frame *f = &c->cache[hash_long(pc, ST_MIPS_CACHE_BITS)];
+
+	if (f->pc != pc)
+		st_mips_analyse(c, pc, f);
+	return f;
+}
+NOKPROBE_SYMBOL(st_mips_frame_of);
+
+struct st_mips_walk {
+	unsigned long pc, sp, ra;
+	bool ra_live;			/* ra still holds pc's return address */
+	unsigned long low, high;	/* the stack sp is on */
+	struct llist_node *kretprobe;	/* next pending kretprobe instance */
+};
+
+static notrace void st_mips_set_stack(struct st_mips_walk *w)
+{
+	w->low = w->sp & ~(THREAD_SIZE - 1);
+	w->high = w->low + THREAD_SIZE;
+}
+
+static notrace bool st_mips_read(struct st_mips_walk *w, unsigned long addr,
+				 unsigned long *val)
+{
+	if (addr < w->low || addr > w->high - sizeof(*val) || addr & (sizeof(*val) - 1))
+		return false;
+	return !copy_from_kernel_nofault(val, (void *)addr, sizeof(*val));
+}
+
+/* The next pending kretprobe's real return address, innermost first. */
+static notrace unsigned long st_mips_kretprobe_ret(struct st_mips_walk *w)
+{
+	struct llist_node *node = w->kretprobe;
+
+	if (!node)
+		return 0;
+	w->kretprobe = node->next;
+	return st_kretprobe_node_ret_addr(node);
+}
+
+/*
+ * Continue from the pt_regs an exception left at @regs: the interrupted
+ * pc, sp and (still live) ra.  Only kernel-mode frames on a kernel stack.
+ */
+static notrace bool st_mips_cross_regs(struct st_mips_walk *w, unsigned long regs)
+{
+	unsigned long epc, sp, ra, status;
+
+	if (!st_mips_read(w, regs + offsetof(struct pt_regs, cp0_epc), &epc) ||
+	    !st_mips_read(w, regs + offsetof(struct pt_regs, regs[MIPS_SP]), &sp) ||
+	    !st_mips_read(w, regs + offsetof(struct pt_regs, regs[MIPS_RA]), &ra) ||
+	    !st_mips_read(w, regs + offsetof(struct pt_regs, cp0_status), &status))
+		return false;
+	if ((status & ST0_KSU) != KSU_KERNEL)
+		return false;	/* from user space: the kernel stack ends here */
+	w->pc = epc;
+	w->sp = sp;
+	w->ra = ra;
+	w->ra_live = true;
+	st_mips_set_stack(w);
+	return true;
+}
+
+/*
+ * Is the frame at (pc, sp) an exception's?  Then walk on in the
+ * interrupted context instead.  handle_int switches to the IRQ stack and
+ * leaves the task's sp, its pt_regs, in the IRQ stack's top slot; every
+ * handler's SAVE_ALL builds a pt_regs-sized frame holding sp + PT_SIZE as
+ * the interrupted sp, which prologue analysis alone would take for a C
+ * frame returning to the interrupted ra.  Only kernel-mode contexts are
+ * crossed; the caller restores the walk when this fails.
+ */
+static notrace bool st_mips_cross_exception(struct st_mips_cpu *c,
+					    struct st_mips_walk *w)
+{
+	unsigned long task_low = (unsigned long)task_stack_page(current);
+	const struct st_mips_frame *f;
+	unsigned long regs, saved_sp;
+
+	if (w->sp == w->low + IRQ_STACK_START && w->low != task_low) {
+		if (!st_mips_read(w, w->sp, &regs))
+			return false;
+		w->sp = regs;
+		st_mips_set_stack(w);
+		return w->low == task_low && st_mips_cross_regs(w, regs);
+	}
+	f = st_mips_frame_of(c, w->pc);
+	if (f->kind != ST_MIPS_CODE || f->frame != sizeof(struct pt_regs))
+		return false;
+	if (!st_mips_read(w, w->sp + offsetof(struct pt_regs, regs[MIPS_SP]), &saved_sp) ||
+	    saved_sp != w->sp + sizeof(struct pt_regs))
+		return false;
+	return st_mips_cross_regs(w, w->sp);
+}
+
+/* One frame up: false when the walk ends. */
+static notrace bool st_mips_step(struct st_mips_cpu *c, struct st_mips_walk *w)
+{
+	const struct st_mips_frame *f = st_mips_frame_of(c, w->pc);
+	struct st_mips_walk here;
+	unsigned long next;
+
+	if (f->kind != ST_MIPS_CODE && f->kind != ST_MIPS_NO_PROLOGUE)
+		return false;
+	if (f->ra_slot >= 0) {
+		if (!st_mips_read(w, w->sp + f->ra_slot, &next))
+			return false;
+	} else if (w->ra_live) {
+		next = w->ra;	/* a leaf, or a prologue not yet at its ra save */
+	} else {
+		return false;
+	}
+	if (!next)
+		return false;
+	if (st_mips_frame_of(c, next)->kind == ST_MIPS_KRETPROBE) {
+		next = st_mips_kretprobe_ret(w);
+		if (!next)
+			return false;
+	}
+	w->pc = next;
+	w->sp += f->frame;
+	w->ra_live = false;
+
+	/* An exception handler's frame is not shown: its context is. */
+	here = *w;
+	if (!st_mips_cross_exception(c, w))
+		*w = here;
+	return true;
+}
+NOKPROBE_SYMBOL(st_mips_step);
+
 static notrace unsigned int st_mips_walk(unsigned long pc, unsigned long sp,
 					 unsigned long ra, unsigned long *entries,
 					 unsigned int max)
 {
-	unsigned long stack_page = sp & ~(THREAD_SIZE - 1);
+	struct st_mips_walk w = {
+		.pc = pc, .sp = sp, .ra = ra, .ra_live = true,
+		.kretprobe = st_kretprobe_pending(current),
+	};
+	struct st_mips_cpu *c;
+	unsigned long flags;
 	unsigned int nr = 0;
 
-	while (pc && nr < max) {
-		entries[nr++] = pc;
-		pc = unwind_stack_by_address(stack_page, &sp, pc, &ra);
-	}
+	st_mips_set_stack(&w);
+	local_irq_save(flags);
+	c = this_cpu_ptr(st_mips_cpu);
+	do {
+		entries[nr++] = w.pc;
+	} while (nr < max && st_mips_step(c, &w));
+	local_irq_restore(flags);
 	return nr;
 }
 NOKPROBE_SYMBOL(st_mips_walk);
@@ -34,8 +341,10 @@ NOKPROBE_SYMBOL(st_mips_walk);
 notrace unsigned int st_unwind_regs(struct pt_regs *regs, bool at_entry,
 				    unsigned long *entries, unsigned int max)
 {
-	return st_mips_walk(regs->cp0_epc, regs->regs[29], regs->regs[31],
-			    entries, max);
+	if (!max)
+		return 0;
+	return st_mips_walk(regs->cp0_epc, regs->regs[MIPS_SP],
+			    regs->regs[MIPS_RA], entries, max);
 }
 NOKPROBE_SYMBOL(st_unwind_regs);
 
@@ -55,22 +364,15 @@ NOKPROBE_SYMBOL(st_unwind_regs);
 static notrace unsigned long st_mips_mcount_frame(unsigned long ip,
 						  unsigned long parent_ip)
 {
-	unsigned long sp = (unsigned long)__builtin_frame_address(0);
-	unsigned long top = (sp & ~(THREAD_SIZE - 1)) + THREAD_SIZE;
+	struct st_mips_walk w = { .sp = (unsigned long)__builtin_frame_address(0) };
 	unsigned long x, r1, r31;
 
-	for (x = ALIGN(sp, sizeof(long));
-	     x + sizeof(struct pt_regs) <= top && x < sp + ST_MCOUNT_SCAN;
-	     x += sizeof(long)) {
-		if (copy_from_kernel_nofault(&r1, (void *)x + offsetof(struct pt_regs, regs[1]),
-					     sizeof(r1)))
+	st_mips_set_stack(&w);
+	for (x = ALIGN(w.sp, sizeof(long)); x < w.sp + ST_MCOUNT_SCAN; x += sizeof(long)) {
+		if (!st_mips_read(&w, x + offsetof(struct pt_regs, regs[MIPS_AT]), &r1) ||
+		    !st_mips_read(&w, x + offsetof(struct pt_regs, regs[MIPS_RA]), &r31))
 			return 0;
-		if (r1 != parent_ip)
-			continue;
-		if (copy_from_kernel_nofault(&r31, (void *)x + offsetof(struct pt_regs, regs[31]),
-					     sizeof(r31)))
-			return 0;
-		if (r31 - ip == 8 || r31 - ip == 20 || r31 - ip == 24)
+		if (r1 == parent_ip && (r31 - ip == 8 || r31 - ip == 20 || r31 - ip == 24))
 			return x;
 	}
 	return 0;
@@ -87,7 +389,7 @@ notrace unsigned int st_unwind_ftrace(unsigned long ip, unsigned long parent_ip,
 {
 	unsigned long frame = st_mips_mcount_frame(ip, parent_ip);
 
-	if (!frame)
+	if (!frame || !max)
 		return 0;
 	return st_mips_walk(ip, frame + sizeof(struct pt_regs), parent_ip,
 			    entries, max);

@@ -39,3 +39,13 @@ notrace unsigned int st_unwind_ftrace(unsigned long ip, unsigned long parent_ip,
 	return 0;
 }
 NOKPROBE_SYMBOL(st_unwind_ftrace);
+
+/* Nothing to set up: the walk keeps no state between hits. */
+int st_unwind_init(void)
+{
+	return 0;
+}
+
+void st_unwind_exit(void)
+{
+}

@@ -10,9 +10,19 @@
  * must report leaf, c, b, a in that order.  st_truth_leaf itself calls
  * st_truth_sink(), so it has a frame of its own on every arch and its
  * entry is not an ftrace call site.
+ *
+ * Shapes that break the kernel's MIPS walker, each with its own trigger:
+ *   trigger_sw	  a -> st_truth_sw -> c -> leaf, where st_truth_sw returns
+ *		  early on odd arguments (gcc puts that return before its
+ *		  prologue: shrink-wrapping); it is always called even.
+ *   trigger_mleaf  a2 -> b2 -> c2 -> st_truth_mleaf, a machine leaf with no
+ *		  frame, whose mcount call site in a module is its entry.
+ *   trigger_irq	  the chain run from an hrtimer (hardirq) while the
+ *		  writing task spins in st_truth_spin().
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
+#include <linux/hrtimer.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/uaccess.h>
@@ -22,44 +32,176 @@
 static struct dentry *st_truth_dir;
 static unsigned long st_truth_last;
 
-ST_TRUTH_FN unsigned long st_truth_sink(unsigned long x)
+static ST_TRUTH_FN unsigned long st_truth_sink(unsigned long x)
 {
 	WRITE_ONCE(st_truth_last, x);
 	return x ^ 0x5a;
 }
 
+ST_TRUTH_FN unsigned long st_truth_leaf(unsigned long x);
 ST_TRUTH_FN unsigned long st_truth_leaf(unsigned long x)
 {
 	return st_truth_sink(x * 3) + 1;
 }
 EXPORT_SYMBOL_GPL(st_truth_leaf);
 
-ST_TRUTH_FN unsigned long st_truth_c(unsigned long x)
+static ST_TRUTH_FN unsigned long st_truth_c(unsigned long x)
 {
 	return st_truth_leaf(x + 1) + 1;
 }
 
-ST_TRUTH_FN unsigned long st_truth_b(unsigned long x)
+static ST_TRUTH_FN unsigned long st_truth_b(unsigned long x)
 {
 	return st_truth_c(x + 1) + 1;
 }
 
-ST_TRUTH_FN unsigned long st_truth_a(unsigned long x)
+static ST_TRUTH_FN unsigned long st_truth_a(unsigned long x)
 {
 	return st_truth_b(x + 1) + 1;
+}
+
+/*
+ * Shrink-wrapped: the odd case returns before any frame is built.  Only
+ * notrace code can be: -pg puts the prologue ahead of the mcount call.
+ */
+static ST_TRUTH_FN notrace unsigned long st_truth_sw(unsigned long x)
+{
+	if (x & 1)
+		return x;
+	return st_truth_c(x + 2) * 3;
+}
+
+static ST_TRUTH_FN unsigned long st_truth_a_sw(unsigned long x)
+{
+	return st_truth_sw(2 * x) + 1;
+}
+
+static ST_TRUTH_FN unsigned long st_truth_mleaf(unsigned long x)
+{
+	return (x * 3) ^ 0x5a;
+}
+
+static ST_TRUTH_FN unsigned long st_truth_c2(unsigned long x)
+{
+	return st_truth_mleaf(x + 1) + 1;
+}
+
+static ST_TRUTH_FN unsigned long st_truth_b2(unsigned long x)
+{
+	return st_truth_c2(x + 1) + 1;
+}
+
+static ST_TRUTH_FN unsigned long st_truth_a2(unsigned long x)
+{
+	return st_truth_b2(x + 1) + 1;
+}
+
+static struct hrtimer st_truth_timer;
+static unsigned long st_truth_irq_runs;
+static bool st_truth_spinning;
+
+/* Runs the chain only once the task spins, so it interrupts the spin. */
+static enum hrtimer_restart st_truth_timer_fn(struct hrtimer *t)
+{
+	if (!READ_ONCE(st_truth_spinning)) {
+		hrtimer_forward_now(t, ns_to_ktime(20 * NSEC_PER_USEC));
+		return HRTIMER_RESTART;
+	}
+	st_truth_a(st_truth_irq_runs);
+	WRITE_ONCE(st_truth_irq_runs, st_truth_irq_runs + 1);
+	return HRTIMER_NORESTART;
+}
+
+/* The interrupted task: spins here until the timer has fired. */
+static ST_TRUTH_FN unsigned long st_truth_spin(unsigned long runs)
+{
+	unsigned long spins = 0;
+
+	WRITE_ONCE(st_truth_spinning, true);
+	while (READ_ONCE(st_truth_irq_runs) == runs) {
+		cpu_relax();
+		spins++;
+	}
+	WRITE_ONCE(st_truth_spinning, false);
+	return spins;
+}
+
+static void st_truth_run_irq(unsigned long n)
+{
+	unsigned long i, runs;
+
+	for (i = 0; i < n; i++) {
+		runs = READ_ONCE(st_truth_irq_runs);
+		/* Pinned: the timer must interrupt this CPU's spin. */
+		preempt_disable();
+		hrtimer_start(&st_truth_timer, ns_to_ktime(100 * NSEC_PER_USEC),
+			      HRTIMER_MODE_REL_PINNED_HARD);
+		st_truth_spin(runs);
+		preempt_enable();
+		cond_resched();
+	}
+}
+
+static int st_truth_get_count(const char __user *ubuf, size_t count,
+			      unsigned long *n)
+{
+	int ret = kstrtoul_from_user(ubuf, count, 0, n);
+
+	if (ret)
+		return ret;
+	return *n > 10000000 ? -EINVAL : 0;
+}
+
+static ssize_t st_truth_trigger_sw_write(struct file *file, const char __user *ubuf,
+					 size_t count, loff_t *ppos)
+{
+	unsigned long n, i;
+	int ret = st_truth_get_count(ubuf, count, &n);
+
+	if (ret)
+		return ret;
+	for (i = 0; i < n; i++) {
+		st_truth_a_sw(i);
+		cond_resched();
+	}
+	return count;
+}
+
+static ssize_t st_truth_trigger_mleaf_write(struct file *file, const char __user *ubuf,
+					    size_t count, loff_t *ppos)
+{
+	unsigned long n, i;
+	int ret = st_truth_get_count(ubuf, count, &n);
+
+	if (ret)
+		return ret;
+	for (i = 0; i < n; i++) {
+		st_truth_a2(i);
+		cond_resched();
+	}
+	return count;
+}
+
+static ssize_t st_truth_trigger_irq_write(struct file *file, const char __user *ubuf,
+					  size_t count, loff_t *ppos)
+{
+	unsigned long n;
+	int ret = st_truth_get_count(ubuf, count, &n);
+
+	if (ret)
+		return ret;
+	st_truth_run_irq(n);
+	return count;
 }
 
 static ssize_t st_truth_trigger_write(struct file *file, const char __user *ubuf,
 				      size_t count, loff_t *ppos)
 {
 	unsigned long n, i;
-	int ret;
+	int ret = st_truth_get_count(ubuf, count, &n);
 
-	ret = kstrtoul_from_user(ubuf, count, 0, &n);
 	if (ret)
 		return ret;
-	if (n > 10000000)
-		return -EINVAL;
 	for (i = 0; i < n; i++) {
 		st_truth_a(i);
 		cond_resched();
@@ -67,24 +209,39 @@ static ssize_t st_truth_trigger_write(struct file *file, const char __user *ubuf
 	return count;
 }
 
-static const struct file_operations st_truth_trigger_fops = {
-	.owner = THIS_MODULE,
-	.open = nonseekable_open,
-	.write = st_truth_trigger_write,
-	.llseek = no_llseek,
-};
+#define ST_TRUTH_FOPS(name)						\
+static const struct file_operations name##_fops = {			\
+	.owner = THIS_MODULE,						\
+	.open = nonseekable_open,					\
+	.write = name##_write,						\
+	.llseek = no_llseek,						\
+}
+
+ST_TRUTH_FOPS(st_truth_trigger);
+ST_TRUTH_FOPS(st_truth_trigger_sw);
+ST_TRUTH_FOPS(st_truth_trigger_mleaf);
+ST_TRUTH_FOPS(st_truth_trigger_irq);
 
 static int __init st_truth_init(void)
 {
+	hrtimer_init(&st_truth_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
+	st_truth_timer.function = st_truth_timer_fn;
 	st_truth_dir = debugfs_create_dir("st_truth", NULL);
 	debugfs_create_file("trigger", 0200, st_truth_dir, NULL,
 			    &st_truth_trigger_fops);
+	debugfs_create_file("trigger_sw", 0200, st_truth_dir, NULL,
+			    &st_truth_trigger_sw_fops);
+	debugfs_create_file("trigger_mleaf", 0200, st_truth_dir, NULL,
+			    &st_truth_trigger_mleaf_fops);
+	debugfs_create_file("trigger_irq", 0200, st_truth_dir, NULL,
+			    &st_truth_trigger_irq_fops);
 	return 0;
 }
 
 static void __exit st_truth_exit(void)
 {
 	debugfs_remove_recursive(st_truth_dir);
+	hrtimer_cancel(&st_truth_timer);
 }
 
 module_init(st_truth_init);

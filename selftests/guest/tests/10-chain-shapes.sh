@@ -1,0 +1,56 @@
+# Chain shapes that break the kernel's MIPS walker, on every arch:
+# a shrink-wrapped middle function, a machine leaf in a module, the chain
+# run from hardirq (the stack must continue into the interrupted task), and
+# a kretprobe pending on an outer function while an inner one is probed.
+. /lib/st/lib.sh
+truth_load
+st_load
+
+# expect FILE SPEC COUNT "f0 f1 f2 f3 ..." [LATER]: every record of SPEC
+# starts with those functions and, when given, holds LATER further down.
+expect() {
+	awk -v spec="$2" -v want="$3" -v names="$4" -v later="$5" -v bad="$TRACER_FRAMES" '
+	BEGIN { nn = split(names, name, " ") }
+	function check(  i, ok, seen) {
+		if (hdr != spec) return
+		n++; ok = 1
+		for (i = 1; i <= nn; i++) if (f[i] !~ ("^" name[i] "[+]")) ok = 0
+		if (later != "") { seen = 0; for (i = nn + 1; i <= nf; i++) if (f[i] ~ ("^" later "[+]")) seen = 1; if (!seen) ok = 0 }
+		if (tracer) ok = 0
+		if (!ok) { wrong++; if (wrong == 1) print "first wrong " spec " record:\n" rec }
+		if (n == 1) print "first " spec " record:\n" rec
+	}
+	/^$/ { if (nf) check(); nf = 0; tracer = 0; rec = ""; next }
+	{ rec = rec $0 "\n" }
+	/^ => / { f[++nf] = $2; if ($0 ~ bad) tracer = 1; next }
+	{ hdr = ""; for (i = 1; i <= NF; i++) if ($i ~ /^[prf]:/) hdr = $i }
+	END {
+		printf "%s: %d records, %d wrong\n", spec, n, wrong
+		exit !(n == want && !wrong)
+	}' "$1"
+}
+
+ok=0
+st_ctl "add p:st_truth_leaf" || fail "add"
+echo 200 >"$TRUTH/trigger_sw"
+cat "$ST/trace" >/tmp/trace; st_ctl clear
+expect /tmp/trace p:st_truth_leaf 200 "st_truth_leaf st_truth_c st_truth_sw st_truth_a_sw" || ok=1
+
+echo 50 >"$TRUTH/trigger_irq"
+cat "$ST/trace" >/tmp/trace; st_ctl clear
+expect /tmp/trace p:st_truth_leaf 50 "st_truth_leaf st_truth_c st_truth_b st_truth_a st_truth_timer_fn" st_truth_spin || ok=1
+
+st_ctl "add r:st_truth_a" || fail "add r:st_truth_a"
+echo 100 >"$TRUTH/trigger"
+cat "$ST/trace" >/tmp/trace; st_ctl clear
+expect /tmp/trace p:st_truth_leaf 100 "st_truth_leaf st_truth_c st_truth_b st_truth_a st_truth_trigger_write" || ok=1
+expect /tmp/trace r:st_truth_a 100 "st_truth_a st_truth_trigger_write" || ok=1
+st_ctl "del r:st_truth_a"
+st_ctl "del p:st_truth_leaf"
+
+st_ctl "add f:st_truth_mleaf" || fail "add f:st_truth_mleaf"
+echo 200 >"$TRUTH/trigger_mleaf"
+cat "$ST/trace" >/tmp/trace; st_ctl clear
+expect /tmp/trace f:st_truth_mleaf 200 "st_truth_mleaf st_truth_c2 st_truth_b2 st_truth_a2" || ok=1
+st_unload
+exit $ok
