@@ -126,115 +126,69 @@ static ST_TRUTH_FN unsigned long st_truth_spin(unsigned long runs)
 	return spins;
 }
 
-static void st_truth_run_irq(unsigned long n)
+/* One run of the chain from hardirq, interrupting st_truth_spin(). */
+static unsigned long st_truth_irq_once(unsigned long i)
 {
-	unsigned long i, runs;
+	unsigned long runs = READ_ONCE(st_truth_irq_runs), spins;
 
-	for (i = 0; i < n; i++) {
-		runs = READ_ONCE(st_truth_irq_runs);
-		/* Pinned: the timer must interrupt this CPU's spin. */
-		preempt_disable();
-		hrtimer_start(&st_truth_timer, ns_to_ktime(100 * NSEC_PER_USEC),
-			      HRTIMER_MODE_REL_PINNED_HARD);
-		st_truth_spin(runs);
-		preempt_enable();
-		cond_resched();
-	}
+	/* Pinned, preemption off: the timer must interrupt this CPU's spin. */
+	preempt_disable();
+	hrtimer_start(&st_truth_timer, ns_to_ktime(100 * NSEC_PER_USEC),
+		      HRTIMER_MODE_REL_PINNED_HARD);
+	spins = st_truth_spin(runs);
+	preempt_enable();
+	return spins;
 }
 
-static int st_truth_get_count(const char __user *ubuf, size_t count,
-			      unsigned long *n)
-{
-	int ret = kstrtoul_from_user(ubuf, count, 0, n);
+typedef unsigned long (*st_truth_chain_t)(unsigned long);
 
-	if (ret)
-		return ret;
-	return *n > 10000000 ? -EINVAL : 0;
-}
-
-static ssize_t st_truth_trigger_sw_write(struct file *file, const char __user *ubuf,
-					 size_t count, loff_t *ppos)
-{
-	unsigned long n, i;
-	int ret = st_truth_get_count(ubuf, count, &n);
-
-	if (ret)
-		return ret;
-	for (i = 0; i < n; i++) {
-		st_truth_a_sw(i);
-		cond_resched();
-	}
-	return count;
-}
-
-static ssize_t st_truth_trigger_mleaf_write(struct file *file, const char __user *ubuf,
-					    size_t count, loff_t *ppos)
-{
-	unsigned long n, i;
-	int ret = st_truth_get_count(ubuf, count, &n);
-
-	if (ret)
-		return ret;
-	for (i = 0; i < n; i++) {
-		st_truth_a2(i);
-		cond_resched();
-	}
-	return count;
-}
-
-static ssize_t st_truth_trigger_irq_write(struct file *file, const char __user *ubuf,
-					  size_t count, loff_t *ppos)
-{
-	unsigned long n;
-	int ret = st_truth_get_count(ubuf, count, &n);
-
-	if (ret)
-		return ret;
-	st_truth_run_irq(n);
-	return count;
-}
-
+/* Each trigger file runs its chain N times: write N. */
 static ssize_t st_truth_trigger_write(struct file *file, const char __user *ubuf,
 				      size_t count, loff_t *ppos)
 {
+	st_truth_chain_t chain = file->private_data;
 	unsigned long n, i;
-	int ret = st_truth_get_count(ubuf, count, &n);
+	int ret;
 
+	ret = kstrtoul_from_user(ubuf, count, 0, &n);
 	if (ret)
 		return ret;
+	if (n > 10000000)
+		return -EINVAL;
 	for (i = 0; i < n; i++) {
-		st_truth_a(i);
+		chain(i);
 		cond_resched();
 	}
 	return count;
 }
 
-#define ST_TRUTH_FOPS(name)						\
-static const struct file_operations name##_fops = {			\
-	.owner = THIS_MODULE,						\
-	.open = nonseekable_open,					\
-	.write = name##_write,						\
-	.llseek = no_llseek,						\
-}
+static const struct file_operations st_truth_trigger_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = st_truth_trigger_write,
+	.llseek = no_llseek,
+};
 
-ST_TRUTH_FOPS(st_truth_trigger);
-ST_TRUTH_FOPS(st_truth_trigger_sw);
-ST_TRUTH_FOPS(st_truth_trigger_mleaf);
-ST_TRUTH_FOPS(st_truth_trigger_irq);
+static const struct {
+	const char *name;
+	st_truth_chain_t chain;
+} st_truth_triggers[] = {
+	{ "trigger", st_truth_a },
+	{ "trigger_sw", st_truth_a_sw },
+	{ "trigger_mleaf", st_truth_a2 },
+	{ "trigger_irq", st_truth_irq_once },
+};
 
 static int __init st_truth_init(void)
 {
+	unsigned int i;
+
 	hrtimer_init(&st_truth_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
 	st_truth_timer.function = st_truth_timer_fn;
 	st_truth_dir = debugfs_create_dir("st_truth", NULL);
-	debugfs_create_file("trigger", 0200, st_truth_dir, NULL,
-			    &st_truth_trigger_fops);
-	debugfs_create_file("trigger_sw", 0200, st_truth_dir, NULL,
-			    &st_truth_trigger_sw_fops);
-	debugfs_create_file("trigger_mleaf", 0200, st_truth_dir, NULL,
-			    &st_truth_trigger_mleaf_fops);
-	debugfs_create_file("trigger_irq", 0200, st_truth_dir, NULL,
-			    &st_truth_trigger_irq_fops);
+	for (i = 0; i < ARRAY_SIZE(st_truth_triggers); i++)
+		debugfs_create_file(st_truth_triggers[i].name, 0200, st_truth_dir,
+				    st_truth_triggers[i].chain, &st_truth_trigger_fops);
 	return 0;
 }
 
