@@ -44,6 +44,7 @@ struct st_probe {
 	const struct st_probe_kind *kind;
 	char name[STACKTAP_SPEC_MAX + 1];	/* canonical spec text */
 	u8 name_len;
+	bool pending;		/* f: from probes= waiting for a module */
 	struct st_probe_stats __percpu *stats;
 	union {
 		struct kprobe kp;
@@ -79,6 +80,8 @@ unsigned int st_unwind_ftrace(unsigned long ip, unsigned long parent_ip,
 			      unsigned long *entries, unsigned int max);
 
 /* stacktap_probe.c: the probe registry */
+int st_probes_init(void);
+void st_probes_exit(void);
 int st_probe_add(const char *text, size_t len);
 int st_probe_del(const char *text, size_t len);
 int st_probe_add_list(const char *list);

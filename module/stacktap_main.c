@@ -69,6 +69,9 @@ static int __init st_init(void)
 	ret = st_initsyms_init();
 	if (ret)
 		goto err_unwind;
+	ret = st_probes_init();
+	if (ret)
+		goto err_initsyms;
 	ret = st_probe_add_list(probes);
 	if (ret)
 		goto err_probes;
@@ -78,7 +81,8 @@ static int __init st_init(void)
 	return 0;
 
 err_probes:
-	st_probe_del_all();
+	st_probes_exit();
+err_initsyms:
 	st_initsyms_exit();
 err_unwind:
 	st_unwind_exit();
@@ -92,7 +96,7 @@ err_ring:
 static void __exit st_exit(void)
 {
 	st_debugfs_exit();
-	st_probe_del_all();
+	st_probes_exit();
 	st_initsyms_exit();
 	st_unwind_exit();
 	st_capture_exit();

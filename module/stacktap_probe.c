@@ -6,6 +6,8 @@
  */
 #include <linux/kernel.h>
 #include <linux/list.h>
+#include <linux/module.h>
+#include <linux/notifier.h>
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -41,7 +43,12 @@ static struct st_probe *st_probe_find(const struct st_spec *spec)
 	return NULL;
 }
 
-int st_probe_add(const char *text, size_t len)
+/*
+ * @pending_ok: an f: probe that matches nothing yet is kept and armed when
+ * a module that provides a match loads (probes= at load time names
+ * functions of modules that load later, as ftrace's boot-time filters do).
+ */
+static int st_probe_add_one(const char *text, size_t len, bool pending_ok)
 {
 	struct st_probe *p;
 	struct st_spec spec;
@@ -71,11 +78,19 @@ int st_probe_add(const char *text, size_t len)
 		goto err_unlock;
 	}
 	ret = p->kind->arm(p, &why);
+	if (ret == -ENOENT && pending_ok && spec.kind == STACKTAP_KIND_FTRACE) {
+		p->pending = true;
+		ret = 0;
+	}
 	if (ret)
 		goto err_unlock;
 	list_add_tail(&p->list, &st_probes);
 	mutex_unlock(&st_probes_mutex);
-	pr_info("armed %s\n", p->name);
+	if (p->pending)
+		pr_info("%s matches no function yet: armed when a module provides one\n",
+			p->name);
+	else
+		pr_info("armed %s\n", p->name);
 	return 0;
 
 err_unlock:
@@ -88,10 +103,16 @@ err_refused:
 	return ret;
 }
 
+int st_probe_add(const char *text, size_t len)
+{
+	return st_probe_add_one(text, len, false);
+}
+
 /* Disarm (waiting out running handlers) and free a probe off the list. */
 static void st_probe_destroy(struct st_probe *p)
 {
-	p->kind->disarm(p);
+	if (!p->pending)
+		p->kind->disarm(p);
 	free_percpu(p->stats);
 	kfree(p);
 }
@@ -136,7 +157,7 @@ int st_probe_add_list(const char *list)
 		end = strchrnul(s, ',');
 		while (s < end && *s == ' ')
 			s++;
-		ret = st_probe_add(s, end - s);
+		ret = st_probe_add_one(s, end - s, true);
 		if (ret)
 			return ret;
 		s = *end ? end + 1 : end;
@@ -170,8 +191,45 @@ int st_probe_show(struct seq_file *m)
 			hits += local_read(&per_cpu_ptr(p->stats, cpu)->hits);
 			misses += local_read(&per_cpu_ptr(p->stats, cpu)->misses);
 		}
-		seq_printf(m, "%s %lu %lu\n", p->name, hits, misses);
+		seq_printf(m, "%s %lu %lu%s\n", p->name, hits, misses,
+			   p->pending ? " pending" : "");
 	}
 	mutex_unlock(&st_probes_mutex);
 	return 0;
+}
+
+/* A module is coming: arm the pending probes it provides a match for. */
+static int st_probes_module_notify(struct notifier_block *nb,
+				   unsigned long action, void *data)
+{
+	struct module *mod = data;
+	struct st_probe *p;
+	const char *why;
+
+	if (action != MODULE_STATE_COMING)
+		return NOTIFY_DONE;
+	mutex_lock(&st_probes_mutex);
+	list_for_each_entry(p, &st_probes, list) {
+		if (!p->pending || p->kind->arm(p, &why))
+			continue;
+		p->pending = false;
+		pr_info("armed %s in module %s\n", p->name, mod->name);
+	}
+	mutex_unlock(&st_probes_mutex);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block st_probes_nb = {
+	.notifier_call = st_probes_module_notify,
+};
+
+int st_probes_init(void)
+{
+	return register_module_notifier(&st_probes_nb);
+}
+
+void st_probes_exit(void)
+{
+	unregister_module_notifier(&st_probes_nb);
+	st_probe_del_all();
 }

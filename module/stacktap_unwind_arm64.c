@@ -16,19 +16,20 @@
 #include "stacktap.h"
 
 /*
- * A kretprobe on function F saved the caller's fp as ri->fp and put the
- * trampoline in F's LR, so F's frame record is { ri->fp, trampoline }:
- * give the real return address instead.
+ * A kretprobe on function F saved the caller's fp (x29 at F's entry) as
+ * ri->fp and put its trampoline in F's LR; F's frame record is then
+ * { ri->fp, trampoline }.  Give the real return address for @lr found
+ * with @fp (a record's saved fp, or x29 at entry), whatever it holds.
  */
 static notrace unsigned long st_arm64_ret(struct llist_node *pending,
-					  unsigned long *record)
+					  unsigned long fp, unsigned long lr)
 {
 	struct llist_node *node;
 
 	for (node = pending; node; node = node->next)
-		if (st_kretprobe_node_fp(node) == record[0])
+		if (st_kretprobe_node_fp(node) == fp)
 			return st_kretprobe_node_ret_addr(node);
-	return st_strip_pac(record[1]);
+	return st_strip_pac(lr);
 }
 NOKPROBE_SYMBOL(st_arm64_ret);
 
@@ -45,8 +46,9 @@ notrace unsigned int st_unwind_regs(struct pt_regs *regs, bool at_entry,
 	if (!max)
 		return 0;
 	entries[nr++] = regs->pc;
+	/* A kretprobe sharing this entry may have run first and swapped LR. */
 	if (at_entry && nr < max)
-		entries[nr++] = st_strip_pac(regs->regs[30]);
+		entries[nr++] = st_arm64_ret(pending, regs->regs[29], regs->regs[30]);
 
 	while (nr < max) {
 		/* From an IRQ stack the records lead to the task stack, once. */
@@ -59,7 +61,7 @@ notrace unsigned int st_unwind_regs(struct pt_regs *regs, bool at_entry,
 			break;
 		if (!record[1])
 			break;	/* the final record in the task's pt_regs */
-		entries[nr++] = st_arm64_ret(pending, record);
+		entries[nr++] = st_arm64_ret(pending, record[0], record[1]);
 		if (record[0] <= fp && record[0] - low <= THREAD_SIZE)
 			break;	/* on one stack, records must go up */
 		fp = record[0];
