@@ -4,19 +4,24 @@
 # and a static busybox for the initramfs.  Packages are only downloaded and
 # extracted (dpkg-deb -x), never installed.
 #
-#   scripts/fetch-sysroot.sh x86_64|mips64el|arm64
+#   scripts/fetch-sysroot.sh x86_64|mips64el|arm64|mipsel|octeon
+#
+# octeon is mips64el's Octeon flavour, the field reports' board family
+# (its pt_regs is 400 bytes, not 304): built against, never booted.
 #
 # Prints nothing but errors; writes $CACHE/sysroot/<arch>/sysroot.env.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${STACKTAP_CACHE:-$top/.cache}
-arch=${1:?usage: fetch-sysroot.sh x86_64|mips64el|arm64}
+arch=${1:?usage: fetch-sysroot.sh x86_64|mips64el|arm64|mipsel|octeon}
 
 case "$arch" in
 x86_64)   debarch=amd64;    flavour=amd64;     karch=x86;   cross= ;;
 mips64el) debarch=mips64el; flavour=5kc-malta; karch=mips;  cross=mips64el-linux-gnuabi64- ;;
 arm64)    debarch=arm64;    flavour=arm64;     karch=arm64; cross=aarch64-linux-gnu- ;;
+mipsel)   debarch=mipsel;   flavour=4kc-malta; karch=mips;  cross=mipsel-linux-gnu- ;;
+octeon)   debarch=mips64el; flavour=octeon;    karch=mips;  cross=mips64el-linux-gnuabi64- ;;
 *) echo "fetch-sysroot.sh: unknown arch '$arch'" >&2; exit 2 ;;
 esac
 

@@ -5,7 +5,7 @@
 # because apt would replace the host gcc-12 with the target's.
 set -eu
 
-arches="mips64el arm64"
+arches="mips64el mipsel arm64"
 need_update=
 for a in $arches; do
 	dpkg --print-foreign-architectures | grep -qx "$a" && continue
@@ -16,8 +16,8 @@ done
 
 pkgs="make gcc-12 libc6-dev bc cpio kmod xz-utils zstd sparse
       qemu-system-x86 qemu-system-mips qemu-system-arm
-      gcc-12-mips64el-linux-gnuabi64 gcc-12-aarch64-linux-gnu
-      gcc-mips64el-linux-gnuabi64 gcc-aarch64-linux-gnu"
+      gcc-12-mips64el-linux-gnuabi64 gcc-12-aarch64-linux-gnu gcc-12-mipsel-linux-gnu
+      gcc-mips64el-linux-gnuabi64 gcc-aarch64-linux-gnu gcc-mipsel-linux-gnu"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"

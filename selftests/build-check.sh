@@ -7,7 +7,7 @@ set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${STACKTAP_CACHE:-$top/.cache}
-arch=${1:?usage: build-check.sh x86_64|mips64el|arm64}
+arch=${1:?usage: build-check.sh x86_64|mips64el|arm64|mipsel|octeon}
 
 "$top/scripts/fetch-sysroot.sh" "$arch" || { echo "not ok - $arch: sysroot fetched"; exit 1; }
 # shellcheck disable=SC1090

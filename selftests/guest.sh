@@ -4,7 +4,7 @@
 # in QEMU (software emulation) with panic_on_warn, and read TAP back from
 # a second serial port.
 #
-#   selftests/guest.sh x86_64|mips64el|arm64 [TEST...]
+#   selftests/guest.sh x86_64|mips64el|arm64|mipsel [TEST...]
 #
 # TEST names select tests from selftests/guest/tests (default: all), or
 # from $ST_TESTS_DIR when set.
@@ -14,7 +14,7 @@ set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${STACKTAP_CACHE:-$top/.cache}
-arch=${1:?usage: guest.sh x86_64|mips64el|arm64 [TEST...]}
+arch=${1:?usage: guest.sh x86_64|mips64el|arm64|mipsel [TEST...]}
 shift
 
 "$top/scripts/fetch-sysroot.sh" "$arch"
@@ -62,6 +62,11 @@ x86_64)
 mips64el)
 	guest_mods=
 	qemu="qemu-system-mips64el -M malta -cpu 5KEc -m 512"
+	console=ttyS0 result=/dev/ttyS1
+	result_port="-serial file:$B/result" ;;
+mipsel)
+	guest_mods=
+	qemu="qemu-system-mipsel -M malta -cpu 24Kf -m 512"
 	console=ttyS0 result=/dev/ttyS1
 	result_port="-serial file:$B/result" ;;
 arm64)

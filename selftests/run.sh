@@ -4,12 +4,14 @@
 # The last line is "N passed, N failed"; the exit status is non-zero on
 # any failure.
 #
-#   ST_ARCHES="x86_64 mips64el arm64"   arches to boot (default: all)
+#   ST_ARCHES="x86_64 mips64el arm64 mipsel"   arches to boot (default: all)
+#   ST_BUILD_ONLY="octeon"                     arches only built (default)
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
-arches=${ST_ARCHES:-x86_64 mips64el arm64}
+arches=${ST_ARCHES:-x86_64 mips64el arm64 mipsel}
+build_only=${ST_BUILD_ONLY-octeon}
 passed=0
 failed=0
 
@@ -26,7 +28,7 @@ if make -s unit >"$log" 2>&1; then :; else echo "not ok - spec parser unit test 
 cat "$log"
 count "$log"
 
-for a in $arches; do
+for a in $arches $build_only; do
 	echo "== $a: W=1 and sparse build"
 	./selftests/build-check.sh "$a" >"$log" 2>&1
 	cat "$log"
