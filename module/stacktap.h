@@ -45,6 +45,7 @@ struct st_probe {
 	char name[STACKTAP_SPEC_MAX + 1];	/* canonical spec text */
 	u8 name_len;
 	bool pending;		/* f: from probes= waiting for a module */
+	bool via_ftrace;	/* p: at an ftrace site, served by ftrace */
 	struct st_probe_stats __percpu *stats;
 	union {
 		struct kprobe kp;

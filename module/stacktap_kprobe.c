@@ -59,6 +59,28 @@ const char *st_kprobe_error(int err)
 	}
 }
 
+/*
+ * Without KPROBES_ON_FTRACE kprobes refuse a function entry that is an
+ * ftrace call site (a MIPS module's frameless leaf starts with its mcount
+ * sequence).  ftrace sees the same moment there: serve the p: probe from
+ * an ftrace_ops, and say so in 'probes'.
+ */
+static int st_kprobe_arm_ftrace(struct st_probe *p, const char **why)
+{
+	int ret;
+
+	memset(&p->ops, 0, sizeof(p->ops));	/* register_kprobe() wrote to kp */
+	p->kind = &st_fprobe_kind;
+	ret = p->kind->arm(p, why);
+	if (!ret) {
+		p->via_ftrace = true;
+		return 0;
+	}
+	p->kind = &st_kprobe_kind;
+	*why = st_kprobe_error(-EINVAL);
+	return -EINVAL;
+}
+
 static int st_kprobe_arm(struct st_probe *p, const char **why)
 {
 	int ret;
@@ -69,6 +91,8 @@ static int st_kprobe_arm(struct st_probe *p, const char **why)
 	if (ST_KPROBE_HOLD_SOFTIRQ)
 		p->kp.post_handler = st_kprobe_post;
 	ret = register_kprobe(&p->kp);
+	if (ret == -EINVAL && !p->spec.offset && !IS_ENABLED(CONFIG_KPROBES_ON_FTRACE))
+		return st_kprobe_arm_ftrace(p, why);
 	if (ret)
 		*why = st_kprobe_error(ret);
 	return ret;

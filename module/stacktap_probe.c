@@ -191,8 +191,9 @@ int st_probe_show(struct seq_file *m)
 			hits += local_read(&per_cpu_ptr(p->stats, cpu)->hits);
 			misses += local_read(&per_cpu_ptr(p->stats, cpu)->misses);
 		}
-		seq_printf(m, "%s %lu %lu%s\n", p->name, hits, misses,
-			   p->pending ? " pending" : "");
+		seq_printf(m, "%s %lu %lu%s%s\n", p->name, hits, misses,
+			   p->pending ? " pending" : "",
+			   p->via_ftrace ? " via=ftrace" : "");
 	}
 	mutex_unlock(&st_probes_mutex);
 	return 0;

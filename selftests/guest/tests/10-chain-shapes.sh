@@ -52,5 +52,20 @@ st_ctl "add f:st_truth_mleaf" || fail "add f:st_truth_mleaf"
 echo 200 >"$TRUTH/trigger_mleaf"
 cat "$ST/trace" >/tmp/trace; st_ctl clear
 expect /tmp/trace f:st_truth_mleaf 200 "st_truth_mleaf st_truth_c2 st_truth_b2 st_truth_a2" || ok=1
+st_ctl "del f:st_truth_mleaf"
+
+# A p: probe on the machine leaf: on MIPS its entry is an ftrace call site
+# kprobes refuse, so ftrace serves it, and 'probes' says so.
+st_ctl "add p:st_truth_mleaf" || fail "add p:st_truth_mleaf"
+grep '^p:st_truth_mleaf ' "$ST/probes"
+case "$(uname -m)" in
+mips*) grep -q '^p:st_truth_mleaf 0 0 via=ftrace$' "$ST/probes" || { echo "p:st_truth_mleaf not served via ftrace"; ok=1; } ;;
+*) grep -q '^p:st_truth_mleaf 0 0$' "$ST/probes" || { echo "p:st_truth_mleaf not a plain kprobe"; ok=1; } ;;
+esac
+echo 200 >"$TRUTH/trigger_mleaf"
+cat "$ST/trace" >/tmp/trace; st_ctl clear
+expect /tmp/trace p:st_truth_mleaf 200 "st_truth_mleaf st_truth_c2 st_truth_b2 st_truth_a2" || ok=1
+awk '/: p:st_truth_mleaf/ { getline; if ($2 !~ /^st_truth_mleaf[+]0x0\//) bad++ } END { exit bad > 0 }' /tmp/trace ||
+	{ echo "p:st_truth_mleaf frame 0 is not st_truth_mleaf+0x0"; ok=1; }
 st_unload
 exit $ok
