@@ -3,7 +3,8 @@
  * /sys/kernel/debug/stacktap/, root only:
  *   trace	all CPUs' records merged in time order; not consuming.
  *		Any write clears the records ("echo > trace").
- *   control	"add SPEC", "del SPEC" or "clear", one command per write.
+ *   control	"add SPEC [OPTION...]", "del SPEC" or "clear", one command
+ *		per write.
  *   probes	"<spec> <hits> <misses>" per probe.
  *   stats	"cpuN written W dropped D bytes B" per possible CPU.
  */
@@ -200,13 +201,13 @@ static int st_control_run(char *cmd, size_t len)
 		st_clear();
 		return 0;
 	}
-	if (arg && *arg && !strchr(arg, ' ')) {
+	if (arg && *arg) {
 		if (!strcmp(cmd, "add"))
 			return st_probe_add(arg, strlen(arg));
-		if (!strcmp(cmd, "del"))
+		if (!strcmp(cmd, "del") && !strchr(arg, ' '))
 			return st_probe_del(arg, strlen(arg));
 	}
-	pr_warn("control: expected 'add SPEC', 'del SPEC' or 'clear', got '%*pE'\n",
+	pr_warn("control: expected 'add SPEC [OPTION...]', 'del SPEC' or 'clear', got '%*pE'\n",
 		(int)min_t(size_t, strlen(cmd), 32), cmd);
 	return -EINVAL;
 }

@@ -56,6 +56,7 @@ static int st_kretprobe_arm(struct st_probe *p, const char **why)
 	p->rp.kp.symbol_name = p->spec.symbol;
 	p->rp.entry_handler = st_kretprobe_entry;
 	p->rp.handler = st_kretprobe_return;
+	p->rp.maxactive = p->spec.maxactive;
 	p->rp.data_size = sizeof(struct st_kretprobe_data) +
 			  st_capture_max() * sizeof(unsigned long);
 	/*

@@ -55,7 +55,7 @@ static int st_probe_add_one(const char *text, size_t len, bool pending_ok)
 	const char *why;
 	int ret;
 
-	ret = st_spec_parse(&spec, text, len, &why);
+	ret = st_spec_parse_text(&spec, text, len, &why);
 	if (ret)
 		goto err_refused;
 

@@ -177,3 +177,66 @@ bool st_spec_equal(const struct st_spec *a, const struct st_spec *b)
 	return a->kind == b->kind && a->offset == b->offset &&
 	       !strcmp(a->symbol, b->symbol);
 }
+
+static bool st_is_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* "maxactive=N", N in 1..ST_MAXACTIVE_MAX, r: probes only */
+static int st_parse_option(struct st_spec *spec, const char *opt, size_t len,
+			   const char **why)
+{
+	static const char maxactive[] = "maxactive=";
+	unsigned long v = 0;
+	size_t i, n = sizeof(maxactive) - 1;
+
+	if (len <= n || memcmp(opt, maxactive, n)) {
+		*why = "unknown option (known: maxactive=N)";
+		return -EINVAL;
+	}
+	if (spec->kind != STACKTAP_KIND_KRETPROBE) {
+		*why = "maxactive= is an r: probe option";
+		return -EINVAL;
+	}
+	for (i = n; i < len; i++) {
+		if (!st_is_digit(opt[i])) {
+			*why = "maxactive= takes a decimal number";
+			return -EINVAL;
+		}
+		v = v * 10 + (unsigned long)(opt[i] - '0');
+		if (v > ST_MAXACTIVE_MAX)
+			break;
+	}
+	if (v < 1 || v > ST_MAXACTIVE_MAX) {
+		*why = "maxactive= must be 1..4096";
+		return -ERANGE;
+	}
+	spec->maxactive = v;
+	return 0;
+}
+
+/*
+ * A probe as written everywhere: a spec, then options separated by
+ * spaces, e.g. "r:do_sys_open maxactive=64".
+ */
+int st_spec_parse_text(struct st_spec *spec, const char *text, size_t len,
+		       const char **why)
+{
+	size_t i = 0, start;
+	int ret;
+
+	while (i < len && !st_is_space(text[i]))
+		i++;
+	ret = st_spec_parse(spec, text, i, why);
+	while (!ret && i < len) {
+		while (i < len && st_is_space(text[i]))
+			i++;
+		start = i;
+		while (i < len && !st_is_space(text[i]))
+			i++;
+		if (i > start)
+			ret = st_parse_option(spec, text + start, i - start, why);
+	}
+	return ret;
+}

@@ -91,6 +91,31 @@ int main(void)
 	refuse(big, 100, -EINVAL, "invalid character in symbol name");
 	refuse(big, sizeof(big), -ENAMETOOLONG, "symbol name too long");
 
+	{
+		struct st_spec o;
+		int r;
+
+		r = st_spec_parse_text(&o, "r:do_sys_open maxactive=64", 26, &why);
+		ok(!r && o.kind == STACKTAP_KIND_KRETPROBE && o.maxactive == 64 &&
+		   !strcmp(o.symbol, "do_sys_open"), "option maxactive=64", "r:do_sys_open maxactive=64");
+		r = st_spec_parse_text(&o, "r:f  maxactive=1 ", 17, &why);
+		ok(!r && o.maxactive == 1, "spaces around options", "r:f  maxactive=1 ");
+		r = st_spec_parse_text(&o, "p:f", 3, &why);
+		ok(!r && o.maxactive == 0, "no options", "p:f");
+		r = st_spec_parse_text(&o, "p:f maxactive=4", 15, &why);
+		ok(r == -EINVAL && !strcmp(why, "maxactive= is an r: probe option"), "maxactive on p:", "p:f maxactive=4");
+		r = st_spec_parse_text(&o, "r:f maxactive=0", 15, &why);
+		ok(r == -ERANGE, "maxactive=0", "r:f maxactive=0");
+		r = st_spec_parse_text(&o, "r:f maxactive=99999999999999999999", 34, &why);
+		ok(r == -ERANGE, "maxactive huge", "r:f maxactive=99999999999999999999");
+		r = st_spec_parse_text(&o, "r:f maxactive=1x", 16, &why);
+		ok(r == -EINVAL, "maxactive junk", "r:f maxactive=1x");
+		r = st_spec_parse_text(&o, "r:f depth=3", 11, &why);
+		ok(r == -EINVAL && !strcmp(why, "unknown option (known: maxactive=N)"), "unknown option", "r:f depth=3");
+		r = st_spec_parse_text(&o, "r:f+4 maxactive=2", 17, &why);
+		ok(r == -EINVAL && !strcmp(why, "only p: probes take an offset"), "spec error first", "r:f+4 maxactive=2");
+	}
+
 	st_spec_parse(&a, "vfs_read+16", 11, &why);
 	st_spec_parse(&b, "p:vfs_read+0x10", 15, &why);
 	ok(st_spec_equal(&a, &b), "equal specs compare equal", "vfs_read+16");
