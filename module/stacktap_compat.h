@@ -78,6 +78,34 @@ static inline void st_module_init_text(const struct module *mod,
 }
 
 /*
+ * ftrace callbacks: a struct ftrace_regs * since 5.11, a struct pt_regs *
+ * before; the recursion helpers came with it (before them, stacktap's
+ * per-CPU nesting guard bounds any recursion to ST_MAX_NEST levels).
+ */
+#include <linux/ftrace.h>
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 11, 0)
+#define st_ftrace_regs ftrace_regs
+#define st_ftrace_get_regs(fregs) ftrace_get_regs(fregs)
+#else
+#define st_ftrace_regs pt_regs
+#define st_ftrace_get_regs(regs) (regs)
+static inline int ftrace_test_recursion_trylock(unsigned long ip,
+						unsigned long parent_ip)
+{
+	return 0;
+}
+
+static inline void ftrace_test_recursion_unlock(int bit)
+{
+}
+#endif
+
+/* A kretprobe instance's kretprobe: through its holder since 5.11. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 11, 0)
+#define get_kretprobe(ri) ((ri)->rp)
+#endif
+
+/*
  * The current task's pending kretprobe instances, innermost first, and the
  * real return address each one hid behind the trampoline.  6.1 keeps them
  * on a per-task llist unless kretprobes run on rethook.

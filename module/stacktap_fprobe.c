@@ -31,7 +31,7 @@ static notrace unsigned int st_fprobe_unwind(unsigned long ip, unsigned long par
 NOKPROBE_SYMBOL(st_fprobe_unwind);
 
 static notrace void st_fprobe_hit(unsigned long ip, unsigned long parent_ip,
-				  struct ftrace_ops *ops, struct ftrace_regs *fregs)
+				  struct ftrace_ops *ops, struct st_ftrace_regs *fregs)
 {
 	struct st_probe *p = container_of(ops, struct st_probe, ops);
 	unsigned long *frames;
@@ -45,7 +45,7 @@ static notrace void st_fprobe_hit(unsigned long ip, unsigned long parent_ip,
 	}
 	frames = st_capture_begin(p);
 	if (frames) {
-		nr = st_fprobe_unwind(ip, parent_ip, ftrace_get_regs(fregs), frames);
+		nr = st_fprobe_unwind(ip, parent_ip, st_ftrace_get_regs(fregs), frames);
 		if (nr)
 			st_record_write(p, frames, nr, NULL);
 		else
