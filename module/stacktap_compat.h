@@ -146,4 +146,50 @@ static inline unsigned long st_kretprobe_node_fp(struct llist_node *node)
 }
 #endif
 
+/*
+ * The function graph tracer's return stack of a task: entries 0..top,
+ * each the real return address of a function whose own return address
+ * now reads return_to_handler.  6.8 reworked it; not walked there.
+ */
+#if defined(CONFIG_FUNCTION_GRAPH_TRACER) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)
+static inline int st_graph_top(struct task_struct *task)
+{
+	return task->ret_stack ? task->curr_ret_stack : -1;
+}
+
+static inline void st_graph_entry(struct task_struct *task, int i,
+				  unsigned long *func, unsigned long *ret)
+{
+	*func = task->ret_stack[i].func;
+	*ret = task->ret_stack[i].ret;
+}
+
+/* Where the hooked return address was, on arches that record it (arm64). */
+static inline unsigned long st_graph_retp(struct task_struct *task, int i)
+{
+#ifdef HAVE_FUNCTION_GRAPH_RET_ADDR_PTR
+	return (unsigned long)task->ret_stack[i].retp;
+#else
+	return 0;
+#endif
+}
+#else
+static inline int st_graph_top(struct task_struct *task)
+{
+	return -1;
+}
+
+static inline void st_graph_entry(struct task_struct *task, int i,
+				  unsigned long *func, unsigned long *ret)
+{
+	*func = 0;
+	*ret = 0;
+}
+
+static inline unsigned long st_graph_retp(struct task_struct *task, int i)
+{
+	return 0;
+}
+#endif
+
 #endif /* _STACKTAP_COMPAT_H */

@@ -17,18 +17,28 @@
 
 /*
  * A kretprobe on function F saved the caller's fp (x29 at F's entry) as
- * ri->fp and put its trampoline in F's LR; F's frame record is then
- * { ri->fp, trampoline }.  Give the real return address for @lr found
- * with @fp (a record's saved fp, or x29 at entry), whatever it holds.
+ * ri->fp and put its trampoline in F's LR; the function graph tracer
+ * records that same fp as the entry's retp and puts return_to_handler
+ * there.  F's frame record is then { that fp, hook }.  Give the real
+ * return address for @lr found with @fp (a record's saved fp, or x29 at
+ * entry), whatever it holds.
  */
 static notrace unsigned long st_arm64_ret(struct llist_node *pending,
 					  unsigned long fp, unsigned long lr)
 {
 	struct llist_node *node;
+	unsigned long func, ret;
+	int i;
 
 	for (node = pending; node; node = node->next)
 		if (st_kretprobe_node_fp(node) == fp)
 			return st_kretprobe_node_ret_addr(node);
+	for (i = st_graph_top(current); i >= 0; i--) {
+		if (st_graph_retp(current, i) != fp)
+			continue;
+		st_graph_entry(current, i, &func, &ret);
+		return ret;
+	}
 	return st_strip_pac(lr);
 }
 NOKPROBE_SYMBOL(st_arm64_ret);

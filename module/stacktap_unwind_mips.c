@@ -8,8 +8,9 @@
  * stop at an early "jr ra" (shrink-wrapped functions return before their
  * prologue), it ignores the sp adjustment an o32 mcount call carries in its
  * delay slot, it crosses exception frames and the IRQ stack into the
- * interrupted context, and it replaces kretprobe trampoline return
- * addresses with the real ones.  Results are cached per CPU by pc.
+ * interrupted context, and it replaces kretprobe trampoline and function
+ * graph tracer return addresses with the real ones.  Results are cached
+ * per CPU by pc.
  *
  * Every stack read is bounded to the stack being walked and done with
  * copy_from_kernel_nofault(); a frame it cannot explain ends the walk.
@@ -36,11 +37,14 @@ enum st_mips_kind {
 	ST_MIPS_CODE,		/* C: frame and ra_slot describe it */
 	ST_MIPS_NO_PROLOGUE,	/* no frame: a leaf, or asm such as syscall entry */
 	ST_MIPS_KRETPROBE,	/* __kretprobe_trampoline */
+	ST_MIPS_GRAPH,		/* return_to_handler (function graph tracer) */
 	ST_MIPS_UNKNOWN,	/* no symbol, dynamic frame, unreadable code */
 };
 
 struct st_mips_frame {
 	unsigned long pc;	/* cache key; 0 = empty */
+	unsigned long func;	/* start of the function holding pc */
+	u32 size;		/* and its size */
 	u32 frame;		/* bytes allocated by the prologue before pc */
 	s32 ra_slot;		/* sp offset of the saved ra, -1: not saved yet */
 	u32 kind;
@@ -118,8 +122,9 @@ static bool st_is_move_at_ra(u32 insn)
 	       st_rt(insn) == 0 && (f == 0x21 || f == 0x25 || f == 0x2d);
 }
 
-/* "name+0xoff/0xsize [mod]" -> name's end, offset; false without a symbol */
-static bool st_parse_sym(const char *sym, unsigned long *off, const char **plus)
+/* "name+0xoff/0xsize [mod]" -> name's end, offset, size; false without one */
+static bool st_parse_sym(const char *sym, unsigned long *off, unsigned long *size,
+			 const char **plus)
 {
 	const char *p = strchr(sym, '+');
 	char *end;
@@ -128,13 +133,16 @@ static bool st_parse_sym(const char *sym, unsigned long *off, const char **plus)
 		return false;
 	*plus = p;
 	*off = simple_strtoul(p + 1, &end, 16);
-	return *end == '/';
+	if (*end != '/')
+		return false;
+	*size = simple_strtoul(end + 1, &end, 16);
+	return true;
 }
 
 static notrace void st_mips_analyse(struct st_mips_cpu *c, unsigned long pc,
 				    struct st_mips_frame *f)
 {
-	unsigned long off, start, a;
+	unsigned long off, size, start, a;
 	bool after_call = false, mcount_call = false;
 	u32 insn, prev = 0, prev2 = 0;
 	const char *plus;
@@ -145,14 +153,18 @@ static notrace void st_mips_analyse(struct st_mips_cpu *c, unsigned long pc,
 	f->kind = ST_MIPS_UNKNOWN;
 
 	sprint_symbol(c->sym, pc);
-	if (!st_parse_sym(c->sym, &off, &plus))
+	if (!st_parse_sym(c->sym, &off, &size, &plus))
 		return;
+	f->func = pc - off;
+	f->size = size;
 	if (plus - c->sym == 22 && !strncmp(c->sym, "__kretprobe_trampoline", 22)) {
 		f->kind = ST_MIPS_KRETPROBE;
 		return;
 	}
-	if (plus - c->sym == 17 && !strncmp(c->sym, "return_to_handler", 17))
-		return;	/* function graph tracer: not recovered, stop */
+	if (plus - c->sym == 17 && !strncmp(c->sym, "return_to_handler", 17)) {
+		f->kind = ST_MIPS_GRAPH;
+		return;
+	}
 
 	/* Prologues, even shrink-wrapped ones, sit near the start. */
 	start = pc - off;
@@ -197,6 +209,7 @@ struct st_mips_walk {
 	bool ra_live;			/* ra still holds pc's return address */
 	unsigned long low, high;	/* the stack sp is on */
 	struct llist_node *kretprobe;	/* next pending kretprobe instance */
+	int graph;			/* graph return stack entries left */
 };
 
 static notrace void st_mips_set_stack(struct st_mips_walk *w)
@@ -222,6 +235,24 @@ static notrace unsigned long st_mips_kretprobe_ret(struct st_mips_walk *w)
 		return 0;
 	w->kretprobe = node->next;
 	return st_kretprobe_node_ret_addr(node);
+}
+
+/*
+ * The function graph tracer made @f's function return to return_to_handler:
+ * its real return address is in the innermost return stack entry not yet
+ * used whose func (the traced function's mcount return point) lies in it.
+ */
+static notrace unsigned long st_mips_graph_ret(struct st_mips_walk *w,
+					       const struct st_mips_frame *f)
+{
+	unsigned long func, ret;
+
+	while (w->graph >= 0) {
+		st_graph_entry(current, w->graph--, &func, &ret);
+		if (func - f->func < f->size)
+			return ret;
+	}
+	return 0;
 }
 
 /*
@@ -298,11 +329,16 @@ static notrace bool st_mips_step(struct st_mips_cpu *c, struct st_mips_walk *w)
 	}
 	if (!next)
 		return false;
-	if (st_mips_frame_of(c, next)->kind == ST_MIPS_KRETPROBE) {
+	switch (st_mips_frame_of(c, next)->kind) {
+	case ST_MIPS_KRETPROBE:
 		next = st_mips_kretprobe_ret(w);
-		if (!next)
-			return false;
+		break;
+	case ST_MIPS_GRAPH:
+		next = st_mips_graph_ret(w, f);
+		break;
 	}
+	if (!next)
+		return false;
 	w->pc = next;
 	w->sp += f->frame;
 	w->ra_live = false;
@@ -322,6 +358,7 @@ static notrace unsigned int st_mips_walk(unsigned long pc, unsigned long sp,
 	struct st_mips_walk w = {
 		.pc = pc, .sp = sp, .ra = ra, .ra_live = true,
 		.kretprobe = st_kretprobe_pending(current),
+		.graph = st_graph_top(current),
 	};
 	struct st_mips_cpu *c;
 	unsigned long flags;
