@@ -55,13 +55,24 @@ static const struct file_operations __name ## _fops = {		\
  * callbacks on exit; delayed_put_task_struct() -> kprobe_flush_task() ->
  * kprobe_busy_end() then clears current_kprobe under the live probe, and
  * the single-step break oopses ("Break instruction in kernel code").  So
- * on MIPS softirqs are held off from the pre-handler to the post-handler.
- * Elsewhere handlers and single-step run with interrupts off.
+ * on MIPS a p: probe emulates its instruction where it can and skips the
+ * single-step; otherwise softirqs are held off from the pre-handler to the
+ * post-handler, which leaves only the few instructions before the
+ * pre-handler exposed.  Elsewhere handlers and single-step run with
+ * interrupts off.
  */
 #ifdef CONFIG_MIPS
 #define ST_KPROBE_HOLD_SOFTIRQ	1
+/* stacktap_kprobe_mips.c: step over simple instructions without a break */
+struct kprobe;
+struct pt_regs;
+bool st_kprobe_emulate(struct kprobe *kp, struct pt_regs *regs);
 #else
 #define ST_KPROBE_HOLD_SOFTIRQ	0
+static inline bool st_kprobe_emulate(struct kprobe *kp, struct pt_regs *regs)
+{
+	return false;
+}
 #endif
 
 /* Where a module's __init text lives until do_init_module() frees it. */

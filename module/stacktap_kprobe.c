@@ -35,9 +35,21 @@ NOKPROBE_SYMBOL(st_kprobe_post);
 static notrace int st_kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct st_probe *p = container_of(kp, struct st_probe, kp);
+	/*
+	 * Skip the single-step where the instruction can be emulated; not
+	 * when kp shares its address (kprobes then chains it on an aggregate
+	 * probe's list), as a non-zero return would skip the others' handlers.
+	 */
+	bool emulate = list_empty(&kp->list);
 
-	st_kprobe_hold_softirq();
+	if (!emulate)
+		st_kprobe_hold_softirq();
 	st_capture_regs(p, regs, (unsigned long)kp->addr, !p->spec.offset);
+	if (emulate) {
+		if (st_kprobe_emulate(kp, regs))
+			return 1;
+		st_kprobe_hold_softirq();
+	}
 	return 0;
 }
 NOKPROBE_SYMBOL(st_kprobe_pre);

@@ -22,11 +22,11 @@ for mode in W=1 C=1; do
 	make -C "$ST_KDIR" M="$B" ARCH="$ST_KARCH" CROSS_COMPILE="$ST_CROSS" \
 		CHECK="$top/scripts/sparse-wrapper" $mode modules >"$B.log" 2>&1
 	rc=$?
-	warnings=$(grep -E -c 'warning:|error:' "$B.log")
+	warnings=$(grep -E -i -c 'warning:|error:' "$B.log")
 	if [ $rc -eq 0 ] && [ "$warnings" -eq 0 ]; then
 		echo "ok - $arch: $mode build, no warnings"
 	else
 		echo "not ok - $arch: $mode build, no warnings (exit $rc, $warnings warnings)"
-		grep -E -A3 'warning:|error:' "$B.log" | head -40 | sed 's/^/# /'
+		grep -E -i -A3 'warning:|error:' "$B.log" | head -40 | sed 's/^/# /'
 	fi
 done
