@@ -40,6 +40,7 @@ extern const struct st_probe_kind st_fprobe_kind;
 
 struct st_probe {
 	struct list_head list;
+	u32 id;				/* unique while loaded, from 1 */
 	struct st_spec spec;
 	const struct st_probe_kind *kind;
 	char name[STACKTAP_SPEC_MAX + 1];	/* canonical spec text */
@@ -83,12 +84,24 @@ unsigned int st_unwind_ftrace(unsigned long ip, unsigned long parent_ip,
 /* stacktap_probe.c: the probe registry */
 int st_probes_init(void);
 void st_probes_exit(void);
-int st_probe_add(const char *text, size_t len);
-int st_probe_del(const char *text, size_t len);
+int st_probe_add(const char *text, size_t len, const char **why, u32 *id);
+int st_probe_del(const char *text, size_t len, const char **why);
+int st_probe_del_id(u32 id, const char **why);
 int st_probe_add_list(const char *list);
 void st_probe_del_all(void);
-struct seq_file;
-int st_probe_show(struct seq_file *m);
+
+/* A probe as the interfaces report it. */
+struct st_probe_info {
+	u32 id;
+	u8 kind;
+	u32 flags;			/* STACKTAP_PROBE_F_* */
+	u64 hits;
+	u64 misses;
+	char name[STACKTAP_SPEC_MAX + 1];
+};
+int st_probe_dump(unsigned long *cursor,
+		  int (*emit)(const struct st_probe_info *info, void *arg),
+		  void *arg);
 
 /* stacktap_initsyms.c: names for frames in freed module __init text */
 int st_initsyms_init(void);
@@ -99,5 +112,10 @@ void st_initsyms_clear(void);
 /* stacktap_debugfs.c */
 int st_debugfs_init(void);
 void st_debugfs_exit(void);
+void st_trace_clear(void);
+
+/* stacktap_netlink.c */
+int st_netlink_init(void);
+void st_netlink_exit(void);
 
 #endif /* _STACKTAP_H */

@@ -159,7 +159,7 @@ static int st_trace_release(struct inode *inode, struct file *file)
 	return seq_release_private(inode, file);
 }
 
-static void st_clear(void)
+void st_trace_clear(void)
 {
 	st_ring_read_lock();
 	st_ring_clear();
@@ -170,7 +170,7 @@ static void st_clear(void)
 static ssize_t st_trace_write(struct file *file, const char __user *buf,
 			      size_t count, loff_t *ppos)
 {
-	st_clear();
+	st_trace_clear();
 	return count;
 }
 
@@ -198,14 +198,14 @@ static int st_control_run(char *cmd, size_t len)
 	}
 
 	if (!strcmp(cmd, "clear") && !arg) {
-		st_clear();
+		st_trace_clear();
 		return 0;
 	}
 	if (arg && *arg) {
 		if (!strcmp(cmd, "add"))
-			return st_probe_add(arg, strlen(arg));
+			return st_probe_add(arg, strlen(arg), NULL, NULL);
 		if (!strcmp(cmd, "del") && !strchr(arg, ' '))
-			return st_probe_del(arg, strlen(arg));
+			return st_probe_del(arg, strlen(arg), NULL);
 	}
 	pr_warn("control: expected 'add SPEC [OPTION...]', 'del SPEC' or 'clear', got '%*pE'\n",
 		(int)min_t(size_t, strlen(cmd), 32), cmd);
@@ -238,9 +238,19 @@ static const struct file_operations st_control_fops = {
 	.llseek = no_llseek,
 };
 
+static int st_probes_emit(const struct st_probe_info *info, void *m)
+{
+	seq_printf(m, "%s %llu %llu%s%s\n", info->name, info->hits, info->misses,
+		   info->flags & STACKTAP_PROBE_F_PENDING ? " pending" : "",
+		   info->flags & STACKTAP_PROBE_F_VIA_FTRACE ? " via=ftrace" : "");
+	return 0;
+}
+
 static int st_probes_show(struct seq_file *m, void *v)
 {
-	return st_probe_show(m);
+	unsigned long cursor = 0;
+
+	return st_probe_dump(&cursor, st_probes_emit, m);
 }
 DEFINE_SHOW_ATTRIBUTE(st_probes);
 

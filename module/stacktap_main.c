@@ -78,8 +78,13 @@ static int __init st_init(void)
 	ret = st_debugfs_init();
 	if (ret)
 		goto err_probes;
+	ret = st_netlink_init();
+	if (ret)
+		goto err_debugfs;
 	return 0;
 
+err_debugfs:
+	st_debugfs_exit();
 err_probes:
 	st_probes_exit();
 err_initsyms:
@@ -95,6 +100,7 @@ err_ring:
 
 static void __exit st_exit(void)
 {
+	st_netlink_exit();
 	st_debugfs_exit();
 	st_probes_exit();
 	st_initsyms_exit();

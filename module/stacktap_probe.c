@@ -9,7 +9,6 @@
 #include <linux/module.h>
 #include <linux/notifier.h>
 #include <linux/mutex.h>
-#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -17,6 +16,7 @@
 
 static LIST_HEAD(st_probes);
 static DEFINE_MUTEX(st_probes_mutex);
+static u32 st_probes_next_id = 1;
 
 static const struct st_probe_kind *const st_kinds[__STACKTAP_KIND_LAST] = {
 	[STACKTAP_KIND_KPROBE] = &st_kprobe_kind,
@@ -44,11 +44,15 @@ static struct st_probe *st_probe_find(const struct st_spec *spec)
 }
 
 /*
- * @pending_ok: an f: probe that matches nothing yet is kept and armed when
- * a module that provides a match loads (probes= at load time names
- * functions of modules that load later, as ftrace's boot-time filters do).
+ * Arm the probe @text (a spec and its options) and return 0 with its id,
+ * or -errno with *why saying why; the reason is logged once here, for
+ * every interface.  @pending_ok: an f: probe that matches nothing yet is
+ * kept and armed when a module that provides a match loads (probes= at
+ * load time names functions of modules that load later, as ftrace's
+ * boot-time filters do).
  */
-static int st_probe_add_one(const char *text, size_t len, bool pending_ok)
+static int st_probe_add_one(const char *text, size_t len, bool pending_ok,
+			    const char **whyp, u32 *id)
 {
 	struct st_probe *p;
 	struct st_spec spec;
@@ -84,6 +88,9 @@ static int st_probe_add_one(const char *text, size_t len, bool pending_ok)
 	}
 	if (ret)
 		goto err_unlock;
+	p->id = st_probes_next_id++;
+	if (id)
+		*id = p->id;
 	list_add_tail(&p->list, &st_probes);
 	mutex_unlock(&st_probes_mutex);
 	if (p->pending)
@@ -100,12 +107,14 @@ err_free_probe:
 	kfree(p);
 err_refused:
 	st_probe_refused("add", text, len, why, ret);
+	if (whyp)
+		*whyp = why;
 	return ret;
 }
 
-int st_probe_add(const char *text, size_t len)
+int st_probe_add(const char *text, size_t len, const char **why, u32 *id)
 {
-	return st_probe_add_one(text, len, false);
+	return st_probe_add_one(text, len, false, why, id);
 }
 
 /* Disarm (waiting out running handlers) and free a probe off the list. */
@@ -117,7 +126,15 @@ static void st_probe_destroy(struct st_probe *p)
 	kfree(p);
 }
 
-int st_probe_del(const char *text, size_t len)
+/* Under the registry lock: take @p off the list and destroy it. */
+static void st_probe_remove(struct st_probe *p)
+{
+	list_del(&p->list);
+	pr_info("disarmed %s\n", p->name);
+	st_probe_destroy(p);
+}
+
+int st_probe_del(const char *text, size_t len, const char **whyp)
 {
 	struct st_probe *p;
 	struct st_spec spec;
@@ -130,21 +147,38 @@ int st_probe_del(const char *text, size_t len)
 
 	mutex_lock(&st_probes_mutex);
 	p = st_probe_find(&spec);
-	if (!p) {
-		mutex_unlock(&st_probes_mutex);
-		why = "no such probe";
-		ret = -ENOENT;
-		goto err_refused;
-	}
-	list_del(&p->list);
-	pr_info("disarmed %s\n", p->name);
-	st_probe_destroy(p);
+	if (p)
+		st_probe_remove(p);
 	mutex_unlock(&st_probes_mutex);
-	return 0;
-
+	if (p)
+		return 0;
+	why = "no such probe";
+	ret = -ENOENT;
 err_refused:
 	st_probe_refused("del", text, len, why, ret);
+	if (whyp)
+		*whyp = why;
 	return ret;
+}
+
+int st_probe_del_id(u32 id, const char **why)
+{
+	struct st_probe *p, *found = NULL;
+
+	mutex_lock(&st_probes_mutex);
+	list_for_each_entry(p, &st_probes, list) {
+		if (p->id == id) {
+			found = p;
+			st_probe_remove(p);
+			break;
+		}
+	}
+	mutex_unlock(&st_probes_mutex);
+	if (found)
+		return 0;
+	pr_warn("del id %u: no such probe (%d)\n", id, -ENOENT);
+	*why = "no such probe";
+	return -ENOENT;
 }
 
 /* Arm a comma-separated list of specs; stops at the first refusal. */
@@ -157,7 +191,7 @@ int st_probe_add_list(const char *list)
 		end = strchrnul(s, ',');
 		while (s < end && *s == ' ')
 			s++;
-		ret = st_probe_add_one(s, end - s, true);
+		ret = st_probe_add_one(s, end - s, true, NULL, NULL);
 		if (ret)
 			return ret;
 		s = *end ? end + 1 : end;
@@ -177,26 +211,41 @@ void st_probe_del_all(void)
 	mutex_unlock(&st_probes_mutex);
 }
 
-int st_probe_show(struct seq_file *m)
+/*
+ * Report each probe from *cursor on to @emit, under the registry lock,
+ * until @emit returns non-zero (its buffer is full: resume from *cursor).
+ */
+int st_probe_dump(unsigned long *cursor,
+		  int (*emit)(const struct st_probe_info *info, void *arg),
+		  void *arg)
 {
-	unsigned long hits, misses;
+	struct st_probe_info info;
+	unsigned long i = 0;
 	struct st_probe *p;
-	int cpu;
+	int cpu, ret = 0;
 
 	mutex_lock(&st_probes_mutex);
 	list_for_each_entry(p, &st_probes, list) {
-		hits = 0;
-		misses = p->kind->nmissed(p);
+		if (i++ < *cursor)
+			continue;
+		info.id = p->id;
+		info.kind = p->spec.kind;
+		info.flags = (p->pending ? STACKTAP_PROBE_F_PENDING : 0) |
+			     (p->via_ftrace ? STACKTAP_PROBE_F_VIA_FTRACE : 0);
+		info.hits = 0;
+		info.misses = p->kind->nmissed(p);
 		for_each_possible_cpu(cpu) {
-			hits += local_read(&per_cpu_ptr(p->stats, cpu)->hits);
-			misses += local_read(&per_cpu_ptr(p->stats, cpu)->misses);
+			info.hits += local_read(&per_cpu_ptr(p->stats, cpu)->hits);
+			info.misses += local_read(&per_cpu_ptr(p->stats, cpu)->misses);
 		}
-		seq_printf(m, "%s %lu %lu%s%s\n", p->name, hits, misses,
-			   p->pending ? " pending" : "",
-			   p->via_ftrace ? " via=ftrace" : "");
+		memcpy(info.name, p->name, sizeof(info.name));
+		ret = emit(&info, arg);
+		if (ret)
+			break;
+		*cursor = i;
 	}
 	mutex_unlock(&st_probes_mutex);
-	return 0;
+	return ret;
 }
 
 /* A module is coming: arm the pending probes it provides a match for. */

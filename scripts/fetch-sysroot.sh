@@ -26,7 +26,22 @@ octeon)   debarch=mips64el; flavour=octeon;    karch=mips;  cross=mips64el-linux
 esac
 
 root=$CACHE/sysroot/$arch
-[ -f "$root/sysroot.env" ] && exit 0
+debs=$CACHE/debs
+
+# libmnl for stacktapctl, of the target arch: extracted, never installed.
+fetch_libmnl() {
+	[ -f "$1/usr/include/libmnl/libmnl.h" ] && return 0
+	mkdir -p "$debs"
+	for p in libmnl0 libmnl-dev; do
+		(cd "$debs" && apt-get download -q=2 -o APT::Sandbox::User=root "$p:$debarch") >/dev/null
+		dpkg-deb -x "$(ls "$debs/${p}_"*"_$debarch.deb" | tail -n1)" "$1"
+	done
+}
+
+if [ -f "$root/sysroot.env" ]; then
+	fetch_libmnl "$root"
+	exit 0
+fi
 
 # Versions available for a package, newest first.
 versions() { apt-cache madison "$1" 2>/dev/null | awk -F'|' '{gsub(/ /,"",$2); print $2}' | sort -Vr -u; }
@@ -48,7 +63,6 @@ for a in $abis; do
 done
 [ -n "$abi" ] || { echo "fetch-sysroot.sh: no complete 6.1 $flavour kernel set in the apt lists (run apt-get update)" >&2; exit 1; }
 
-debs=$CACHE/debs
 mkdir -p "$debs"
 tmp=$root.tmp
 rm -rf "$tmp"
@@ -64,6 +78,7 @@ for name in "linux-image-$abi-$flavour" "linux-headers-$abi-$flavour" "linux-hea
 done
 dpkg-deb -x "$(ls "$debs"/linux-kbuild-6.1_*_amd64.deb | grep "_${ver}_" | head -n1)" "$tmp"
 dpkg-deb -x "$(ls "$debs"/busybox-static_*_"$debarch".deb | tail -n1)" "$tmp/busybox"
+fetch_libmnl "$tmp"
 
 kver=$abi-$flavour
 kdir=$root/usr/src/linux-headers-$kver

@@ -53,6 +53,27 @@ else
 fi
 cp "$B/stacktap/stacktap.ko" "$B/truth/st_truth.ko" "$R/st/"
 
+# stacktapctl for this arch, with its ELF interpreter, libc and libmnl.
+mkdir -p "$B/ctl"
+cp -r "$top/userspace" "$top/include" "$B/ctl/"
+cc=${ST_CROSS}gcc
+make -s -C "$B/ctl/userspace" clean
+make -s -C "$B/ctl/userspace" CC="$cc" SYSROOT="$sysroot" >"$B/ctl.log" 2>&1 ||
+	{ cat "$B/ctl.log"; echo "$arch: build of stacktapctl failed" >&2; exit 1; }
+cp "$B/ctl/userspace/stacktapctl" "$R/bin/"
+interp=$(${ST_CROSS}readelf -l "$R/bin/stacktapctl" | sed -n 's/.*interpreter: \(.*\)]$/\1/p')
+mkdir -p "$R$(dirname "$interp")" "$R/lib"
+libc=$($cc -print-file-name=libc.so.6)
+loader=$($cc -print-file-name="$(basename "$interp")")
+# n64's loader sits in lib64 beside the cross libc's lib, not on gcc's path.
+[ -f "$loader" ] || loader=$(dirname "$(dirname "$libc")")$interp
+cp -L "$loader" "$R$interp"
+cp -L "$libc" "$R/lib/"
+cp -L "$sysroot"/usr/lib/*/libmnl.so.0 "$R/lib/"
+mkdir -p "$R/etc"
+printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$R/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$R/etc/group"
+
 case "$arch" in
 x86_64)
 	guest_mods=
@@ -108,6 +129,18 @@ if ! grep -qx '# done' "$B/result"; then
 	echo "$arch: not ok - guest finished the suite (it did not; console tail follows)"
 	tail -n 60 "$B/console.log" | sed "s/^/$arch: # /"
 fi
+# Tests emit "@json NAME TEXT" for what must be strict JSON: parse it here.
+sed -n 's/^# @json \([a-z]*\) /\1 /p' "$B/result" >"$B/json"
+while read -r name text; do
+	if printf '%s' "$text" | python3 -c 'import json, sys; json.load(sys.stdin)' 2>/dev/null; then
+		pass=$((pass + 1))
+		echo "$arch: ok - stacktapctl $name --json is valid JSON"
+	else
+		fail=$((fail + 1))
+		echo "$arch: not ok - stacktapctl $name --json is valid JSON"
+		echo "$arch: # $text"
+	fi
+done <"$B/json"
 if grep -E -q 'Kernel panic|WARNING:|BUG:|Oops|Call Trace:' "$B/console.log"; then
 	fail=$((fail + 1))
 	echo "$arch: not ok - console free of kernel splats"

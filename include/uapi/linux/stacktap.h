@@ -13,9 +13,27 @@
  *	f:	ftrace_ops callback; SYMBOL may be a glob (*, ?, [...]);
  *		takes no offset.
  *
- * SYMBOL is at most STACKTAP_SYMBOL_MAX - 1 bytes.  Each hit stores one
+ * SYMBOL is at most STACKTAP_SYMBOL_MAX - 1 bytes.  Options follow the
+ * spec after spaces ("r:do_sys_open maxactive=64").  Each hit stores one
  * record: task, CPU, time, the probe's spec and the kernel call stack,
  * frame 0 being the probed address and frame 1 its real caller.
+ *
+ * Generic netlink family "stacktap", version 1.  Every command needs
+ * CAP_SYS_ADMIN; attributes are validated strictly.  Errors come back as
+ * a negative errno with an extended-ack message saying why.
+ *
+ *	PROBE_ADD	A_SPEC: the probe text (spec and options).  Replies
+ *			with A_PROBE_ID.
+ *	PROBE_DEL	A_SPEC (a spec, no options) or A_PROBE_ID.
+ *	PROBE_LIST	dump: one message per probe with A_PROBE_ID, A_SPEC
+ *			(canonical), A_KIND, A_HITS, A_MISSES, A_PROBE_FLAGS.
+ *	CLEAR		drops every record.
+ *	STATS_GET	dump: one message per possible CPU with A_CPU,
+ *			A_WRITTEN, A_DROPPED, A_BYTES.
+ *	RESET		disarms and removes every probe.
+ *
+ * Probes armed by the probes= parameter or the debugfs control file are
+ * the same probes: one registry serves every interface.
  */
 #ifndef _UAPI_LINUX_STACKTAP_H
 #define _UAPI_LINUX_STACKTAP_H
@@ -32,5 +50,44 @@ enum stacktap_probe_kind {
 	STACKTAP_KIND_FTRACE,
 	__STACKTAP_KIND_LAST
 };
+
+#define STACKTAP_GENL_NAME	"stacktap"
+#define STACKTAP_GENL_VERSION	1
+/* Longest probe text: a spec and its options. */
+#define STACKTAP_TEXT_MAX	256
+
+enum stacktap_cmd {
+	STACKTAP_CMD_UNSPEC,
+	STACKTAP_CMD_PROBE_ADD,
+	STACKTAP_CMD_PROBE_DEL,
+	STACKTAP_CMD_PROBE_LIST,
+	STACKTAP_CMD_CLEAR,
+	STACKTAP_CMD_STATS_GET,
+	STACKTAP_CMD_RESET,
+	__STACKTAP_CMD_LAST
+};
+#define STACKTAP_CMD_MAX	(__STACKTAP_CMD_LAST - 1)
+
+enum stacktap_attr {
+	STACKTAP_A_UNSPEC,
+	STACKTAP_A_SPEC,		/* NUL-terminated string */
+	STACKTAP_A_PROBE_ID,		/* u32 */
+	STACKTAP_A_KIND,		/* u8, enum stacktap_probe_kind */
+	STACKTAP_A_HITS,		/* u64 */
+	STACKTAP_A_MISSES,		/* u64 */
+	STACKTAP_A_PROBE_FLAGS,		/* u32, STACKTAP_PROBE_F_* */
+	STACKTAP_A_CPU,			/* u32 */
+	STACKTAP_A_WRITTEN,		/* u64 */
+	STACKTAP_A_DROPPED,		/* u64 */
+	STACKTAP_A_BYTES,		/* u64 */
+	STACKTAP_A_PAD,
+	__STACKTAP_A_LAST
+};
+#define STACKTAP_A_MAX		(__STACKTAP_A_LAST - 1)
+
+/* An f: probe from probes= waiting for a module to provide a match. */
+#define STACKTAP_PROBE_F_PENDING	0x1
+/* A p: probe on an ftrace call site, served by ftrace. */
+#define STACKTAP_PROBE_F_VIA_FTRACE	0x2
 
 #endif /* _UAPI_LINUX_STACKTAP_H */

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The generic netlink family "stacktap" (include/uapi/linux/stacktap.h):
+ * the same registry and records as the debugfs files, for stacktapctl.
+ * Every command needs CAP_SYS_ADMIN; GENL_ADMIN_PERM alone would only ask
+ * for CAP_NET_ADMIN.
+ */
+#include <linux/capability.h>
+#include <linux/kernel.h>
+#include <linux/netlink.h>
+#include <net/genetlink.h>
+
+#include "stacktap.h"
+#include "stacktap_ring.h"
+
+static const struct nla_policy st_nl_policy[STACKTAP_A_MAX + 1] = {
+	[STACKTAP_A_SPEC] = { .type = NLA_NUL_STRING, .len = STACKTAP_TEXT_MAX - 1 },
+	[STACKTAP_A_PROBE_ID] = { .type = NLA_U32 },
+};
+
+static struct genl_family st_nl_family;
+
+/*
+ * NL_SET_ERR_MSG() takes literals only; the registry's reasons are static
+ * strings too, so they can be handed over the same way.
+ */
+static void st_nl_why(struct netlink_ext_ack *extack, const char *why)
+{
+	if (extack)
+		extack->_msg = why;
+}
+
+static bool st_nl_allowed(struct sk_buff *skb, struct netlink_ext_ack *extack)
+{
+	if (netlink_capable(skb, CAP_SYS_ADMIN))
+		return true;
+	NL_SET_ERR_MSG(extack, "stacktap needs CAP_SYS_ADMIN");
+	return false;
+}
+
+static int st_nl_probe_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *spec = info->attrs[STACKTAP_A_SPEC];
+	struct sk_buff *reply;
+	const char *why = "out of memory";
+	void *hdr;
+	u32 id;
+	int ret;
+
+	if (!st_nl_allowed(skb, info->extack))
+		return -EPERM;
+	if (!spec) {
+		NL_SET_ERR_MSG(info->extack, "missing probe spec");
+		return -EINVAL;
+	}
+	reply = genlmsg_new(nla_total_size(sizeof(u32)), GFP_KERNEL);
+	if (!reply)
+		goto err_extack;
+	ret = st_probe_add(nla_data(spec), nla_len(spec) - 1, &why, &id);
+	if (ret)
+		goto err_free_reply;
+	hdr = genlmsg_put_reply(reply, info, &st_nl_family, 0, STACKTAP_CMD_PROBE_ADD);
+	if (!hdr || nla_put_u32(reply, STACKTAP_A_PROBE_ID, id)) {
+		nlmsg_free(reply);
+		return -EMSGSIZE;	/* armed all the same */
+	}
+	genlmsg_end(reply, hdr);
+	return genlmsg_reply(reply, info);
+
+err_free_reply:
+	nlmsg_free(reply);
+	NL_SET_BAD_ATTR(info->extack, spec);
+	st_nl_why(info->extack, why);
+	return ret;
+err_extack:
+	st_nl_why(info->extack, why);
+	return -ENOMEM;
+}
+
+static int st_nl_probe_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *spec = info->attrs[STACKTAP_A_SPEC];
+	struct nlattr *id = info->attrs[STACKTAP_A_PROBE_ID];
+	const char *why;
+	int ret;
+
+	if (!st_nl_allowed(skb, info->extack))
+		return -EPERM;
+	if (!spec == !id) {
+		NL_SET_ERR_MSG(info->extack, "give a probe spec or a probe id");
+		return -EINVAL;
+	}
+	if (spec)
+		ret = st_probe_del(nla_data(spec), nla_len(spec) - 1, &why);
+	else
+		ret = st_probe_del_id(nla_get_u32(id), &why);
+	if (ret) {
+		NL_SET_BAD_ATTR(info->extack, spec ?: id);
+		st_nl_why(info->extack, why);
+	}
+	return ret;
+}
+
+struct st_nl_dump {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+};
+
+static int st_nl_put_probe(const struct st_probe_info *p, void *arg)
+{
+	struct st_nl_dump *d = arg;
+	void *hdr;
+
+	hdr = genlmsg_put(d->skb, NETLINK_CB(d->cb->skb).portid, d->cb->nlh->nlmsg_seq,
+			  &st_nl_family, NLM_F_MULTI, STACKTAP_CMD_PROBE_LIST);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(d->skb, STACKTAP_A_PROBE_ID, p->id) ||
+	    nla_put_string(d->skb, STACKTAP_A_SPEC, p->name) ||
+	    nla_put_u8(d->skb, STACKTAP_A_KIND, p->kind) ||
+	    nla_put_u64_64bit(d->skb, STACKTAP_A_HITS, p->hits, STACKTAP_A_PAD) ||
+	    nla_put_u64_64bit(d->skb, STACKTAP_A_MISSES, p->misses, STACKTAP_A_PAD) ||
+	    nla_put_u32(d->skb, STACKTAP_A_PROBE_FLAGS, p->flags)) {
+		genlmsg_cancel(d->skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(d->skb, hdr);
+	return 0;
+}
+
+/* cb->args[0]: the next probe's index in the registry. */
+static int st_nl_probe_list(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct st_nl_dump d = { .skb = skb, .cb = cb };
+	int ret;
+
+	if (!st_nl_allowed(cb->skb, cb->extack))
+		return -EPERM;
+	ret = st_probe_dump((unsigned long *)&cb->args[0], st_nl_put_probe, &d);
+	/* A full message is no error: the dump resumes from the cursor. */
+	if (ret == -EMSGSIZE && skb->len)
+		return skb->len;
+	return ret ?: skb->len;
+}
+
+static int st_nl_clear(struct sk_buff *skb, struct genl_info *info)
+{
+	if (!st_nl_allowed(skb, info->extack))
+		return -EPERM;
+	st_trace_clear();
+	return 0;
+}
+
+/* cb->args[0]: the next CPU to report. */
+static int st_nl_stats_get(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct st_ring_stats s;
+	unsigned int cpu;
+	void *hdr;
+
+	if (!st_nl_allowed(cb->skb, cb->extack))
+		return -EPERM;
+	for (cpu = cb->args[0]; cpu < nr_cpu_ids; cpu++) {
+		if (!cpu_possible(cpu))
+			continue;
+		st_ring_stats(cpu, &s);
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+				  &st_nl_family, NLM_F_MULTI, STACKTAP_CMD_STATS_GET);
+		if (!hdr)
+			break;
+		if (nla_put_u32(skb, STACKTAP_A_CPU, cpu) ||
+		    nla_put_u64_64bit(skb, STACKTAP_A_WRITTEN, s.written, STACKTAP_A_PAD) ||
+		    nla_put_u64_64bit(skb, STACKTAP_A_DROPPED, s.dropped, STACKTAP_A_PAD) ||
+		    nla_put_u64_64bit(skb, STACKTAP_A_BYTES, s.bytes, STACKTAP_A_PAD)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	cb->args[0] = cpu;
+	return skb->len;
+}
+
+static int st_nl_reset(struct sk_buff *skb, struct genl_info *info)
+{
+	if (!st_nl_allowed(skb, info->extack))
+		return -EPERM;
+	st_probe_del_all();
+	return 0;
+}
+
+static const struct genl_small_ops st_nl_ops[] = {
+	{ .cmd = STACKTAP_CMD_PROBE_ADD, .doit = st_nl_probe_add, .flags = GENL_ADMIN_PERM },
+	{ .cmd = STACKTAP_CMD_PROBE_DEL, .doit = st_nl_probe_del, .flags = GENL_ADMIN_PERM },
+	{ .cmd = STACKTAP_CMD_PROBE_LIST, .dumpit = st_nl_probe_list, .flags = GENL_ADMIN_PERM },
+	{ .cmd = STACKTAP_CMD_CLEAR, .doit = st_nl_clear, .flags = GENL_ADMIN_PERM },
+	{ .cmd = STACKTAP_CMD_STATS_GET, .dumpit = st_nl_stats_get, .flags = GENL_ADMIN_PERM },
+	{ .cmd = STACKTAP_CMD_RESET, .doit = st_nl_reset, .flags = GENL_ADMIN_PERM },
+};
+
+static struct genl_family st_nl_family __ro_after_init = {
+	.name = STACKTAP_GENL_NAME,
+	.version = STACKTAP_GENL_VERSION,
+	.maxattr = STACKTAP_A_MAX,
+	.policy = st_nl_policy,
+	.module = THIS_MODULE,
+	.small_ops = st_nl_ops,
+	.n_small_ops = ARRAY_SIZE(st_nl_ops),
+};
+
+int __init st_netlink_init(void)
+{
+	return genl_register_family(&st_nl_family);
+}
+
+void st_netlink_exit(void)
+{
+	genl_unregister_family(&st_nl_family);
+}
