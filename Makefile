@@ -1,20 +1,39 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-#   make                        stacktap.ko for the running kernel
+#   make                        stacktap.ko for the running kernel, and stacktapctl
 #   make KDIR=<headers> ARCH=<x86|mips|arm64> CROSS_COMPILE=<prefix>
+#   make install [DESTDIR=] [PREFIX=/usr/local]   module, tool, man page, completion
 #   make check                  host unit tests + guest suite (x86_64, mips64el, arm64)
 #   make demo                   the bond0 demo in an x86_64 guest
 #   make setup                  install host packages (root)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
+PREFIX ?= /usr/local
+DESTDIR ?=
 
-all: module
+all: module userspace
 
 module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
+userspace:
+	$(MAKE) -C userspace CC="$(CROSS_COMPILE)gcc"
+
+install: install-module install-userspace
+
+install-module: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=extra \
+		DEPMOD=true modules_install
+
+install-userspace: userspace
+	install -D -m 0755 userspace/stacktapctl $(DESTDIR)$(PREFIX)/sbin/stacktapctl
+	install -D -m 0644 userspace/stacktapctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/stacktapctl.8
+	install -D -m 0644 userspace/completion/stacktapctl.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/stacktapctl
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C userspace clean
 	rm -f selftests/unit/spec_test
 
 selftests/unit/spec_test: selftests/unit/spec_test.c module/stacktap_spec.c module/stacktap_spec.h
@@ -33,4 +52,4 @@ demo: setup
 	@./selftests/demo.sh
 
 HOSTCC ?= gcc
-.PHONY: all module clean unit setup check demo
+.PHONY: all module userspace install install-module install-userspace clean unit setup check demo

@@ -28,6 +28,11 @@ if make -s unit >"$log" 2>&1; then :; else echo "not ok - spec parser unit test 
 cat "$log"
 count "$log"
 
+echo "== host: make install"
+./selftests/install-check.sh >"$log" 2>&1
+cat "$log"
+count "$log"
+
 for a in $arches $build_only; do
 	echo "== $a: W=1 and sparse build"
 	./selftests/build-check.sh "$a" >"$log" 2>&1
