@@ -5,6 +5,11 @@
 st_load probes=register_netdevice,r:register_netdevice,f:bond_create
 cat "$ST/probes"
 grep -qx 'f:bond_create 0 0 pending' "$ST/probes" || fail "f:bond_create is not pending before bonding loads"
+# Probes armed by probes= are listed over netlink like any other.
+stacktapctl list
+[ "$(stacktapctl list | awk 'NR > 1 { print $2 $NF }' | tr '\n' ' ')" = \
+  "p:register_netdevice0 r:register_netdevice0 f:bond_createpending " ] ||
+	fail "probes= probes not in PROBE_LIST"
 modprobe bonding || fail "modprobe bonding"
 cat "$ST/probes"
 grep -q '^f:bond_create [0-9]* [0-9]*$' "$ST/probes" || fail "f:bond_create still pending after modprobe"
