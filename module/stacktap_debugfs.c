@@ -22,8 +22,8 @@
 #include "stacktap.h"
 #include "stacktap_ring.h"
 
-/* Longest control command: "del " and a spec, with slack for spaces. */
-#define ST_CONTROL_MAX	(STACKTAP_SPEC_MAX + 64)
+/* Longest control command: "add ", a probe's text and a newline. */
+#define ST_CONTROL_MAX	(STACKTAP_TEXT_MAX + 8)
 
 static struct dentry *st_dir;
 

@@ -68,6 +68,9 @@ static int st_done_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_ERROR;
 }
 
+/* Dump messages can exceed a page: receive with libmnl's dump size. */
+#define ST_RECV_SIZE	32768
+
 static int st_run(struct mnl_socket *nl, struct nlmsghdr *nlh, struct st_ctx *c)
 {
 	/* libmnl takes a non-const array; nothing writes to it. */
@@ -75,7 +78,7 @@ static int st_run(struct mnl_socket *nl, struct nlmsghdr *nlh, struct st_ctx *c)
 		[NLMSG_ERROR] = st_error_cb,
 		[NLMSG_DONE] = st_done_cb,
 	};
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	static char buf[ST_RECV_SIZE];
 	unsigned int portid = mnl_socket_get_portid(nl);
 	uint32_t seq = nlh->nlmsg_seq;
 	int ret;

@@ -70,6 +70,21 @@ su -s /bin/sh nobody -c "cat $ST/trace" 2>/dev/null && fail "nobody can read the
 su -s /bin/sh nobody -c "cat $ST/probes" 2>/dev/null && fail "nobody can read probes"
 stacktapctl list | grep -q ' p:st_truth_leaf ' || fail "nobody's commands changed something"
 
+# A listing longer than one netlink message resumes where it stopped: 100
+# more probes, each a differently spelled glob for st_truth_a.
+stacktapctl reset || fail "reset"
+stars=
+for i in $(seq 1 100); do
+	stars="$stars*"
+	echo "f:st_truth_a$stars"
+done >/tmp/many
+xargs stacktapctl add </tmp/many || fail "adding 100 probes"
+stacktapctl --json list >/tmp/many.json || fail "list --json of 100 probes"
+n=$(grep -o '"id": ' /tmp/many.json | wc -l)
+echo "listed $n of 100 probes, $(wc -c </tmp/many.json) bytes"
+[ "$n" = 100 ] || fail "listed $n of 100 probes"
+echo "@json many $(tr -d '\n' </tmp/many.json)"
+
 stacktapctl reset || fail "reset"
 [ "$(stacktapctl --json list)" = "[]" ] || fail "reset left probes"
 st_unload
