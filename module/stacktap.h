@@ -73,13 +73,31 @@ void st_capture_regs(struct st_probe *p, struct pt_regs *regs,
 		     unsigned long ip, bool at_entry);
 
 /* stacktap_unwind_<arch>.c */
-int st_unwind_init(void);
-void st_unwind_exit(void);
 unsigned int st_unwind_regs(struct pt_regs *regs, bool at_entry,
 			    unsigned long *entries, unsigned int max);
-/* An ftrace callback's stack where the arch saved it no registers. */
+#if ST_UNWIND_HAS_STATE
+/* Only MIPS keeps state (its frame cache) and unwinds ftrace without regs. */
+int st_unwind_init(void);
+void st_unwind_exit(void);
 unsigned int st_unwind_ftrace(unsigned long ip, unsigned long parent_ip,
 			      unsigned long *entries, unsigned int max);
+#else
+static inline int st_unwind_init(void)
+{
+	return 0;
+}
+
+static inline void st_unwind_exit(void)
+{
+}
+
+/* Unreachable: ftrace saves registers for f: probes on these arches. */
+static inline unsigned int st_unwind_ftrace(unsigned long ip, unsigned long parent_ip,
+					    unsigned long *entries, unsigned int max)
+{
+	return 0;
+}
+#endif
 
 /* stacktap_probe.c: the probe registry */
 int st_probes_init(void);

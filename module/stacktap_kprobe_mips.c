@@ -11,14 +11,7 @@
 #include <linux/ptrace.h>
 
 #include "stacktap.h"
-
-static inline unsigned int st_op(u32 insn) { return insn >> 26; }
-static inline unsigned int st_rs(u32 insn) { return (insn >> 21) & 31; }
-static inline unsigned int st_rt(u32 insn) { return (insn >> 16) & 31; }
-static inline unsigned int st_rd(u32 insn) { return (insn >> 11) & 31; }
-static inline unsigned int st_funct(u32 insn) { return insn & 63; }
-static inline s16 st_imm(u32 insn) { return (s16)(insn & 0xffff); }
-static inline unsigned int st_insn_shamt(u32 insn) { return (insn >> 6) & 31; }
+#include "stacktap_mips_insn.h"
 
 /*
  * Emulate @kp's instruction on @regs and move past it: addiu, daddiu,
@@ -52,7 +45,7 @@ notrace bool st_kprobe_emulate(struct kprobe *kp, struct pt_regs *regs)
 			val = 0;
 			break;
 		}
-		if (st_rt(insn) || st_insn_shamt(insn))
+		if (st_rt(insn) || st_shamt(insn))
 			return false;
 		switch (st_funct(insn)) {
 		case 0x25:	/* or: move */

@@ -31,6 +31,7 @@
 #include <asm/ptrace.h>
 
 #include "stacktap.h"
+#include "stacktap_mips_insn.h"
 
 /* What the function holding pc did to the stack before pc. */
 enum st_mips_kind {
@@ -71,17 +72,6 @@ void st_unwind_exit(void)
 {
 	free_percpu(st_mips_cpu);
 }
-
-#define MIPS_SP 29
-#define MIPS_RA 31
-#define MIPS_AT 1
-
-static inline unsigned int st_op(u32 insn) { return insn >> 26; }
-static inline unsigned int st_rs(u32 insn) { return (insn >> 21) & 31; }
-static inline unsigned int st_rt(u32 insn) { return (insn >> 16) & 31; }
-static inline unsigned int st_rd(u32 insn) { return (insn >> 11) & 31; }
-static inline unsigned int st_funct(u32 insn) { return insn & 63; }
-static inline s16 st_imm(u32 insn) { return (s16)(insn & 0xffff); }
 
 /* addiu/daddiu sp, sp, imm */
 static bool st_is_sp_adjust(u32 insn)

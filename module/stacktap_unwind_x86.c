@@ -31,21 +31,3 @@ notrace unsigned int st_unwind_regs(struct pt_regs *regs, bool at_entry,
 	return nr;
 }
 NOKPROBE_SYMBOL(st_unwind_regs);
-
-/* Unreachable here: ftrace saves registers for f: probes on this arch. */
-notrace unsigned int st_unwind_ftrace(unsigned long ip, unsigned long parent_ip,
-				      unsigned long *entries, unsigned int max)
-{
-	return 0;
-}
-NOKPROBE_SYMBOL(st_unwind_ftrace);
-
-/* Nothing to set up: the walk keeps no state between hits. */
-int st_unwind_init(void)
-{
-	return 0;
-}
-
-void st_unwind_exit(void)
-{
-}
