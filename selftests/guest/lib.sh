@@ -24,6 +24,18 @@ truth_load() {
 	lsmod | grep -q '^st_truth ' || insmod /st/st_truth.ko || fail "insmod st_truth.ko"
 }
 
+# truth_on_every_cpu N: each CPU runs the truth chain N times, all at once.
+truth_on_every_cpu() {
+	for c in $(seq 0 $(($(ncpus) - 1))); do
+		taskset -c "$c" sh -c "echo $1 > $TRUTH/trigger" &
+	done
+	wait
+}
+
+ncpus() {
+	grep -c ^processor /proc/cpuinfo
+}
+
 # st_ctl "add SPEC": write one control command; prints the error text
 # (strerror) and returns non-zero when the write fails.
 st_ctl() {

@@ -3,12 +3,9 @@
 . /lib/st/lib.sh
 truth_load
 st_load buffer_kb=4
-ncpu=$(grep -c ^processor /proc/cpuinfo)
+ncpu=$(ncpus)
 st_ctl "add st_truth_leaf" || fail "add"
-for c in $(seq 0 $((ncpu - 1))); do
-	taskset -c "$c" sh -c "echo 2000 > $TRUTH/trigger" &
-done
-wait
+truth_on_every_cpu 2000
 hits=$(awk '{ s += $2 } END { print s + 0 }' "$ST/probes")
 misses=$(awk '{ s += $3 } END { print s + 0 }' "$ST/probes")
 st_ctl "del st_truth_leaf" || fail "del"

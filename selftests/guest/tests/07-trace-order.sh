@@ -2,12 +2,9 @@
 . /lib/st/lib.sh
 truth_load
 st_load
-ncpu=$(grep -c ^processor /proc/cpuinfo)
+ncpu=$(ncpus)
 st_ctl "add st_truth_leaf" || fail "add"
-for c in $(seq 0 $((ncpu - 1))); do
-	taskset -c "$c" sh -c "echo 300 > $TRUTH/trigger" &
-done
-wait
+truth_on_every_cpu 300
 st_ctl "del st_truth_leaf" || fail "del"
 cat "$ST/trace" >/tmp/trace
 st_unload

@@ -4,11 +4,8 @@
 truth_load
 st_load 'probes="r:st_truth_leaf maxactive=1"'
 grep -q '^r:st_truth_leaf 0 0$' "$ST/probes" || fail "probes: $(cat "$ST/probes")"
-ncpu=$(grep -c ^processor /proc/cpuinfo)
-for c in $(seq 0 $((ncpu - 1))); do
-	taskset -c "$c" sh -c "echo 500 > $TRUTH/trigger" &
-done
-wait
+ncpu=$(ncpus)
+truth_on_every_cpu 500
 cat "$ST/probes"
 set -- $(grep '^r:st_truth_leaf ' "$ST/probes")
 echo "calls $((500 * ncpu)) hits $2 misses $3"
