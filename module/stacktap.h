@@ -35,6 +35,7 @@ extern const struct st_probe_kind st_kprobe_kind;
 const char *st_kprobe_error(int err);
 void st_kprobe_hold_softirq(void);
 void st_kprobe_post(struct kprobe *kp, struct pt_regs *regs, unsigned long flags);
+int st_kprobe_step_over(struct kprobe *kp, struct pt_regs *regs);
 extern const struct st_probe_kind st_kretprobe_kind;
 extern const struct st_probe_kind st_fprobe_kind;
 
@@ -47,6 +48,8 @@ struct st_probe {
 	u8 name_len;
 	bool pending;		/* f: from probes= waiting for a module */
 	bool via_ftrace;	/* p: at an ftrace site, served by ftrace */
+	/* r: on MIPS: the kretprobe's own entry pre-handler, which we wrap */
+	int (*kret_pre)(struct kprobe *kp, struct pt_regs *regs);
 	struct st_probe_stats __percpu *stats;
 	union {
 		struct kprobe kp;

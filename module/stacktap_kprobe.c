@@ -32,25 +32,30 @@ notrace void st_kprobe_post(struct kprobe *kp, struct pt_regs *regs,
 }
 NOKPROBE_SYMBOL(st_kprobe_post);
 
+/*
+ * After a pre-handler's work: emulate kp's instruction and skip the
+ * single-step (return 1), or keep softirqs held until the post-handler
+ * (return 0).  Not when kp shares its address (kprobes then chains it on
+ * an aggregate probe's list): a non-zero return would skip the others'
+ * handlers.  Call with softirqs held (st_kprobe_hold_softirq()).
+ */
+notrace int st_kprobe_step_over(struct kprobe *kp, struct pt_regs *regs)
+{
+	if (list_empty(&kp->list) && st_kprobe_emulate(kp, regs)) {
+		st_kprobe_post(kp, regs, 0);	/* no single-step: release now */
+		return 1;
+	}
+	return 0;
+}
+NOKPROBE_SYMBOL(st_kprobe_step_over);
+
 static notrace int st_kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct st_probe *p = container_of(kp, struct st_probe, kp);
-	/*
-	 * Skip the single-step where the instruction can be emulated; not
-	 * when kp shares its address (kprobes then chains it on an aggregate
-	 * probe's list), as a non-zero return would skip the others' handlers.
-	 */
-	bool emulate = list_empty(&kp->list);
 
-	if (!emulate)
-		st_kprobe_hold_softirq();
+	st_kprobe_hold_softirq();
 	st_capture_regs(p, regs, (unsigned long)kp->addr, !p->spec.offset);
-	if (emulate) {
-		if (st_kprobe_emulate(kp, regs))
-			return 1;
-		st_kprobe_hold_softirq();
-	}
-	return 0;
+	return st_kprobe_step_over(kp, regs);
 }
 NOKPROBE_SYMBOL(st_kprobe_pre);
 

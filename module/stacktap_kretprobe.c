@@ -23,7 +23,6 @@ static notrace int st_kretprobe_entry(struct kretprobe_instance *ri,
 	struct st_kretprobe_data *d = (struct st_kretprobe_data *)ri->data;
 	struct st_probe *p = container_of(get_kretprobe(ri), struct st_probe, rp);
 
-	st_kprobe_hold_softirq();
 	d->nr = max(st_unwind_regs(regs, true, d->frames, st_capture_max()), 1U);
 	d->frames[0] = (unsigned long)p->rp.kp.addr;
 	d->entry_ns = ktime_get_mono_fast_ns();
@@ -49,6 +48,25 @@ static notrace int st_kretprobe_return(struct kretprobe_instance *ri,
 }
 NOKPROBE_SYMBOL(st_kretprobe_return);
 
+/*
+ * MIPS: the kretprobe's own entry pre-handler runs first, before ours and
+ * with interrupts on; wrap it so softirqs are held from the very start
+ * (see ST_KPROBE_HOLD_SOFTIRQ) and the single-step is skipped where the
+ * entry instruction can be emulated.
+ */
+static notrace int st_kretprobe_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct st_probe *p = container_of(kp, struct st_probe, rp.kp);
+
+	st_kprobe_hold_softirq();
+	if (p->kret_pre(kp, regs)) {
+		st_kprobe_post(kp, regs, 0);
+		return 1;
+	}
+	return st_kprobe_step_over(kp, regs);
+}
+NOKPROBE_SYMBOL(st_kretprobe_pre);
+
 static int st_kretprobe_arm(struct st_probe *p, const char **why)
 {
 	int ret;
@@ -60,9 +78,9 @@ static int st_kretprobe_arm(struct st_probe *p, const char **why)
 	p->rp.data_size = sizeof(struct st_kretprobe_data) +
 			  st_capture_max() * sizeof(unsigned long);
 	/*
-	 * register_kretprobe() clears kp.post_handler; where softirqs must
-	 * be held across the entry kprobe's single-step, register disarmed,
-	 * install it, then arm.
+	 * register_kretprobe() sets the entry kprobe's handlers; where
+	 * softirqs must be held across it, register disarmed, install ours
+	 * around them, then arm.
 	 */
 	if (ST_KPROBE_HOLD_SOFTIRQ)
 		p->rp.kp.flags |= KPROBE_FLAG_DISABLED;
@@ -72,6 +90,8 @@ static int st_kretprobe_arm(struct st_probe *p, const char **why)
 		return ret;
 	}
 	if (ST_KPROBE_HOLD_SOFTIRQ) {
+		p->kret_pre = p->rp.kp.pre_handler;
+		p->rp.kp.pre_handler = st_kretprobe_pre;
 		p->rp.kp.post_handler = st_kprobe_post;
 		ret = enable_kretprobe(&p->rp);
 		if (ret) {
