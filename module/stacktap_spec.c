@@ -183,46 +183,170 @@ static bool st_is_space(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* "maxactive=N", N in 1..ST_MAXACTIVE_MAX, r: probes only */
-static int st_parse_option(struct st_spec *spec, const char *opt, size_t len,
-			   const char **why)
+/* A decimal option value in @min..@max; *why names the option. */
+static int st_parse_uint(const char *s, size_t len, unsigned int min,
+			 unsigned int max, unsigned int *out, const char **why,
+			 const char *not_number, const char *out_of_range)
 {
-	static const char maxactive[] = "maxactive=";
 	unsigned long v = 0;
-	size_t i, n = sizeof(maxactive) - 1;
+	size_t i;
 
-	if (len <= n || memcmp(opt, maxactive, n)) {
-		*why = "unknown option (known: maxactive=N)";
+	if (!len) {
+		*why = not_number;
 		return -EINVAL;
 	}
-	if (spec->kind != STACKTAP_KIND_KRETPROBE) {
-		*why = "maxactive= is an r: probe option";
-		return -EINVAL;
-	}
-	for (i = n; i < len; i++) {
-		if (!st_is_digit(opt[i])) {
-			*why = "maxactive= takes a decimal number";
+	for (i = 0; i < len; i++) {
+		if (!st_is_digit(s[i])) {
+			*why = not_number;
 			return -EINVAL;
 		}
-		v = v * 10 + (unsigned long)(opt[i] - '0');
-		if (v > ST_MAXACTIVE_MAX)
-			break;
+		if (v <= max)
+			v = v * 10 + (unsigned long)(s[i] - '0');
 	}
-	if (v < 1 || v > ST_MAXACTIVE_MAX) {
-		*why = "maxactive= must be 1..4096";
+	if (v < min || v > max) {
+		*why = out_of_range;
 		return -ERANGE;
 	}
-	spec->maxactive = v;
+	*out = v;
 	return 0;
+}
+
+/* comm=NAME: a task name as the kernel keeps it, 1..15 printable bytes. */
+static int st_parse_comm(struct st_spec *spec, const char *s, size_t len,
+			 const char **why)
+{
+	size_t i;
+
+	if (len < 1 || len >= ST_COMM_LEN) {
+		*why = "comm= takes 1..15 characters";
+		return -EINVAL;
+	}
+	for (i = 0; i < len; i++) {
+		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f) {
+			*why = "comm= takes printable characters without spaces";
+			return -EINVAL;
+		}
+	}
+	memcpy(spec->comm, s, len);
+	spec->comm[len] = '\0';
+	return 0;
+}
+
+/* The options: NAME=VALUE, each at most once. */
+enum st_option {
+	ST_OPT_MAXACTIVE,
+	ST_OPT_MODE,
+	ST_OPT_DEPTH,
+	ST_OPT_PID,
+	ST_OPT_COMM,
+	ST_OPT_CPU,
+	ST_OPT_NR
+};
+
+static const char *const st_option_names[ST_OPT_NR] = {
+	[ST_OPT_MAXACTIVE] = "maxactive",
+	[ST_OPT_MODE] = "mode",
+	[ST_OPT_DEPTH] = "depth",
+	[ST_OPT_PID] = "pid",
+	[ST_OPT_COMM] = "comm",
+	[ST_OPT_CPU] = "cpu",
+};
+
+static int st_parse_option(struct st_spec *spec, const char *opt, size_t len,
+			   unsigned int *seen, const char **why)
+{
+	const char *eq = memchr(opt, '=', len), *val;
+	size_t name_len, val_len;
+	unsigned int o;
+
+	name_len = eq ? (size_t)(eq - opt) : len;
+	for (o = 0; o < ST_OPT_NR; o++)
+		if (strlen(st_option_names[o]) == name_len &&
+		    !memcmp(opt, st_option_names[o], name_len))
+			break;
+	if (o == ST_OPT_NR || !eq) {
+		*why = "unknown option (known: mode= depth= pid= comm= cpu= maxactive=)";
+		return -EINVAL;
+	}
+	if (*seen & (1u << o)) {
+		*why = "option given twice";
+		return -EINVAL;
+	}
+	*seen |= 1u << o;
+	val = eq + 1;
+	val_len = len - name_len - 1;
+
+	switch (o) {
+	case ST_OPT_MAXACTIVE:
+		if (spec->kind != STACKTAP_KIND_KRETPROBE) {
+			*why = "maxactive= is an r: probe option";
+			return -EINVAL;
+		}
+		return st_parse_uint(val, val_len, 1, ST_MAXACTIVE_MAX, &spec->maxactive,
+				     why, "maxactive= takes a decimal number",
+				     "maxactive= must be 1..4096");
+	case ST_OPT_MODE:
+		if (val_len == 5 && !memcmp(val, "trace", 5))
+			return 0;
+		if (val_len == 5 && !memcmp(val, "count", 5)) {
+			spec->count_only = true;
+			return 0;
+		}
+		*why = "mode= is trace or count";
+		return -EINVAL;
+	case ST_OPT_DEPTH:
+		return st_parse_uint(val, val_len, 1, STACKTAP_DEPTH_MAX, &spec->depth,
+				     why, "depth= takes a decimal number",
+				     "depth= must be 1..256");
+	case ST_OPT_PID:
+		spec->filters |= ST_FILTER_PID;
+		return st_parse_uint(val, val_len, 1, ST_PID_MAX, &spec->pid,
+				     why, "pid= takes a decimal number",
+				     "pid= must be 1..4194304");
+	case ST_OPT_COMM:
+		spec->filters |= ST_FILTER_COMM;
+		return st_parse_comm(spec, val, val_len, why);
+	default:
+		spec->filters |= ST_FILTER_CPU;
+		return st_parse_uint(val, val_len, 0, ST_CPU_MAX, &spec->cpu,
+				     why, "cpu= takes a decimal number",
+				     "cpu= must be 0..8191");
+	}
+}
+
+/* The options that are set, canonically ordered, space-separated. */
+int st_spec_format_options(const struct st_spec *spec, char *buf, size_t size)
+{
+	int n = 0;
+
+	buf[0] = '\0';
+#define ST_APPEND(...) \
+	(n += snprintf(buf + n, (size_t)n < size ? size - n : 0, __VA_ARGS__))
+	if (spec->count_only)
+		ST_APPEND("%smode=count", n ? " " : "");
+	if (spec->depth)
+		ST_APPEND("%sdepth=%u", n ? " " : "", spec->depth);
+	if (spec->filters & ST_FILTER_PID)
+		ST_APPEND("%spid=%u", n ? " " : "", spec->pid);
+	if (spec->filters & ST_FILTER_COMM)
+		ST_APPEND("%scomm=%s", n ? " " : "", spec->comm);
+	if (spec->filters & ST_FILTER_CPU)
+		ST_APPEND("%scpu=%u", n ? " " : "", spec->cpu);
+	if (spec->maxactive)
+		ST_APPEND("%smaxactive=%u", n ? " " : "", spec->maxactive);
+#undef ST_APPEND
+	return n;
 }
 
 /*
  * A probe as written everywhere: a spec, then options separated by
- * spaces, e.g. "r:do_sys_open maxactive=64".
+ * spaces, e.g. "r:do_sys_open maxactive=64" or "f:vfs_read mode=count
+ * comm=cat depth=8".
  */
 int st_spec_parse_text(struct st_spec *spec, const char *text, size_t len,
 		       const char **why)
 {
+	unsigned int seen = 0;
 	size_t i = 0, start;
 	int ret;
 
@@ -236,7 +360,7 @@ int st_spec_parse_text(struct st_spec *spec, const char *text, size_t len,
 		while (i < len && !st_is_space(text[i]))
 			i++;
 		if (i > start)
-			ret = st_parse_option(spec, text + start, i - start, why);
+			ret = st_parse_option(spec, text + start, i - start, &seen, why);
 	}
 	return ret;
 }

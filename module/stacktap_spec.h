@@ -15,22 +15,39 @@
 #endif
 #include "../include/uapi/linux/stacktap.h"
 
+/* TASK_COMM_LEN, which the unit test's host build does not have */
+#define ST_COMM_LEN		16
+
 struct st_spec {
 	enum stacktap_probe_kind kind;
 	bool glob;
 	unsigned long offset;
 	char symbol[STACKTAP_SYMBOL_MAX];
-	/* options, after the spec */
+	/* options, after the spec; zero means not given */
 	unsigned int maxactive;		/* r: instances, 0: the kernel's default */
+	bool count_only;		/* mode=count: aggregate, write no records */
+	unsigned int depth;		/* frames kept, 0: the module's depth= */
+	unsigned int filters;		/* ST_FILTER_*: which of these are set */
+	unsigned int pid;		/* thread group id */
+	unsigned int cpu;
+	char comm[ST_COMM_LEN];
 };
 
 #define ST_MAXACTIVE_MAX	4096
+#define ST_PID_MAX		4194304		/* PID_MAX_LIMIT */
+#define ST_CPU_MAX		8191
+
+/* Filters: a hit that fails one is counted as filtered and not unwound. */
+#define ST_FILTER_PID		0x1u
+#define ST_FILTER_COMM		0x2u
+#define ST_FILTER_CPU		0x4u
 
 int st_spec_parse(struct st_spec *spec, const char *text, size_t len,
 		  const char **why);
 int st_spec_parse_text(struct st_spec *spec, const char *text, size_t len,
 		       const char **why);
 int st_spec_format(const struct st_spec *spec, char *buf, size_t size);
+int st_spec_format_options(const struct st_spec *spec, char *buf, size_t size);
 bool st_spec_equal(const struct st_spec *a, const struct st_spec *b);
 char st_spec_kind_char(enum stacktap_probe_kind kind);
 

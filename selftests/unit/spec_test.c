@@ -110,10 +110,54 @@ int main(void)
 		ok(r == -ERANGE, "maxactive huge", "r:f maxactive=99999999999999999999");
 		r = st_spec_parse_text(&o, "r:f maxactive=1x", 16, &why);
 		ok(r == -EINVAL, "maxactive junk", "r:f maxactive=1x");
-		r = st_spec_parse_text(&o, "r:f depth=3", 11, &why);
-		ok(r == -EINVAL && !strcmp(why, "unknown option (known: maxactive=N)"), "unknown option", "r:f depth=3");
+		r = st_spec_parse_text(&o, "r:f depht=3", 11, &why);
+		ok(r == -EINVAL && !strcmp(why, "unknown option (known: mode= depth= pid= comm= cpu= maxactive=)"),
+		   "unknown option", "r:f depht=3");
 		r = st_spec_parse_text(&o, "r:f+4 maxactive=2", 17, &why);
 		ok(r == -EINVAL && !strcmp(why, "only p: probes take an offset"), "spec error first", "r:f+4 maxactive=2");
+	}
+
+	{
+		static const char all[] = "f:vfs_read  cpu=1 comm=cat pid=42 depth=8 mode=count";
+		char opts[STACKTAP_TEXT_MAX];
+		struct st_spec o;
+		int r;
+
+		r = st_spec_parse_text(&o, all, strlen(all), &why);
+		st_spec_format_options(&o, opts, sizeof(opts));
+		ok(!r && o.count_only && o.depth == 8 && o.pid == 42 && o.cpu == 1 &&
+		   !strcmp(o.comm, "cat") &&
+		   o.filters == (ST_FILTER_PID | ST_FILTER_COMM | ST_FILTER_CPU) &&
+		   !strcmp(opts, "mode=count depth=8 pid=42 comm=cat cpu=1"), "all options", all);
+		if (r || strcmp(opts, "mode=count depth=8 pid=42 comm=cat cpu=1"))
+			printf("# got %d (%s), options '%s'\n", r, why, opts);
+		r = st_spec_parse_text(&o, "p:f mode=trace", 14, &why);
+		st_spec_format_options(&o, opts, sizeof(opts));
+		ok(!r && !o.count_only && !o.filters && !opts[0], "mode=trace is the default", "p:f mode=trace");
+		r = st_spec_parse_text(&o, "p:f cpu=0", 9, &why);
+		ok(!r && o.filters == ST_FILTER_CPU && o.cpu == 0, "cpu=0 is a filter", "p:f cpu=0");
+
+#define OPT_REFUSE(t, e, r_) do { \
+		r = st_spec_parse_text(&o, t, strlen(t), &why); \
+		ok(r == (e) && !strcmp(why, r_), "refuses option", t); \
+		if (r != (e) || strcmp(why, r_)) \
+			printf("# got %d (%s)\n", r, why); \
+	} while (0)
+		OPT_REFUSE("p:f mode=fast", -EINVAL, "mode= is trace or count");
+		OPT_REFUSE("p:f mode=", -EINVAL, "mode= is trace or count");
+		OPT_REFUSE("p:f depth=0", -ERANGE, "depth= must be 1..256");
+		OPT_REFUSE("p:f depth=100000", -ERANGE, "depth= must be 1..256");
+		OPT_REFUSE("p:f depth=99999999999999999999999", -ERANGE, "depth= must be 1..256");
+		OPT_REFUSE("p:f depth=-1", -EINVAL, "depth= takes a decimal number");
+		OPT_REFUSE("p:f pid=0", -ERANGE, "pid= must be 1..4194304");
+		OPT_REFUSE("p:f pid=", -EINVAL, "pid= takes a decimal number");
+		OPT_REFUSE("p:f pid=1 pid=2", -EINVAL, "option given twice");
+		OPT_REFUSE("p:f cpu=8192", -ERANGE, "cpu= must be 0..8191");
+		OPT_REFUSE("p:f comm=", -EINVAL, "comm= takes 1..15 characters");
+		OPT_REFUSE("p:f comm=0123456789abcdef", -EINVAL, "comm= takes 1..15 characters");
+		OPT_REFUSE("p:f comm=a\x01b", -EINVAL, "comm= takes printable characters without spaces");
+		OPT_REFUSE("p:f mode", -EINVAL, "unknown option (known: mode= depth= pid= comm= cpu= maxactive=)");
+#undef OPT_REFUSE
 	}
 
 	st_spec_parse(&a, "vfs_read+16", 11, &why);
