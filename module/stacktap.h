@@ -15,8 +15,10 @@
 #define ST_MAX_NEST	4
 
 struct st_probe_stats {
-	local_t hits;	/* reached the ring: written or dropped there */
-	local_t misses;	/* handler could not record (nesting, recursion) */
+	local_t hits;		/* captured: counted, written or dropped */
+	local_t misses;		/* handler could not record (nesting, recursion) */
+	local_t filtered;	/* turned away by pid=, comm= or cpu= */
+	local_t overflow;	/* hits the full aggregation table could not count */
 };
 
 struct st_probe;
@@ -46,6 +48,7 @@ struct st_probe {
 	const struct st_probe_kind *kind;
 	char name[STACKTAP_SPEC_MAX + 1];	/* canonical spec text */
 	u8 name_len;
+	u32 owner;		/* its stacks' owner in the aggregation table */
 	bool pending;		/* f: from probes= waiting for a module */
 	bool via_ftrace;	/* p: at an ftrace site, served by ftrace */
 	/* r: on MIPS: the kretprobe's own entry pre-handler, which we wrap */
@@ -67,11 +70,14 @@ struct st_ret {
 /* stacktap_capture.c: the hit path */
 int st_capture_init(unsigned int depth);
 void st_capture_exit(void);
-unsigned int st_capture_max(void);
+unsigned int st_capture_depth(void);
+unsigned int st_capture_max(const struct st_probe *p);
+bool st_hit_filtered(struct st_probe *p);
 unsigned long *st_capture_begin(struct st_probe *p);
+unsigned long *st_capture_begin_unfiltered(struct st_probe *p);
 void st_capture_end(void);
-void st_record_write(struct st_probe *p, unsigned long *frames,
-		     unsigned int nr, const struct st_ret *ret);
+void st_hit_store(struct st_probe *p, unsigned long *frames,
+		  unsigned int nr, const struct st_ret *ret);
 void st_capture_regs(struct st_probe *p, struct pt_regs *regs,
 		     unsigned long ip, bool at_entry);
 
@@ -118,22 +124,63 @@ struct st_probe_info {
 	u32 flags;			/* STACKTAP_PROBE_F_* */
 	u64 hits;
 	u64 misses;
+	bool filtering;			/* has pid=, comm= or cpu= */
+	u64 filtered;
+	u64 overflow;
 	char name[STACKTAP_SPEC_MAX + 1];
+	char options[STACKTAP_TEXT_MAX];	/* set options, canonical */
 };
 int st_probe_dump(unsigned long *cursor,
 		  int (*emit)(const struct st_probe_info *info, void *arg),
 		  void *arg);
 
-/* stacktap_initsyms.c: names for frames in freed module __init text */
-int st_initsyms_init(void);
-void st_initsyms_exit(void);
-const char *st_initsym_lookup(unsigned long addr, bool ret_addr, u64 ts_ns);
-void st_initsyms_clear(void);
+/* stacktap_stacks.c: unique stacks and their counts */
+int st_stacks_init(unsigned int slots, unsigned int depth);
+void st_stacks_exit(void);
+int st_stacks_owner(const char *name, u32 *idx);
+bool st_stacks_add(u32 owner, const unsigned long *frames, unsigned int nr,
+		   bool truncated);
+void st_stacks_clear(void);
+
+struct st_stacks_stats {
+	unsigned long used;
+	unsigned long size;
+	unsigned long overflow;
+};
+void st_stacks_stats(struct st_stacks_stats *stats);
+unsigned long st_stacks_overflow(int cpu);
+
+/* A stack as read: its probe's name, count and frames. */
+struct st_stack {
+	const char *name;
+	u32 owner;
+	u16 nr;
+	bool truncated;
+	unsigned long count;
+	u64 first_ns;
+	unsigned long frames[];
+};
+
+struct st_stacks_snap {
+	unsigned int nr;
+	char *data;
+	struct st_stack *stacks[];
+};
+struct st_stacks_snap *st_stacks_snapshot(void);
+void st_stacks_snapshot_free(struct st_stacks_snap *snap);
+
+/* stacktap_symbols.c: frames named at read time, gone text included */
+int st_symbols_init(void);
+void st_symbols_exit(void);
+void st_sym_format(char *buf, size_t size, unsigned long addr, bool ret_addr,
+		   u64 ts_ns);
+void st_symbols_clear(void);
 
 /* stacktap_debugfs.c */
 int st_debugfs_init(void);
 void st_debugfs_exit(void);
 void st_trace_clear(void);
+void st_clear_all(void);
 
 /* stacktap_netlink.c */
 int st_netlink_init(void);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The hit path: unwind into a per-CPU, per-nesting-level scratch array,
- * then reserve exactly the record size in this CPU's ring and copy.  No
+ * The hit path: filter, unwind into a per-CPU, per-nesting-level scratch
+ * array, count the stack, then reserve exactly the record size in this
+ * CPU's ring and copy.  No
  * locks and no allocation; everything here is notrace and NOKPROBE so a
  * probe on the kernel's own helpers cannot recurse into us.
  */
@@ -34,19 +35,58 @@ void st_capture_exit(void)
 	st_scratch = NULL;
 }
 
-/* Frames an unwind may store: one more than kept flags a truncated stack. */
-notrace unsigned int st_capture_max(void)
+/* The module's depth=, the most any probe's depth= may ask for. */
+unsigned int st_capture_depth(void)
 {
-	return st_depth + 1;
+	return st_depth;
+}
+
+/*
+ * Frames an unwind for @p may store: its depth=, or the module's, plus
+ * one that flags a truncated stack.
+ */
+notrace unsigned int st_capture_max(const struct st_probe *p)
+{
+	return (p->spec.depth ?: st_depth) + 1;
 }
 NOKPROBE_SYMBOL(st_capture_max);
 
+static __always_inline bool st_comm_equal(const char *a, const char *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < ST_COMM_LEN; i++) {
+		if (a[i] != b[i])
+			return false;
+		if (!a[i])
+			break;
+	}
+	return true;
+}
+
 /*
- * Enter the hit path: disable preemption and claim this nesting level's
- * scratch array of st_capture_max() entries.  NULL (a counted miss) when
- * contexts nest deeper than ST_MAX_NEST.  Pair with st_capture_end().
+ * Whether @p's filters turn this hit away, before any unwinding; such a
+ * hit is counted as filtered.  In interrupt context, pid= and comm= see
+ * the interrupted task.
  */
-notrace unsigned long *st_capture_begin(struct st_probe *p)
+notrace bool st_hit_filtered(struct st_probe *p)
+{
+	const struct st_spec *s = &p->spec;
+
+	if (likely(!s->filters))
+		return false;
+	if (((s->filters & ST_FILTER_PID) && current->tgid != s->pid) ||
+	    ((s->filters & ST_FILTER_CPU) && raw_smp_processor_id() != s->cpu) ||
+	    ((s->filters & ST_FILTER_COMM) && !st_comm_equal(current->comm, s->comm))) {
+		local_inc(&this_cpu_ptr(p->stats)->filtered);
+		return true;
+	}
+	return false;
+}
+NOKPROBE_SYMBOL(st_hit_filtered);
+
+static __always_inline unsigned long *st_capture_enter(struct st_probe *p,
+							bool filter)
 {
 	int nest;
 
@@ -56,9 +96,29 @@ notrace unsigned long *st_capture_begin(struct st_probe *p)
 		local_inc(&this_cpu_ptr(p->stats)->misses);
 		return NULL;
 	}
+	if (filter && unlikely(st_hit_filtered(p)))
+		return NULL;
 	return this_cpu_ptr(st_scratch) + nest * (st_depth + 1);
 }
+
+/*
+ * Enter the hit path: disable preemption and claim this nesting level's
+ * scratch array of st_capture_max(p) entries.  NULL when contexts nest
+ * deeper than ST_MAX_NEST (a counted miss) or @p's filters turn the hit
+ * away (counted as filtered).  Pair with st_capture_end().
+ */
+notrace unsigned long *st_capture_begin(struct st_probe *p)
+{
+	return st_capture_enter(p, true);
+}
 NOKPROBE_SYMBOL(st_capture_begin);
+
+/* The same for a hit whose filters were applied earlier (kretprobe entry). */
+notrace unsigned long *st_capture_begin_unfiltered(struct st_probe *p)
+{
+	return st_capture_enter(p, false);
+}
+NOKPROBE_SYMBOL(st_capture_begin_unfiltered);
 
 notrace void st_capture_end(void)
 {
@@ -68,21 +128,28 @@ notrace void st_capture_end(void)
 NOKPROBE_SYMBOL(st_capture_end);
 
 /*
- * Store one record of @p's hit with preemption disabled: @frames[0..nr),
- * where nr == st_capture_max() means the stack went deeper than kept.
- * @ret, when set, is a kretprobe's return value and latency.
+ * Account one hit of @p with preemption disabled: @frames[0..nr), where
+ * nr == st_capture_max(p) means the stack went deeper than kept.  The
+ * stack is counted in the aggregation table and, unless @p is count-only,
+ * stored as a record.  @ret, when set, is a kretprobe's return value and
+ * latency.
  */
-notrace void st_record_write(struct st_probe *p, unsigned long *frames,
-			     unsigned int nr, const struct st_ret *ret)
+notrace void st_hit_store(struct st_probe *p, unsigned long *frames,
+			  unsigned int nr, const struct st_ret *ret)
 {
+	unsigned int depth = st_capture_max(p) - 1;
 	struct st_record *rec;
 	u32 flags = 0;
 
 	local_inc(&this_cpu_ptr(p->stats)->hits);
-	if (nr > st_depth) {
-		nr = st_depth;
+	if (nr > depth) {
+		nr = depth;
 		flags |= ST_REC_TRUNCATED;
 	}
+	if (!st_stacks_add(p->owner, frames, nr, flags & ST_REC_TRUNCATED))
+		local_inc(&this_cpu_ptr(p->stats)->overflow);
+	if (p->spec.count_only)
+		return;
 	if (ret)
 		flags |= ST_REC_RET;
 	if (p->spec.glob)
@@ -107,7 +174,7 @@ notrace void st_record_write(struct st_probe *p, unsigned long *frames,
 	memcpy(st_record_ret(rec) + (ret ? 2 : 0), p->name, p->name_len);
 	st_ring_commit(&rec->hdr, flags);
 }
-NOKPROBE_SYMBOL(st_record_write);
+NOKPROBE_SYMBOL(st_hit_store);
 
 /*
  * A hit with trap registers (kprobes): @ip is the probed address, frame 0
@@ -121,9 +188,9 @@ notrace void st_capture_regs(struct st_probe *p, struct pt_regs *regs,
 	unsigned int nr;
 
 	if (frames) {
-		nr = st_unwind_regs(regs, at_entry, frames, st_capture_max());
+		nr = st_unwind_regs(regs, at_entry, frames, st_capture_max(p));
 		frames[0] = ip;
-		st_record_write(p, frames, max(nr, 1U), NULL);
+		st_hit_store(p, frames, max(nr, 1U), NULL);
 	}
 	st_capture_end();
 }

@@ -90,6 +90,19 @@ static inline void st_module_init_text(const struct module *mod,
 #endif
 }
 
+/* A module's core (non-init) text, where frames of a live module lie. */
+static inline void st_module_core_text(const struct module *mod,
+				       unsigned long *base, unsigned long *size)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	*base = (unsigned long)mod->mem[MOD_TEXT].base;
+	*size = mod->mem[MOD_TEXT].size;
+#else
+	*base = (unsigned long)mod->core_layout.base;
+	*size = mod->core_layout.text_size;
+#endif
+}
+
 /*
  * ftrace callbacks: a struct ftrace_regs * since 5.11, a struct pt_regs *
  * before; the recursion helpers came with it (before them, stacktap's
@@ -203,6 +216,19 @@ static inline unsigned long st_graph_retp(struct task_struct *task, int i)
 {
 	return 0;
 }
+#endif
+
+#include <linux/rcupdate.h>
+
+/*
+ * Wait until every hit in flight has left the hit path, which runs with
+ * preemption disabled.  RCU flavours were consolidated in 4.20; before,
+ * only the sched flavour waits for preempt-disabled regions.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(4, 20, 0)
+#define st_synchronize_hits() synchronize_rcu()
+#else
+#define st_synchronize_hits() synchronize_sched()
 #endif
 
 #endif /* _STACKTAP_COMPAT_H */

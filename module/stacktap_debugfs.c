@@ -3,10 +3,15 @@
  * /sys/kernel/debug/stacktap/, root only:
  *   trace	all CPUs' records merged in time order; not consuming.
  *		Any write clears the records ("echo > trace").
- *   control	"add SPEC [OPTION...]", "del SPEC" or "clear", one command
- *		per write.
- *   probes	"<spec> <hits> <misses>" per probe.
- *   stats	"cpuN written W dropped D bytes B" per possible CPU.
+ *   trace_pipe	the same records, each delivered once; blocks for more.
+ *   per_cpu/cpuN/trace  one CPU's records.
+ *   stacks	unique stacks per probe with their counts, highest first.
+ *		Any write clears them.
+ *   control	"add SPEC [OPTION...]", "del SPEC" or "clear" (records,
+ *		stacks and all), one command per write.
+ *   probes	"<spec> <hits> <misses>" and what else applies, per probe.
+ *   stats	"cpuN written W dropped D bytes B" per possible CPU, then
+ *		"stacks used U size S overflow O".
  */
 #include <linux/ctype.h>
 #include <linux/debugfs.h>
@@ -14,9 +19,11 @@
 #include <linux/kallsyms.h>
 #include <linux/kernel.h>
 #include <linux/math64.h>
+#include <linux/poll.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/wait.h>
 #include <asm/unaligned.h>
 
 #include "stacktap.h"
@@ -34,7 +41,9 @@ static struct dentry *st_dir;
  */
 struct st_trace_iter {
 	loff_t index;
+	int only_cpu;			/* per_cpu/cpuN/trace, or -1 */
 	int cpu;			/* ring of the current record */
+	char sym[KSYM_SYMBOL_LEN];
 	unsigned long pos[];		/* per possible CPU */
 };
 
@@ -44,6 +53,8 @@ static struct st_record *st_trace_pick(struct st_trace_iter *it)
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
+		if (it->only_cpu >= 0 && cpu != it->only_cpu)
+			continue;
 		rec = (struct st_record *)st_ring_peek(cpu, &it->pos[cpu]);
 		if (rec && (!best || rec->ts_ns < best->ts_ns)) {
 			best = rec;
@@ -88,9 +99,6 @@ static void st_trace_stop(struct seq_file *m, void *v)
 	st_ring_read_unlock();
 }
 
-/* Scratch for st_trace_show(), which runs under the ring's read lock. */
-static char st_func[KSYM_SYMBOL_LEN];
-
 static int st_trace_show(struct seq_file *m, void *v)
 {
 	struct st_trace_iter *it = m->private;
@@ -104,12 +112,12 @@ static int st_trace_show(struct seq_file *m, void *v)
 		   it->cpu, sec, (u32)(nsec / NSEC_PER_USEC), rec->name_len,
 		   st_record_name(rec));
 	if (rec->hdr.flags & ST_REC_GLOB) {
-		/* The bare name: %ps would append " [module]". */
-		snprintf(st_func, sizeof(st_func), "%ps", (void *)rec->frames[0]);
-		space = strchr(st_func, ' ');
+		/* The bare name: the symbol would append " [module]". */
+		st_sym_format(it->sym, sizeof(it->sym), rec->frames[0], false, rec->ts_ns);
+		space = strchr(it->sym, ' ');
 		if (space)
 			*space = '\0';
-		seq_printf(m, " func=%s", st_func);
+		seq_printf(m, " func=%s", it->sym);
 	}
 	if (rec->hdr.flags & ST_REC_RET)
 		seq_printf(m, " ret=0x%llx lat=%lluns",
@@ -118,15 +126,8 @@ static int st_trace_show(struct seq_file *m, void *v)
 	seq_putc(m, '\n');
 	/* Frame 0 is the probed address, the rest are return addresses. */
 	for (i = 0; i < rec->nr_frames; i++) {
-		void *addr = (void *)rec->frames[i];
-		const char *name = st_initsym_lookup(rec->frames[i], i > 0, rec->ts_ns);
-
-		if (name)
-			seq_printf(m, " => %s\n", name);
-		else if (i)
-			seq_printf(m, " => %pB\n", addr);
-		else
-			seq_printf(m, " => %pS\n", addr);
+		st_sym_format(it->sym, sizeof(it->sym), rec->frames[i], i > 0, rec->ts_ns);
+		seq_printf(m, " => %s\n", it->sym);
 	}
 	if (rec->hdr.flags & ST_REC_TRUNCATED)
 		seq_puts(m, " => [truncated]\n");
@@ -141,6 +142,7 @@ static const struct seq_operations st_trace_seq_ops = {
 	.show = st_trace_show,
 };
 
+/* inode->i_private: NULL for every CPU, else the CPU number plus one. */
 static int st_trace_open(struct inode *inode, struct file *file)
 {
 	struct st_trace_iter *it;
@@ -149,7 +151,10 @@ static int st_trace_open(struct inode *inode, struct file *file)
 		return 0;
 	it = __seq_open_private(file, &st_trace_seq_ops,
 				struct_size(it, pos, nr_cpu_ids));
-	return it ? 0 : -ENOMEM;
+	if (!it)
+		return -ENOMEM;
+	it->only_cpu = (long)inode->i_private - 1;
+	return 0;
 }
 
 static int st_trace_release(struct inode *inode, struct file *file)
@@ -163,8 +168,15 @@ void st_trace_clear(void)
 {
 	st_ring_read_lock();
 	st_ring_clear();
-	st_initsyms_clear();
 	st_ring_read_unlock();
+}
+
+/* Records, stacks, and the names kept for them. */
+void st_clear_all(void)
+{
+	st_trace_clear();
+	st_stacks_clear();
+	st_symbols_clear();
 }
 
 static ssize_t st_trace_write(struct file *file, const char __user *buf,
@@ -183,6 +195,208 @@ static const struct file_operations st_trace_fops = {
 	.release = st_trace_release,
 };
 
+static const struct file_operations st_cpu_trace_fops = {
+	.owner = THIS_MODULE,
+	.open = st_trace_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = st_trace_release,
+};
+
+/*
+ * trace_pipe: the same merge from trace_pipe's positions, which next()
+ * advances.  seq_read() calls next() only for a record whose text is in
+ * its buffer, and hands the buffer out across reads, so every record is
+ * delivered once; concurrent readers share the positions.
+ */
+static void *st_pipe_start(struct seq_file *m, loff_t *ppos)
+{
+	struct st_trace_iter *it = m->private;
+	int cpu;
+
+	st_ring_read_lock();
+	for_each_possible_cpu(cpu)
+		it->pos[cpu] = st_ring_pipe_pos(cpu);
+	return st_trace_pick(it);
+}
+
+static void *st_pipe_next(struct seq_file *m, void *v, loff_t *ppos)
+{
+	struct st_trace_iter *it = m->private;
+	struct st_record *rec = v;
+
+	it->pos[it->cpu] += rec->hdr.len;
+	st_ring_pipe_advance(it->cpu, it->pos[it->cpu]);
+	++*ppos;
+	return st_trace_pick(it);
+}
+
+static const struct seq_operations st_pipe_seq_ops = {
+	.start = st_pipe_start,
+	.next = st_pipe_next,
+	.stop = st_trace_stop,
+	.show = st_trace_show,
+};
+
+static int st_pipe_open(struct inode *inode, struct file *file)
+{
+	struct st_trace_iter *it;
+	int ret;
+
+	it = __seq_open_private(file, &st_pipe_seq_ops,
+				struct_size(it, pos, nr_cpu_ids));
+	if (!it)
+		return -ENOMEM;
+	it->only_cpu = -1;
+	ret = nonseekable_open(inode, file);
+	if (ret) {
+		seq_release_private(inode, file);
+		return ret;
+	}
+	st_ring_watch(true);
+	return 0;
+}
+
+static int st_pipe_release(struct inode *inode, struct file *file)
+{
+	st_ring_watch(false);
+	return seq_release_private(inode, file);
+}
+
+/* Text left over from an earlier read, or a record to format. */
+static bool st_pipe_readable(struct file *file)
+{
+	struct seq_file *m = file->private_data;
+
+	return READ_ONCE(m->count) || st_ring_pipe_ready();
+}
+
+static ssize_t st_pipe_read(struct file *file, char __user *buf, size_t count,
+			    loff_t *ppos)
+{
+	ssize_t ret;
+
+	for (;;) {
+		ret = seq_read(file, buf, count, ppos);
+		if (ret)
+			return ret;
+		/* Nothing: wait, unless another reader took what woke us. */
+		if (file->f_flags & O_NONBLOCK)
+			return -EAGAIN;
+		ret = wait_event_interruptible(*st_ring_waitqueue(),
+					       st_pipe_readable(file));
+		if (ret)
+			return ret;
+	}
+}
+
+static __poll_t st_pipe_poll(struct file *file, poll_table *wait)
+{
+	poll_wait(file, st_ring_waitqueue(), wait);
+	return st_pipe_readable(file) ? EPOLLIN | EPOLLRDNORM : 0;
+}
+
+static const struct file_operations st_pipe_fops = {
+	.owner = THIS_MODULE,
+	.open = st_pipe_open,
+	.read = st_pipe_read,
+	.poll = st_pipe_poll,
+	.llseek = no_llseek,
+	.release = st_pipe_release,
+};
+
+/* stacks: a snapshot taken at open, one stack per seq_file record. */
+struct st_stacks_iter {
+	struct st_stacks_snap *snap;
+	char sym[KSYM_SYMBOL_LEN];
+};
+
+static void *st_stacks_start(struct seq_file *m, loff_t *pos)
+{
+	struct st_stacks_iter *it = m->private;
+
+	return *pos < it->snap->nr ? it->snap->stacks[*pos] : NULL;
+}
+
+static void *st_stacks_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	++*pos;
+	return st_stacks_start(m, pos);
+}
+
+static void st_stacks_stop(struct seq_file *m, void *v)
+{
+}
+
+static int st_stacks_show(struct seq_file *m, void *v)
+{
+	struct st_stacks_iter *it = m->private;
+	struct st_stack *st = v;
+	unsigned int i;
+
+	seq_printf(m, "@[%s] %lu\n", st->name, st->count);
+	for (i = 0; i < st->nr; i++) {
+		st_sym_format(it->sym, sizeof(it->sym), st->frames[i], i > 0, st->first_ns);
+		seq_printf(m, " => %s\n", it->sym);
+	}
+	if (st->truncated)
+		seq_puts(m, " => [truncated]\n");
+	seq_putc(m, '\n');
+	return 0;
+}
+
+static const struct seq_operations st_stacks_seq_ops = {
+	.start = st_stacks_start,
+	.next = st_stacks_next,
+	.stop = st_stacks_stop,
+	.show = st_stacks_show,
+};
+
+static int st_stacks_open(struct inode *inode, struct file *file)
+{
+	struct st_stacks_iter *it;
+
+	if (!(file->f_mode & FMODE_READ))
+		return 0;
+	it = __seq_open_private(file, &st_stacks_seq_ops, sizeof(*it));
+	if (!it)
+		return -ENOMEM;
+	it->snap = st_stacks_snapshot();
+	if (!it->snap) {
+		seq_release_private(inode, file);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int st_stacks_release(struct inode *inode, struct file *file)
+{
+	struct seq_file *m = file->private_data;
+	struct st_stacks_iter *it;
+
+	if (!(file->f_mode & FMODE_READ))
+		return 0;
+	it = m->private;
+	st_stacks_snapshot_free(it->snap);
+	return seq_release_private(inode, file);
+}
+
+static ssize_t st_stacks_write(struct file *file, const char __user *buf,
+			       size_t count, loff_t *ppos)
+{
+	st_stacks_clear();
+	return count;
+}
+
+static const struct file_operations st_stacks_fops = {
+	.owner = THIS_MODULE,
+	.open = st_stacks_open,
+	.read = seq_read,
+	.write = st_stacks_write,
+	.llseek = seq_lseek,
+	.release = st_stacks_release,
+};
+
 static int st_control_run(char *cmd, size_t len)
 {
 	char *arg;
@@ -198,7 +412,7 @@ static int st_control_run(char *cmd, size_t len)
 	}
 
 	if (!strcmp(cmd, "clear") && !arg) {
-		st_trace_clear();
+		st_clear_all();
 		return 0;
 	}
 	if (arg && *arg) {
@@ -240,7 +454,14 @@ static const struct file_operations st_control_fops = {
 
 static int st_probes_emit(const struct st_probe_info *info, void *m)
 {
-	seq_printf(m, "%s %llu %llu%s%s\n", info->name, info->hits, info->misses,
+	seq_printf(m, "%s %llu %llu", info->name, info->hits, info->misses);
+	if (info->filtering)
+		seq_printf(m, " filtered=%llu", info->filtered);
+	if (info->overflow)
+		seq_printf(m, " overflow=%llu", info->overflow);
+	if (info->options[0])
+		seq_printf(m, " %s", info->options);
+	seq_printf(m, "%s%s\n",
 		   info->flags & STACKTAP_PROBE_F_PENDING ? " pending" : "",
 		   info->flags & STACKTAP_PROBE_F_VIA_FTRACE ? " via=ftrace" : "");
 	return 0;
@@ -256,6 +477,7 @@ DEFINE_SHOW_ATTRIBUTE(st_probes);
 
 static int st_stats_show(struct seq_file *m, void *v)
 {
+	struct st_stacks_stats ss;
 	struct st_ring_stats s;
 	int cpu;
 
@@ -264,19 +486,35 @@ static int st_stats_show(struct seq_file *m, void *v)
 		seq_printf(m, "cpu%d written %lu dropped %lu bytes %lu\n", cpu,
 			   s.written, s.dropped, s.bytes);
 	}
+	st_stacks_stats(&ss);
+	seq_printf(m, "stacks used %lu size %lu overflow %lu\n", ss.used, ss.size,
+		   ss.overflow);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(st_stats);
 
 int st_debugfs_init(void)
 {
+	struct dentry *per_cpu, *dir;
+	char name[16];
+	int cpu;
+
 	st_dir = debugfs_create_dir("stacktap", NULL);
 	if (IS_ERR_OR_NULL(st_dir))
 		return st_dir ? PTR_ERR(st_dir) : -ENOMEM;
 	debugfs_create_file("trace", 0600, st_dir, NULL, &st_trace_fops);
+	debugfs_create_file("trace_pipe", 0400, st_dir, NULL, &st_pipe_fops);
+	debugfs_create_file("stacks", 0600, st_dir, NULL, &st_stacks_fops);
 	debugfs_create_file("control", 0200, st_dir, NULL, &st_control_fops);
 	debugfs_create_file("probes", 0400, st_dir, NULL, &st_probes_fops);
 	debugfs_create_file("stats", 0400, st_dir, NULL, &st_stats_fops);
+	per_cpu = debugfs_create_dir("per_cpu", st_dir);
+	for_each_possible_cpu(cpu) {
+		snprintf(name, sizeof(name), "cpu%d", cpu);
+		dir = debugfs_create_dir(name, per_cpu);
+		debugfs_create_file("trace", 0400, dir, (void *)(long)(cpu + 1),
+				    &st_cpu_trace_fops);
+	}
 	return 0;
 }
 

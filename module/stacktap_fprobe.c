@@ -17,13 +17,14 @@
  * prologue: the view a kprobe at offset 0 gets.  Frame 0 is the call site.
  */
 static notrace unsigned int st_fprobe_unwind(unsigned long ip, unsigned long parent_ip,
-					     struct pt_regs *regs, unsigned long *frames)
+					     struct pt_regs *regs, unsigned long *frames,
+					     unsigned int max)
 {
 	unsigned int nr;
 
 	if (!regs)
-		return st_unwind_ftrace(ip, parent_ip, frames, st_capture_max());
-	nr = st_unwind_regs(regs, true, frames, st_capture_max());
+		return st_unwind_ftrace(ip, parent_ip, frames, max);
+	nr = st_unwind_regs(regs, true, frames, max);
 	if (nr)
 		frames[0] = ip;
 	return nr;
@@ -45,9 +46,10 @@ static notrace void st_fprobe_hit(unsigned long ip, unsigned long parent_ip,
 	}
 	frames = st_capture_begin(p);
 	if (frames) {
-		nr = st_fprobe_unwind(ip, parent_ip, st_ftrace_get_regs(fregs), frames);
+		nr = st_fprobe_unwind(ip, parent_ip, st_ftrace_get_regs(fregs), frames,
+				      st_capture_max(p));
 		if (nr)
-			st_record_write(p, frames, nr, NULL);
+			st_hit_store(p, frames, nr, NULL);
 		else
 			local_inc(&this_cpu_ptr(p->stats)->misses);
 	}

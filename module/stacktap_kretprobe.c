@@ -23,7 +23,10 @@ static notrace int st_kretprobe_entry(struct kretprobe_instance *ri,
 	struct st_kretprobe_data *d = (struct st_kretprobe_data *)ri->data;
 	struct st_probe *p = container_of(get_kretprobe(ri), struct st_probe, rp);
 
-	d->nr = max(st_unwind_regs(regs, true, d->frames, st_capture_max()), 1U);
+	/* Non-zero: no return handler for this call, the instance is freed. */
+	if (st_hit_filtered(p))
+		return 1;
+	d->nr = max(st_unwind_regs(regs, true, d->frames, st_capture_max(p)), 1U);
 	d->frames[0] = (unsigned long)p->rp.kp.addr;
 	d->entry_ns = ktime_get_mono_fast_ns();
 	return 0;
@@ -40,9 +43,12 @@ static notrace int st_kretprobe_return(struct kretprobe_instance *ri,
 		.lat_ns = ktime_get_mono_fast_ns() - d->entry_ns,
 	};
 
-	/* The frames live in the instance: no scratch needed, only the guard. */
-	if (st_capture_begin(p))
-		st_record_write(p, d->frames, d->nr, &ret);
+	/*
+	 * The frames live in the instance: no scratch needed, only the guard
+	 * (filters were applied at entry and do not apply twice).
+	 */
+	if (st_capture_begin_unfiltered(p))
+		st_hit_store(p, d->frames, d->nr, &ret);
 	st_capture_end();
 	return 0;
 }
@@ -76,7 +82,7 @@ static int st_kretprobe_arm(struct st_probe *p, const char **why)
 	p->rp.handler = st_kretprobe_return;
 	p->rp.maxactive = p->spec.maxactive;
 	p->rp.data_size = sizeof(struct st_kretprobe_data) +
-			  st_capture_max() * sizeof(unsigned long);
+			  st_capture_max(p) * sizeof(unsigned long);
 	/*
 	 * register_kretprobe() sets the entry kprobe's handlers; where
 	 * softirqs must be held across it, register disarmed, install ours

@@ -20,7 +20,7 @@
 
 static char *probes;
 module_param(probes, charp, 0400);
-MODULE_PARM_DESC(probes, "Probes to arm at load: comma-separated [p:|r:|f:]SYMBOL[+OFFSET]");
+MODULE_PARM_DESC(probes, "Probes to arm at load: comma-separated [p:|r:|f:]SYMBOL[+OFFSET] [OPTION...]");
 
 static unsigned int buffer_kb = 512;
 module_param(buffer_kb, uint, 0400);
@@ -29,6 +29,10 @@ MODULE_PARM_DESC(buffer_kb, "Record buffer per CPU in KiB, rounded up to a power
 static unsigned int depth = 32;
 module_param(depth, uint, 0400);
 MODULE_PARM_DESC(depth, "Most frames kept per stack; deeper stacks are marked truncated (1..256, default 32)");
+
+static unsigned int stacks_max = 4096;
+module_param(stacks_max, uint, 0400);
+MODULE_PARM_DESC(stacks_max, "Unique stacks the aggregation table holds, a power of two (16..1048576, default 4096)");
 
 static int __init st_params_check(void)
 {
@@ -39,6 +43,10 @@ static int __init st_params_check(void)
 	}
 	if (depth < 1 || depth > STACKTAP_DEPTH_MAX) {
 		pr_err("depth=%u is outside 1..%u\n", depth, STACKTAP_DEPTH_MAX);
+		return -EINVAL;
+	}
+	if (stacks_max < 16 || stacks_max > (1U << 20) || !is_power_of_2(stacks_max)) {
+		pr_err("stacks_max=%u is not a power of two in 16..1048576\n", stacks_max);
 		return -EINVAL;
 	}
 	buffer_kb = roundup_pow_of_two(buffer_kb);
@@ -63,15 +71,18 @@ static int __init st_init(void)
 	ret = st_capture_init(depth);
 	if (ret)
 		goto err_ring;
-	ret = st_unwind_init();
+	ret = st_stacks_init(stacks_max, depth);
 	if (ret)
 		goto err_capture;
-	ret = st_initsyms_init();
+	ret = st_unwind_init();
+	if (ret)
+		goto err_stacks;
+	ret = st_symbols_init();
 	if (ret)
 		goto err_unwind;
 	ret = st_probes_init();
 	if (ret)
-		goto err_initsyms;
+		goto err_symbols;
 	ret = st_probe_add_list(probes);
 	if (ret)
 		goto err_probes;
@@ -87,10 +98,12 @@ err_debugfs:
 	st_debugfs_exit();
 err_probes:
 	st_probes_exit();
-err_initsyms:
-	st_initsyms_exit();
+err_symbols:
+	st_symbols_exit();
 err_unwind:
 	st_unwind_exit();
+err_stacks:
+	st_stacks_exit();
 err_capture:
 	st_capture_exit();
 err_ring:
@@ -103,8 +116,9 @@ static void __exit st_exit(void)
 	st_netlink_exit();
 	st_debugfs_exit();
 	st_probes_exit();
-	st_initsyms_exit();
+	st_symbols_exit();
 	st_unwind_exit();
+	st_stacks_exit();
 	st_capture_exit();
 	st_ring_exit();
 }

@@ -120,7 +120,10 @@ static int st_nl_put_probe(const struct st_probe_info *p, void *arg)
 	    nla_put_u8(d->skb, STACKTAP_A_KIND, p->kind) ||
 	    nla_put_u64_64bit(d->skb, STACKTAP_A_HITS, p->hits, STACKTAP_A_PAD) ||
 	    nla_put_u64_64bit(d->skb, STACKTAP_A_MISSES, p->misses, STACKTAP_A_PAD) ||
-	    nla_put_u32(d->skb, STACKTAP_A_PROBE_FLAGS, p->flags)) {
+	    nla_put_u32(d->skb, STACKTAP_A_PROBE_FLAGS, p->flags) ||
+	    nla_put_u64_64bit(d->skb, STACKTAP_A_FILTERED, p->filtered, STACKTAP_A_PAD) ||
+	    nla_put_u64_64bit(d->skb, STACKTAP_A_OVERFLOW, p->overflow, STACKTAP_A_PAD) ||
+	    nla_put_string(d->skb, STACKTAP_A_OPTIONS, p->options)) {
 		genlmsg_cancel(d->skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -147,7 +150,7 @@ static int st_nl_clear(struct sk_buff *skb, struct genl_info *info)
 {
 	if (!st_nl_allowed(skb, info->extack))
 		return -EPERM;
-	st_trace_clear();
+	st_clear_all();
 	return 0;
 }
 
@@ -171,7 +174,9 @@ static int st_nl_stats_get(struct sk_buff *skb, struct netlink_callback *cb)
 		if (nla_put_u32(skb, STACKTAP_A_CPU, cpu) ||
 		    nla_put_u64_64bit(skb, STACKTAP_A_WRITTEN, s.written, STACKTAP_A_PAD) ||
 		    nla_put_u64_64bit(skb, STACKTAP_A_DROPPED, s.dropped, STACKTAP_A_PAD) ||
-		    nla_put_u64_64bit(skb, STACKTAP_A_BYTES, s.bytes, STACKTAP_A_PAD)) {
+		    nla_put_u64_64bit(skb, STACKTAP_A_BYTES, s.bytes, STACKTAP_A_PAD) ||
+		    nla_put_u64_64bit(skb, STACKTAP_A_OVERFLOW, st_stacks_overflow(cpu),
+				      STACKTAP_A_PAD)) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}

@@ -4,6 +4,7 @@
  * mutex serialises add and del from every interface (the probes= parameter,
  * debugfs control, later netlink); the hit path never takes it.
  */
+#include <linux/cpumask.h>
 #include <linux/kernel.h>
 #include <linux/list.h>
 #include <linux/module.h>
@@ -43,6 +44,21 @@ static struct st_probe *st_probe_find(const struct st_spec *spec)
 	return NULL;
 }
 
+/* What the spec grammar cannot know: this machine's CPUs and depth=. */
+static int st_probe_check_options(const struct st_spec *spec, const char **why)
+{
+	if ((spec->filters & ST_FILTER_CPU) &&
+	    (spec->cpu >= nr_cpu_ids || !cpu_possible(spec->cpu))) {
+		*why = "cpu= names no possible CPU";
+		return -EINVAL;
+	}
+	if (spec->depth > st_capture_depth()) {
+		*why = "depth= is deeper than the module's depth= parameter";
+		return -ERANGE;
+	}
+	return 0;
+}
+
 /*
  * Arm the probe @text (a spec and its options) and return 0 with its id,
  * or -errno with *why saying why; the reason is logged once here, for
@@ -60,6 +76,9 @@ static int st_probe_add_one(const char *text, size_t len, bool pending_ok,
 	int ret;
 
 	ret = st_spec_parse_text(&spec, text, len, &why);
+	if (ret)
+		goto err_refused;
+	ret = st_probe_check_options(&spec, &why);
 	if (ret)
 		goto err_refused;
 
@@ -88,6 +107,11 @@ static int st_probe_add_one(const char *text, size_t len, bool pending_ok,
 	}
 	if (ret)
 		goto err_unlock;
+	ret = st_stacks_owner(p->name, &p->owner);
+	if (ret) {
+		why = "out of memory";
+		goto err_disarm;
+	}
 	p->id = st_probes_next_id++;
 	if (id)
 		*id = p->id;
@@ -100,6 +124,9 @@ static int st_probe_add_one(const char *text, size_t len, bool pending_ok,
 		pr_info("armed %s\n", p->name);
 	return 0;
 
+err_disarm:
+	if (!p->pending)
+		p->kind->disarm(p);
 err_unlock:
 	mutex_unlock(&st_probes_mutex);
 	free_percpu(p->stats);
@@ -234,11 +261,19 @@ int st_probe_dump(unsigned long *cursor,
 			     (p->via_ftrace ? STACKTAP_PROBE_F_VIA_FTRACE : 0);
 		info.hits = 0;
 		info.misses = p->kind->nmissed(p);
+		info.filtering = p->spec.filters != 0;
+		info.filtered = 0;
+		info.overflow = 0;
 		for_each_possible_cpu(cpu) {
-			info.hits += local_read(&per_cpu_ptr(p->stats, cpu)->hits);
-			info.misses += local_read(&per_cpu_ptr(p->stats, cpu)->misses);
+			struct st_probe_stats *s = per_cpu_ptr(p->stats, cpu);
+
+			info.hits += local_read(&s->hits);
+			info.misses += local_read(&s->misses);
+			info.filtered += local_read(&s->filtered);
+			info.overflow += local_read(&s->overflow);
 		}
 		memcpy(info.name, p->name, sizeof(info.name));
+		st_spec_format_options(&p->spec, info.options, sizeof(info.options));
 		ret = emit(&info, arg);
 		if (ret)
 			break;

@@ -11,7 +11,14 @@
  * Readers are serialised by one mutex.  They consume by zeroing the space
  * they free before publishing the new tail, so any reserved but not yet
  * committed space always reads as flags == 0.
+ *
+ * Each ring also has a pipe position, between tail and head: how far
+ * trace_pipe has delivered.  Delivered records stay for trace until
+ * cleared, unless the ring is more than half full: then trace_pipe frees
+ * what it delivered, so a stream can run for ever.  Writers wake pipe
+ * readers through an irq_work, which is safe from any context, NMI too.
  */
+#include <linux/irq_work.h>
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
 #include <linux/log2.h>
@@ -20,6 +27,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
+#include <linux/wait.h>
 #include <asm/local.h>
 
 #include "stacktap_ring.h"
@@ -27,6 +35,7 @@
 struct st_ring {
 	local_t head;		/* reserve position, moved by this CPU only */
 	unsigned long tail;	/* consume position, moved by readers only */
+	unsigned long pipe;	/* trace_pipe's position, moved by readers only */
 	local_t written;
 	local_t dropped;
 	char *data;
@@ -35,6 +44,15 @@ struct st_ring {
 static struct st_ring __percpu *st_rings;
 static unsigned long st_ring_bytes;
 static DEFINE_MUTEX(st_ring_read_mutex);
+
+static DECLARE_WAIT_QUEUE_HEAD(st_ring_wq);
+static atomic_t st_ring_watchers;
+static struct irq_work st_ring_wake_work;
+
+static void st_ring_wake(struct irq_work *work)
+{
+	wake_up_interruptible_all(&st_ring_wq);
+}
 
 unsigned long st_ring_size(void)
 {
@@ -48,6 +66,7 @@ int st_ring_init(unsigned long bytes_per_cpu)
 	if (!is_power_of_2(bytes_per_cpu))
 		return -EINVAL;
 	st_ring_bytes = bytes_per_cpu;
+	init_irq_work(&st_ring_wake_work, st_ring_wake);
 	st_rings = alloc_percpu(struct st_ring);
 	if (!st_rings)
 		return -ENOMEM;
@@ -71,6 +90,7 @@ void st_ring_exit(void)
 
 	if (!st_rings)
 		return;
+	irq_work_sync(&st_ring_wake_work);
 	for_each_possible_cpu(cpu)
 		vfree(per_cpu_ptr(st_rings, cpu)->data);
 	free_percpu(st_rings);
@@ -116,6 +136,8 @@ notrace void st_ring_commit(struct st_rec_hdr *hdr, u32 flags)
 {
 	smp_store_release(&hdr->flags, flags | ST_REC_COMMITTED);
 	local_inc(&this_cpu_ptr(st_rings)->written);
+	if (atomic_read(&st_ring_watchers))
+		irq_work_queue(&st_ring_wake_work);
 }
 NOKPROBE_SYMBOL(st_ring_commit);
 
@@ -191,6 +213,73 @@ void st_ring_clear(void)
 			pos += hdr->len;
 		st_ring_consume(r, pos);
 	}
+}
+
+/* trace_pipe's position in @cpu's ring; behind the tail means at it. */
+unsigned long st_ring_pipe_pos(int cpu)
+{
+	struct st_ring *r = per_cpu_ptr(st_rings, cpu);
+
+	lockdep_assert_held(&st_ring_read_mutex);
+	return (long)(r->pipe - r->tail) < 0 ? r->tail : r->pipe;
+}
+
+/* trace_pipe delivered @cpu's records before @pos. */
+void st_ring_pipe_advance(int cpu, unsigned long pos)
+{
+	struct st_ring *r = per_cpu_ptr(st_rings, cpu);
+
+	lockdep_assert_held(&st_ring_read_mutex);
+	r->pipe = pos;
+	if (local_read(&r->head) - r->tail > st_ring_bytes / 2)
+		st_ring_consume(r, pos);
+}
+
+/*
+ * Whether trace_pipe has a committed record to deliver.  Lockless, for
+ * wait and poll conditions: a hint that the locked read confirms.
+ */
+bool st_ring_pipe_ready(void)
+{
+	struct st_rec_hdr *hdr;
+	unsigned long pos, tail, head;
+	u32 flags;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct st_ring *r = per_cpu_ptr(st_rings, cpu);
+
+		tail = smp_load_acquire(&r->tail);
+		pos = READ_ONCE(r->pipe);
+		if ((long)(pos - tail) < 0)
+			pos = tail;
+		head = local_read(&r->head);
+		while (pos != head) {
+			hdr = st_ring_at(r, pos);
+			flags = smp_load_acquire(&hdr->flags);
+			if (!(flags & ST_REC_COMMITTED) || hdr->len < sizeof(*hdr) ||
+			    hdr->len > st_ring_bytes)
+				break;
+			if (!(flags & ST_REC_PAD))
+				return true;
+			pos += hdr->len;
+		}
+	}
+	return false;
+}
+
+/* A pipe reader comes (@on) or goes: writers wake readers while any are. */
+void st_ring_watch(bool on)
+{
+	if (on)
+		atomic_inc(&st_ring_watchers);
+	else
+		atomic_dec(&st_ring_watchers);
+}
+
+wait_queue_head_t *st_ring_waitqueue(void)
+{
+	return &st_ring_wq;
 }
 
 void st_ring_stats(int cpu, struct st_ring_stats *stats)

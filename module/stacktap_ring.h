@@ -2,6 +2,8 @@
 #ifndef _STACKTAP_RING_H
 #define _STACKTAP_RING_H
 
+#include <linux/wait.h>
+
 #include "stacktap_record.h"
 
 int st_ring_init(unsigned long bytes_per_cpu);
@@ -18,6 +20,13 @@ void st_ring_read_unlock(void);
 unsigned long st_ring_tail(int cpu);
 struct st_rec_hdr *st_ring_peek(int cpu, unsigned long *pos);
 void st_ring_clear(void);
+
+/* trace_pipe: its position, under the read lock, and waiting for records. */
+unsigned long st_ring_pipe_pos(int cpu);
+void st_ring_pipe_advance(int cpu, unsigned long pos);
+bool st_ring_pipe_ready(void);
+void st_ring_watch(bool on);
+wait_queue_head_t *st_ring_waitqueue(void);
 
 struct st_ring_stats {
 	unsigned long written;

@@ -14,9 +14,19 @@
  *		takes no offset.
  *
  * SYMBOL is at most STACKTAP_SYMBOL_MAX - 1 bytes.  Options follow the
- * spec after spaces ("r:do_sys_open maxactive=64").  Each hit stores one
- * record: task, CPU, time, the probe's spec and the kernel call stack,
- * frame 0 being the probed address and frame 1 its real caller.
+ * spec after spaces, each at most once ("r:do_sys_open maxactive=64"):
+ *
+ *	mode=trace|count  trace (default): store a record per hit and count
+ *		its stack; count: only count the stack.
+ *	depth=N	  keep at most N frames (1..the module's depth=).
+ *	pid=N	  only hits in process (thread group) N.
+ *	comm=NAME only hits in tasks named NAME.
+ *	cpu=N	  only hits on CPU N.
+ *	maxactive=N  r: only: instances in flight (1..4096).
+ *
+ * Each hit stores one record: task, CPU, time, the probe's spec and the
+ * kernel call stack, frame 0 being the probed address and frame 1 its
+ * real caller.  Filtered-out hits are counted, never unwound.
  *
  * Generic netlink family "stacktap", version 1.  Every command needs
  * CAP_SYS_ADMIN; attributes are validated strictly.  Errors come back as
@@ -26,10 +36,13 @@
  *			with A_PROBE_ID.
  *	PROBE_DEL	A_SPEC (a spec, no options) or A_PROBE_ID.
  *	PROBE_LIST	dump: one message per probe with A_PROBE_ID, A_SPEC
- *			(canonical), A_KIND, A_HITS, A_MISSES, A_PROBE_FLAGS.
- *	CLEAR		drops every record.
+ *			(canonical), A_KIND, A_HITS, A_MISSES, A_PROBE_FLAGS,
+ *			A_FILTERED, A_OVERFLOW and A_OPTIONS (the options set,
+ *			canonical, "" for none).
+ *	CLEAR		drops every record and every counted stack.
  *	STATS_GET	dump: one message per possible CPU with A_CPU,
- *			A_WRITTEN, A_DROPPED, A_BYTES.
+ *			A_WRITTEN, A_DROPPED, A_BYTES, and A_OVERFLOW: hits
+ *			the full aggregation table could not count.
  *	RESET		disarms and removes every probe.
  *
  * Probes armed by the probes= parameter or the debugfs control file are
@@ -81,6 +94,9 @@ enum stacktap_attr {
 	STACKTAP_A_DROPPED,		/* u64 */
 	STACKTAP_A_BYTES,		/* u64 */
 	STACKTAP_A_PAD,
+	STACKTAP_A_FILTERED,		/* u64 */
+	STACKTAP_A_OVERFLOW,		/* u64 */
+	STACKTAP_A_OPTIONS,		/* NUL-terminated string */
 	__STACKTAP_A_LAST
 };
 #define STACKTAP_A_MAX		(__STACKTAP_A_LAST - 1)
