@@ -5,23 +5,30 @@
  *	stacktapctl add SPEC...		stacktapctl list [--json]
  *	stacktapctl del SPEC|ID...	stacktapctl stats [--json]
  *	stacktapctl clear		stacktapctl show [--json]
- *	stacktapctl reset		stacktapctl help
+ *	stacktapctl reset		stacktapctl stream [--json]
+ *	stacktapctl help		stacktapctl report [--folded|--json] [PROBE]
+ *
+ * Configuration goes over netlink; records and stacks are read from
+ * stacktap's debugfs files.
  *
  * Exit status: 0 done, 1 the operation failed, 2 usage.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <linux/genetlink.h>
 
 #include "../include/uapi/linux/stacktap.h"
 #include "nl.h"
+#include "records.h"
 
-#define TRACE_FILE "/sys/kernel/debug/stacktap/trace"
-
-static const char *prog = "stacktapctl";
+const char *prog = "stacktapctl";
 static int json;
 
 struct cmd {
@@ -102,21 +109,6 @@ static int cmd_del(int argc, char **argv)
 	return ret;
 }
 
-/* Print @s as a JSON string. */
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", *s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
-}
-
 struct attrs {
 	const struct nlattr *a[STACKTAP_A_MAX + 1];
 };
@@ -143,33 +135,44 @@ static uint32_t u32_of(const struct nlattr *a)
 
 struct listing {
 	unsigned int n;
+	uint64_t dropped;	/* stats: summed over CPUs */
+	int quiet;		/* stats: only sum */
 };
 
 static int list_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct listing *l = data;
 	struct attrs t = { 0 };
+	const char *spec, *opts;
 	uint32_t flags;
-	const char *spec;
 
 	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), attr_cb, &t);
 	spec = t.a[STACKTAP_A_SPEC] ? mnl_attr_get_str(t.a[STACKTAP_A_SPEC]) : "?";
+	opts = t.a[STACKTAP_A_OPTIONS] ? mnl_attr_get_str(t.a[STACKTAP_A_OPTIONS]) : "";
 	flags = u32_of(t.a[STACKTAP_A_PROBE_FLAGS]);
 	if (json) {
 		printf("%s\n  {\"id\": %" PRIu32 ", \"spec\": ", l->n ? "," : "",
 		       u32_of(t.a[STACKTAP_A_PROBE_ID]));
 		json_str(spec);
 		printf(", \"hits\": %" PRIu64 ", \"misses\": %" PRIu64
-		       ", \"pending\": %s, \"via_ftrace\": %s}",
+		       ", \"filtered\": %" PRIu64 ", \"overflow\": %" PRIu64
+		       ", \"options\": ",
 		       u64_of(t.a[STACKTAP_A_HITS]), u64_of(t.a[STACKTAP_A_MISSES]),
+		       u64_of(t.a[STACKTAP_A_FILTERED]), u64_of(t.a[STACKTAP_A_OVERFLOW]));
+		json_str(opts);
+		printf(", \"pending\": %s, \"via_ftrace\": %s}",
 		       flags & STACKTAP_PROBE_F_PENDING ? "true" : "false",
 		       flags & STACKTAP_PROBE_F_VIA_FTRACE ? "true" : "false");
 	} else {
 		if (!l->n)
-			printf("%-4s %-40s %12s %10s\n", "ID", "SPEC", "HITS", "MISSES");
-		printf("%-4" PRIu32 " %-40s %12" PRIu64 " %10" PRIu64 "%s%s\n",
+			printf("%-4s %-40s %12s %10s %10s %10s  %s\n", "ID", "SPEC", "HITS",
+			       "MISSES", "FILTERED", "OVERFLOW", "OPTIONS");
+		printf("%-4" PRIu32 " %-40s %12" PRIu64 " %10" PRIu64 " %10" PRIu64
+		       " %10" PRIu64 "  %s%s%s\n",
 		       u32_of(t.a[STACKTAP_A_PROBE_ID]), spec,
 		       u64_of(t.a[STACKTAP_A_HITS]), u64_of(t.a[STACKTAP_A_MISSES]),
+		       u64_of(t.a[STACKTAP_A_FILTERED]), u64_of(t.a[STACKTAP_A_OVERFLOW]),
+		       opts,
 		       flags & STACKTAP_PROBE_F_PENDING ? " pending" : "",
 		       flags & STACKTAP_PROBE_F_VIA_FTRACE ? " via=ftrace" : "");
 	}
@@ -183,18 +186,24 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 	struct attrs t = { 0 };
 
 	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), attr_cb, &t);
+	l->dropped += u64_of(t.a[STACKTAP_A_DROPPED]);
+	if (l->quiet)
+		return MNL_CB_OK;
 	if (json) {
 		printf("%s\n  {\"cpu\": %" PRIu32 ", \"written\": %" PRIu64
-		       ", \"dropped\": %" PRIu64 ", \"bytes\": %" PRIu64 "}",
+		       ", \"dropped\": %" PRIu64 ", \"bytes\": %" PRIu64
+		       ", \"overflow\": %" PRIu64 "}",
 		       l->n ? "," : "", u32_of(t.a[STACKTAP_A_CPU]),
 		       u64_of(t.a[STACKTAP_A_WRITTEN]), u64_of(t.a[STACKTAP_A_DROPPED]),
-		       u64_of(t.a[STACKTAP_A_BYTES]));
+		       u64_of(t.a[STACKTAP_A_BYTES]), u64_of(t.a[STACKTAP_A_OVERFLOW]));
 	} else {
 		if (!l->n)
-			printf("%-5s %12s %12s %12s\n", "CPU", "WRITTEN", "DROPPED", "BYTES");
-		printf("%-5" PRIu32 " %12" PRIu64 " %12" PRIu64 " %12" PRIu64 "\n",
+			printf("%-5s %12s %12s %12s %12s\n", "CPU", "WRITTEN", "DROPPED",
+			       "BYTES", "OVERFLOW");
+		printf("%-5" PRIu32 " %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %12" PRIu64 "\n",
 		       u32_of(t.a[STACKTAP_A_CPU]), u64_of(t.a[STACKTAP_A_WRITTEN]),
-		       u64_of(t.a[STACKTAP_A_DROPPED]), u64_of(t.a[STACKTAP_A_BYTES]));
+		       u64_of(t.a[STACKTAP_A_DROPPED]), u64_of(t.a[STACKTAP_A_BYTES]),
+		       u64_of(t.a[STACKTAP_A_OVERFLOW]));
 	}
 	l->n++;
 	return MNL_CB_OK;
@@ -234,84 +243,170 @@ static int cmd_reset(int argc, char **argv)
 	return argc > 1 ? -1 : simple(STACKTAP_CMD_RESET, "reset");
 }
 
-/* show --json: one object per record: header fields, then frames. */
-static void show_json(FILE *f)
+/* Open stacktap's debugfs file @name for @cmd, saying what to do if not. */
+static FILE *open_debugfs(const char *name, const char *cmd)
 {
-	char line[1024], spec[512], rest[512];
-	unsigned int pid, cpu, n = 0, frames = 0;
-	double ts;
-	int in = 0;
+	char path[4200];
+	FILE *f;
 
-	printf("[");
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
-		if (!line[0]) {
-			if (in)
-				printf("]}");
-			in = 0;
-			continue;
-		}
-		if (!strncmp(line, " => ", 4)) {
-			if (in) {
-				printf("%s", frames++ ? ", " : "");
-				json_str(line + 4);
-			}
-			continue;
-		}
-		rest[0] = '\0';
-		/* <comm>-<pid> [<cpu>] <s.us>: <spec>[ fields] */
-		char *dash = strrchr(line, '[');
-		if (!dash || dash == line)
-			continue;
-		while (dash > line && dash[-1] == ' ')
-			dash--;
-		*dash = '\0';
-		char *p = strrchr(line, '-');
-		if (!p || sscanf(p + 1, "%u", &pid) != 1 ||
-		    sscanf(dash + 1, " [%u] %lf: %511s %511[^\n]", &cpu, &ts, spec, rest) < 3)
-			continue;
-		*p = '\0';	/* line now holds the comm */
-		printf("%s\n  {\"comm\": ", n++ ? "," : "");
-		json_str(line);
-		printf(", \"pid\": %u, \"cpu\": %u, \"time\": %.6f, \"probe\": ", pid, cpu, ts);
-		json_str(spec);
-		printf(", \"fields\": ");
-		json_str(rest);
-		printf(", \"frames\": [");
-		frames = 0;
-		in = 1;
-	}
-	if (in)
-		printf("]}");
-	printf("%s]\n", n ? "\n" : "");
+	if (debugfs_file(path, sizeof(path), name, cmd))
+		return NULL;
+	f = fopen(path, "r");
+	if (f)
+		return f;
+	if (errno == ENOENT)
+		fprintf(stderr, "%s: %s: %s missing: is stacktap loaded? (try: insmod stacktap.ko)\n",
+			prog, cmd, path);
+	else
+		fprintf(stderr, "%s: %s: %s: %s%s\n", prog, cmd, path, strerror(errno),
+			errno == EACCES ? " (run as root)" : "");
+	return NULL;
 }
 
 static int cmd_show(int argc, char **argv)
 {
-	char buf[65536];
-	size_t n;
+	static struct block b;
+	unsigned int n = 0;
 	FILE *f;
 
 	if (argc > 1)
 		return -1;
-	f = fopen(TRACE_FILE, "r");
-	if (!f) {
-		if (errno == ENOENT)
-			fprintf(stderr, "%s: show: %s missing: is stacktap loaded and debugfs mounted? "
-				"(try: insmod stacktap.ko; mount -t debugfs none /sys/kernel/debug)\n",
-				prog, TRACE_FILE);
+	f = open_debugfs("trace", "show");
+	if (!f)
+		return 1;
+	if (json)
+		printf("[");
+	while (block_read(f, &b)) {
+		if (json) {
+			printf("%s\n  ", n++ ? "," : "");
+			record_print_json(&b);
+		} else {
+			block_print(&b);
+		}
+	}
+	if (json)
+		printf("%s]\n", n ? "\n" : "");
+	fclose(f);
+	return 0;
+}
+
+static int cmd_report(int argc, char **argv)
+{
+	enum report_format fmt = json ? REPORT_JSON : REPORT_TEXT;
+	const char *probe = NULL;
+	int i, ret;
+	FILE *f;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--folded") && !json)
+			fmt = REPORT_FOLDED;
+		else if (argv[i][0] != '-' && !probe)
+			probe = argv[i];
 		else
-			fprintf(stderr, "%s: show: %s: %s%s\n", prog, TRACE_FILE, strerror(errno),
-				errno == EACCES ? " (run as root)" : "");
+			return -1;
+	}
+	f = open_debugfs("stacks", "report");
+	if (!f)
+		return 1;
+	ret = report_stacks(f, probe, fmt);
+	fclose(f);
+	return ret;
+}
+
+static volatile sig_atomic_t stream_stop;
+
+static void stream_signal(int sig)
+{
+	stream_stop = 1;
+}
+
+/* Records dropped so far, over every CPU; -1 when netlink fails. */
+static int64_t dropped_total(void)
+{
+	struct listing l = { .quiet = 1 };
+	struct st_req req = { .cmd = STACKTAP_CMD_STATS_GET, .dump = true,
+			      .cb = stats_cb, .data = &l };
+
+	return st_request(&req) ? -1 : (int64_t)l.dropped;
+}
+
+/*
+ * Follow trace_pipe until SIGINT or SIGTERM, a record at a time, then say
+ * how many were printed and how many the buffers dropped meanwhile.
+ */
+static int cmd_stream(int argc, char **argv)
+{
+	static struct block b;
+	struct sigaction sa = { .sa_handler = stream_signal };
+	char path[4200], buf[65536], line[LINE_MAX_LEN];
+	size_t llen = 0;
+	unsigned long long printed = 0;
+	int64_t dropped0, dropped1;
+	struct pollfd pfd;
+	ssize_t n, i;
+
+	if (argc > 1)
+		return -1;
+	if (debugfs_file(path, sizeof(path), "trace_pipe", "stream"))
+		return 1;
+	pfd.fd = open(path, O_RDONLY | O_NONBLOCK);
+	if (pfd.fd < 0) {
+		fprintf(stderr, "%s: stream: %s: %s%s\n", prog, path, strerror(errno),
+			errno == ENOENT ? " (is stacktap loaded? try: insmod stacktap.ko)" :
+			errno == EACCES ? " (run as root)" : "");
 		return 1;
 	}
-	if (json) {
-		show_json(f);
-	} else {
-		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-			fwrite(buf, 1, n, stdout);
+	pfd.events = POLLIN;
+	dropped0 = dropped_total();
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);	/* no SA_RESTART: poll() returns */
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	b.n = 0;
+
+	while (!stream_stop) {
+		n = read(pfd.fd, buf, sizeof(buf));
+		if (n < 0 && errno == EAGAIN) {
+			if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+				break;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n < 0)
+				fprintf(stderr, "%s: stream: %s\n", prog, strerror(errno));
+			break;
+		}
+		for (i = 0; i < n; i++) {
+			if (buf[i] != '\n') {
+				if (llen < sizeof(line) - 1)
+					line[llen++] = buf[i];
+				continue;
+			}
+			line[llen] = '\0';
+			llen = 0;
+			if (!block_add_line(&b, line))
+				continue;
+			if (json) {
+				record_print_json(&b);
+				putchar('\n');
+			} else {
+				block_print(&b);
+			}
+			b.n = 0;
+			printed++;
+			if (fflush(stdout) == EOF)
+				stream_stop = 1;	/* the reader went away */
+		}
 	}
-	fclose(f);
+	close(pfd.fd);
+	dropped1 = dropped_total();
+	if (dropped0 >= 0 && dropped1 >= 0)
+		fprintf(stderr, "%s: stream: %llu records printed, %lld dropped\n", prog,
+			printed, (long long)(dropped1 - dropped0));
+	else
+		fprintf(stderr, "%s: stream: %llu records printed\n", prog, printed);
 	return 0;
 }
 
@@ -325,9 +420,11 @@ static const struct cmd cmds[] = {
 	{ "add", cmd_add, "SPEC...", "arm probes: [p:|r:|f:]SYMBOL[+OFFSET] [OPTION...]", 0 },
 	{ "del", cmd_del, "SPEC|ID...", "disarm probes by spec or by id", 0 },
 	{ "list", cmd_list, "", "list probes with hits and misses", 1 },
-	{ "stats", cmd_stats, "", "per-CPU records written, dropped, bytes in use", 1 },
+	{ "stats", cmd_stats, "", "per-CPU records written, dropped, bytes in use, stack overflow", 1 },
 	{ "show", cmd_show, "", "print the recorded stacks", 1 },
-	{ "clear", cmd_clear, "", "drop every record", 0 },
+	{ "report", cmd_report, "[--folded] [PROBE]", "unique stacks with counts; --folded for flame graphs", 1 },
+	{ "stream", cmd_stream, "", "follow new records until interrupted", 1 },
+	{ "clear", cmd_clear, "", "drop every record and counted stack", 0 },
 	{ "reset", cmd_reset, "", "disarm and remove every probe", 0 },
 	{ "help", cmd_help, "", "this text", 0 },
 };
@@ -348,8 +445,10 @@ static void usage(FILE *f)
 
 	fprintf(f, "Usage: %s [--json] COMMAND [ARGS]\n\nCommands:\n", prog);
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		fprintf(f, "  %-6s %-11s %s\n", cmds[i].name, cmds[i].args, cmds[i].help);
-	fprintf(f, "\n--json: machine-readable output for list, stats and show.\n"
+		fprintf(f, "  %-6s %-18s %s\n", cmds[i].name, cmds[i].args, cmds[i].help);
+	fprintf(f, "\nSPEC: [p:|r:|f:]SYMBOL[+OFFSET] [mode=trace|count] [depth=N] [pid=N] [comm=NAME]\n"
+		   "      [cpu=N] [maxactive=N], one shell word (quote it).\n"
+		   "--json: machine-readable output for list, stats, show, report and stream.\n"
 		   "Exit status: 0 done, 1 the operation failed, 2 usage.\n"
 		   "See stacktapctl(8).\n");
 }

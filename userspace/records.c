@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reading stacktap's debugfs text back: trace records (show, stream) and
+ * counted stacks (report), printed as text, JSON or folded stacks.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "records.h"
+
+extern const char *prog;
+
+int debugfs_file(char *path, size_t size, const char *name, const char *cmd)
+{
+	char dev[256], mnt[4096], type[64];
+	const char *root = NULL;
+	FILE *m = fopen("/proc/mounts", "r");
+
+	while (m && fscanf(m, "%255s %4095s %63s %*[^\n]", dev, mnt, type) == 3) {
+		if (!strcmp(type, "debugfs")) {
+			root = mnt;
+			break;
+		}
+	}
+	if (m)
+		fclose(m);
+	if (!root) {
+		fprintf(stderr, "%s: %s: debugfs is not mounted (try: mount -t debugfs none /sys/kernel/debug)\n",
+			prog, cmd);
+		return -1;
+	}
+	snprintf(path, size, "%s/stacktap/%s", root, name);
+	return 0;
+}
+
+int block_add_line(struct block *b, const char *line)
+{
+	if (!line[0])
+		return b->n > 0;
+	if (b->n < BLOCK_LINES)
+		snprintf(b->line[b->n++], LINE_MAX_LEN, "%s", line);
+	return 0;
+}
+
+int block_read(FILE *f, struct block *b)
+{
+	char line[LINE_MAX_LEN];
+
+	b->n = 0;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (block_add_line(b, line))
+			return 1;
+	}
+	return b->n > 0;
+}
+
+void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", *s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+static void frames_json(const struct block *b)
+{
+	unsigned int i, n = 0;
+
+	printf("\"frames\": [");
+	for (i = 1; i < b->n; i++) {
+		if (strncmp(b->line[i], " => ", 4))
+			continue;
+		printf("%s", n++ ? ", " : "");
+		json_str(b->line[i] + 4);
+	}
+	printf("]");
+}
+
+/* Header: <comm>-<pid> [<cpu>] <s.us>: <spec>[ fields] */
+void record_print_json(const struct block *b)
+{
+	char line[LINE_MAX_LEN], spec[512] = "?", rest[512] = "";
+	unsigned int pid = 0, cpu = 0;
+	double ts = 0;
+	char *bracket, *dash;
+
+	snprintf(line, sizeof(line), "%s", b->line[0]);
+	bracket = strrchr(line, '[');
+	if (bracket && bracket != line) {
+		dash = bracket;
+		while (dash > line && dash[-1] == ' ')
+			dash--;
+		*dash = '\0';
+		sscanf(bracket, "[%u] %lf: %511s %511[^\n]", &cpu, &ts, spec, rest);
+		dash = strrchr(line, '-');
+		if (dash) {
+			sscanf(dash + 1, "%u", &pid);
+			*dash = '\0';	/* line now holds the comm */
+		}
+	}
+	printf("{\"comm\": ");
+	json_str(line);
+	printf(", \"pid\": %u, \"cpu\": %u, \"time\": %.6f, \"probe\": ", pid, cpu, ts);
+	json_str(spec);
+	printf(", \"fields\": ");
+	json_str(rest);
+	printf(", ");
+	frames_json(b);
+	printf("}");
+}
+
+void block_print(const struct block *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->n; i++)
+		printf("%s\n", b->line[i]);
+	putchar('\n');
+}
+
+/* "@[p:sym] 123" */
+static int stack_header(const struct block *b, char *probe, size_t size,
+			unsigned long long *count)
+{
+	const char *h = b->line[0], *end;
+
+	if (strncmp(h, "@[", 2))
+		return -1;
+	end = strrchr(h, ']');
+	if (!end || (size_t)(end - h - 2) >= size || sscanf(end + 1, " %llu", count) != 1)
+		return -1;
+	memcpy(probe, h + 2, end - h - 2);
+	probe[end - h - 2] = '\0';
+	return 0;
+}
+
+/*
+ * A frame as flame-graph tools want it: the function name alone.  A bare
+ * address keeps its [unloaded] mark, joined so that it stays one word.
+ */
+static void folded_frame(char *out, size_t size, const char *frame)
+{
+	size_t len;
+	char *c;
+
+	if (!strncmp(frame, "0x", 2)) {
+		len = strcspn(frame, " ");
+		snprintf(out, size, "%.*s%s", (int)len, frame,
+			 strstr(frame, "[unloaded]") ? "_[unloaded]" : "");
+	} else {
+		len = strcspn(frame, "+ ");
+		snprintf(out, size, "%.*s", (int)len, frame);
+	}
+	for (c = out; *c; c++)
+		if (*c == ';' || *c == ' ')
+			*c = '_';
+}
+
+struct folded {
+	char *stack;
+	unsigned long long count;
+};
+
+static int folded_cmp(const void *a, const void *b)
+{
+	const struct folded *x = a, *y = b;
+
+	return x->count == y->count ? 0 : (x->count > y->count ? -1 : 1);
+}
+
+/* Probes match by canonical spec; a bare symbol means its p: probe. */
+static int probe_matches(const char *spec, const char *want)
+{
+	if (!want)
+		return 1;
+	if (!strchr(want, ':'))
+		return !strncmp(spec, "p:", 2) && !strcmp(spec + 2, want);
+	return !strcmp(spec, want);
+}
+
+int report_stacks(FILE *f, const char *probe, enum report_format fmt)
+{
+	static struct block b;
+	struct folded *fold = NULL;
+	size_t nfold = 0, i, j;
+	unsigned long long count;
+	char spec[512], name[LINE_MAX_LEN];
+	unsigned int n = 0;
+
+	if (fmt == REPORT_JSON)
+		printf("[");
+	while (block_read(f, &b)) {
+		if (stack_header(&b, spec, sizeof(spec), &count) || !probe_matches(spec, probe))
+			continue;
+		if (fmt == REPORT_TEXT) {
+			block_print(&b);
+		} else if (fmt == REPORT_JSON) {
+			printf("%s\n  {\"probe\": ", n ? "," : "");
+			json_str(spec);
+			printf(", \"count\": %llu, ", count);
+			frames_json(&b);
+			printf("}");
+		} else {
+			/* Root first: the frames in reverse. */
+			size_t cap = (size_t)b.n * LINE_MAX_LEN + 1, len = 0;
+			char *line = malloc(cap);
+
+			if (!line) {
+				fprintf(stderr, "%s: report: out of memory\n", prog);
+				return 1;
+			}
+			line[0] = '\0';
+			for (i = b.n; i-- > 1;) {
+				if (strncmp(b.line[i], " => ", 4))
+					continue;
+				folded_frame(name, sizeof(name), b.line[i] + 4);
+				len += snprintf(line + len, cap - len, "%s%s", len ? ";" : "", name);
+			}
+			/* Stacks that differ only in offsets fold into one line. */
+			for (j = 0; j < nfold && strcmp(fold[j].stack, line); j++)
+				;
+			if (j < nfold) {
+				fold[j].count += count;
+				free(line);
+			} else {
+				struct folded *more = realloc(fold, (nfold + 1) * sizeof(*fold));
+
+				if (!more) {
+					free(line);
+					fprintf(stderr, "%s: report: out of memory\n", prog);
+					return 1;
+				}
+				fold = more;
+				fold[nfold].stack = line;
+				fold[nfold++].count = count;
+			}
+		}
+		n++;
+	}
+	if (fmt == REPORT_JSON)
+		printf("%s]\n", n ? "\n" : "");
+	if (fmt == REPORT_FOLDED) {
+		qsort(fold, nfold, sizeof(*fold), folded_cmp);
+		for (i = 0; i < nfold; i++) {
+			printf("%s %llu\n", fold[i].stack, fold[i].count);
+			free(fold[i].stack);
+		}
+		free(fold);
+	}
+	return 0;
+}

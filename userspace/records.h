@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * stacktap's debugfs text, read back: trace records and counted stacks
+ * are blocks of lines ending in a blank line, a header then " => " frames.
+ */
+#ifndef STACKTAPCTL_RECORDS_H
+#define STACKTAPCTL_RECORDS_H
+
+#include <stdio.h>
+
+#define BLOCK_LINES	300	/* a header, STACKTAP_DEPTH_MAX frames, a mark */
+#define LINE_MAX_LEN	1024
+
+struct block {
+	unsigned int n;
+	char line[BLOCK_LINES][LINE_MAX_LEN];
+};
+
+/* Fill @path with stacktap's debugfs file @name; 0 or -1 with a message. */
+int debugfs_file(char *path, size_t size, const char *name, const char *cmd);
+
+/* Add one line (without its newline); returns 1 when @b holds a block. */
+int block_add_line(struct block *b, const char *line);
+
+/* The next block from @f: 1, or 0 at the end. */
+int block_read(FILE *f, struct block *b);
+
+/* A trace record as one JSON object, no newline. */
+void record_print_json(const struct block *b);
+
+/* A block as text, blank line included. */
+void block_print(const struct block *b);
+
+void json_str(const char *s);
+
+/* report: stacks of @probe (NULL: all) as text, JSON or folded. */
+enum report_format { REPORT_TEXT, REPORT_JSON, REPORT_FOLDED };
+int report_stacks(FILE *f, const char *probe, enum report_format fmt);
+
+#endif
