@@ -19,6 +19,11 @@
  *		  frame, whose mcount call site in a module is its entry.
  *   trigger_irq	  the chain run from an hrtimer (hardirq) while the
  *		  writing task spins in st_truth_spin().
+ *
+ * More paths to the same leaf, for aggregation:
+ *   trigger_alt	  st_truth_d -> c -> leaf.
+ *   trigger_spread  run i (0-based) recurses through st_truth_r (i % 20) + 1
+ *		  times before the leaf: 20 distinct stacks.
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
@@ -60,6 +65,11 @@ static ST_TRUTH_FN unsigned long st_truth_a(unsigned long x)
 	return st_truth_b(x + 1) + 1;
 }
 
+static ST_TRUTH_FN unsigned long st_truth_d(unsigned long x)
+{
+	return st_truth_c(x + 2) + 1;
+}
+
 /*
  * Shrink-wrapped: the odd case returns before any frame is built.  Only
  * notrace code can be: -pg puts the prologue ahead of the mcount call.
@@ -94,6 +104,20 @@ static ST_TRUTH_FN unsigned long st_truth_b2(unsigned long x)
 static ST_TRUTH_FN unsigned long st_truth_a2(unsigned long x)
 {
 	return st_truth_b2(x + 1) + 1;
+}
+
+/* Recursion that stays recursion: the store after the call is no tail. */
+static ST_TRUTH_FN unsigned long st_truth_r(unsigned long n, unsigned long x)
+{
+	unsigned long r = n ? st_truth_r(n - 1, x + 1) : st_truth_leaf(x);
+
+	WRITE_ONCE(st_truth_last, r);
+	return r + 1;
+}
+
+static ST_TRUTH_FN unsigned long st_truth_spread(unsigned long i)
+{
+	return st_truth_r(i % 20, i);
 }
 
 static struct hrtimer st_truth_timer;
@@ -177,6 +201,8 @@ static const struct {
 	{ "trigger_sw", st_truth_a_sw },
 	{ "trigger_mleaf", st_truth_a2 },
 	{ "trigger_irq", st_truth_irq_once },
+	{ "trigger_alt", st_truth_d },
+	{ "trigger_spread", st_truth_spread },
 };
 
 static int __init st_truth_init(void)

@@ -1,0 +1,65 @@
+# The leaf reached by two paths, 300 and 700 times: 'stacks' holds exactly
+# two stacks for the probe, 700 then 300, each the exact path; the folded
+# report gives the same paths root-first, and every count is accounted for.
+. /lib/st/lib.sh
+truth_load
+st_load
+st_ctl "add st_truth_leaf" || fail "add"
+echo 300 >"$TRUTH/trigger" || fail "trigger"
+echo 700 >"$TRUTH/trigger_alt" || fail "trigger_alt"
+cat "$ST/stacks" >/tmp/stacks
+cat /tmp/stacks
+grep '^stacks ' "$ST/stats"
+
+counts=$(awk '/^@\[p:st_truth_leaf\] / { printf "%s ", $2 }' /tmp/stacks)
+[ "$counts" = "700 300 " ] || fail "stack counts '$counts', expected '700 300 '"
+[ "$(grep -c '^@\[' /tmp/stacks)" = 2 ] || fail "stacks of other probes"
+grep -Eq "$TRACER_FRAMES" /tmp/stacks && fail "a tracer frame in a stack"
+# The first frames of each stack: the paths the truth module takes.
+awk '/^@\[/ { n++; i = 0; next } /^ => / { f[n, ++i] = $2 }
+	END {
+		ok = f[1,1] ~ /^st_truth_leaf[+]0x0\// && f[1,2] ~ /^st_truth_c[+]/ &&
+		     f[1,3] ~ /^st_truth_d[+]/ && f[1,4] ~ /^st_truth_trigger_write[+]/ &&
+		     f[2,1] ~ /^st_truth_leaf[+]0x0\// && f[2,2] ~ /^st_truth_c[+]/ &&
+		     f[2,3] ~ /^st_truth_b[+]/ && f[2,4] ~ /^st_truth_a[+]/ &&
+		     f[2,5] ~ /^st_truth_trigger_write[+]/
+		exit !ok
+	}' /tmp/stacks || fail "stacks are not the two truth paths"
+grep -q '^p:st_truth_leaf 1000 0$' "$ST/probes" || fail "probes: $(cat "$ST/probes")"
+grep -q '^stacks used 2 size 4096 overflow 0$' "$ST/stats" || fail "stats: $(grep stacks "$ST/stats")"
+# mode=trace (the default) also wrote every record.
+[ "$(trace_records "$ST/trace")" = 1000 ] || fail "trace holds $(trace_records "$ST/trace") records, expected 1000"
+
+# Folded: root first, names only, then the count.  Build the expected
+# lines from 'stacks' and compare.
+stacktapctl report --folded p:st_truth_leaf >/tmp/folded || fail "report --folded"
+cat /tmp/folded
+awk '/^@\[/ { c = $2; n = 0; next }
+	/^ => / { split($2, a, "+"); f[++n] = a[1]; next }
+	/^$/ { if (!n) next; s = f[n]; for (i = n - 1; i >= 1; i--) s = s ";" f[i]; print s " " c; n = 0 }' \
+	/tmp/stacks >/tmp/folded.want
+cmp /tmp/folded /tmp/folded.want || fail "folded report differs from 'stacks': want $(cat /tmp/folded.want)"
+[ "$(wc -l </tmp/folded)" = 2 ] || fail "folded report has $(wc -l </tmp/folded) lines"
+grep -Eq ';st_truth_trigger_write;st_truth_d;st_truth_c;st_truth_leaf 700$' /tmp/folded || fail "no folded 700 line"
+grep -Eq ';st_truth_trigger_write;st_truth_a;st_truth_b;st_truth_c;st_truth_leaf 300$' /tmp/folded || fail "no folded 300 line"
+# The same probe named without its p: prefix, and the text report.
+stacktapctl report st_truth_leaf | cmp - /tmp/stacks || fail "report differs from 'stacks'"
+stacktapctl --json report >/tmp/report.json || fail "report --json"
+echo "@json report $(tr -d '\n' </tmp/report.json)"
+grep -q '"probe": "p:st_truth_leaf", "count": 700, "frames": \["st_truth_leaf+0x0/' /tmp/report.json ||
+	fail "report --json: $(head -c 300 /tmp/report.json)"
+
+# A deleted probe's stacks stay; a re-added one counts on; writing to
+# 'stacks' clears them.
+st_ctl "del st_truth_leaf" || fail "del"
+[ "$(grep -c '^@\[p:st_truth_leaf\]' "$ST/stacks")" = 2 ] || fail "stacks gone with their probe"
+st_ctl "add st_truth_leaf" || fail "re-add"
+echo 5 >"$TRUTH/trigger_alt" || fail "trigger_alt"
+grep -q '^@\[p:st_truth_leaf\] 705$' "$ST/stacks" || fail "re-added probe did not count on: $(grep '^@' "$ST/stacks")"
+echo >"$ST/stacks"
+[ -z "$(cat "$ST/stacks")" ] || fail "stacks left after clearing"
+grep -q '^stacks used 0 ' "$ST/stats" || fail "stats after clearing: $(grep stacks "$ST/stats")"
+[ "$(trace_records "$ST/trace")" = 1005 ] || fail "clearing stacks touched the trace"
+st_ctl clear || fail "clear"
+[ "$(trace_records "$ST/trace")" = 0 ] || fail "clear left records"
+st_unload

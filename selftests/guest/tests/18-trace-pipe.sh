@@ -1,0 +1,71 @@
+# trace_pipe: a reader blocks until a hit arrives, from task or hardirq
+# context, and gets each record once; what it consumed is gone from
+# trace_pipe and stays in trace until cleared.  stacktapctl stream follows
+# it and exits cleanly on SIGINT with its counts.
+. /lib/st/lib.sh
+truth_load
+st_load
+st_ctl "add st_truth_leaf" || fail "add"
+
+# wait_records FILE N: up to 20 s for FILE to hold N records.
+wait_records() {
+	i=0
+	while [ "$(trace_records "$1")" -lt "$2" ] && [ $i -lt 200 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "$1: $(trace_records "$1") records, waited $((i * 100)) ms"
+}
+
+cat "$ST/trace_pipe" >/tmp/pipe &
+reader=$!
+sleep 1
+[ -s /tmp/pipe ] && fail "trace_pipe gave data before any hit"
+kill -0 $reader || fail "trace_pipe reader did not block"
+echo "reader blocked in $(cat /proc/$reader/wchan 2>/dev/null)"
+echo 1 >"$TRUTH/trigger" || fail "trigger"
+wait_records /tmp/pipe 1
+[ "$(trace_records /tmp/pipe)" = 1 ] || fail "reader not woken by one hit"
+echo 5 >"$TRUTH/trigger" || fail "trigger"
+wait_records /tmp/pipe 6
+# A hit from hardirq (an hrtimer) wakes it too.
+echo 1 >"$TRUTH/trigger_irq" || fail "trigger_irq"
+wait_records /tmp/pipe 7
+kill $reader
+wait $reader 2>/dev/null
+check_truth /tmp/pipe p:st_truth_leaf 7 '^st_truth_leaf[+]0x0/' || fail "trace_pipe records"
+# Consumed: nothing left in trace_pipe, but all 7 still in trace.
+timeout 2 cat "$ST/trace_pipe" >/tmp/pipe2
+[ -s /tmp/pipe2 ] && fail "trace_pipe delivered a record twice: $(head -3 /tmp/pipe2)"
+[ "$(trace_records "$ST/trace")" = 7 ] || fail "trace holds $(trace_records "$ST/trace") records, expected 7"
+# per_cpu/cpuN/trace together hold exactly the records of trace.
+n=0
+for f in "$ST"/per_cpu/cpu*/trace; do
+	n=$((n + $(trace_records "$f")))
+done
+[ $n = 7 ] || fail "per_cpu traces hold $n records, expected 7"
+st_ctl clear || fail "clear"
+[ "$(trace_records "$ST/trace")" = 0 ] || fail "trace after clear"
+
+# stacktapctl stream --json: one object per record, a summary on SIGINT.
+# It reads trace_pipe non-blocking and sleeps in poll().
+stacktapctl --json stream >/tmp/stream.json 2>/tmp/stream.err &
+streamer=$!
+sleep 1
+echo 4 >"$TRUTH/trigger" || fail "trigger"
+i=0
+while [ "$(wc -l </tmp/stream.json)" -lt 4 ] && [ $i -lt 200 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -INT $streamer
+wait $streamer
+rc=$?
+cat /tmp/stream.err
+[ $rc = 0 ] || fail "stream exited $rc on SIGINT"
+[ "$(wc -l </tmp/stream.json)" = 4 ] || fail "stream printed $(wc -l </tmp/stream.json) lines, expected 4"
+grep -qx 'stacktapctl: stream: 4 records printed, 0 dropped' /tmp/stream.err || fail "stream summary: $(cat /tmp/stream.err)"
+grep -c '"probe": "p:st_truth_leaf", "fields": "", "frames": \["st_truth_leaf+0x0/' /tmp/stream.json | grep -qx 4 ||
+	fail "stream --json records: $(head -c 300 /tmp/stream.json)"
+echo "@json stream [$(paste -s -d, /tmp/stream.json)]"
+st_unload
