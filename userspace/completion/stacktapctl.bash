@@ -8,12 +8,15 @@ _stacktapctl() {
 	done
 	case "$cmd" in
 	"")
-		COMPREPLY=($(compgen -W "add del list stats show clear reset help --json --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "add del list stats show report stream clear reset help --json --help" -- "$cur")) ;;
 	del)
 		# The armed probes, by spec.
 		COMPREPLY=($(compgen -W "$(stacktapctl list 2>/dev/null | awk 'NR > 1 { print $2 }')" -- "$cur")) ;;
-	list|stats|show)
+	list|stats|show|stream)
 		COMPREPLY=($(compgen -W "--json" -- "$cur")) ;;
+	report)
+		# The probes that counted stacks, and the output formats.
+		COMPREPLY=($(compgen -W "--folded --json $(stacktapctl list 2>/dev/null | awk 'NR > 1 { print $2 }')" -- "$cur")) ;;
 	*)
 		COMPREPLY=() ;;
 	esac

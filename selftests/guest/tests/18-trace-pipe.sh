@@ -69,3 +69,24 @@ grep -c '"probe": "p:st_truth_leaf", "fields": "", "frames": \["st_truth_leaf+0x
 	fail "stream --json records: $(head -c 300 /tmp/stream.json)"
 echo "@json stream [$(paste -s -d, /tmp/stream.json)]"
 st_unload
+
+# With a 4 KiB buffer (room for about 25 records), trace_pipe frees what
+# it delivered once the buffer is half full, so a stream outlasts the
+# buffer: every record written is delivered, and the rest are counted.
+st_load buffer_kb=4
+st_ctl "add st_truth_leaf" || fail "add"
+cat "$ST/trace_pipe" >/tmp/pipe3 &
+reader=$!
+sleep 1
+echo 2000 >"$TRUTH/trigger" || fail "trigger"
+written=$(stats_sum written)
+dropped=$(stats_sum dropped)
+wait_records /tmp/pipe3 "$written"
+kill $reader
+wait $reader 2>/dev/null
+delivered=$(trace_records /tmp/pipe3)
+echo "hits 2000: written $written, dropped $dropped, delivered $delivered"
+[ $((written + dropped)) = 2000 ] || fail "written $written + dropped $dropped != 2000"
+[ "$delivered" = "$written" ] || fail "delivered $delivered != written $written"
+[ "$delivered" -gt 100 ] || fail "only $delivered records streamed through a 4 KiB buffer"
+st_unload
