@@ -103,7 +103,6 @@ static int st_trace_show(struct seq_file *m, void *v)
 {
 	struct st_trace_iter *it = m->private;
 	struct st_record *rec = v;
-	char *space;
 	u32 nsec;
 	u64 sec = div_u64_rem(rec->ts_ns, NSEC_PER_SEC, &nsec);
 	unsigned int i;
@@ -112,11 +111,9 @@ static int st_trace_show(struct seq_file *m, void *v)
 		   it->cpu, sec, (u32)(nsec / NSEC_PER_USEC), rec->name_len,
 		   st_record_name(rec));
 	if (rec->hdr.flags & ST_REC_GLOB) {
-		/* The bare name: the symbol would append " [module]". */
+		/* The bare name, without "+0x0/0x20 [module]". */
 		st_sym_format(it->sym, sizeof(it->sym), rec->frames[0], false, rec->ts_ns);
-		space = strchr(it->sym, ' ');
-		if (space)
-			*space = '\0';
+		it->sym[strcspn(it->sym, "+ ")] = '\0';
 		seq_printf(m, " func=%s", it->sym);
 	}
 	if (rec->hdr.flags & ST_REC_RET)

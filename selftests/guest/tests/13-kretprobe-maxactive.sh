@@ -3,7 +3,7 @@
 . /lib/st/lib.sh
 truth_load
 st_load 'probes="r:st_truth_leaf maxactive=1"'
-grep -q '^r:st_truth_leaf 0 0$' "$ST/probes" || fail "probes: $(cat "$ST/probes")"
+grep -q '^r:st_truth_leaf 0 0 maxactive=1$' "$ST/probes" || fail "probes: $(cat "$ST/probes")"
 ncpu=$(ncpus)
 truth_on_every_cpu 500
 cat "$ST/probes"
@@ -14,7 +14,7 @@ st_ctl "del r:st_truth_leaf" || fail "del"
 st_ctl "add r:st_truth_leaf maxactive=8" || fail "add with maxactive=8"
 st_ctl_fails "add p:st_truth_c maxactive=2" "Invalid argument"
 st_ctl_fails "add r:st_truth_c maxactive=0" "Numerical result out of range"
-st_ctl_fails "add r:st_truth_c depth=3" "Invalid argument"
+st_ctl_fails "add r:st_truth_c depht=3" "Invalid argument"
 st_ctl_fails "del r:st_truth_leaf maxactive=8" "Invalid argument"
 dmesg | grep -q "stacktap: add 'p:st_truth_c maxactive=2': maxactive= is an r: probe option (-22)" ||
 	fail "no log line for maxactive on p:"
