@@ -20,11 +20,14 @@
 
 static char *probes;
 module_param(probes, charp, 0400);
-MODULE_PARM_DESC(probes, "Probes to arm at load: comma-separated [p:|r:|f:]SYMBOL[+OFFSET] [OPTION...]");
+MODULE_PARM_DESC(probes, "Probes to arm at load: comma-separated [p:|r:|f:]SYMBOL[+OFFSET] [OPTION...] (default: /chosen/stacktap's probes)");
 
-static unsigned int buffer_kb = 512;
+#define ST_BUFFER_KB_DEFAULT	512
+
+/* 0: not given, so /chosen/stacktap's buffer-kb or the default. */
+static unsigned int buffer_kb;
 module_param(buffer_kb, uint, 0400);
-MODULE_PARM_DESC(buffer_kb, "Record buffer per CPU in KiB, rounded up to a power of two (4..131072, default 512)");
+MODULE_PARM_DESC(buffer_kb, "Record buffer per CPU in KiB, rounded up to a power of two (4..131072; default /chosen/stacktap's buffer-kb, else 512)");
 
 static unsigned int depth = 32;
 module_param(depth, uint, 0400);
@@ -36,6 +39,9 @@ MODULE_PARM_DESC(stacks_max, "Unique stacks the aggregation table holds, a power
 
 static int __init st_params_check(void)
 {
+	if (!buffer_kb)
+		buffer_kb = st_of_buffer_kb(ST_BUFFER_KB_DEFAULT, ST_BUFFER_KB_MIN,
+					    ST_BUFFER_KB_MAX);
 	if (buffer_kb < ST_BUFFER_KB_MIN || buffer_kb > ST_BUFFER_KB_MAX) {
 		pr_err("buffer_kb=%u is outside %u..%u\n", buffer_kb,
 		       ST_BUFFER_KB_MIN, ST_BUFFER_KB_MAX);
@@ -83,9 +89,13 @@ static int __init st_init(void)
 	ret = st_probes_init();
 	if (ret)
 		goto err_symbols;
-	ret = st_probe_add_list(probes);
-	if (ret)
-		goto err_probes;
+	if (probes && *probes) {
+		ret = st_probe_add_list(probes);
+		if (ret)
+			goto err_probes;
+	} else {
+		st_of_add_probes();
+	}
 	ret = st_debugfs_init();
 	if (ret)
 		goto err_probes;
@@ -123,7 +133,12 @@ static void __exit st_exit(void)
 	st_ring_exit();
 }
 
-module_init(st_init);
+/*
+ * Built in, run before device and module initcalls, so stacktap.probes=
+ * sees drivers that are built in and probe at boot (bonding creating
+ * bond0); genetlink and debugfs are up by then.  A module: module_init.
+ */
+fs_initcall(st_init);
 module_exit(st_exit);
 MODULE_DESCRIPTION("stacktap: exact kernel call stacks at kprobes");
 MODULE_LICENSE("GPL");
