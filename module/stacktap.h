@@ -115,6 +115,7 @@ int st_probe_add(const char *text, size_t len, const char **why, u32 *id);
 int st_probe_del(const char *text, size_t len, const char **why);
 int st_probe_del_id(u32 id, const char **why);
 int st_probe_add_list(const char *list);
+int st_probe_add_boot(const char *text, size_t len);
 void st_probe_del_all(void);
 
 /* A probe as the interfaces report it. */
@@ -175,6 +176,11 @@ void st_symbols_exit(void);
 void st_sym_format(char *buf, size_t size, unsigned long addr, bool ret_addr,
 		   u64 ts_ns);
 void st_symbols_clear(void);
+
+/* stacktap_of.c: /chosen/stacktap in the device tree */
+unsigned int st_of_buffer_kb(unsigned int fallback, unsigned int min,
+			     unsigned int max);
+void st_of_add_probes(void);
 
 /* stacktap_debugfs.c */
 int st_debugfs_init(void);

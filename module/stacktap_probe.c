@@ -208,6 +208,12 @@ int st_probe_del_id(u32 id, const char **why)
 	return -ENOENT;
 }
 
+/* Arm one spec from boot-time configuration: f: probes may wait. */
+int st_probe_add_boot(const char *text, size_t len)
+{
+	return st_probe_add_one(text, len, true, NULL, NULL);
+}
+
 /* Arm a comma-separated list of specs; stops at the first refusal. */
 int st_probe_add_list(const char *list)
 {
