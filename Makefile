@@ -5,6 +5,7 @@
 #   make install [DESTDIR=] [PREFIX=/usr/local]   module, tool, man page, completion
 #   make check                  host unit tests + guest suite (x86_64, mips64el, arm64)
 #   make demo                   the bond0 demo in an x86_64 guest
+#   make dkms-install           register the sources with DKMS (root)
 #   make setup                  install host packages (root)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -31,6 +32,20 @@ install-userspace: userspace
 	install -D -m 0644 userspace/completion/stacktapctl.bash \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/stacktapctl
 
+# DKMS builds from a copy of the module's sources under /usr/src.
+DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+DKMS_SRC := $(DESTDIR)/usr/src/stacktap-$(DKMS_VERSION)
+
+dkms-install:
+	rm -rf $(DKMS_SRC)
+	install -d $(DKMS_SRC)
+	cp -r Kbuild Kconfig dkms.conf module include $(DKMS_SRC)/
+	dkms status -m stacktap -v $(DKMS_VERSION) | grep -q . || dkms add -m stacktap -v $(DKMS_VERSION)
+
+dkms-uninstall:
+	-dkms remove -m stacktap -v $(DKMS_VERSION) --all
+	rm -rf $(DKMS_SRC)
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C userspace clean
@@ -52,4 +67,5 @@ demo: setup
 	@./selftests/demo.sh
 
 HOSTCC ?= gcc
-.PHONY: all module userspace install install-module install-userspace clean unit setup check demo
+.PHONY: all module userspace install install-module install-userspace clean unit setup check demo \
+	dkms-install dkms-uninstall
