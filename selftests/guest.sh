@@ -7,7 +7,12 @@
 #   selftests/guest.sh x86_64|mips64el|arm64|mipsel [TEST...]
 #
 # TEST names select tests from selftests/guest/tests (default: all), or
-# from $ST_TESTS_DIR when set.
+# from $ST_TESTS_DIR when set.  Variants, from the environment:
+#   ST_VARIANT=NAME     build in .cache/build/<arch>-NAME, beside the suite's
+#   ST_KERNEL=IMAGE     boot this kernel (stacktap built in): no modules
+#   ST_STACKTAP_KO=KO   use this stacktap.ko (e.g. DKMS's) instead of building
+#   ST_APPEND=ARGS      more kernel command line
+#   ST_DT_FRAGMENT=DTS  arm64: boot QEMU's own device tree plus this fragment
 # Prints the TAP lines prefixed with the arch, then "<arch>: N passed, N failed";
 # exits non-zero on any failure.
 set -eu
@@ -21,7 +26,7 @@ shift
 # shellcheck disable=SC1090
 . "$CACHE/sysroot/$arch/sysroot.env"
 sysroot=$CACHE/sysroot/$arch
-B=$CACHE/build/$arch
+B=$CACHE/build/$arch${ST_VARIANT:+-$ST_VARIANT}
 rm -rf "$B"
 mkdir -p "$B/stacktap" "$B/truth" "$B/root"
 
@@ -29,10 +34,16 @@ kmake() {
 	make -C "$ST_KDIR" M="$1" ARCH="$ST_KARCH" CROSS_COMPILE="$ST_CROSS" modules \
 		>"$1.log" 2>&1 || { cat "$1.log"; echo "$arch: build of $1 failed" >&2; exit 1; }
 }
-cp -r "$top/Kbuild" "$top/module" "$top/include" "$B/stacktap/"
-cp "$top/selftests/truth/Kbuild" "$top/selftests/truth/st_truth.c" "$B/truth/"
-kmake "$B/stacktap"
-kmake "$B/truth"
+if [ -z "${ST_KERNEL:-}" ]; then
+	cp -r "$top/Kbuild" "$top/module" "$top/include" "$B/stacktap/"
+	cp "$top/selftests/truth/Kbuild" "$top/selftests/truth/st_truth.c" "$B/truth/"
+	if [ -n "${ST_STACKTAP_KO:-}" ]; then
+		cp "$ST_STACKTAP_KO" "$B/stacktap/stacktap.ko"
+	else
+		kmake "$B/stacktap"
+	fi
+	kmake "$B/truth"
+fi
 
 # The initramfs: busybox, the test scripts, our two modules, and the
 # distribution modules the tests load, with their dependencies.
@@ -51,7 +62,7 @@ if [ $# -eq 0 ]; then
 else
 	for t in "$@"; do cp "$tests/$t"*.sh "$R/tests/"; done
 fi
-cp "$B/stacktap/stacktap.ko" "$B/truth/st_truth.ko" "$R/st/"
+[ -n "${ST_KERNEL:-}" ] || cp "$B/stacktap/stacktap.ko" "$B/truth/st_truth.ko" "$R/st/"
 
 # stacktapctl for this arch, with its ELF interpreter, libc and libmnl.
 mkdir -p "$B/ctl"
@@ -100,7 +111,8 @@ arm64)
 	result_port="-device virtio-serial-device -chardev file,id=result,path=$B/result -device virtconsole,chardev=result" ;;
 esac
 
-mods="bonding $(echo "$guest_mods" | tr , ' ')"
+mods="bonding tun $(echo "$guest_mods" | tr , ' ')"
+[ -z "${ST_KERNEL:-}" ] || mods=
 for m in $mods; do
 	modprobe -d "$sysroot" -S "$ST_KVER" --show-depends "$m" | awk '$1 == "insmod" { print $2 }'
 done | sort -u | while read -r ko; do
@@ -108,17 +120,37 @@ done | sort -u | while read -r ko; do
 	mkdir -p "$R$(dirname "$rel")"
 	cp "$ko" "$R$rel"
 done
-cp "$ST_MODDIR"/modules.order "$ST_MODDIR"/modules.builtin* "$R/lib/modules/$ST_KVER/"
-depmod -b "$R" "$ST_KVER"
+if [ -n "$mods" ]; then
+	cp "$ST_MODDIR"/modules.order "$ST_MODDIR"/modules.builtin* "$R/lib/modules/$ST_KVER/"
+	depmod -b "$R" "$ST_KVER"
+fi
 
 (cd "$R" && find . | cpio -o -H newc --quiet | gzip -1) >"$B/initrd.gz"
 
 : >"$B/result"
-cmdline="console=$console st_result=$result st_modules=$guest_mods panic_on_warn=1 oops=panic panic=-1"
+image=$ST_IMAGE
+if [ -n "${ST_KERNEL:-}" ]; then
+	image=$ST_KERNEL
+	guest_mods=
+fi
+cmdline="console=$console st_result=$result st_modules=$guest_mods panic_on_warn=1 oops=panic panic=-1 ${ST_APPEND:-}"
+
+# QEMU's own device tree for this very machine, plus the fragment: dtc
+# merges a node given twice.
+dtb=
+if [ -n "${ST_DT_FRAGMENT:-}" ]; then
+	# shellcheck disable=SC2086
+	$qemu -nodefaults -display none -machine dumpdtb="$B/virt.dtb" $result_port >/dev/null 2>&1
+	dtc -q -I dtb -O dts -o "$B/virt.dts" "$B/virt.dtb"
+	cat "$ST_DT_FRAGMENT" >>"$B/virt.dts"
+	dtc -q -I dts -O dtb -o "$B/stacktap.dtb" "$B/virt.dts" ||
+		{ echo "$arch: dtc failed on $ST_DT_FRAGMENT" >&2; exit 1; }
+	dtb="-dtb $B/stacktap.dtb"
+fi
 # shellcheck disable=SC2086
 timeout --foreground "${ST_GUEST_TIMEOUT:-1200}" $qemu -nodefaults -display none -no-reboot \
-	-monitor none -serial "file:$B/console.log" $result_port \
-	-kernel "$ST_IMAGE" -initrd "$B/initrd.gz" -append "$cmdline" || true
+	-monitor none -serial "file:$B/console.log" $result_port $dtb \
+	-kernel "$image" -initrd "$B/initrd.gz" -append "$cmdline" || true
 
 # Verdict: the guest's TAP, plus two checks of our own.  (hvc adds CRs.)
 tr -d '\r' <"$B/result" >"$B/result.tap"

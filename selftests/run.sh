@@ -1,11 +1,14 @@
 #!/bin/sh
 # The whole test suite, as `make check` runs it: host unit tests, the
-# module's W=1 and sparse builds, then the guest suite on every arch.
+# module's W=1 and sparse builds, the guest suite on every arch, then the
+# deployment checks: built into a kernel (x86_64), the device tree
+# (arm64) and DKMS (x86_64).
 # The last line is "N passed, N failed"; the exit status is non-zero on
 # any failure.
 #
 #   ST_ARCHES="x86_64 mips64el arm64 mipsel"   arches to boot (default: all)
 #   ST_BUILD_ONLY="octeon"                     arches only built (default)
+#   ST_DEPLOY="builtin dt dkms"                deployment checks (default: all)
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -48,6 +51,23 @@ for a in $arches; do
 	count "$log"
 	if [ $rc -ne 0 ] && ! grep -q 'not ok' "$log"; then
 		echo "not ok - $a: guest suite ran (exit $rc)"
+		failed=$((failed + 1))
+	fi
+done
+
+for d in ${ST_DEPLOY-builtin dt dkms}; do
+	case "$d" in
+	dt) need=arm64 ;;
+	*) need=x86_64 ;;
+	esac
+	case " $arches " in *" $need "*) ;; *) continue ;; esac
+	echo "== $need: deployment: $d"
+	./selftests/deploy-check.sh "$d" >"$log" 2>&1
+	rc=$?
+	cat "$log"
+	count "$log"
+	if [ $rc -ne 0 ] && ! grep -q 'not ok' "$log"; then
+		echo "not ok - deployment $d ran (exit $rc)"
 		failed=$((failed + 1))
 	fi
 done

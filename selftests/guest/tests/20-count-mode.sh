@@ -32,4 +32,18 @@ awk '/^@\[/ { n = 0; next } /^ => / { f[++n] = $2; next }
 	/^$/ { if (n && (f[1] !~ /^vfs_read[+]/ || f[2] !~ /read/)) bad++; n = 0 }
 	END { exit bad > 0 }' "$ST/stacks" || fail "a stack that does not start vfs_read <- a read syscall"
 grep -Eq "$TRACER_FRAMES" "$ST/stacks" && fail "a tracer frame in a stack"
+
+# The user guide's example, as written there: 20000 reads by dd.
+stacktapctl reset || fail "reset"
+stacktapctl clear || fail "clear"
+echo "\$ stacktapctl add 'f:vfs_read mode=count comm=dd'"
+stacktapctl add 'f:vfs_read mode=count comm=dd' || fail "stacktapctl add"
+echo "\$ dd if=/dev/zero of=/dev/null bs=64 count=20000"
+/bin/dd if=/dev/zero of=/dev/null bs=64 count=20000 2>/dev/null
+echo "\$ stacktapctl report f:vfs_read"
+stacktapctl report f:vfs_read | tee /tmp/report
+hits=$(stacktapctl --json list | sed -n 's/.*"spec": "f:vfs_read", "hits": \([0-9]*\).*/\1/p')
+counted=$(awk '/^@\[/ { s += $2 } END { print s + 0 }' /tmp/report)
+echo "hits $hits, counted $counted"
+[ "$hits" -ge 20000 ] && [ "$counted" = "$hits" ] || fail "dd's 20000 reads: hits $hits, counted $counted"
 st_unload

@@ -1,0 +1,77 @@
+#!/bin/sh
+# How stacktap reaches real machines, each checked in a guest:
+#
+#   builtin  CONFIG_STACKTAP=y and CONFIG_BONDING=y in a small x86_64 kernel
+#	     built from Debian's linux-source-6.1 (cached), booted with
+#	     stacktap.probes=register_netdevice: bond0's boot-time record.
+#   dt	     arm64 booted with QEMU's device tree plus /chosen/stacktap,
+#	     once well-formed and once malformed.
+#   dkms     Debian's amd64 headers for the suite's kernel installed on the
+#	     host, `make dkms-install`, `dkms build`, and the DKMS-built
+#	     stacktap.ko loaded in the x86_64 guest.
+#
+#   selftests/deploy-check.sh builtin|dt|dkms
+# Prints TAP lines; exits non-zero on any failure.
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=${STACKTAP_CACHE:-$top/.cache}
+what=${1:?usage: deploy-check.sh builtin|dt|dkms}
+log=$CACHE/deploy-$what.log
+mkdir -p "$CACHE"
+
+case "$what" in
+builtin)
+	start=$(date +%s)
+	if ! image=$("$top/scripts/build-kernel.sh" builtin 2>"$log"); then
+		echo "not ok - builtin: kernel with CONFIG_STACKTAP=y built"
+		tail -n 30 "$log" | sed 's/^/# /'
+		exit 1
+	fi
+	echo "ok - builtin: kernel with CONFIG_STACKTAP=y built or cached ($(($(date +%s) - start)) s)"
+	sed -n 's/^build-kernel.sh: /# /p' "$log"
+	ST_VARIANT=builtin ST_KERNEL=$image ST_APPEND=stacktap.probes=register_netdevice \
+		ST_TESTS_DIR=$top/selftests/guest/builtin "$top/selftests/guest.sh" x86_64
+	;;
+dt)
+	rc=0
+	for dt in good bad; do
+		ST_VARIANT=dt-$dt ST_DT_FRAGMENT=$top/selftests/guest/dt/$dt.dts \
+			ST_TESTS_DIR=$top/selftests/guest/dt "$top/selftests/guest.sh" arm64 "dt-$dt" || rc=1
+	done
+	exit $rc
+	;;
+dkms)
+	"$top/scripts/fetch-sysroot.sh" x86_64 >"$log" 2>&1
+	# shellcheck disable=SC1090
+	. "$CACHE/sysroot/x86_64/sysroot.env"
+	pkg=linux-headers-$ST_KVER
+	if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed'; then
+		# The host's own arch: safe to install, unlike foreign headers.
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+			"$pkg=$ST_DEBVER" >>"$log" 2>&1 ||
+			{ echo "not ok - dkms: $pkg installed on the host"; tail -n 20 "$log" | sed 's/^/# /'; exit 1; }
+	fi
+	echo "ok - dkms: $pkg installed on the host"
+	ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
+	make -s -C "$top" dkms-uninstall >>"$log" 2>&1
+	if make -s -C "$top" dkms-install >>"$log" 2>&1 &&
+	   dkms build -m stacktap -v "$ver" -k "$ST_KVER" >>"$log" 2>&1; then
+		ko=$(find "/var/lib/dkms/stacktap/$ver/$ST_KVER" -name stacktap.ko | head -n 1)
+	else
+		ko=
+	fi
+	if [ -z "$ko" ]; then
+		echo "not ok - dkms: stacktap $ver built by dkms for $ST_KVER"
+		tail -n 30 "$log" | sed 's/^/# /'
+		find /var/lib/dkms/stacktap -name make.log -exec tail -n 30 {} \; 2>/dev/null | sed 's/^/# /'
+		exit 1
+	fi
+	echo "ok - dkms: stacktap $ver built by dkms for $ST_KVER ($ko)"
+	ST_VARIANT=dkms ST_STACKTAP_KO=$ko "$top/selftests/guest.sh" x86_64 01 17
+	;;
+*)
+	echo "usage: deploy-check.sh builtin|dt|dkms" >&2
+	exit 2
+	;;
+esac
