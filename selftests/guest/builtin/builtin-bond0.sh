@@ -22,6 +22,7 @@ awk '/^swapper\/0-1 \[[0-9]+\] [0-9.]+: p:register_netdevice$/ { n = 0; rec = 1;
 		print "stack:" s
 	}
 	END { exit !ok }' /tmp/trace || fail "no boot-time record register_netdevice <- bond_create <- bonding_init <- do_one_initcall <- ... <- kernel_init"
-grep -q '^@\[p:register_netdevice\] 1$' "$ST/stacks" || fail "stacks: $(cat "$ST/stacks")"
+awk '/^@\[p:register_netdevice\] 1$/ { h = 1; next } h && /^ => bond_create[+]/ { ok = 1 } /^$/ { h = 0 }
+	END { exit !ok }' "$ST/stacks" || fail "stacks: $(cat "$ST/stacks")"
 stacktapctl list | grep -q ' p:register_netdevice ' || fail "netlink does not list the boot-time probe"
 dmesg | grep -E 'stacktap: armed|bond0|Run /init' | head -5
