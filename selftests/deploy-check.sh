@@ -68,6 +68,7 @@ dkms)
 		exit 1
 	fi
 	echo "ok - dkms: stacktap $ver built by dkms for $ST_KVER ($ko)"
+	echo "# $(modinfo -F vermagic "$ko")"
 	ST_VARIANT=dkms ST_STACKTAP_KO=$ko "$top/selftests/guest.sh" x86_64 01 17
 	;;
 *)
