@@ -53,6 +53,7 @@ struct st_mips_frame {
 
 #define ST_MIPS_CACHE_BITS	9
 #define ST_MIPS_SCAN_MAX	4096	/* bytes of prologue read at most */
+#define ST_MIPS_EPILOGUE_MAX	65536	/* bytes searched for an epilogue */
 
 struct st_mips_cpu {
 	struct st_mips_frame cache[1 << ST_MIPS_CACHE_BITS];
@@ -87,6 +88,12 @@ static bool st_is_sp_dynamic(u32 insn)
 
 	return st_op(insn) == 0 && st_rd(insn) == MIPS_SP && st_rs(insn) == MIPS_SP &&
 	       (f == 0x21 || f == 0x23 || f == 0x2d || f == 0x2f);
+}
+
+/* break: how kprobes patch the instruction they probe */
+static bool st_is_break(u32 insn)
+{
+	return st_op(insn) == 0 && st_funct(insn) == 0x0d;
 }
 
 /* sw/sd ra, off(sp) */
@@ -129,6 +136,22 @@ static bool st_parse_sym(const char *sym, unsigned long *off, unsigned long *siz
 	return true;
 }
 
+/* How many bytes the first "addiu/daddiu sp,sp,+N" in a function frees. */
+static notrace u32 st_mips_epilogue_frame(unsigned long start, unsigned long size)
+{
+	unsigned long a;
+	u32 insn;
+
+	for (a = start + 4; a < start + min(size, ST_MIPS_EPILOGUE_MAX); a += 4) {
+		if (copy_from_kernel_nofault(&insn, (void *)a, sizeof(insn)))
+			return 0;
+		if (st_is_sp_adjust(insn) && st_imm(insn) > 0)
+			return st_imm(insn);
+	}
+	return 0;
+}
+NOKPROBE_SYMBOL(st_mips_epilogue_frame);
+
 static notrace void st_mips_analyse(struct st_mips_cpu *c, unsigned long pc,
 				    struct st_mips_frame *f)
 {
@@ -161,6 +184,17 @@ static notrace void st_mips_analyse(struct st_mips_cpu *c, unsigned long pc,
 	for (a = start; a < pc && a < start + ST_MIPS_SCAN_MAX; a += 4) {
 		if (copy_from_kernel_nofault(&insn, (void *)a, sizeof(insn)))
 			return;
+		/*
+		 * A kprobe (a p: or r: probe on this very function) replaced
+		 * the frame allocation with a break: the epilogue says how
+		 * big the frame is.
+		 */
+		if (a == start && st_is_break(insn)) {
+			f->frame = st_mips_epilogue_frame(start, size);
+			if (!f->frame)
+				return;
+			continue;
+		}
 		/*
 		 * The delay slot of an mcount call ("move at,ra; jal(r)") may
 		 * hold o32's "addiu sp,sp,-8", which _mcount itself undoes.
@@ -303,7 +337,12 @@ static notrace bool st_mips_cross_exception(struct st_mips_cpu *c,
 /* One frame up: false when the walk ends. */
 static notrace bool st_mips_step(struct st_mips_cpu *c, struct st_mips_walk *w)
 {
-	const struct st_mips_frame *f = st_mips_frame_of(c, w->pc);
+	/*
+	 * A copy: looking up the return address below may evict this very
+	 * cache entry when the two pcs hash alike.
+	 */
+	const struct st_mips_frame frame = *st_mips_frame_of(c, w->pc);
+	const struct st_mips_frame *f = &frame;
 	struct st_mips_walk here;
 	unsigned long next;
 

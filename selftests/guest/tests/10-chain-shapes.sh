@@ -1,7 +1,8 @@
 # Chain shapes that break the kernel's MIPS walker, on every arch:
 # a shrink-wrapped middle function, a machine leaf in a module, the chain
 # run from hardirq (the stack must continue into the interrupted task), and
-# a kretprobe pending on an outer function while an inner one is probed.
+# a kretprobe pending on an outer function while an inner one is probed,
+# also when its kprobe patched that function before any walk.
 . /lib/st/lib.sh
 truth_load
 st_load
@@ -67,5 +68,17 @@ cat "$ST/trace" >/tmp/trace; st_ctl clear
 expect /tmp/trace p:st_truth_mleaf 200 "st_truth_mleaf st_truth_c2 st_truth_b2 st_truth_a2" || ok=1
 awk '/: p:st_truth_mleaf/ { getline; if ($2 !~ /^st_truth_mleaf[+]0x0\//) bad++ } END { exit bad > 0 }' /tmp/trace ||
 	{ echo "p:st_truth_mleaf frame 0 is not st_truth_mleaf+0x0"; ok=1; }
+st_unload
+
+# A kretprobe armed on a middle function before any stack went through it:
+# its kprobe replaced st_truth_b's first instruction, the frame allocation
+# on MIPS, with a break, so the walker must size the frame another way.
+st_load
+st_ctl "add r:st_truth_b" || fail "add r:st_truth_b"
+st_ctl "add p:st_truth_leaf" || fail "add p:st_truth_leaf"
+echo 50 >"$TRUTH/trigger"
+cat "$ST/trace" >/tmp/trace
+expect /tmp/trace p:st_truth_leaf 50 "st_truth_leaf st_truth_c st_truth_b st_truth_a st_truth_trigger_write" || ok=1
+expect /tmp/trace r:st_truth_b 50 "st_truth_b st_truth_a st_truth_trigger_write" || ok=1
 st_unload
 exit $ok

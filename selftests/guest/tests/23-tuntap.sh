@@ -6,20 +6,35 @@
 . /lib/st/lib.sh
 modprobe tun || fail "modprobe tun"
 st_load
-stacktapctl add register_netdevice 'r:tun_chr_ioctl maxactive=16' || fail "add"
+stacktapctl add register_netdevice || fail "add register_netdevice"
+# On MIPS, tun_chr_ioctl has no frame (it tail-calls __tun_chr_ioctl), so
+# its entry in a module is its ftrace call site, where kprobes refuse: a
+# known limit, refused with a reason.  There, time __tun_chr_ioctl.
+kret=tun_chr_ioctl
+if ! stacktapctl add "r:$kret maxactive=16" 2>/tmp/add.err; then
+	case "$(uname -m)" in
+	mips*)
+		echo "as expected on MIPS: $(cat /tmp/add.err)"
+		kret=__tun_chr_ioctl
+		stacktapctl add "r:$kret maxactive=16" || fail "add r:$kret" ;;
+	*)
+		fail "add r:tun_chr_ioctl: $(cat /tmp/add.err)" ;;
+	esac
+fi
 tunctl -t tap0 >/dev/null || fail "tunctl -t tap0"
 ip link show tap0 >/dev/null || fail "no tap0"
 stacktapctl show >/tmp/trace
 cat /tmp/trace
 stacktapctl report --folded
-# The caller is tun_set_iff, or __tun_chr_ioctl where gcc inlined it (and
-# tun_chr_ioctl, which tail-calls __tun_chr_ioctl, is rightly not there).
+# The caller is tun_set_iff, or where gcc inlined it __tun_chr_ioctl (and
+# tun_chr_ioctl, which tail-calls that, is rightly not there), or on 32-bit
+# MIPS tun_chr_ioctl with everything inlined.
 awk '/: p:register_netdevice$/ { p = 1; n = 0; next } p && /^ => / { f[++n] = $2; if ($2 ~ /sys_ioctl[+]/) c = 1; next }
-	/^$/ { if (p && f[2] ~ /^(tun_set_iff|__tun_chr_ioctl)[+]/ && c) ok = 1; p = 0; c = 0 }
+	/^$/ { if (p && f[2] ~ /^(tun_set_iff|__tun_chr_ioctl|tun_chr_ioctl)[+]/ && c) ok = 1; p = 0; c = 0 }
 	END { exit !ok }' /tmp/trace || fail "register_netdevice not reached from tun's ioctl handler and the ioctl syscall"
-grep -Eq ': r:tun_chr_ioctl ret=0x0 lat=[0-9]+ns$' /tmp/trace || fail "no successful r:tun_chr_ioctl with latency"
-awk '/: r:tun_chr_ioctl / { r = 1; n = 0; next } r && /^ => / { f[++n] = $2; next }
-	r && /^$/ { r = 0; if (f[1] ~ /^tun_chr_ioctl[+]0x0\// && f[2] ~ /ioctl/) ok = 1 }
-	END { exit !ok }' /tmp/trace || fail "r:tun_chr_ioctl's stack does not start tun_chr_ioctl <- the ioctl syscall"
+grep -Eq ": r:$kret ret=0x0 lat=[0-9]+ns\$" /tmp/trace || fail "no successful r:$kret with latency"
+awk -v k="$kret" '$0 ~ ": r:" k " " { r = 1; n = 0; next } r && /^ => / { f[++n] = $2; next }
+	r && /^$/ { r = 0; if (index(f[1], k "+0x0/") == 1 && f[2] ~ /ioctl/) ok = 1 }
+	END { exit !ok }' /tmp/trace || fail "r:$kret's stack does not start $kret <- an ioctl caller"
 grep -Eq "$TRACER_FRAMES" /tmp/trace && fail "a tracer frame"
 st_unload
