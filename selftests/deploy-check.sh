@@ -39,6 +39,28 @@ dt)
 		ST_VARIANT=dt-$dt ST_DT_FRAGMENT=$top/selftests/guest/dt/$dt.dts \
 			ST_TESTS_DIR=$top/selftests/guest/dt "$top/selftests/guest.sh" arm64 "dt-$dt" || rc=1
 	done
+	# The binding is valid dt-schema, the node the guest booted with
+	# matches it, and the malformed one does not.
+	bind=$top/Documentation/devicetree/bindings
+	if dt-doc-validate -u "$bind" "$bind/misc/stacktap.yaml" >"$log" 2>&1 && [ ! -s "$log" ]; then
+		echo "ok - dt: the binding is valid dt-schema"
+	else
+		echo "not ok - dt: the binding is valid dt-schema"
+		sed 's/^/# /' "$log"
+		rc=1
+	fi
+	dt-mk-schema -j "$bind" >"$CACHE/deploy-dt-schema.json" 2>>"$log"
+	for dt in good bad; do
+		dt-validate -s "$CACHE/deploy-dt-schema.json" "$CACHE/build/arm64-dt-$dt/stacktap.dtb" 2>&1 |
+			grep ': stacktap: ' >"$log"
+		sed 's/^/# /' "$log"
+		if { [ $dt = good ] && [ ! -s "$log" ]; } || { [ $dt = bad ] && [ -s "$log" ]; }; then
+			echo "ok - dt: dt-validate $( [ $dt = good ] && echo accepts || echo rejects) the $dt node"
+		else
+			echo "not ok - dt: dt-validate $( [ $dt = good ] && echo accepts || echo rejects) the $dt node"
+			rc=1
+		fi
+	done
 	exit $rc
 	;;
 dkms)
