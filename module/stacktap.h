@@ -174,7 +174,8 @@ void st_stacks_snapshot_free(struct st_stacks_snap *snap);
 int st_symbols_init(void);
 void st_symbols_exit(void);
 void st_sym_format(char *buf, size_t size, unsigned long addr, bool ret_addr,
-		   u64 ts_ns);
+		   u64 ts_ns, bool show_addr);
+bool st_may_see_addresses(void);
 void st_symbols_clear(void);
 
 /* stacktap_of.c: /chosen/stacktap in the device tree */

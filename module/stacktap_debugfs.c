@@ -43,6 +43,7 @@ struct st_trace_iter {
 	loff_t index;
 	int only_cpu;			/* per_cpu/cpuN/trace, or -1 */
 	int cpu;			/* ring of the current record */
+	bool show_addr;			/* the opener has CAP_SYSLOG */
 	char sym[KSYM_SYMBOL_LEN];
 	unsigned long pos[];		/* per possible CPU */
 };
@@ -112,18 +113,27 @@ static int st_trace_show(struct seq_file *m, void *v)
 		   st_record_name(rec));
 	if (rec->hdr.flags & ST_REC_GLOB) {
 		/* The bare name, without "+0x0/0x20 [module]". */
-		st_sym_format(it->sym, sizeof(it->sym), rec->frames[0], false, rec->ts_ns);
+		st_sym_format(it->sym, sizeof(it->sym), rec->frames[0], false, rec->ts_ns,
+			      it->show_addr);
 		it->sym[strcspn(it->sym, "+ ")] = '\0';
 		seq_printf(m, " func=%s", it->sym);
 	}
-	if (rec->hdr.flags & ST_REC_RET)
-		seq_printf(m, " ret=0x%llx lat=%lluns",
-			   get_unaligned(st_record_ret(rec)),
-			   get_unaligned(st_record_ret(rec) + 1));
+	if (rec->hdr.flags & ST_REC_RET) {
+		u64 ret = get_unaligned(st_record_ret(rec));
+
+		/* What may be a kernel pointer, for CAP_SYSLOG only; errnos show. */
+		if (!it->show_addr && (long)(unsigned long)ret < 0 &&
+		    !IS_ERR_VALUE((unsigned long)ret))
+			seq_puts(m, " ret=[hidden]");
+		else
+			seq_printf(m, " ret=0x%llx", ret);
+		seq_printf(m, " lat=%lluns", get_unaligned(st_record_ret(rec) + 1));
+	}
 	seq_putc(m, '\n');
 	/* Frame 0 is the probed address, the rest are return addresses. */
 	for (i = 0; i < rec->nr_frames; i++) {
-		st_sym_format(it->sym, sizeof(it->sym), rec->frames[i], i > 0, rec->ts_ns);
+		st_sym_format(it->sym, sizeof(it->sym), rec->frames[i], i > 0, rec->ts_ns,
+			      it->show_addr);
 		seq_printf(m, " => %s\n", it->sym);
 	}
 	if (rec->hdr.flags & ST_REC_TRUNCATED)
@@ -151,6 +161,7 @@ static int st_trace_open(struct inode *inode, struct file *file)
 	if (!it)
 		return -ENOMEM;
 	it->only_cpu = (long)inode->i_private - 1;
+	it->show_addr = st_may_see_addresses();
 	return 0;
 }
 
@@ -245,6 +256,7 @@ static int st_pipe_open(struct inode *inode, struct file *file)
 	if (!it)
 		return -ENOMEM;
 	it->only_cpu = -1;
+	it->show_addr = st_may_see_addresses();
 	ret = nonseekable_open(inode, file);
 	if (ret) {
 		seq_release_private(inode, file);
@@ -305,6 +317,7 @@ static const struct file_operations st_pipe_fops = {
 /* stacks: a snapshot taken at open, one stack per seq_file record. */
 struct st_stacks_iter {
 	struct st_stacks_snap *snap;
+	bool show_addr;			/* the opener has CAP_SYSLOG */
 	char sym[KSYM_SYMBOL_LEN];
 };
 
@@ -333,7 +346,8 @@ static int st_stacks_show(struct seq_file *m, void *v)
 
 	seq_printf(m, "@[%s] %lu\n", st->name, st->count);
 	for (i = 0; i < st->nr; i++) {
-		st_sym_format(it->sym, sizeof(it->sym), st->frames[i], i > 0, st->first_ns);
+		st_sym_format(it->sym, sizeof(it->sym), st->frames[i], i > 0, st->first_ns,
+			      it->show_addr);
 		seq_printf(m, " => %s\n", it->sym);
 	}
 	if (st->truncated)
@@ -358,6 +372,7 @@ static int st_stacks_open(struct inode *inode, struct file *file)
 	it = __seq_open_private(file, &st_stacks_seq_ops, sizeof(*it));
 	if (!it)
 		return -ENOMEM;
+	it->show_addr = st_may_see_addresses();
 	it->snap = st_stacks_snapshot();
 	if (!it->snap) {
 		seq_release_private(inode, file);

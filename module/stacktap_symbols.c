@@ -18,6 +18,7 @@
  *
  * Both lists are guarded by st_symbols_mutex and emptied by a full clear.
  */
+#include <linux/capability.h>
 #include <linux/kernel.h>
 #include <linux/list.h>
 #include <linux/module.h>
@@ -50,10 +51,12 @@ static DEFINE_MUTEX(st_symbols_mutex);
 
 /*
  * Name @addr, a frame recorded at @ts_ns, into @buf: frame 0 as the
- * probed address (%pS), the others as return addresses (%pB).
+ * probed address (%pS), the others as return addresses (%pB).  Without
+ * @show_addr (a reader without CAP_SYSLOG) a frame no symbol names
+ * reads "[unknown]" or "[unloaded]", never as its address.
  */
 void st_sym_format(char *buf, size_t size, unsigned long addr, bool ret_addr,
-		   u64 ts_ns)
+		   u64 ts_ns, bool show_addr)
 {
 	struct st_initsym *s;
 	struct st_gone *g;
@@ -61,19 +64,32 @@ void st_sym_format(char *buf, size_t size, unsigned long addr, bool ret_addr,
 	mutex_lock(&st_symbols_mutex);
 	list_for_each_entry(g, &st_gones, list) {
 		if (addr - g->base < g->size && ts_ns < g->gone_ns) {
-			snprintf(buf, size, "0x%lx [unloaded]", addr);
+			if (show_addr)
+				snprintf(buf, size, "0x%lx [unloaded]", addr);
+			else
+				strscpy(buf, "[unloaded]", size);
 			goto out_unlock;
 		}
 	}
 	list_for_each_entry(s, &st_initsyms, list) {
 		if (s->addr == addr && s->ret_addr == ret_addr && ts_ns < s->before_ns) {
 			strscpy(buf, s->name, size);
-			goto out_unlock;
+			goto out_hide;
 		}
 	}
 	snprintf(buf, size, ret_addr ? "%pB" : "%pS", (void *)addr);
+out_hide:
+	/* kallsyms prints an address it cannot name as the bare number. */
+	if (!show_addr && !strncmp(buf, "0x", 2))
+		strscpy(buf, "[unknown]", size);
 out_unlock:
 	mutex_unlock(&st_symbols_mutex);
+}
+
+/* Whether the task opening a stacktap file may see kernel addresses. */
+bool st_may_see_addresses(void)
+{
+	return has_capability_noaudit(current, CAP_SYSLOG);
 }
 
 static void st_initsym_add(unsigned long addr, bool ret_addr, u64 now)

@@ -72,8 +72,10 @@ make -s -C "$B/ctl/userspace" clean
 make -s -C "$B/ctl/userspace" CC="$cc" SYSROOT="$sysroot" >"$B/ctl.log" 2>&1 ||
 	{ cat "$B/ctl.log"; echo "$arch: build of stacktapctl failed" >&2; exit 1; }
 cp "$B/ctl/userspace/stacktapctl" "$R/bin/"
-$cc -std=gnu11 -O2 -Wall -Wextra -Werror -o "$R/bin/st_nlfuzz" "$top/selftests/fuzz/st_nlfuzz.c" \
-	>>"$B/ctl.log" 2>&1 || { cat "$B/ctl.log"; echo "$arch: build of st_nlfuzz failed" >&2; exit 1; }
+for t in fuzz/st_nlfuzz tools/st_nocap; do
+	$cc -std=gnu11 -O2 -Wall -Wextra -Werror -o "$R/bin/${t#*/}" "$top/selftests/$t.c" \
+		>>"$B/ctl.log" 2>&1 || { cat "$B/ctl.log"; echo "$arch: build of ${t#*/} failed" >&2; exit 1; }
+done
 interp=$(${ST_CROSS}readelf -l "$R/bin/stacktapctl" | sed -n 's/.*interpreter: \(.*\)]$/\1/p')
 mkdir -p "$R$(dirname "$interp")" "$R/lib"
 libc=$($cc -print-file-name=libc.so.6)

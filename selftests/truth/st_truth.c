@@ -24,6 +24,9 @@
  *   trigger_alt	  st_truth_d -> c -> leaf.
  *   trigger_spread  run i (0-based) recurses through st_truth_r (i % 20) + 1
  *		  times before the leaf: 20 distinct stacks.
+ *
+ * And a function that returns a kernel address, for who may see it:
+ *   trigger_ptr	  st_truth_ptr returns the address of st_truth_last.
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
@@ -120,6 +123,12 @@ static ST_TRUTH_FN unsigned long st_truth_spread(unsigned long i)
 	return st_truth_r(i % 20, i);
 }
 
+static ST_TRUTH_FN unsigned long st_truth_ptr(unsigned long x)
+{
+	st_truth_sink(x);
+	return (unsigned long)&st_truth_last;
+}
+
 static struct hrtimer st_truth_timer;
 static unsigned long st_truth_irq_runs;
 static bool st_truth_spinning;
@@ -203,6 +212,7 @@ static const struct {
 	{ "trigger_irq", st_truth_irq_once },
 	{ "trigger_alt", st_truth_d },
 	{ "trigger_spread", st_truth_spread },
+	{ "trigger_ptr", st_truth_ptr },
 };
 
 static int __init st_truth_init(void)
