@@ -26,50 +26,37 @@ count() {
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-echo "== host: probe spec parser"
-if make -s unit >"$log" 2>&1; then :; else echo "not ok - spec parser unit test built and ran" >>"$log"; fi
-cat "$log"
-count "$log"
-
-echo "== host: make install"
-./selftests/install-check.sh >"$log" 2>&1
-cat "$log"
-count "$log"
-
-for a in $arches $build_only; do
-	echo "== $a: W=1 and sparse build"
-	./selftests/build-check.sh "$a" >"$log" 2>&1
-	cat "$log"
-	count "$log"
-done
-
-for a in $arches; do
-	echo "== $a: guest suite"
-	./selftests/guest.sh "$a" >"$log" 2>&1
+# section TITLE CMD...: run one part, show its TAP and count it; a part
+# that fails without saying "not ok" counts as one failure.
+section() {
+	title=$1
+	shift
+	echo "== $title"
+	"$@" >"$log" 2>&1
 	rc=$?
 	cat "$log"
 	count "$log"
 	if [ $rc -ne 0 ] && ! grep -q 'not ok' "$log"; then
-		echo "not ok - $a: guest suite ran (exit $rc)"
+		echo "not ok - $title ran (exit $rc)"
 		failed=$((failed + 1))
 	fi
-done
+}
 
+section "host: probe spec parser" make -s unit
+section "host: make install" ./selftests/install-check.sh
+for a in $arches $build_only; do
+	section "$a: W=1 and sparse build" ./selftests/build-check.sh "$a"
+done
+for a in $arches; do
+	section "$a: guest suite" ./selftests/guest.sh "$a"
+done
 for d in ${ST_DEPLOY-builtin dt dkms}; do
 	case "$d" in
 	dt) need=arm64 ;;
 	*) need=x86_64 ;;
 	esac
 	case " $arches " in *" $need "*) ;; *) continue ;; esac
-	echo "== $need: deployment: $d"
-	./selftests/deploy-check.sh "$d" >"$log" 2>&1
-	rc=$?
-	cat "$log"
-	count "$log"
-	if [ $rc -ne 0 ] && ! grep -q 'not ok' "$log"; then
-		echo "not ok - deployment $d ran (exit $rc)"
-		failed=$((failed + 1))
-	fi
+	section "$need: deployment: $d" ./selftests/deploy-check.sh "$d"
 done
 
 echo "$passed passed, $failed failed"
