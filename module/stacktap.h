@@ -40,6 +40,8 @@ void st_kprobe_post(struct kprobe *kp, struct pt_regs *regs, unsigned long flags
 int st_kprobe_step_over(struct kprobe *kp, struct pt_regs *regs);
 extern const struct st_probe_kind st_kretprobe_kind;
 extern const struct st_probe_kind st_fprobe_kind;
+void st_fprobe_init(unsigned int glob_max);
+bool st_kprobe_symbol_exists(const char *symbol);
 
 struct st_probe {
 	struct list_head list;

@@ -77,6 +77,13 @@ static inline bool st_kprobe_emulate(struct kprobe *kp, struct pt_regs *regs)
 }
 #endif
 
+/* Where an instruction may start: fixed-width ISAs have 4-byte words. */
+#if defined(CONFIG_MIPS) || defined(CONFIG_ARM64)
+#define ST_INSN_ALIGN		4
+#else
+#define ST_INSN_ALIGN		1
+#endif
+
 /* Where a module's __init text lives until do_init_module() frees it. */
 static inline void st_module_init_text(const struct module *mod,
 				       unsigned long *base, unsigned long *size)
@@ -125,6 +132,27 @@ static inline void ftrace_test_recursion_unlock(int bit)
 {
 }
 #endif
+
+/*
+ * How many functions an ftrace_ops' filter holds.  ftrace keeps the count
+ * in its private struct ftrace_hash (kernel/trace/trace.h), whose leading
+ * fields are the same from 4.9 to 6.x.  Only for an ops not registered
+ * yet, which nothing else can touch.
+ */
+#include <linux/rcupdate.h>
+struct st_ftrace_hash_head {
+	unsigned long size_bits;
+	struct hlist_head *buckets;
+	unsigned long count;
+};
+
+static inline unsigned long st_ftrace_filter_count(struct ftrace_ops *ops)
+{
+	const struct st_ftrace_hash_head *h;
+
+	h = (const void *)rcu_dereference_protected(ops->func_hash->filter_hash, true);
+	return h ? h->count : 0;
+}
 
 /* A kretprobe instance's kretprobe: through its holder since 5.11. */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(5, 11, 0)

@@ -58,8 +58,17 @@ static notrace void st_fprobe_hit(unsigned long ip, unsigned long parent_ip,
 }
 NOKPROBE_SYMBOL(st_fprobe_hit);
 
+static unsigned int st_fprobe_glob_max;
+
+/* The most functions one f: glob may attach to (the glob_max= parameter). */
+void st_fprobe_init(unsigned int glob_max)
+{
+	st_fprobe_glob_max = glob_max;
+}
+
 static int st_fprobe_arm(struct st_probe *p, const char **why)
 {
+	unsigned long matched;
 	/* ftrace_set_filter() may write into the pattern it parses. */
 	char glob[STACKTAP_SYMBOL_MAX];
 	int ret;
@@ -72,6 +81,15 @@ static int st_fprobe_arm(struct st_probe *p, const char **why)
 	if (ret) {
 		*why = "no traceable function matches";
 		ret = ret == -EINVAL ? -ENOENT : ret;
+		goto err_free_filter;
+	}
+	/* A glob over thousands of functions would make every call a hit. */
+	matched = st_ftrace_filter_count(&p->ops);
+	if (matched > st_fprobe_glob_max) {
+		pr_warn("%s matches %lu functions, more than glob_max=%u\n",
+			p->name, matched, st_fprobe_glob_max);
+		*why = "glob matches more functions than glob_max= allows";
+		ret = -E2BIG;
 		goto err_free_filter;
 	}
 	ret = register_ftrace_function(&p->ops);

@@ -3,8 +3,11 @@
  * p: probes, on kprobes.  The stack is unwound from the trap registers the
  * pre-handler receives, so no int3, brk or break frame is ever in it.
  */
+#include <linux/kallsyms.h>
+#include <linux/kernel.h>
 #include <linux/kprobes.h>
 #include <linux/preempt.h>
+#include <linux/string.h>
 
 #include "stacktap.h"
 
@@ -77,6 +80,24 @@ const char *st_kprobe_error(int err)
 }
 
 /*
+ * Whether kallsyms knows @symbol, traceable or not.  kallsyms_lookup_name()
+ * is not exported; kprobes resolves names for us.  The probe stays
+ * disabled and is gone before we return.
+ */
+bool st_kprobe_symbol_exists(const char *symbol)
+{
+	struct kprobe kp = {
+		.symbol_name = symbol,
+		.flags = KPROBE_FLAG_DISABLED,
+	};
+	int ret = register_kprobe(&kp);
+
+	if (!ret)
+		unregister_kprobe(&kp);
+	return ret != -ENOENT;
+}
+
+/*
  * Without KPROBES_ON_FTRACE kprobes refuse a function entry that is an
  * ftrace call site (a MIPS module's frameless leaf starts with its mcount
  * sequence).  ftrace sees the same moment there: serve the p: probe from
@@ -98,20 +119,64 @@ static int st_kprobe_arm_ftrace(struct st_probe *p, const char **why)
 	return -EINVAL;
 }
 
+/*
+ * kprobes splits SYMBOL+OFFSET again by kallsyms, so an offset past the
+ * end lands in whatever function follows.  It is where the user asked
+ * only if the symbol holding kp->addr has it at the same offset.
+ */
+static bool st_kprobe_offset_within(const struct st_probe *p)
+{
+	char sym[KSYM_SYMBOL_LEN], *plus, *slash;
+	unsigned long off;
+
+	if (!p->spec.offset)
+		return true;
+	sprint_symbol(sym, (unsigned long)p->kp.addr);
+	plus = strchr(sym, '+');
+	slash = plus ? strchr(plus, '/') : NULL;
+	if (!slash)
+		return false;
+	*slash = '\0';
+	return !kstrtoul(plus + 1, 16, &off) && off == p->spec.offset;
+}
+
 static int st_kprobe_arm(struct st_probe *p, const char **why)
 {
 	int ret;
 
+	/* kprobes checks alignment on arm64 only; MIPS would patch mid-word. */
+	if (!IS_ALIGNED(p->spec.offset, ST_INSN_ALIGN)) {
+		*why = st_kprobe_error(-EILSEQ);
+		return -EILSEQ;
+	}
 	p->kp.symbol_name = p->spec.symbol;
 	p->kp.offset = p->spec.offset;
 	p->kp.pre_handler = st_kprobe_pre;
 	if (ST_KPROBE_HOLD_SOFTIRQ)
 		p->kp.post_handler = st_kprobe_post;
+	/* Disabled until the address is checked: no hit lands elsewhere. */
+	p->kp.flags = KPROBE_FLAG_DISABLED;
 	ret = register_kprobe(&p->kp);
 	if (ret == -EINVAL && !p->spec.offset && !IS_ENABLED(CONFIG_KPROBES_ON_FTRACE))
 		return st_kprobe_arm_ftrace(p, why);
-	if (ret)
+	if (ret) {
 		*why = st_kprobe_error(ret);
+		return ret;
+	}
+	if (!st_kprobe_offset_within(p)) {
+		*why = "offset is past the end of the function";
+		ret = -ERANGE;
+		goto err_unregister;
+	}
+	ret = enable_kprobe(&p->kp);
+	if (ret) {
+		*why = "kprobe could not be enabled";
+		goto err_unregister;
+	}
+	return 0;
+
+err_unregister:
+	unregister_kprobe(&p->kp);
 	return ret;
 }
 

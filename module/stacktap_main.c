@@ -37,6 +37,10 @@ static unsigned int stacks_max = 4096;
 module_param(stacks_max, uint, 0400);
 MODULE_PARM_DESC(stacks_max, "Unique stacks the aggregation table holds, a power of two (16..1048576, default 4096)");
 
+static unsigned int glob_max = 1000;
+module_param(glob_max, uint, 0400);
+MODULE_PARM_DESC(glob_max, "Most functions one f: glob may match (1..100000, default 1000)");
+
 static int __init st_params_check(void)
 {
 	if (!buffer_kb)
@@ -53,6 +57,10 @@ static int __init st_params_check(void)
 	}
 	if (stacks_max < 16 || stacks_max > (1U << 20) || !is_power_of_2(stacks_max)) {
 		pr_err("stacks_max=%u is not a power of two in 16..1048576\n", stacks_max);
+		return -EINVAL;
+	}
+	if (glob_max < 1 || glob_max > 100000) {
+		pr_err("glob_max=%u is outside 1..100000\n", glob_max);
 		return -EINVAL;
 	}
 	buffer_kb = roundup_pow_of_two(buffer_kb);
@@ -86,6 +94,7 @@ static int __init st_init(void)
 	ret = st_symbols_init();
 	if (ret)
 		goto err_unwind;
+	st_fprobe_init(glob_max);
 	ret = st_probes_init();
 	if (ret)
 		goto err_symbols;

@@ -102,8 +102,14 @@ static int st_probe_add_one(const char *text, size_t len, bool pending_ok,
 	}
 	ret = p->kind->arm(p, &why);
 	if (ret == -ENOENT && pending_ok && spec.kind == STACKTAP_KIND_FTRACE) {
-		p->pending = true;
-		ret = 0;
+		/* Wait only for a name no loaded code has: notrace stays notrace. */
+		if (!spec.glob && st_kprobe_symbol_exists(spec.symbol)) {
+			why = "function is not traceable (notrace, or its text was freed)";
+			ret = -EINVAL;
+		} else {
+			p->pending = true;
+			ret = 0;
+		}
 	}
 	if (ret)
 		goto err_unlock;
