@@ -13,6 +13,7 @@
 #   ST_STACKTAP_KO=KO   use this stacktap.ko (e.g. DKMS's) instead of building
 #   ST_APPEND=ARGS      more kernel command line
 #   ST_DT_FRAGMENT=DTS  arm64: boot QEMU's own device tree plus this fragment
+#   ST_QEMU_EXTRA=ARGS  more QEMU options
 # Prints the TAP lines prefixed with the arch, then "<arch>: N passed, N failed";
 # exits non-zero on any failure.
 set -eu
@@ -72,7 +73,7 @@ make -s -C "$B/ctl/userspace" clean
 make -s -C "$B/ctl/userspace" CC="$cc" SYSROOT="$sysroot" >"$B/ctl.log" 2>&1 ||
 	{ cat "$B/ctl.log"; echo "$arch: build of stacktapctl failed" >&2; exit 1; }
 cp "$B/ctl/userspace/stacktapctl" "$R/bin/"
-for t in fuzz/st_nlfuzz tools/st_nocap; do
+for t in fuzz/st_nlfuzz tools/st_nocap tools/st_badinput tools/st_churn; do
 	$cc -std=gnu11 -O2 -Wall -Wextra -Werror -o "$R/bin/${t#*/}" "$top/selftests/$t.c" \
 		>>"$B/ctl.log" 2>&1 || { cat "$B/ctl.log"; echo "$arch: build of ${t#*/} failed" >&2; exit 1; }
 done
@@ -92,7 +93,11 @@ printf 'root:x:0:\nnogroup:x:65534:\n' >"$R/etc/group"
 case "$arch" in
 x86_64)
 	guest_mods=
-	qemu="qemu-system-x86_64 -cpu max -smp 2 -m 1024"
+	# One host thread runs both vCPUs: with a thread each (MTTCG), a vCPU
+	# can go on running code another just patched (kprobes, ftrace) and
+	# the guest crashes or locks up, stacktap loaded or not
+	# (selftests/guest/known-crashes).  Still 2 CPUs to the guest.
+	qemu="qemu-system-x86_64 -accel tcg,thread=single -cpu max -smp 2 -m 1024"
 	console=ttyS0 result=/dev/ttyS1
 	result_port="-serial file:$B/result" ;;
 mips64el)
@@ -152,7 +157,7 @@ fi
 # shellcheck disable=SC2086
 timeout --foreground "${ST_GUEST_TIMEOUT:-1200}" $qemu -nodefaults -display none -no-reboot \
 	-monitor none -serial "file:$B/console.log" $result_port $dtb \
-	-kernel "$image" -initrd "$B/initrd.gz" -append "$cmdline" || true
+	-kernel "$image" -initrd "$B/initrd.gz" -append "$cmdline" ${ST_QEMU_EXTRA:-} || true
 
 # Verdict: the guest's TAP, plus two checks of our own.  (hvc adds CRs.)
 tr -d '\r' <"$B/result" >"$B/result.tap"
