@@ -32,6 +32,22 @@ truth_on_every_cpu() {
 	wait
 }
 
+# hammer_start TRIGGER: every CPU runs the truth chain in a loop, through
+# $TRUTH/TRIGGER, until hammer_stop.
+hammer_start() {
+	hammers=
+	for c in $(seq 0 $(($(ncpus) - 1))); do
+		taskset -c "$c" sh -c "while :; do echo 100 > $TRUTH/$1; done" &
+		hammers="$hammers $!"
+	done
+}
+
+hammer_stop() {
+	# shellcheck disable=SC2086
+	kill $hammers
+	wait $hammers 2>/dev/null
+}
+
 ncpus() {
 	grep -c ^processor /proc/cpuinfo
 }

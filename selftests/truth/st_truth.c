@@ -19,6 +19,7 @@
  *		  frame, whose mcount call site in a module is its entry.
  *   trigger_irq	  the chain run from an hrtimer (hardirq) while the
  *		  writing task spins in st_truth_spin().
+ *   trigger_softirq the chain run from a timer_list callback (softirq).
  *
  * More paths to the same leaf, for aggregation:
  *   trigger_alt	  st_truth_d -> c -> leaf.
@@ -27,12 +28,21 @@
  *
  * And a function that returns a kernel address, for who may see it:
  *   trigger_ptr	  st_truth_ptr returns the address of st_truth_last.
+ *
+ * And one that sleeps, so kretprobe instances are pending when stacktap
+ * goes away:
+ *   trigger_nap	  st_truth_nap sleeps 50 ms; 'napping' reads how many
+ *		  tasks are inside it now.
  */
+#include <linux/atomic.h>
+#include <linux/completion.h>
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/hrtimer.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/timer.h>
 #include <linux/uaccess.h>
 
 #define ST_TRUTH_FN noinline __attribute__((__noipa__))
@@ -129,6 +139,23 @@ static ST_TRUTH_FN unsigned long st_truth_ptr(unsigned long x)
 	return (unsigned long)&st_truth_last;
 }
 
+static atomic_t st_truth_napping = ATOMIC_INIT(0);
+
+static ST_TRUTH_FN unsigned long st_truth_nap(unsigned long x)
+{
+	atomic_inc(&st_truth_napping);
+	msleep(50);
+	atomic_dec(&st_truth_napping);
+	return x + 1;
+}
+
+static int st_truth_napping_get(void *data, u64 *val)
+{
+	*val = atomic_read(&st_truth_napping);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(st_truth_napping_fops, st_truth_napping_get, NULL, "%llu\n");
+
 static struct hrtimer st_truth_timer;
 static unsigned long st_truth_irq_runs;
 static bool st_truth_spinning;
@@ -173,6 +200,26 @@ static unsigned long st_truth_irq_once(unsigned long i)
 	return spins;
 }
 
+static struct timer_list st_truth_soft_timer;
+static DECLARE_COMPLETION(st_truth_soft_done);
+static unsigned long st_truth_soft_arg;
+
+static void st_truth_soft_fn(struct timer_list *t)
+{
+	st_truth_a(st_truth_soft_arg);
+	complete(&st_truth_soft_done);
+}
+
+/* One run of the chain from softirq, in a timer_list callback. */
+static unsigned long st_truth_softirq_once(unsigned long i)
+{
+	reinit_completion(&st_truth_soft_done);
+	st_truth_soft_arg = i;
+	mod_timer(&st_truth_soft_timer, jiffies + 1);
+	wait_for_completion(&st_truth_soft_done);
+	return i;
+}
+
 typedef unsigned long (*st_truth_chain_t)(unsigned long);
 
 /* Each trigger file runs its chain N times: write N. */
@@ -210,9 +257,11 @@ static const struct {
 	{ "trigger_sw", st_truth_a_sw },
 	{ "trigger_mleaf", st_truth_a2 },
 	{ "trigger_irq", st_truth_irq_once },
+	{ "trigger_softirq", st_truth_softirq_once },
 	{ "trigger_alt", st_truth_d },
 	{ "trigger_spread", st_truth_spread },
 	{ "trigger_ptr", st_truth_ptr },
+	{ "trigger_nap", st_truth_nap },
 };
 
 static int __init st_truth_init(void)
@@ -221,10 +270,13 @@ static int __init st_truth_init(void)
 
 	hrtimer_init(&st_truth_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
 	st_truth_timer.function = st_truth_timer_fn;
+	timer_setup(&st_truth_soft_timer, st_truth_soft_fn, 0);
 	st_truth_dir = debugfs_create_dir("st_truth", NULL);
 	for (i = 0; i < ARRAY_SIZE(st_truth_triggers); i++)
 		debugfs_create_file(st_truth_triggers[i].name, 0200, st_truth_dir,
 				    st_truth_triggers[i].chain, &st_truth_trigger_fops);
+	debugfs_create_file_unsafe("napping", 0400, st_truth_dir, NULL,
+				   &st_truth_napping_fops);
 	return 0;
 }
 
@@ -232,6 +284,7 @@ static void __exit st_truth_exit(void)
 {
 	debugfs_remove_recursive(st_truth_dir);
 	hrtimer_cancel(&st_truth_timer);
+	del_timer_sync(&st_truth_soft_timer);
 }
 
 module_init(st_truth_init);

@@ -1,0 +1,91 @@
+# Unload under fire, 100 rounds: every CPU runs the probed chain, two
+# tasks sleep inside a kretprobed function, and a reader sits in
+# trace_pipe (stacktapctl stream, or a plain blocking cat).  While the
+# reader holds the file, rmmod is refused: an open file pins its module,
+# as for any module.  Once the reader leaves, rmmod must succeed with the
+# sleepers' kretprobe instances still pending, and the sleepers must
+# return normally through the kretprobe trampoline.
+. /lib/st/lib.sh
+truth_load
+rounds=${ST_UNLOAD_ROUNDS:-100}
+ncpu=$(ncpus)
+specs="p:st_truth_leaf f:st_truth_c r:st_truth_nap"
+
+hammer_start trigger
+
+# wait_for CMD: up to 10 s for CMD to succeed.
+wait_for() {
+	i=0
+	until eval "$1"; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || return 1
+		sleep 0.1
+	done
+}
+
+refused=0
+clean=0
+pending=0
+naps=0
+streamed=0
+round=1
+while [ $round -le "$rounds" ]; do
+	st_load
+	for spec in $specs; do
+		st_ctl "add $spec" >/dev/null || fail "add $spec (round $round)"
+	done
+	if [ $((round % 2)) -eq 0 ]; then
+		stacktapctl stream >/dev/null 2>/tmp/stream.err &
+	else
+		cat "$ST/trace_pipe" >/dev/null &
+	fi
+	reader=$!
+	wait_for "ls -l /proc/$reader/fd 2>/dev/null | grep -q trace_pipe" ||
+		fail "reader never opened trace_pipe (round $round)"
+	sleepers=
+	for s in 1 2; do
+		sh -c "echo 6 > $TRUTH/trigger_nap" &
+		sleepers="$sleepers $!"
+	done
+	wait_for '[ "$(cat $TRUTH/napping)" -gt 0 ]' || fail "no task napping (round $round)"
+	wait_for '[ "$(stats_sum written)" -gt 0 ]' || fail "no record written (round $round)"
+
+	rmmod stacktap 2>/tmp/rmmod.err && fail "rmmod succeeded while trace_pipe was open (round $round)"
+	[ $round -eq 1 ] && echo "rmmod with a reader: $(cat /tmp/rmmod.err)"
+	lsmod | grep -q '^stacktap ' || fail "stacktap gone after a refused rmmod (round $round)"
+	refused=$((refused + 1))
+
+	# A background job ignores SIGINT unless it says otherwise: stream does.
+	if [ $((round % 2)) -eq 0 ]; then
+		kill -INT $reader
+	else
+		kill -TERM $reader
+	fi
+	wait $reader 2>/dev/null
+	rc=$?
+	if [ $((round % 2)) -eq 0 ]; then
+		[ $rc -eq 0 ] || fail "stream exited $rc (round $round): $(cat /tmp/stream.err)"
+		n=$(sed -n 's/.*stream: \([0-9]*\) records printed.*/\1/p' /tmp/stream.err)
+		[ "${n:-0}" -gt 0 ] || fail "stream printed nothing (round $round): $(cat /tmp/stream.err)"
+		streamed=$((streamed + n))
+	fi
+
+	inside=$(cat "$TRUTH/napping")
+	rmmod stacktap || fail "rmmod under fire with $inside tasks in r:st_truth_nap (round $round)"
+	pending=$((pending + inside))
+	clean=$((clean + 1))
+	for s in $sleepers; do
+		wait "$s" || fail "a task sleeping in r:st_truth_nap failed after rmmod (round $round)"
+		naps=$((naps + 6))
+	done
+	round=$((round + 1))
+done
+hammer_stop
+
+lsmod | grep -q '^stacktap ' && fail "stacktap still loaded"
+grep st_truth /sys/kernel/debug/kprobes/list && fail "kprobes left armed after rmmod"
+grep -q st_truth /sys/kernel/debug/tracing/enabled_functions 2>/dev/null &&
+	fail "ftrace still calls into st_truth functions"
+echo "unload under fire ($specs): $clean/$rounds clean on $ncpu CPUs; rmmod refused while trace_pipe open $refused/$rounds"
+echo "tasks inside r:st_truth_nap at rmmod: $pending in all; $naps naps returned normally; stream printed $streamed records"
+[ "$clean" -eq "$rounds" ] && [ "$refused" -eq "$rounds" ] && [ "$pending" -gt 0 ]
