@@ -14,6 +14,35 @@
 #define copy_from_kernel_nofault(dst, src, size) probe_kernel_read(dst, src, size)
 #endif
 
+/*
+ * One load from kernel memory that may fault, done inline: the walkers run
+ * inside probe handlers and must call nothing a user can probe.  (A p:
+ * probe on copy_from_kernel_nofault() re-entered the MIPS walker from its
+ * own kprobe handler and hung the machine.)  Every arch has an inline
+ * __get_kernel_nofault() since 5.18; before, the out-of-line copy.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 18, 0)
+#define ST_DEFINE_READ_NOFAULT(name, type)				\
+static __always_inline bool name(type *dst, const void *src)		\
+{									\
+	pagefault_disable();						\
+	__get_kernel_nofault(dst, src, type, fault);			\
+	pagefault_enable();						\
+	return true;							\
+fault:									\
+	pagefault_enable();						\
+	return false;							\
+}
+#else
+#define ST_DEFINE_READ_NOFAULT(name, type)				\
+static __always_inline bool name(type *dst, const void *src)		\
+{									\
+	return !copy_from_kernel_nofault(dst, src, sizeof(type));	\
+}
+#endif
+ST_DEFINE_READ_NOFAULT(st_read_u32_nofault, u32)
+ST_DEFINE_READ_NOFAULT(st_read_ulong_nofault, unsigned long)
+
 #if LINUX_VERSION_CODE < KERNEL_VERSION(4, 18, 0)
 #define struct_size(p, member, n) \
 	(sizeof(*(p)) + (size_t)(n) * sizeof(*(p)->member))
@@ -68,10 +97,16 @@ static const struct file_operations __name ## _fops = {		\
 struct kprobe;
 struct pt_regs;
 bool st_kprobe_emulate(struct kprobe *kp, struct pt_regs *regs);
+bool st_kprobe_arch_refuses(const char *symbol);
 #else
 #define ST_UNWIND_HAS_STATE	0
 #define ST_KPROBE_HOLD_SOFTIRQ	0
 static inline bool st_kprobe_emulate(struct kprobe *kp, struct pt_regs *regs)
+{
+	return false;
+}
+
+static inline bool st_kprobe_arch_refuses(const char *symbol)
 {
 	return false;
 }

@@ -62,6 +62,15 @@ static notrace int st_kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 }
 NOKPROBE_SYMBOL(st_kprobe_pre);
 
+/* A function the arch's trap handler calls before kprobes: never probe it. */
+int st_kprobe_check_arch(const struct st_probe *p, const char **why)
+{
+	if (!st_kprobe_arch_refuses(p->spec.symbol))
+		return 0;
+	*why = "the arch's break handler calls it before kprobes run: a kprobe there traps forever (f: can probe it)";
+	return -EINVAL;
+}
+
 /* Why register_kprobe() and friends refused, for the user. */
 const char *st_kprobe_error(int err)
 {
@@ -144,6 +153,9 @@ static int st_kprobe_arm(struct st_probe *p, const char **why)
 {
 	int ret;
 
+	ret = st_kprobe_check_arch(p, why);
+	if (ret)
+		return ret;
 	/* kprobes checks alignment on arm64 only; MIPS would patch mid-word. */
 	if (!IS_ALIGNED(p->spec.offset, ST_INSN_ALIGN)) {
 		*why = st_kprobe_error(-EILSEQ);

@@ -7,11 +7,33 @@
  * longer depends on current_kprobe after its pre-handler, and costs one
  * exception instead of two.
  */
+#include <linux/kernel.h>
 #include <linux/kprobes.h>
 #include <linux/ptrace.h>
+#include <linux/string.h>
 
 #include "stacktap.h"
 #include "stacktap_mips_insn.h"
+
+/*
+ * MIPS's break handler reads the break instruction with
+ * get_kernel_nofault() before kprobes see the trap (do_bp(),
+ * arch/mips/kernel/access-helper.h).  A kprobe on what that read calls
+ * traps again inside the read, forever: the kernel's own kprobe_events
+ * hangs the machine the same way.
+ */
+bool st_kprobe_arch_refuses(const char *symbol)
+{
+	static const char *const in_do_bp[] = {
+		"copy_from_kernel_nofault", "copy_from_kernel_nofault_allowed",
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(in_do_bp); i++)
+		if (!strcmp(symbol, in_do_bp[i]))
+			return true;
+	return false;
+}
 
 /*
  * Emulate @kp's instruction on @regs and move past it: addiu, daddiu,

@@ -77,6 +77,9 @@ static int st_kretprobe_arm(struct st_probe *p, const char **why)
 {
 	int ret;
 
+	ret = st_kprobe_check_arch(p, why);
+	if (ret)
+		return ret;
 	p->rp.kp.symbol_name = p->spec.symbol;
 	p->rp.entry_handler = st_kretprobe_entry;
 	p->rp.handler = st_kretprobe_return;

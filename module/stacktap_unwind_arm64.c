@@ -5,7 +5,7 @@
  * in LR, which the kernel's unwinder ignores; take it from there.  Return
  * addresses saved on the stack carry pointer-authentication bits.  Every
  * read is bounded to the stack sp is on (and, from an IRQ stack, the
- * task's stack) and done with copy_from_kernel_nofault().
+ * task's stack) and done with st_read_ulong_nofault().
  */
 #include <linux/kprobes.h>
 #include <linux/sched.h>
@@ -67,7 +67,8 @@ notrace unsigned int st_unwind_regs(struct pt_regs *regs, bool at_entry,
 				break;
 			low = task_low;
 		}
-		if ((fp & 7) || copy_from_kernel_nofault(record, (void *)fp, sizeof(record)))
+		if ((fp & 7) || !st_read_ulong_nofault(&record[0], (void *)fp) ||
+		    !st_read_ulong_nofault(&record[1], (void *)(fp + sizeof(record[0]))))
 			break;
 		if (!record[1])
 			break;	/* the final record in the task's pt_regs */

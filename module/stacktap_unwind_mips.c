@@ -13,7 +13,7 @@
  * per CPU by pc.
  *
  * Every stack read is bounded to the stack being walked and done with
- * copy_from_kernel_nofault(); a frame it cannot explain ends the walk.
+ * st_read_*_nofault(); a frame it cannot explain ends the walk.
  * Documentation/stacktap-mips-walker.rst gives the frame layouts and why
  * each rule exists.
  */
@@ -143,7 +143,7 @@ static notrace u32 st_mips_epilogue_frame(unsigned long start, unsigned long siz
 	u32 insn;
 
 	for (a = start + 4; a < start + min(size, ST_MIPS_EPILOGUE_MAX); a += 4) {
-		if (copy_from_kernel_nofault(&insn, (void *)a, sizeof(insn)))
+		if (!st_read_u32_nofault(&insn, (void *)a))
 			return 0;
 		if (st_is_sp_adjust(insn) && st_imm(insn) > 0)
 			return st_imm(insn);
@@ -182,7 +182,7 @@ static notrace void st_mips_analyse(struct st_mips_cpu *c, unsigned long pc,
 	/* Prologues, even shrink-wrapped ones, sit near the start. */
 	start = pc - off;
 	for (a = start; a < pc && a < start + ST_MIPS_SCAN_MAX; a += 4) {
-		if (copy_from_kernel_nofault(&insn, (void *)a, sizeof(insn)))
+		if (!st_read_u32_nofault(&insn, (void *)a))
 			return;
 		/*
 		 * A kprobe (a p: or r: probe on this very function) replaced
@@ -247,7 +247,7 @@ static notrace bool st_mips_read(struct st_mips_walk *w, unsigned long addr,
 {
 	if (addr < w->low || addr > w->high - sizeof(*val) || addr & (sizeof(*val) - 1))
 		return false;
-	return !copy_from_kernel_nofault(val, (void *)addr, sizeof(*val));
+	return st_read_ulong_nofault(val, (void *)addr);
 }
 
 /* The next pending kretprobe's real return address, innermost first. */
