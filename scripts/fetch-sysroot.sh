@@ -14,16 +14,20 @@ set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${STACKTAP_CACHE:-$top/.cache}
-arch=${1:?usage: fetch-sysroot.sh x86_64|mips64el|arm64|mipsel|octeon}
+arch=${1:?usage: fetch-sysroot.sh x86_64|x86_64-rt|mips64el|arm64|mipsel|octeon}
 
 case "$arch" in
 x86_64)   debarch=amd64;    flavour=amd64;     karch=x86;   cross= ;;
+x86_64-rt) debarch=amd64;   flavour=rt-amd64;  karch=x86;   cross= ;;
 mips64el) debarch=mips64el; flavour=5kc-malta; karch=mips;  cross=mips64el-linux-gnuabi64- ;;
 arm64)    debarch=arm64;    flavour=arm64;     karch=arm64; cross=aarch64-linux-gnu- ;;
 mipsel)   debarch=mipsel;   flavour=4kc-malta; karch=mips;  cross=mipsel-linux-gnu- ;;
 octeon)   debarch=mips64el; flavour=octeon;    karch=mips;  cross=mips64el-linux-gnuabi64- ;;
 *) echo "fetch-sysroot.sh: unknown arch '$arch'" >&2; exit 2 ;;
 esac
+
+# The headers every flavour shares; PREEMPT_RT flavours have their own.
+case "$flavour" in rt-*) common=common-rt ;; *) common=common ;; esac
 
 root=$CACHE/sysroot/$arch
 debs=$CACHE/debs
@@ -55,7 +59,7 @@ abi= ver=
 for a in $abis; do
 	for v in $(versions "linux-image-$a-$flavour:$debarch"); do
 		has "linux-headers-$a-$flavour:$debarch" "$v" || continue
-		has "linux-headers-$a-common" "$v" || continue
+		has "linux-headers-$a-$common" "$v" || continue
 		has "linux-kbuild-6.1:amd64" "$v" || continue
 		abi=$a ver=$v
 		break 2
@@ -68,12 +72,12 @@ tmp=$root.tmp
 rm -rf "$tmp"
 mkdir -p "$tmp"
 for p in "linux-image-$abi-$flavour:$debarch" "linux-headers-$abi-$flavour:$debarch" \
-	 "linux-headers-$abi-common" "linux-kbuild-6.1:amd64" "busybox-static:$debarch"; do
+	 "linux-headers-$abi-$common" "linux-kbuild-6.1:amd64" "busybox-static:$debarch"; do
 	name=${p%%:*}
 	case "$name" in busybox-static) pv= ;; *) pv="=$ver" ;; esac
 	(cd "$debs" && apt-get download -q=2 -o APT::Sandbox::User=root "$p$pv") >/dev/null
 done
-for name in "linux-image-$abi-$flavour" "linux-headers-$abi-$flavour" "linux-headers-$abi-common"; do
+for name in "linux-image-$abi-$flavour" "linux-headers-$abi-$flavour" "linux-headers-$abi-$common"; do
 	dpkg-deb -x "$(ls "$debs/${name}_"*"_$debarch.deb" "$debs/${name}_"*"_all.deb" 2>/dev/null | grep "_$(echo "$ver" | sed 's/:/%3a/')_" | head -n1)" "$tmp"
 done
 dpkg-deb -x "$(ls "$debs"/linux-kbuild-6.1_*_amd64.deb | grep "_${ver}_" | head -n1)" "$tmp"

@@ -4,7 +4,7 @@
 # in QEMU (software emulation) with panic_on_warn, and read TAP back from
 # a second serial port.
 #
-#   selftests/guest.sh x86_64|mips64el|arm64|mipsel [TEST...]
+#   selftests/guest.sh x86_64|x86_64-rt|mips64el|arm64|mipsel [TEST...]
 #
 # TEST names select tests from selftests/guest/tests (default: all), or
 # from $ST_TESTS_DIR when set.  Variants, from the environment:
@@ -20,7 +20,7 @@ set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${STACKTAP_CACHE:-$top/.cache}
-arch=${1:?usage: guest.sh x86_64|mips64el|arm64|mipsel [TEST...]}
+arch=${1:?usage: guest.sh x86_64|x86_64-rt|mips64el|arm64|mipsel [TEST...]}
 shift
 
 "$top/scripts/fetch-sysroot.sh" "$arch"
@@ -91,7 +91,7 @@ printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$R
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$R/etc/group"
 
 case "$arch" in
-x86_64)
+x86_64|x86_64-rt)
 	guest_mods=
 	# One host thread runs both vCPUs: with a thread each (MTTCG), a vCPU
 	# can go on running code another just patched (kprobes, ftrace) and

@@ -6,14 +6,15 @@
 # The last line is "N passed, N failed"; the exit status is non-zero on
 # any failure.
 #
-#   ST_ARCHES="x86_64 mips64el arm64 mipsel"   arches to boot (default: all)
+#   ST_ARCHES="x86_64 mips64el arm64 mipsel x86_64-rt"   arches to boot (default: all;
+#                                   x86_64-rt is Debian's PREEMPT_RT kernel)
 #   ST_BUILD_ONLY="octeon"                     arches only built (default)
 #   ST_DEPLOY="builtin dt dkms"                deployment checks (default: all)
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
-arches=${ST_ARCHES:-x86_64 mips64el arm64 mipsel}
+arches=${ST_ARCHES:-x86_64 mips64el arm64 mipsel x86_64-rt}
 build_only=${ST_BUILD_ONLY-octeon}
 passed=0
 failed=0
