@@ -44,7 +44,7 @@ while [ $round -le "$rounds" ]; do
 		fail "reader never opened trace_pipe (round $round)"
 	sleepers=
 	for s in 1 2; do
-		sh -c "echo 6 > $TRUTH/trigger_nap" &
+		sh -c "echo 20 > $TRUTH/trigger_nap" &
 		sleepers="$sleepers $!"
 	done
 	wait_for '[ "$(cat $TRUTH/napping)" -gt 0 ]' || fail "no task napping (round $round)"
@@ -76,7 +76,7 @@ while [ $round -le "$rounds" ]; do
 	clean=$((clean + 1))
 	for s in $sleepers; do
 		wait "$s" || fail "a task sleeping in r:st_truth_nap failed after rmmod (round $round)"
-		naps=$((naps + 6))
+		naps=$((naps + 20))
 	done
 	round=$((round + 1))
 done
