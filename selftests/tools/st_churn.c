@@ -3,9 +3,10 @@
  * Probe churn: CYCLES add/del cycles over the SPECs in turn, each cycle
  * through one of four paths: control add + control del, netlink add +
  * netlink del, and the two mixed.  Every add and every del must succeed.
- * Prints the cycles done per kind and path and the time taken.
+ * With -t, stops after SECONDS even if cycles remain.  Prints the cycles
+ * done per path and the time taken.
  *
- *	st_churn CYCLES SPEC...
+ *	st_churn [-t SECONDS] CYCLES SPEC...
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +34,11 @@ static int netlink(unsigned char cmd, const char *spec)
 	return st_nl_spec(&nl, cmd, spec, strlen(spec) + 1);
 }
 
+static double elapsed(const struct timespec *a, const struct timespec *b)
+{
+	return (b->tv_sec - a->tv_sec) + (b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
 int main(int argc, char **argv)
 {
 	static const char *const paths[] = {
@@ -40,10 +46,16 @@ int main(int argc, char **argv)
 	};
 	unsigned long cycles, i, done[4] = { 0 }, failed = 0;
 	struct timespec t0, t1;
+	double limit = 0;
 	int nspecs;
 
+	if (argc > 2 && !strcmp(argv[1], "-t")) {
+		limit = strtod(argv[2], NULL);
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 3) {
-		fprintf(stderr, "usage: st_churn CYCLES SPEC...\n");
+		fprintf(stderr, "usage: st_churn [-t SECONDS] CYCLES SPEC...\n");
 		return 2;
 	}
 	cycles = strtoul(argv[1], NULL, 10);
@@ -79,13 +91,18 @@ int main(int argc, char **argv)
 		done[path]++;
 		if ((i + 1) % 1000 == 0)
 			fprintf(stderr, "st_churn: %lu cycles\n", i + 1);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (limit && elapsed(&t0, &t1) >= limit) {
+			i++;
+			break;
+		}
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 
-	printf("churn: %lu cycles done of %lu, %lu failed, in %.1f s (%.2f ms a cycle)\n",
-	       done[0] + done[1] + done[2] + done[3], cycles, failed,
-	       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
-	       cycles ? ((t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6) / cycles : 0);
+	printf("churn: %lu cycles done of %lu, %lu failed, in %.1f s (%.1f ms a cycle)%s\n",
+	       done[0] + done[1] + done[2] + done[3], cycles, failed, elapsed(&t0, &t1),
+	       i ? elapsed(&t0, &t1) * 1e3 / i : 0,
+	       i < cycles ? ": stopped at the time limit" : "");
 	for (i = 0; i < 4; i++)
 		printf("  add/del via %s: %lu\n", paths[i], done[i]);
 	return failed ? 1 : 0;
