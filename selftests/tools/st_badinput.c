@@ -105,7 +105,7 @@ static void build_corpus(void)
 		"do_nanosleep",
 	};
 	static const char *const past_end[] = {
-		"st_truth_leaf+0x40", "st_truth_leaf+0x1000", "st_truth_leaf+0x10000",
+		"st_truth_leaf+0x2000", "st_truth_leaf+0x1000", "st_truth_leaf+0x10000",
 		"st_truth_leaf+0x100000", "st_truth_c+0x800", "vfs_read+0x100000",
 		"vfs_read+0x7ffffff0", "kfree+0x400000", "schedule+0x1000000",
 		"vfs_read+0xfffffffffffffff0",
