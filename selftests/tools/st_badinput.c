@@ -108,7 +108,7 @@ static void build_corpus(void)
 		"st_truth_leaf+0x2000", "st_truth_leaf+0x1000", "st_truth_leaf+0x10000",
 		"st_truth_leaf+0x100000", "st_truth_c+0x800", "vfs_read+0x100000",
 		"vfs_read+0x7ffffff0", "kfree+0x400000", "schedule+0x1000000",
-		"vfs_read+0xfffffffffffffff0",
+		"vfs_read+0xfffffffffffffff0", "vfs_read+0x1000", "kfree+0x1000",
 	};
 	static const char *const globs[] = {
 		"*", "*_*", "*e*", "*a*", "*t*", "*r*", "*i*", "*o*", "*n*", "*s*",
