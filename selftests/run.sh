@@ -58,16 +58,22 @@ done
 # shellcheck disable=SC2086
 set -- $arches
 while [ $# -gt 0 ]; do
-	pair="$1 ${2:-}"
-	for a in $pair; do
-		./selftests/guest.sh "$a" >"$log.$a" 2>&1 &
-		eval "pid_$a=\$!"
-	done
-	for a in $pair; do
-		eval "wait \$pid_$a"
-		report "$a: guest suite" "$log.$a" $?
+	a=$1
+	b=${2:-}
+	./selftests/guest.sh "$a" >"$log.a" 2>&1 &
+	pa=$!
+	if [ -n "$b" ]; then
+		./selftests/guest.sh "$b" >"$log.b" 2>&1 &
+		pb=$!
+	fi
+	wait $pa
+	report "$a: guest suite" "$log.a" $?
+	shift
+	if [ -n "$b" ]; then
+		wait $pb
+		report "$b: guest suite" "$log.b" $?
 		shift
-	done
+	fi
 done
 for d in ${ST_DEPLOY-builtin dt dkms}; do
 	case "$d" in
