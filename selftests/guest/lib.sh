@@ -25,11 +25,15 @@ truth_load() {
 }
 
 # truth_on_every_cpu N: each CPU runs the truth chain N times, all at once.
+# Waits for those runs only, not for other background jobs (a reader).
 truth_on_every_cpu() {
+	runs=
 	for c in $(seq 0 $(($(ncpus) - 1))); do
 		taskset -c "$c" sh -c "echo $1 > $TRUTH/trigger" &
+		runs="$runs $!"
 	done
-	wait
+	# shellcheck disable=SC2086
+	wait $runs
 }
 
 # hammer_start TRIGGER: every CPU runs the truth chain in a loop, through

@@ -37,14 +37,7 @@ echo "armed on sysrq-l's backtrace path:$nmiprobes"
 
 cat "$ST/trace_pipe" >/tmp/pipe &
 reader=$!
-# (truth_on_every_cpu would wait for the reader too.)
-runs=
-for c in $(seq 0 $((ncpu - 1))); do
-	taskset -c "$c" sh -c "echo $n > $TRUTH/trigger" &
-	runs="$runs $!"
-done
-# shellcheck disable=SC2086
-wait $runs
+truth_on_every_cpu $n
 echo $n >"$TRUTH/trigger_irq" || fail "trigger_irq"
 echo $n >"$TRUTH/trigger_softirq" || fail "trigger_softirq"
 # sysrq-l: an NMI on x86_64, an IPI elsewhere.  Its backtraces are
