@@ -25,7 +25,8 @@ count() {
 }
 
 log=$(mktemp)
-trap 'rm -f "$log" "$log".*' EXIT
+fails=$(mktemp)
+trap 'rm -f "$log" "$log".* "$fails"' EXIT
 
 # report TITLE LOG RC: show a part's TAP and count it; a part that failed
 # without saying "not ok" counts as one failure.
@@ -33,8 +34,10 @@ report() {
 	echo "== $1"
 	cat "$2"
 	count "$2"
+	grep '^\(.*: \)\?not ok ' "$2" | sed "s|^|$1: |" >>"$fails"
 	if [ "$3" -ne 0 ] && ! grep -q 'not ok' "$2"; then
 		echo "not ok - $1 ran (exit $3)"
+		echo "$1: ran (exit $3)" >>"$fails"
 		failed=$((failed + 1))
 	fi
 }
@@ -84,5 +87,10 @@ for d in ${ST_DEPLOY-builtin dt dkms}; do
 	section "$need: deployment: $d" ./selftests/deploy-check.sh "$d"
 done
 
+# Name the failures again just above the verdict: CI keeps only the tail.
+if [ -s "$fails" ]; then
+	echo "== failures"
+	cat "$fails"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
