@@ -4,6 +4,7 @@
 #   make KDIR=<headers> ARCH=<x86|mips|arm64> CROSS_COMPILE=<prefix>
 #   make install [DESTDIR=] [PREFIX=/usr/local]   module, tool, man page, completion
 #   make check                  host unit tests + guest suite (x86_64, mips64el, arm64)
+#   make check-debug            guest suite in a KASAN/lockdep/kmemleak/UBSAN kernel (long)
 #   make demo                   the bond0 demo in an x86_64 guest
 #   make dkms-install           register the sources with DKMS (root)
 #   make setup                  install host packages (root)
@@ -63,9 +64,14 @@ setup:
 check: setup
 	@./selftests/run.sh
 
+# Not part of check: building the debug kernel and running the suite in
+# it takes longer than CI allows (Documentation/design.rst, "Testing").
+check-debug: setup
+	@./selftests/check-debug.sh
+
 demo: setup
 	@./selftests/demo.sh
 
 HOSTCC ?= gcc
-.PHONY: all module userspace install install-module install-userspace clean unit setup check demo \
+.PHONY: all module userspace install install-module install-userspace clean unit setup check check-debug demo \
 	dkms-install dkms-uninstall

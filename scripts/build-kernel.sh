@@ -2,8 +2,11 @@
 # Build an x86_64 kernel from Debian's linux-source-6.1 (the version of the
 # suite's amd64 kernel) with stacktap linked into the tree and the config
 # fragment selftests/kernel/NAME.config applied over tinyconfig.  Cached
-# in .cache/kernel/NAME: rebuilt only when the fragment, this script or
-# stacktap's sources change.  Prints the bzImage's path last.
+# in .cache/kernel/NAME: rebuilt only when the fragment or this script
+# changes, or stacktap's sources when the fragment builds it in.  With
+# CONFIG_MODULES, the modules are installed under .cache/kernel/NAME/install
+# and the build tree serves as the headers for out-of-tree modules.
+# Prints the bzImage's path last.
 #
 #   scripts/build-kernel.sh NAME
 set -eu
@@ -39,7 +42,10 @@ fi
 "$top/scripts/kernel-tree-link.sh" "$src" >&2
 
 out=$CACHE/kernel/$name
-stamp=$( (cat "$frag" "$0" "$top/Kbuild" "$top/Kconfig"; find "$top/module" "$top/include" -type f | sort | xargs cat) |
+builtin=
+grep -qx 'CONFIG_STACKTAP=y' "$frag" && builtin=y
+stamp=$( (cat "$frag" "$0"
+	[ -z "$builtin" ] || { cat "$top/Kbuild" "$top/Kconfig"; find "$top/module" "$top/include" -type f | sort | xargs cat; }) |
 	sha256sum | cut -d' ' -f1)
 image=$out/arch/x86/boot/bzImage
 if [ -f "$image" ] && [ "$(cat "$out/.stacktap-stamp" 2>/dev/null)" = "$stamp" ]; then
@@ -66,7 +72,15 @@ if [ -n "$missing" ]; then
 	echo "build-kernel.sh: not in the final config (dependencies?): $missing" >&2
 	exit 1
 fi
-kmake -j"$(nproc)" bzImage
+if grep -qx 'CONFIG_MODULES=y' "$out/.config"; then
+	kmake -j"$(nproc)" bzImage modules
+	rm -rf "$out/install"
+	kmake INSTALL_MOD_PATH="$out/install" modules_install
+else
+	kmake -j"$(nproc)" bzImage
+fi
 echo "$stamp" >"$out/.stacktap-stamp"
-echo "build-kernel.sh: built $name in $(($(date +%s) - start)) s on $(nproc) CPUs" >&2
+secs=$(($(date +%s) - start))
+echo "$secs s on $(nproc) CPUs" >"$out/.build-time"
+echo "build-kernel.sh: built $name in $secs s on $(nproc) CPUs" >&2
 echo "$image"

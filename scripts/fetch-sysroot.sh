@@ -9,12 +9,33 @@
 # octeon is mips64el's Octeon flavour, the field reports' board family
 # (its pt_regs is 400 bytes, not 304): built against, never booted.
 #
+# x86_64-debug is not Debian's: scripts/build-kernel.sh builds it from
+# Debian's source with KASAN, lockdep, kmemleak and UBSAN
+# (selftests/kernel/debug.config); busybox and libmnl are x86_64's.
+#
 # Prints nothing but errors; writes $CACHE/sysroot/<arch>/sysroot.env.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${STACKTAP_CACHE:-$top/.cache}
-arch=${1:?usage: fetch-sysroot.sh x86_64|x86_64-rt|mips64el|arm64|mipsel|octeon}
+arch=${1:?usage: fetch-sysroot.sh x86_64|x86_64-rt|x86_64-debug|mips64el|arm64|mipsel|octeon}
+
+if [ "$arch" = x86_64-debug ]; then
+	"$top/scripts/fetch-sysroot.sh" x86_64
+	"$top/scripts/build-kernel.sh" debug >/dev/null
+	base=$CACHE/sysroot/x86_64
+	out=$CACHE/kernel/debug
+	root=$CACHE/sysroot/$arch
+	kver=$(cat "$out/include/config/kernel.release")
+	rm -rf "$root"
+	mkdir -p "$root"
+	ln -s "$base/usr" "$base/busybox" "$root/"
+	ln -s "$out/install/lib" "$root/lib"
+	sed -e "s|^ST_ARCH=.*|ST_ARCH=$arch|" -e "s|^ST_KVER=.*|ST_KVER=$kver|" \
+		-e "s|^ST_KDIR=.*|ST_KDIR=$out|" -e "s|^ST_IMAGE=.*|ST_IMAGE=$out/arch/x86/boot/bzImage|" \
+		-e "s|^ST_MODDIR=.*|ST_MODDIR=$root/lib/modules/$kver|" "$base/sysroot.env" >"$root/sysroot.env"
+	exit 0
+fi
 
 case "$arch" in
 x86_64)   debarch=amd64;    flavour=amd64;     karch=x86;   cross= ;;

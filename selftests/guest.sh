@@ -4,23 +4,28 @@
 # in QEMU (software emulation) with panic_on_warn, and read TAP back from
 # a second serial port.
 #
-#   selftests/guest.sh x86_64|x86_64-rt|mips64el|arm64|mipsel [TEST...]
+#   selftests/guest.sh x86_64|x86_64-rt|x86_64-debug|mips64el|arm64|mipsel [TEST...]
 #
 # TEST names select tests from selftests/guest/tests (default: all), or
-# from $ST_TESTS_DIR when set.  Variants, from the environment:
+# from $ST_TESTS_DIR when set.  x86_64-debug boots our own build of
+# Debian's source with the kernel's bug detectors (scripts/build-kernel.sh
+# debug) and adds the kmemleak checks of selftests/guest/debug.
+# Variants, from the environment:
 #   ST_VARIANT=NAME     build in .cache/build/<arch>-NAME, beside the suite's
 #   ST_KERNEL=IMAGE     boot this kernel (stacktap built in): no modules
 #   ST_STACKTAP_KO=KO   use this stacktap.ko (e.g. DKMS's) instead of building
 #   ST_APPEND=ARGS      more kernel command line
 #   ST_DT_FRAGMENT=DTS  arm64: boot QEMU's own device tree plus this fragment
 #   ST_QEMU_EXTRA=ARGS  more QEMU options
+#   ST_GUEST_TIMEOUT=S  kill the guest after S seconds (default 2400; the
+#                       suite takes about 1100 s on a 2-CPU guest)
 # Prints the TAP lines prefixed with the arch, then "<arch>: N passed, N failed";
 # exits non-zero on any failure.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${STACKTAP_CACHE:-$top/.cache}
-arch=${1:?usage: guest.sh x86_64|x86_64-rt|mips64el|arm64|mipsel [TEST...]}
+arch=${1:?usage: guest.sh x86_64|x86_64-rt|x86_64-debug|mips64el|arm64|mipsel [TEST...]}
 shift
 
 "$top/scripts/fetch-sysroot.sh" "$arch"
@@ -63,6 +68,7 @@ if [ $# -eq 0 ]; then
 else
 	for t in "$@"; do cp "$tests/$t"*.sh "$R/tests/"; done
 fi
+[ "$arch" != x86_64-debug ] || cp "$top"/selftests/guest/debug/*.sh "$R/tests/"
 [ -n "${ST_KERNEL:-}" ] || cp "$B/stacktap/stacktap.ko" "$B/truth/st_truth.ko" "$R/st/"
 
 # stacktapctl for this arch, with its ELF interpreter, libc and libmnl.
@@ -91,13 +97,16 @@ printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$R
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$R/etc/group"
 
 case "$arch" in
-x86_64|x86_64-rt)
+x86_64|x86_64-rt|x86_64-debug)
 	guest_mods=
 	# One host thread runs both vCPUs: with a thread each (MTTCG), a vCPU
 	# can go on running code another just patched (kprobes, ftrace) and
 	# the guest crashes or locks up, stacktap loaded or not
 	# (selftests/guest/known-crashes).  Still 2 CPUs to the guest.
-	qemu="qemu-system-x86_64 -accel tcg,thread=single -cpu max -smp 2 -m 1024"
+	# KASAN's shadow takes an eighth of memory: the debug kernel gets more.
+	mem=1024
+	[ "$arch" != x86_64-debug ] || mem=2048
+	qemu="qemu-system-x86_64 -accel tcg,thread=single -cpu max -smp 2 -m $mem"
 	console=ttyS0 result=/dev/ttyS1
 	result_port="-serial file:$B/result" ;;
 mips64el)
@@ -154,8 +163,11 @@ if [ -n "${ST_DT_FRAGMENT:-}" ]; then
 		{ echo "$arch: dtc failed on $ST_DT_FRAGMENT" >&2; exit 1; }
 	dtb="-dtb $B/stacktap.dtb"
 fi
+# The debug kernel runs the suite several times slower.
+tmo=${ST_GUEST_TIMEOUT:-2400}
+[ "$arch" != x86_64-debug ] || tmo=${ST_GUEST_TIMEOUT:-7200}
 # shellcheck disable=SC2086
-timeout --foreground "${ST_GUEST_TIMEOUT:-1200}" $qemu -nodefaults -display none -no-reboot \
+timeout --foreground "$tmo" $qemu -nodefaults -display none -no-reboot \
 	-monitor none -serial "file:$B/console.log" $result_port $dtb \
 	-kernel "$image" -initrd "$B/initrd.gz" -append "$cmdline" ${ST_QEMU_EXTRA:-} || true
 
@@ -182,10 +194,10 @@ while read -r name text; do
 		echo "$arch: # $text"
 	fi
 done <"$B/json"
-if grep -E -q 'Kernel panic|WARNING:|BUG:|Oops|Call Trace:' "$B/console.log"; then
+if grep -E -q 'Kernel panic|WARNING:|BUG:|Oops|Call Trace:|UBSAN:' "$B/console.log"; then
 	fail=$((fail + 1))
 	echo "$arch: not ok - console free of kernel splats"
-	grep -E -B5 -A30 'Kernel panic|WARNING:|BUG:|Oops|Call Trace:' "$B/console.log" | head -80 | sed "s/^/$arch: # /"
+	grep -E -B5 -A30 'Kernel panic|WARNING:|BUG:|Oops|Call Trace:|UBSAN:' "$B/console.log" | head -80 | sed "s/^/$arch: # /"
 else
 	pass=$((pass + 1))
 	echo "$arch: ok - console free of kernel splats"
