@@ -5,6 +5,7 @@
 #   make install [DESTDIR=] [PREFIX=/usr/local]   module, tool, man page, completion
 #   make check                  host unit tests + guest suite (x86_64, mips64el, arm64)
 #   make check-debug            guest suite in a KASAN/lockdep/kmemleak/UBSAN kernel (long)
+#   make bench                  cost per hit vs the kernel's tracers, per arch (build/bench.json)
 #   make demo                   the bond0 demo in an x86_64 guest
 #   make dkms-install           register the sources with DKMS (root)
 #   make setup                  install host packages (root)
@@ -69,9 +70,12 @@ check: setup
 check-debug: setup
 	@./selftests/check-debug.sh
 
+bench: setup
+	@./selftests/bench/bench.sh
+
 demo: setup
 	@./selftests/demo.sh
 
 HOSTCC ?= gcc
-.PHONY: all module userspace install install-module install-userspace clean unit setup check check-debug demo \
+.PHONY: all module userspace install install-module install-userspace clean unit setup check check-debug bench demo \
 	dkms-install dkms-uninstall

@@ -17,6 +17,7 @@
 #   ST_APPEND=ARGS      more kernel command line
 #   ST_DT_FRAGMENT=DTS  arm64: boot QEMU's own device tree plus this fragment
 #   ST_QEMU_EXTRA=ARGS  more QEMU options
+#   ST_BENCH=1          also build the benchmark's st_floor.ko (selftests/bench)
 #   ST_GUEST_TIMEOUT=S  kill the guest after S seconds (default 2400; the
 #                       suite takes about 1100 s on a 2-CPU guest)
 # Prints the TAP lines prefixed with the arch, then "<arch>: N passed, N failed";
@@ -49,6 +50,14 @@ if [ -z "${ST_KERNEL:-}" ]; then
 		kmake "$B/stacktap"
 	fi
 	kmake "$B/truth"
+	# The benchmark's floor links stacktap's unwinder (selftests/bench).
+	if [ -n "${ST_BENCH:-}" ]; then
+		mkdir -p "$B/floor/module"
+		cp "$top/selftests/bench/Kbuild" "$top/selftests/bench/st_floor_hit.c" "$B/floor/"
+		cp "$top"/module/*.h "$top"/module/stacktap_unwind_*.c "$B/floor/module/"
+		cp -r "$top/include" "$B/floor/"
+		kmake "$B/floor"
+	fi
 fi
 
 # The initramfs: busybox, the test scripts, our two modules, and the
@@ -70,6 +79,7 @@ else
 fi
 [ "$arch" != x86_64-debug ] || cp "$top"/selftests/guest/debug/*.sh "$R/tests/"
 [ -n "${ST_KERNEL:-}" ] || cp "$B/stacktap/stacktap.ko" "$B/truth/st_truth.ko" "$R/st/"
+[ -z "${ST_BENCH:-}" ] || cp "$B/floor/st_floor.ko" "$R/st/"
 
 # stacktapctl for this arch, with its ELF interpreter, libc and libmnl.
 mkdir -p "$B/ctl"

@@ -33,6 +33,11 @@
  * goes away:
  *   trigger_nap	  st_truth_nap sleeps 50 ms; 'napping' reads how many
  *		  tasks are inside it now.
+ *
+ * And the benchmark's workload (selftests/bench):
+ *   bench		  write "N R": this CPU calls st_truth_leaf N times
+ *		  through R levels of st_truth_r, timed in the kernel; read:
+ *		  "cpu calls ns start_ns end_ns" of each CPU's last run.
  */
 #include <linux/atomic.h>
 #include <linux/completion.h>
@@ -42,6 +47,9 @@
 #include <linux/hrtimer.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/percpu.h>
+#include <linux/seq_file.h>
+#include <linux/timekeeping.h>
 #include <linux/timer.h>
 #include <linux/uaccess.h>
 
@@ -242,6 +250,73 @@ static ssize_t st_truth_trigger_write(struct file *file, const char __user *ubuf
 	return count;
 }
 
+/* The deepest bench run: R frames of st_truth_r fit any kernel stack. */
+#define ST_TRUTH_BENCH_DEPTH	100
+
+struct st_truth_bench_run {
+	u64 calls;
+	u64 start_ns;
+	u64 end_ns;
+};
+
+static DEFINE_PER_CPU(struct st_truth_bench_run, st_truth_bench_runs);
+
+static ssize_t st_truth_bench_write(struct file *file, const char __user *ubuf,
+				    size_t count, loff_t *ppos)
+{
+	struct st_truth_bench_run run;
+	unsigned long n, depth, i;
+	char buf[48];
+	size_t len = min(count, sizeof(buf) - 1);
+
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	if (sscanf(buf, "%lu %lu", &n, &depth) != 2 || !n || n > 100000000 ||
+	    depth > ST_TRUTH_BENCH_DEPTH)
+		return -EINVAL;
+	run.calls = n;
+	run.start_ns = ktime_get_ns();
+	for (i = 0; i < n; i++) {
+		st_truth_r(depth, i);
+		/* Rarely enough not to count; the loop may run for seconds. */
+		if (!(i & 1023))
+			cond_resched();
+	}
+	run.end_ns = ktime_get_ns();
+	/* The writer is pinned (taskset): this is the CPU that ran it. */
+	*per_cpu_ptr(&st_truth_bench_runs, raw_smp_processor_id()) = run;
+	return count;
+}
+
+static int st_truth_bench_show(struct seq_file *m, void *v)
+{
+	struct st_truth_bench_run *run;
+	int cpu;
+
+	for_each_online_cpu(cpu) {
+		run = per_cpu_ptr(&st_truth_bench_runs, cpu);
+		if (run->calls)
+			seq_printf(m, "%d %llu %llu %llu %llu\n", cpu, run->calls,
+				   run->end_ns - run->start_ns, run->start_ns, run->end_ns);
+	}
+	return 0;
+}
+
+static int st_truth_bench_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, st_truth_bench_show, NULL);
+}
+
+static const struct file_operations st_truth_bench_fops = {
+	.owner = THIS_MODULE,
+	.open = st_truth_bench_open,
+	.read = seq_read,
+	.write = st_truth_bench_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
 static const struct file_operations st_truth_trigger_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
@@ -277,6 +352,7 @@ static int __init st_truth_init(void)
 				    st_truth_triggers[i].chain, &st_truth_trigger_fops);
 	debugfs_create_file_unsafe("napping", 0400, st_truth_dir, NULL,
 				   &st_truth_napping_fops);
+	debugfs_create_file("bench", 0600, st_truth_dir, NULL, &st_truth_bench_fops);
 	return 0;
 }
 

@@ -1,0 +1,29 @@
+#!/bin/sh
+# make bench: boot each arch's guest once and run selftests/bench/guest
+# there: the truth module's leaf called N times at depths 8..64, bare,
+# under the floor (stacktap's unwinder alone), under stacktap's probes and
+# under the kernel's own tracers.  Prints a table per arch and writes it
+# as JSON to build/bench.json.
+#
+#   ST_ARCHES="x86_64 mips64el arm64"   arches (default: these)
+#   ST_BENCH_N=20000 ST_BENCH_ROUNDS=5  calls per run, runs per median
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 1
+arches=${ST_ARCHES:-x86_64 mips64el arm64}
+mkdir -p build
+out=build/bench.json
+lines=$(mktemp)
+trap 'rm -f "$lines"' EXIT
+rc=0
+for a in $arches; do
+	log=build/bench-$a.log
+	echo "bench: $a guest (log: $log)" >&2
+	ST_BENCH=1 ST_VARIANT=bench ST_TESTS_DIR="$top/selftests/bench/guest" \
+		ST_APPEND="st_bench_n=${ST_BENCH_N:-20000} st_bench_rounds=${ST_BENCH_ROUNDS:-5}" \
+		./selftests/guest.sh "$a" >"$log" 2>&1 || { rc=1; echo "bench: $a failed:" >&2; grep -v '@bench' "$log" | tail -n 30 >&2; }
+	grep '@bench' "$log" >>"$lines"
+done
+python3 selftests/bench/table.py "$out" <"$lines" || rc=1
+exit $rc

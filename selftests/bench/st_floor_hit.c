@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The benchmark's floor: what a hit costs when it does nothing but unwind
+ * with stacktap's own unwinder (linked in from module/) and store nothing.
+ * One probe, chosen at load:
+ *
+ *	insmod st_floor.ko probe=f:st_truth_leaf	a bare ftrace_ops callback
+ *	insmod st_floor.ko probe=p:st_truth_leaf	a bare kprobe
+ *
+ * with the same recursion guard and depth stacktap's own hit path has.
+ * /sys/kernel/debug/st_floor/stats reads "hits frames misses".
+ */
+#include <linux/debugfs.h>
+#include <linux/ftrace.h>
+#include <linux/kprobes.h>
+#include <linux/module.h>
+#include <linux/percpu.h>
+#include <linux/seq_file.h>
+#include <asm/local.h>
+
+#include "stacktap.h"
+
+static char *probe = "f:st_truth_leaf";
+module_param(probe, charp, 0400);
+MODULE_PARM_DESC(probe, "f:SYMBOL (ftrace_ops) or p:SYMBOL (kprobe)");
+static unsigned int depth = 64;
+module_param(depth, uint, 0400);
+MODULE_PARM_DESC(depth, "frames to unwind at most, as stacktap's depth= (1..256)");
+
+#define ST_FLOOR_MAX	256
+
+/* As stacktap's hit path: a scratch array per nesting context. */
+struct st_floor_cpu {
+	unsigned long frames[ST_MAX_NEST][ST_FLOOR_MAX];
+	local_t hits;
+	local_t nr;
+	local_t misses;
+	int nest;
+};
+
+static DEFINE_PER_CPU(struct st_floor_cpu, st_floor_cpus);
+static struct ftrace_ops st_floor_ops;
+static struct kprobe st_floor_kp;
+static struct dentry *st_floor_dir;
+
+/* Unwind into this CPU's scratch array, which nobody reads. */
+static notrace void st_floor_unwind(unsigned long ip, unsigned long parent_ip,
+				    struct pt_regs *regs)
+{
+	struct st_floor_cpu *c;
+	unsigned int nr;
+	int nest;
+
+	preempt_disable_notrace();
+	c = this_cpu_ptr(&st_floor_cpus);
+	nest = this_cpu_inc_return(st_floor_cpus.nest) - 1;
+	if (unlikely(nest >= ST_MAX_NEST)) {
+		local_inc(&c->misses);
+		goto out;
+	}
+	if (regs) {
+		nr = st_unwind_regs(regs, true, c->frames[nest], depth);
+		if (nr)
+			c->frames[nest][0] = ip;
+	} else {
+		nr = st_unwind_ftrace(ip, parent_ip, c->frames[nest], depth);
+	}
+	local_inc(&c->hits);
+	local_add(nr, &c->nr);
+out:
+	this_cpu_dec(st_floor_cpus.nest);
+	preempt_enable_notrace();
+}
+NOKPROBE_SYMBOL(st_floor_unwind);
+
+static notrace void st_floor_ftrace_hit(unsigned long ip, unsigned long parent_ip,
+					struct ftrace_ops *ops,
+					struct st_ftrace_regs *fregs)
+{
+	int bit = ftrace_test_recursion_trylock(ip, parent_ip);
+
+	if (bit < 0)
+		return;
+	st_floor_unwind(ip, parent_ip, st_ftrace_get_regs(fregs));
+	ftrace_test_recursion_unlock(bit);
+}
+NOKPROBE_SYMBOL(st_floor_ftrace_hit);
+
+static notrace int st_floor_kprobe_hit(struct kprobe *kp, struct pt_regs *regs)
+{
+	st_floor_unwind(instruction_pointer(regs), 0, regs);
+	return 0;
+}
+NOKPROBE_SYMBOL(st_floor_kprobe_hit);
+
+static int st_floor_stats_show(struct seq_file *m, void *v)
+{
+	unsigned long hits = 0, nr = 0, misses = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct st_floor_cpu *c = per_cpu_ptr(&st_floor_cpus, cpu);
+
+		hits += local_read(&c->hits);
+		nr += local_read(&c->nr);
+		misses += local_read(&c->misses);
+	}
+	seq_printf(m, "%lu %lu %lu\n", hits, nr, misses);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(st_floor_stats);
+
+static int st_floor_arm(void)
+{
+	const char *sym = probe + 2;
+	int ret;
+
+	if (depth < 1 || depth > ST_FLOOR_MAX) {
+		pr_err("depth=%u: must be 1..%d\n", depth, ST_FLOOR_MAX);
+		return -ERANGE;
+	}
+	if (!strncmp(probe, "p:", 2)) {
+		st_floor_kp.symbol_name = sym;
+		st_floor_kp.pre_handler = st_floor_kprobe_hit;
+		ret = register_kprobe(&st_floor_kp);
+		if (ret)
+			pr_err("register_kprobe(%s): %d\n", sym, ret);
+		return ret;
+	}
+	if (strncmp(probe, "f:", 2)) {
+		pr_err("probe=%s: want f:SYMBOL or p:SYMBOL\n", probe);
+		return -EINVAL;
+	}
+	st_floor_ops.func = st_floor_ftrace_hit;
+	st_floor_ops.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_SAVE_REGS_IF_SUPPORTED;
+	ret = ftrace_set_filter(&st_floor_ops, (unsigned char *)sym, strlen(sym), 1);
+	if (ret) {
+		pr_err("ftrace_set_filter(%s): %d\n", sym, ret);
+		return ret;
+	}
+	ret = register_ftrace_function(&st_floor_ops);
+	if (ret) {
+		pr_err("register_ftrace_function(%s): %d\n", sym, ret);
+		ftrace_free_filter(&st_floor_ops);
+	}
+	return ret;
+}
+
+static void st_floor_disarm(void)
+{
+	if (st_floor_kp.symbol_name) {
+		unregister_kprobe(&st_floor_kp);
+	} else {
+		unregister_ftrace_function(&st_floor_ops);
+		ftrace_free_filter(&st_floor_ops);
+	}
+}
+
+static int __init st_floor_init(void)
+{
+	int ret;
+
+	ret = st_unwind_init();
+	if (ret)
+		return ret;
+	ret = st_floor_arm();
+	if (ret)
+		goto err_unwind;
+	st_floor_dir = debugfs_create_dir("st_floor", NULL);
+	debugfs_create_file("stats", 0400, st_floor_dir, NULL, &st_floor_stats_fops);
+	return 0;
+
+err_unwind:
+	st_unwind_exit();
+	return ret;
+}
+
+static void __exit st_floor_exit(void)
+{
+	debugfs_remove_recursive(st_floor_dir);
+	st_floor_disarm();
+	st_unwind_exit();
+}
+
+module_init(st_floor_init);
+module_exit(st_floor_exit);
+MODULE_DESCRIPTION("stacktap benchmark: the floor (unwind only, store nothing)");
+MODULE_LICENSE("GPL");

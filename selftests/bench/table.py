@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Turn the guests' "@bench KEY=VALUE..." lines (stdin) into one table per
+arch, and the same as JSON (argv[1]).
+
+Every cost is ns per call over the baseline (no probe) at the same depth,
+the median of the rounds.  Each stacktap line is compared with the
+kernel's equivalent and with the floor (stacktap's unwinder alone).
+The guests are emulated (QEMU TCG): only ratios mean anything.
+"""
+import json
+import re
+import sys
+
+NOTE = ("QEMU software emulation: absolute ns are not a machine's; "
+        "only the ratios mean anything.")
+
+# stacktap case -> (kernel's equivalent, floor)
+PAIRS = {
+    "stacktap-f": ("ftrace-stack", "floor-f"),
+    "stacktap-p": ("kprobe-stacktrace", "floor-p"),
+    "stacktap-r": ("kretprobe-stacktrace", "floor-p"),
+    "stacktap-f-count": ("kprobe-hist-stacktrace", "floor-f"),
+}
+TITLES = {
+    "floor-f": "floor: ftrace_ops, unwind only",
+    "floor-p": "floor: kprobe, unwind only",
+    "stacktap-f": "stacktap f: trace",
+    "stacktap-p": "stacktap p: trace",
+    "stacktap-r": "stacktap r: trace",
+    "stacktap-f-count": "stacktap f: mode=count",
+    "ftrace-stack": "function tracer + func_stack_trace",
+    "kprobe-stacktrace": "kprobe_events + stacktrace",
+    "kretprobe-stacktrace": "kretprobe_events + stacktrace",
+    "kprobe-hist-stacktrace": "kprobe_events + hist:keys=stacktrace",
+    "bpftrace-kstack": "bpftrace @[kstack] = count()",
+}
+
+
+def parse(lines):
+    arches = {}
+    for line in lines:
+        m = re.search(r"@bench (.*)$", line)
+        if not m:
+            continue
+        kv = dict(f.split("=", 1) for f in m.group(1).split() if "=" in f)
+        flags = [f for f in m.group(1).split() if "=" not in f]
+        a = arches.setdefault(kv["arch"], {"runs": {}, "info": {}})
+        if "ns" in kv:
+            key = (kv["case"], int(kv["depth"]), int(kv["cpus"]))
+            a["runs"][key] = {k: float(kv[k]) for k in ("ns", "rate", "frames") if k in kv}
+        elif "case" in kv:
+            a["info"].setdefault(kv["case"], {}).update(kv)
+            for f in flags:
+                a["info"][kv["case"]][f] = True
+        else:
+            a["info"]["boot"] = kv
+    return arches
+
+
+def fmt(x, spec="{:.0f}"):
+    return "-" if x is None else spec.format(x)
+
+
+def table(arch, a):
+    runs, info = a["runs"], a["info"]
+    over = {}
+    for (case, depth, cpus), r in runs.items():
+        base = runs.get(("baseline", depth, 1))
+        if base and case != "baseline":
+            over[(case, depth, cpus)] = r["ns"] - base["ns"]
+    rows = []
+    depths = sorted({d for (_, d, _) in runs})
+    main = 16 if 16 in depths else (depths[0] if depths else None)
+
+    def ratio(x, y):
+        return x / y if x is not None and y else None
+
+    for case in ["floor-f", "floor-p", "stacktap-f", "stacktap-p", "stacktap-r",
+                 "stacktap-f-count", "ftrace-stack", "kprobe-stacktrace",
+                 "kretprobe-stacktrace", "kprobe-hist-stacktrace", "bpftrace-kstack"]:
+        for depth in depths:
+            o = over.get((case, depth, 1))
+            if o is None:
+                continue
+            kernel, floor = PAIRS.get(case, (None, None))
+            row = {
+                "case": case, "title": TITLES.get(case, case), "depth": depth,
+                "ns_over_baseline": round(o, 1),
+                "frames": runs[(case, depth, 1)].get("frames"),
+                "vs_kernel": None, "kernel": kernel, "vs_floor": None,
+            }
+            if kernel:
+                row["vs_kernel"] = ratio(o, over.get((kernel, depth, 1)))
+                if case == "stacktap-f-count" and over.get(("bpftrace-kstack", depth, 1)):
+                    row["vs_bpftrace"] = ratio(o, over[("bpftrace-kstack", depth, 1)])
+                row["vs_floor"] = ratio(o, over.get((floor, depth, 1)))
+            if kernel == "ftrace-stack" and info.get("ftrace-stack", {}).get("stack") == "no":
+                row["kernel_note"] = "the kernel's stack is empty or wrong here"
+            rows.append(row)
+    scaling = []
+    for (case, depth, cpus), r in runs.items():
+        if cpus == 2 and (case, depth, 1) in runs:
+            one = runs[(case, depth, 1)]["rate"]
+            scaling.append({"case": case, "depth": depth, "calls_per_s_1cpu": one,
+                            "calls_per_s_2cpu": r["rate"],
+                            "speedup": r["rate"] / one if one else None})
+    return {"arch": arch, "main_depth": main, "boot": info.get("boot", {}),
+            "rows": rows, "scaling": scaling}
+
+
+def show(t):
+    print(f"== {t['arch']}  (frames below the recursion: {t['boot'].get('base', '?')};"
+          f" {t['boot'].get('n', '?')} calls x {t['boot'].get('rounds', '?')} rounds, medians)")
+    print(f"   {NOTE}")
+    print(f"   {'case':42} {'depth':>5} {'ns/call':>9} {'vs kernel':>10} {'vs floor':>9}")
+    for r in t["rows"]:
+        vk = fmt(r["vs_kernel"], "{:.2f}x")
+        extra = ""
+        if r.get("vs_bpftrace") is not None:
+            extra = f"  vs bpftrace {r['vs_bpftrace']:.2f}x"
+        if r.get("kernel_note"):
+            extra += f"  ({r['kernel_note']})"
+        print(f"   {r['title']:42} {r['depth']:>5} {fmt(r['ns_over_baseline']):>9}"
+              f" {vk:>10} {fmt(r['vs_floor'], '{:.2f}x'):>9}{extra}")
+    for s in t["scaling"]:
+        print(f"   {TITLES.get(s['case'], s['case'])}, depth {s['depth']}: "
+              f"{s['calls_per_s_1cpu']:.0f} calls/s on 1 CPU, {s['calls_per_s_2cpu']:.0f} on 2:"
+              f" {fmt(s['speedup'], '{:.2f}x')}")
+    print()
+
+
+def main():
+    arches = parse(sys.stdin)
+    tables = [table(a, arches[a]) for a in sorted(arches)]
+    for t in tables:
+        show(t)
+    if len(sys.argv) > 1:
+        with open(sys.argv[1], "w") as f:
+            json.dump({"note": NOTE, "arches": tables}, f, indent=1)
+        print(f"JSON: {sys.argv[1]}")
+    return 0 if tables else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
