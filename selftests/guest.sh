@@ -53,7 +53,7 @@ if [ -z "${ST_KERNEL:-}" ]; then
 	# The benchmark's floor links stacktap's unwinder (selftests/bench).
 	if [ -n "${ST_BENCH:-}" ]; then
 		mkdir -p "$B/floor/module"
-		cp "$top/selftests/bench/Kbuild" "$top/selftests/bench/st_floor_hit.c" "$B/floor/"
+		cp "$top"/selftests/bench/Kbuild "$top"/selftests/bench/*.[ch] "$B/floor/"
 		cp "$top"/module/*.h "$top"/module/stacktap_unwind_*.c "$B/floor/module/"
 		cp -r "$top/include" "$B/floor/"
 		kmake "$B/floor"

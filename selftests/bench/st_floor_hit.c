@@ -8,7 +8,8 @@
  *	insmod st_floor.ko probe=p:st_truth_leaf	a bare kprobe
  *
  * with the same recursion guard and depth stacktap's own hit path has.
- * /sys/kernel/debug/st_floor/stats reads "hits frames misses".
+ * /sys/kernel/debug/st_floor/stats reads "hits frames misses"; on MIPS,
+ * walk_mips times the two walkers (st_floor_walk_mips.c).
  */
 #include <linux/debugfs.h>
 #include <linux/ftrace.h>
@@ -19,6 +20,7 @@
 #include <asm/local.h>
 
 #include "stacktap.h"
+#include "st_floor.h"
 
 static char *probe = "f:st_truth_leaf";
 module_param(probe, charp, 0400);
@@ -168,6 +170,7 @@ static int __init st_floor_init(void)
 		goto err_unwind;
 	st_floor_dir = debugfs_create_dir("st_floor", NULL);
 	debugfs_create_file("stats", 0400, st_floor_dir, NULL, &st_floor_stats_fops);
+	st_floor_walk_init(st_floor_dir);
 	return 0;
 
 err_unwind:

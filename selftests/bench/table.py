@@ -44,8 +44,10 @@ def parse(lines):
             continue
         kv = dict(f.split("=", 1) for f in m.group(1).split() if "=" in f)
         flags = [f for f in m.group(1).split() if "=" not in f]
-        a = arches.setdefault(kv["arch"], {"runs": {}, "info": {}})
-        if "ns" in kv:
+        a = arches.setdefault(kv["arch"], {"runs": {}, "info": {}, "walk": []})
+        if kv.get("case") == "walk":
+            a["walk"].append({k: float(v) for k, v in kv.items() if k not in ("arch", "case")})
+        elif "ns" in kv:
             key = (kv["case"], int(kv["depth"]), int(kv["cpus"]))
             a["runs"][key] = {k: float(kv[k]) for k in ("ns", "rate", "frames") if k in kv}
         elif "case" in kv:
@@ -104,8 +106,62 @@ def table(arch, a):
             scaling.append({"case": case, "depth": depth, "calls_per_s_1cpu": one,
                             "calls_per_s_2cpu": r["rate"],
                             "speedup": r["rate"] / one if one else None})
-    return {"arch": arch, "main_depth": main, "boot": info.get("boot", {}),
-            "rows": rows, "scaling": scaling}
+    walk = []
+    for w in sorted(a["walk"], key=lambda w: w["depth"]):
+        w = dict(w)
+        w["kernel_over_stacktap"] = (w["kernel_ns_per_frame"] / w["stacktap_ns_per_frame"]
+                                     if w["stacktap_ns_per_frame"] else None)
+        walk.append(w)
+    t = {"arch": arch, "main_depth": main, "boot": info.get("boot", {}),
+         "rows": rows, "scaling": scaling, "walk": walk}
+    t["targets"] = targets(t, over)
+    return t
+
+
+def targets(t, over):
+    """The issue's targets, each with its figure and whether it is met."""
+    d = t["main_depth"]
+    out = []
+
+    def row(case):
+        return next((r for r in t["rows"] if r["case"] == case and r["depth"] == d), None)
+
+    def add(what, value, limit, ok):
+        out.append({"target": what, "value": value, "limit": limit,
+                    "met": None if value is None else ok(value, limit)})
+
+    f = row("stacktap-f")
+    if f and not f.get("kernel_note"):
+        add("stacktap f: / ftrace + func_stack_trace", f["vs_kernel"], 1.0, lambda v, l: v <= l)
+    p = row("stacktap-p")
+    if p:
+        add("stacktap p: / kprobe_events + stacktrace", p["vs_kernel"], 0.5, lambda v, l: v <= l)
+    c = row("stacktap-f-count")
+    if c and c.get("vs_bpftrace") is not None:
+        add("stacktap f: count / bpftrace kstack count", c["vs_bpftrace"], 0.5, lambda v, l: v <= l)
+    for case in ("stacktap-f", "stacktap-p", "stacktap-r"):
+        r = row(case)
+        if r:
+            add(f"{case} trace / floor, depth {d}", r["vs_floor"], 1.25, lambda v, l: v <= l)
+    if c:
+        add(f"stacktap-f-count / floor, depth {d}", c["vs_floor"], 1.1, lambda v, l: v <= l)
+    for w in t["walk"]:
+        if w["depth"] == d or (d not in [x["depth"] for x in t["walk"]] and w is t["walk"][0]):
+            add(f"MIPS walker per frame: kernel's / stacktap's, depth {int(w['depth'])}",
+                w["kernel_over_stacktap"], 3.0, lambda v, l: v >= l)
+    # Linear in depth: the cost per extra frame from 8 (or the least) to
+    # 32 and from 32 to 64 should agree within 25 %.
+    pts = sorted((dep, o) for (case, dep, cpus), o in over.items()
+                 if case == "stacktap-f" and cpus == 1)
+    if len(pts) >= 3:
+        (d0, o0), (d1, o1), (d2, o2) = pts[0], pts[-2], pts[-1]
+        s1, s2 = (o1 - o0) / (d1 - d0), (o2 - o1) / (d2 - d1)
+        add(f"stacktap f: ns per extra frame, {d1}->{d2} / {d0}->{d1}",
+            s2 / s1 if s1 else None, 1.25, lambda v, l: 1 / l <= v <= l)
+    for sc in t["scaling"]:
+        if sc["case"] == "stacktap-f":
+            add("stacktap f: calls/s, 2 CPUs / 1", sc["speedup"], 1.8, lambda v, l: v >= l)
+    return out
 
 
 def show(t):
@@ -126,6 +182,14 @@ def show(t):
         print(f"   {TITLES.get(s['case'], s['case'])}, depth {s['depth']}: "
               f"{s['calls_per_s_1cpu']:.0f} calls/s on 1 CPU, {s['calls_per_s_2cpu']:.0f} on 2:"
               f" {fmt(s['speedup'], '{:.2f}x')}")
+    for w in t["walk"]:
+        print(f"   MIPS walkers, depth {int(w['depth'])}: stacktap {w['stacktap_ns_per_frame']:.0f} ns/frame"
+              f" ({int(w['stacktap_frames'])} frames), kernel's unwind_stack_by_address"
+              f" {w['kernel_ns_per_frame']:.0f} ns/frame ({int(w['kernel_frames'])} frames):"
+              f" {fmt(w['kernel_over_stacktap'], '{:.1f}x')}")
+    for g in t["targets"]:
+        verdict = {True: "met", False: "MISSED", None: "not measured"}[g["met"]]
+        print(f"   target {g['target']}: {fmt(g['value'], '{:.2f}')} (limit {g['limit']}) {verdict}")
     print()
 
 
