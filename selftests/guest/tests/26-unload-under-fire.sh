@@ -42,9 +42,17 @@ while [ $round -le "$rounds" ]; do
 	reader=$!
 	wait_for "ls -l /proc/$reader/fd 2>/dev/null | grep -q trace_pipe" ||
 		fail "reader never opened trace_pipe (round $round)"
+	# The sleepers nap (50 ms each) until told to stop after rmmod, so
+	# some are inside st_truth_nap then however slow the kernel is.
+	rm -f /tmp/nap.stop /tmp/nap.count.*
 	sleepers=
 	for s in 1 2; do
-		sh -c "echo 20 > $TRUTH/trigger_nap" &
+		sh -c "n=0
+			while [ ! -e /tmp/nap.stop ]; do
+				echo 1 > $TRUTH/trigger_nap || exit 1
+				n=\$((n + 1))
+			done
+			echo \$n > /tmp/nap.count.$s" &
 		sleepers="$sleepers $!"
 	done
 	wait_for '[ "$(cat $TRUTH/napping)" -gt 0 ]' || fail "no task napping (round $round)"
@@ -74,10 +82,11 @@ while [ $round -le "$rounds" ]; do
 	rmmod stacktap || fail "rmmod under fire with $inside tasks in r:st_truth_nap (round $round)"
 	pending=$((pending + inside))
 	clean=$((clean + 1))
+	touch /tmp/nap.stop
 	for s in $sleepers; do
 		wait "$s" || fail "a task sleeping in r:st_truth_nap failed after rmmod (round $round)"
-		naps=$((naps + 20))
 	done
+	naps=$((naps + $(cat /tmp/nap.count.1) + $(cat /tmp/nap.count.2)))
 	round=$((round + 1))
 done
 hammer_stop
