@@ -54,7 +54,7 @@ if [ -z "${ST_KERNEL:-}" ]; then
 	if [ -n "${ST_BENCH:-}" ]; then
 		mkdir -p "$B/floor/module"
 		cp "$top"/selftests/bench/Kbuild "$top"/selftests/bench/*.[ch] "$B/floor/"
-		cp "$top"/module/*.h "$top"/module/stacktap_unwind_*.c "$B/floor/module/"
+		cp "$top"/module/*.h "$top"/module/stacktap_unwind_*.c "$top"/module/stacktap_kprobe_mips.c "$B/floor/module/"
 		cp -r "$top/include" "$B/floor/"
 		kmake "$B/floor"
 	fi
@@ -78,6 +78,10 @@ else
 	for t in "$@"; do cp "$tests/$t"*.sh "$R/tests/"; done
 fi
 [ "$arch" != x86_64-debug ] || cp "$top"/selftests/guest/debug/*.sh "$R/tests/"
+# Helpers a tests directory may carry for its scripts (the benchmark's).
+for lib in "$tests"/*.lib; do
+	[ ! -f "$lib" ] || cp "$lib" "$R/lib/st/"
+done
 [ -n "${ST_KERNEL:-}" ] || cp "$B/stacktap/stacktap.ko" "$B/truth/st_truth.ko" "$R/st/"
 [ -z "${ST_BENCH:-}" ] || cp "$B/floor/st_floor.ko" "$R/st/"
 

@@ -40,7 +40,8 @@ struct st_floor_cpu {
 	int nest;
 };
 
-static DEFINE_PER_CPU(struct st_floor_cpu, st_floor_cpus);
+/* 8 KiB a CPU: more than a module's static per-CPU reserve. */
+static struct st_floor_cpu __percpu *st_floor_cpus;
 static struct ftrace_ops st_floor_ops;
 static struct kprobe st_floor_kp;
 static struct dentry *st_floor_dir;
@@ -54,8 +55,8 @@ static notrace void st_floor_unwind(unsigned long ip, unsigned long parent_ip,
 	int nest;
 
 	preempt_disable_notrace();
-	c = this_cpu_ptr(&st_floor_cpus);
-	nest = this_cpu_inc_return(st_floor_cpus.nest) - 1;
+	c = this_cpu_ptr(st_floor_cpus);
+	nest = this_cpu_inc_return(st_floor_cpus->nest) - 1;
 	if (unlikely(nest >= ST_MAX_NEST)) {
 		local_inc(&c->misses);
 		goto out;
@@ -70,7 +71,7 @@ static notrace void st_floor_unwind(unsigned long ip, unsigned long parent_ip,
 	local_inc(&c->hits);
 	local_add(nr, &c->nr);
 out:
-	this_cpu_dec(st_floor_cpus.nest);
+	this_cpu_dec(st_floor_cpus->nest);
 	preempt_enable_notrace();
 }
 NOKPROBE_SYMBOL(st_floor_unwind);
@@ -88,10 +89,15 @@ static notrace void st_floor_ftrace_hit(unsigned long ip, unsigned long parent_i
 }
 NOKPROBE_SYMBOL(st_floor_ftrace_hit);
 
+/*
+ * As stacktap's p: does on MIPS, step over the probed instruction by
+ * emulating it: a single-step break there races kprobe_flush_task()
+ * (module/stacktap_compat.h, ST_KPROBE_HOLD_SOFTIRQ).  Elsewhere a no-op.
+ */
 static notrace int st_floor_kprobe_hit(struct kprobe *kp, struct pt_regs *regs)
 {
 	st_floor_unwind(instruction_pointer(regs), 0, regs);
-	return 0;
+	return list_empty(&kp->list) && st_kprobe_emulate(kp, regs);
 }
 NOKPROBE_SYMBOL(st_floor_kprobe_hit);
 
@@ -101,7 +107,7 @@ static int st_floor_stats_show(struct seq_file *m, void *v)
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
-		struct st_floor_cpu *c = per_cpu_ptr(&st_floor_cpus, cpu);
+		struct st_floor_cpu *c = per_cpu_ptr(st_floor_cpus, cpu);
 
 		hits += local_read(&c->hits);
 		nr += local_read(&c->nr);
@@ -162,9 +168,12 @@ static int __init st_floor_init(void)
 {
 	int ret;
 
+	st_floor_cpus = alloc_percpu(struct st_floor_cpu);
+	if (!st_floor_cpus)
+		return -ENOMEM;
 	ret = st_unwind_init();
 	if (ret)
-		return ret;
+		goto err_percpu;
 	ret = st_floor_arm();
 	if (ret)
 		goto err_unwind;
@@ -175,6 +184,8 @@ static int __init st_floor_init(void)
 
 err_unwind:
 	st_unwind_exit();
+err_percpu:
+	free_percpu(st_floor_cpus);
 	return ret;
 }
 
@@ -183,6 +194,7 @@ static void __exit st_floor_exit(void)
 	debugfs_remove_recursive(st_floor_dir);
 	st_floor_disarm();
 	st_unwind_exit();
+	free_percpu(st_floor_cpus);
 }
 
 module_init(st_floor_init);

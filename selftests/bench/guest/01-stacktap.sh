@@ -1,0 +1,34 @@
+# The benchmark, part 1: no probe, the floor and stacktap.  Writes the
+# boot line the table heads each arch with.
+. /lib/st/bench.lib
+echo "@bench arch=$arch base=$base n=$N rounds=$ROUNDS"
+for d in $depths; do
+	measure baseline "$d"
+done
+
+# The floor: unwind with stacktap's unwinder, store nothing.
+# Loaded afresh per depth: its stats give the frames walked per hit.
+for k in f p; do
+	for d in $depths; do
+		insmod /st/st_floor.ko probe=$k:st_truth_leaf depth=128 ||
+			fail "insmod st_floor probe=$k:"
+		measure "floor-$k" "$d"
+		rmmod st_floor || fail "rmmod st_floor"
+	done
+done
+
+# stacktap, each kind in trace mode, and f: in count mode.
+st_load depth=128 buffer_kb=32768
+for spec in "f:st_truth_leaf" "p:st_truth_leaf" "r:st_truth_leaf" "f:st_truth_leaf mode=count"; do
+	name=stacktap-${spec%%:*}
+	case "$spec" in *count*) name=$name-count ;; esac
+	st_ctl "add $spec" || fail "add $spec"
+	for d in $depths; do
+		measure "$name" "$d"
+	done
+	# Two CPUs at once, where there are two.
+	[ "$(ncpus)" -lt 2 ] || measure "$name" 16 2
+	st_ctl "del ${spec%% *}" || fail "del $spec"
+	echo >"$ST/stacks"
+done
+st_unload
