@@ -7,6 +7,8 @@
 #
 #   ST_ARCHES="x86_64 mips64el arm64"   arches (default: these)
 #   ST_BENCH_N=20000 ST_BENCH_ROUNDS=5  calls per run, runs per median
+#   ST_BENCH_APPEND="st_bench_mips_kprobes=1"  run kprobe_events on MIPS too
+#                                       (it races kprobe_flush_task and may oops)
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -21,7 +23,7 @@ for a in $arches; do
 	log=build/bench-$a.log
 	echo "bench: $a guest (log: $log)" >&2
 	ST_BENCH=1 ST_VARIANT=bench ST_TESTS_DIR="$top/selftests/bench/guest" \
-		ST_APPEND="st_bench_n=${ST_BENCH_N:-20000} st_bench_rounds=${ST_BENCH_ROUNDS:-5}" \
+		ST_APPEND="st_bench_n=${ST_BENCH_N:-20000} st_bench_rounds=${ST_BENCH_ROUNDS:-5} ${ST_BENCH_APPEND:-}" \
 		./selftests/guest.sh "$a" >"$log" 2>&1 || { rc=1; echo "bench: $a failed:" >&2; grep -v '@bench' "$log" | tail -n 30 >&2; }
 	grep '@bench' "$log" >>"$lines"
 done

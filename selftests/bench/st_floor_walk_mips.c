@@ -30,6 +30,12 @@ static struct st_walk_result st_walk_last;
 static DEFINE_MUTEX(st_walk_mutex);
 static unsigned long st_walk_frames[ST_WALK_MAX];
 
+/* An address inside the caller, past its prologue. */
+static noinline unsigned long st_walk_pc(void)
+{
+	return (unsigned long)__builtin_return_address(0);
+}
+
 /* The bottom of the recursion: both walkers start from here. */
 static noinline void st_walk_bottom(unsigned long n, struct st_walk_result *res)
 {
@@ -38,8 +44,9 @@ static noinline void st_walk_bottom(unsigned long n, struct st_walk_result *res)
 	unsigned int nr = 0;
 	u64 t0;
 
+	pc = st_walk_pc();
+	/* Fixed once the prologue has run: this function never moves sp. */
 	asm volatile("move %0, $sp" : "=r" (sp));
-	pc = _THIS_IP_;
 	ra = (unsigned long)__builtin_return_address(0);
 	regs.cp0_epc = pc;
 	regs.regs[29] = sp;

@@ -46,7 +46,9 @@ def parse(lines):
         flags = [f for f in m.group(1).split() if "=" not in f]
         a = arches.setdefault(kv["arch"], {"runs": {}, "info": {}, "walk": []})
         if kv.get("case") == "walk":
-            a["walk"].append({k: float(v) for k, v in kv.items() if k not in ("arch", "case")})
+            w = {k: float(v) for k, v in kv.items() if k not in ("arch", "case")}
+            if w not in a["walk"]:  # a console tail may repeat what was read
+                a["walk"].append(w)
         elif "ns" in kv:
             key = (kv["case"], int(kv["depth"]), int(kv["cpus"]))
             a["runs"][key] = {k: float(kv[k]) for k in ("ns", "rate", "frames") if k in kv}

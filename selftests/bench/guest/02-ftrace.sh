@@ -10,12 +10,16 @@ echo function >"$T/current_tracer"
 for d in $depths; do
 	measure ftrace-stack "$d"
 done
-# Whether it produced a stack at all (MIPS: a stack of zeros or nothing).
-if grep -q 'st_truth_r' "$T/trace"; then
+# Whether its stack is right: one call at depth 16 must show the frame
+# below the recursion (the bench file's writer).  The first event shows.
+echo >"$T/trace"
+echo "1 $((16 - base))" >"$TRUTH/bench"
+grep -v '^#' "$T/trace" | head -n 24 >/tmp/ftrace.first
+sed 's/^/# /' /tmp/ftrace.first
+if grep -q 'st_truth_bench_write' /tmp/ftrace.first; then
 	echo "@bench arch=$arch case=ftrace-stack stack=yes"
 else
 	echo "@bench arch=$arch case=ftrace-stack stack=no"
-	grep -v '^#' "$T/trace" | head -n 12 | sed 's/^/# /'
 fi
 echo nop >"$T/current_tracer"
 echo 0 >"$T/options/func_stack_trace"

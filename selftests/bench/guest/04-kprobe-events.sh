@@ -4,6 +4,12 @@
 # under load (Documentation/stacktap.rst, Known limits) and may take the
 # guest down: what the earlier parts printed is kept.
 . /lib/st/bench.lib
+# Seen: "Break instruction in kernel code" at the single-step slot within
+# seconds of kprobe_events + stacktrace on mips64el.  Only when asked.
+if [ "${arch#mips}" != "$arch" ] && [ "${st_bench_mips_kprobes:-0}" != 1 ]; then
+	echo "@bench arch=$arch case=kprobe-stacktrace skipped=kprobes-race-kprobe_flush_task"
+	exit 0
+fi
 kev() {
 	echo "$1" >>"$T/kprobe_events" || return 1
 	echo "$2" >"$T/events/kprobes/$3/trigger" || return 1
