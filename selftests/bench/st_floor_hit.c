@@ -6,6 +6,8 @@
  *
  *	insmod st_floor.ko probe=f:st_truth_leaf	a bare ftrace_ops callback
  *	insmod st_floor.ko probe=p:st_truth_leaf	a bare kprobe
+ *	insmod st_floor.ko probe=r:st_truth_leaf	a bare kretprobe (unwinds
+ *							at entry, nothing at return)
  *
  * with the same recursion guard and depth stacktap's own hit path has.
  * /sys/kernel/debug/st_floor/stats reads "hits frames misses"; on MIPS,
@@ -44,6 +46,9 @@ struct st_floor_cpu {
 static struct st_floor_cpu __percpu *st_floor_cpus;
 static struct ftrace_ops st_floor_ops;
 static struct kprobe st_floor_kp;
+static struct kretprobe st_floor_rp;
+/* The kretprobe's own entry handler, which st_floor_kretprobe_pre wraps. */
+static int (*st_floor_kret_pre)(struct kprobe *kp, struct pt_regs *regs);
 static struct dentry *st_floor_dir;
 
 /* Unwind into this CPU's scratch array, which nobody reads. */
@@ -101,6 +106,54 @@ static notrace int st_floor_kprobe_hit(struct kprobe *kp, struct pt_regs *regs)
 }
 NOKPROBE_SYMBOL(st_floor_kprobe_hit);
 
+static notrace int st_floor_kretprobe_entry(struct kretprobe_instance *ri,
+					    struct pt_regs *regs)
+{
+	st_floor_unwind(instruction_pointer(regs), 0, regs);
+	return 0;
+}
+NOKPROBE_SYMBOL(st_floor_kretprobe_entry);
+
+static notrace int st_floor_kretprobe_ret(struct kretprobe_instance *ri,
+					  struct pt_regs *regs)
+{
+	return 0;
+}
+NOKPROBE_SYMBOL(st_floor_kretprobe_ret);
+
+/* As stacktap's r: (stacktap_kretprobe.c): the same step-over on MIPS. */
+static notrace int st_floor_kretprobe_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	if (st_floor_kret_pre(kp, regs))
+		return 1;
+	return list_empty(&kp->list) && st_kprobe_emulate(kp, regs);
+}
+NOKPROBE_SYMBOL(st_floor_kretprobe_pre);
+
+static int st_floor_arm_kretprobe(const char *sym)
+{
+	int ret;
+
+	st_floor_rp.kp.symbol_name = sym;
+	st_floor_rp.kp.flags = KPROBE_FLAG_DISABLED;
+	st_floor_rp.entry_handler = st_floor_kretprobe_entry;
+	st_floor_rp.handler = st_floor_kretprobe_ret;
+	st_floor_rp.maxactive = 64;
+	ret = register_kretprobe(&st_floor_rp);
+	if (ret) {
+		pr_err("register_kretprobe(%s): %d\n", sym, ret);
+		return ret;
+	}
+	st_floor_kret_pre = st_floor_rp.kp.pre_handler;
+	st_floor_rp.kp.pre_handler = st_floor_kretprobe_pre;
+	ret = enable_kretprobe(&st_floor_rp);
+	if (ret) {
+		pr_err("enable_kretprobe(%s): %d\n", sym, ret);
+		unregister_kretprobe(&st_floor_rp);
+	}
+	return ret;
+}
+
 static int st_floor_stats_show(struct seq_file *m, void *v)
 {
 	unsigned long hits = 0, nr = 0, misses = 0;
@@ -135,8 +188,10 @@ static int st_floor_arm(void)
 			pr_err("register_kprobe(%s): %d\n", sym, ret);
 		return ret;
 	}
+	if (!strncmp(probe, "r:", 2))
+		return st_floor_arm_kretprobe(sym);
 	if (strncmp(probe, "f:", 2)) {
-		pr_err("probe=%s: want f:SYMBOL or p:SYMBOL\n", probe);
+		pr_err("probe=%s: want f:SYMBOL, p:SYMBOL or r:SYMBOL\n", probe);
 		return -EINVAL;
 	}
 	st_floor_ops.func = st_floor_ftrace_hit;
@@ -156,7 +211,9 @@ static int st_floor_arm(void)
 
 static void st_floor_disarm(void)
 {
-	if (st_floor_kp.symbol_name) {
+	if (st_floor_rp.kp.symbol_name) {
+		unregister_kretprobe(&st_floor_rp);
+	} else if (st_floor_kp.symbol_name) {
 		unregister_kprobe(&st_floor_kp);
 	} else {
 		unregister_ftrace_function(&st_floor_ops);

@@ -18,12 +18,13 @@ NOTE = ("QEMU software emulation: absolute ns are not a machine's; "
 PAIRS = {
     "stacktap-f": ("ftrace-stack", "floor-f"),
     "stacktap-p": ("kprobe-stacktrace", "floor-p"),
-    "stacktap-r": ("kretprobe-stacktrace", "floor-p"),
+    "stacktap-r": ("kretprobe-stacktrace", "floor-r"),
     "stacktap-f-count": ("kprobe-hist-stacktrace", "floor-f"),
 }
 TITLES = {
     "floor-f": "floor: ftrace_ops, unwind only",
     "floor-p": "floor: kprobe, unwind only",
+    "floor-r": "floor: kretprobe, unwind at entry",
     "stacktap-f": "stacktap f: trace",
     "stacktap-p": "stacktap p: trace",
     "stacktap-r": "stacktap r: trace",
@@ -79,7 +80,7 @@ def table(arch, a):
     def ratio(x, y):
         return x / y if x is not None and y else None
 
-    for case in ["floor-f", "floor-p", "stacktap-f", "stacktap-p", "stacktap-r",
+    for case in ["floor-f", "floor-p", "floor-r", "stacktap-f", "stacktap-p", "stacktap-r",
                  "stacktap-f-count", "ftrace-stack", "kprobe-stacktrace",
                  "kretprobe-stacktrace", "kprobe-hist-stacktrace", "bpftrace-kstack"]:
         for depth in depths:

@@ -8,7 +8,7 @@ done
 
 # The floor: unwind with stacktap's unwinder, store nothing.
 # Loaded afresh per depth: its stats give the frames walked per hit.
-for k in f p; do
+for k in f p r; do
 	for d in $depths; do
 		insmod /st/st_floor.ko probe=$k:st_truth_leaf depth=128 ||
 			fail "insmod st_floor probe=$k:"
