@@ -3,8 +3,9 @@
  * MIPS only: stacktap's walker against the kernel's unwind_stack_by_address(),
  * per frame, on the same stack.  Writing "N R" to st_floor/walk_mips
  * recurses R levels, then walks the stack there N times with each walker;
- * reading gives "stacktap NS FRAMES kernel NS FRAMES" for the last run,
- * NS being the total for N walks.
+ * reading gives "stacktap NS FRAMES kernel NS FRAMES setup NS" for the
+ * last run, NS being the total for N walks; setup is stacktap's walker
+ * stopped after its first frame.
  */
 #include <linux/debugfs.h>
 #include <linux/kernel.h>
@@ -22,7 +23,7 @@
 #define ST_WALK_DEPTH	100
 
 struct st_walk_result {
-	u64 st_ns, k_ns;
+	u64 st_ns, k_ns, st1_ns;
 	unsigned int st_nr, k_nr;
 };
 
@@ -57,6 +58,11 @@ static noinline void st_walk_bottom(unsigned long n, struct st_walk_result *res)
 		nr = st_unwind_regs(&regs, false, st_walk_frames, ST_WALK_MAX);
 	res->st_ns = ktime_get_ns() - t0;
 	res->st_nr = nr;
+	/* What a walk costs before its first step. */
+	t0 = ktime_get_ns();
+	for (i = 0; i < n; i++)
+		st_unwind_regs(&regs, false, st_walk_frames, 1);
+	res->st1_ns = ktime_get_ns() - t0;
 
 	/* As show_backtrace() walks: one call per frame until pc is 0. */
 	stack_page = (unsigned long)task_stack_page(current);
@@ -111,8 +117,9 @@ static ssize_t st_walk_write(struct file *file, const char __user *ubuf,
 static int st_walk_show(struct seq_file *m, void *v)
 {
 	mutex_lock(&st_walk_mutex);
-	seq_printf(m, "stacktap %llu %u kernel %llu %u\n", st_walk_last.st_ns,
-		   st_walk_last.st_nr, st_walk_last.k_ns, st_walk_last.k_nr);
+	seq_printf(m, "stacktap %llu %u kernel %llu %u setup %llu\n", st_walk_last.st_ns,
+		   st_walk_last.st_nr, st_walk_last.k_ns, st_walk_last.k_nr,
+		   st_walk_last.st1_ns);
 	mutex_unlock(&st_walk_mutex);
 	return 0;
 }

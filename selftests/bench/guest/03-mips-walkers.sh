@@ -12,9 +12,9 @@ if [ "${arch#mips}" != "$arch" ]; then
 		[ "$d" -ge "$wbase" ] || continue
 		for i in $(seq "$ROUNDS"); do
 			echo "$((N / 10)) $((d - wbase))" >"$W" || fail "walk_mips $d"
-			awk -v n=$((N / 10)) '{ printf "%.1f %.1f %d %d\n", $2 / n / $3, $5 / n / $6, $3, $6 }' "$W"
+			awk -v n=$((N / 10)) '{ printf "%.1f %.1f %d %d %.1f\n", $2 / n / $3, $5 / n / $6, $3, $6, $8 / n }' "$W"
 		done >/tmp/rounds
-		echo "@bench arch=$arch case=walk depth=$d stacktap_ns_per_frame=$(median 1) kernel_ns_per_frame=$(median 2) stacktap_frames=$(median 3) kernel_frames=$(median 4)"
+		echo "@bench arch=$arch case=walk depth=$d stacktap_ns_per_frame=$(median 1) kernel_ns_per_frame=$(median 2) stacktap_frames=$(median 3) kernel_frames=$(median 4) stacktap_setup_ns=$(median 5)"
 	done
 	rmmod st_floor
 fi
