@@ -66,7 +66,7 @@ check: setup
 	@./selftests/run.sh
 
 # Not part of check: building the debug kernel and running the suite in
-# it takes longer than CI allows (Documentation/design.rst, "Testing").
+# it takes longer than CI allows (Documentation/testing.rst).
 check-debug: setup
 	@./selftests/check-debug.sh
 
