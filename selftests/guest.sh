@@ -191,9 +191,15 @@ mv "$B/result.tap" "$B/result"
 pass=$(grep -c '^ok ' "$B/result" || true)
 fail=$(grep -c '^not ok ' "$B/result" || true)
 sed "s/^/$arch: /" "$B/result"
+# What the console calls a splat; the first one is named in the "not ok"
+# line itself, which is what run.sh lists above its verdict.
+splat='Kernel panic|WARNING:|BUG:|Oops|Call Trace:|UBSAN:'
+first_splat=$(grep -E -m1 "$splat" "$B/console.log" | tr -d '\r' | cut -c1-160)
 if ! grep -qx '# done' "$B/result"; then
 	fail=$((fail + 1))
-	echo "$arch: not ok - guest finished the suite (it did not; console tail follows)"
+	last=$(sed -n 's/^=== //p' "$B/console.log" | tail -n 1 | tr -d '\r')
+	init=$(grep -m1 '^init: ' "$B/console.log" | tr -d '\r')
+	echo "$arch: not ok - guest finished the suite (it did not; in ${last:-no test yet}${init:+; $init}${first_splat:+; first splat: $first_splat}; console tail follows)"
 	tail -n 60 "$B/console.log" | sed "s/^/$arch: # /"
 fi
 # Tests emit "@json NAME TEXT" for what must be strict JSON: parse it here.
@@ -208,10 +214,10 @@ while read -r name text; do
 		echo "$arch: # $text"
 	fi
 done <"$B/json"
-if grep -E -q 'Kernel panic|WARNING:|BUG:|Oops|Call Trace:|UBSAN:' "$B/console.log"; then
+if [ -n "$first_splat" ]; then
 	fail=$((fail + 1))
-	echo "$arch: not ok - console free of kernel splats"
-	grep -E -B5 -A30 'Kernel panic|WARNING:|BUG:|Oops|Call Trace:|UBSAN:' "$B/console.log" | head -80 | sed "s/^/$arch: # /"
+	echo "$arch: not ok - console free of kernel splats (first: $first_splat)"
+	grep -E -B5 -A30 "$splat" "$B/console.log" | head -80 | sed "s/^/$arch: # /"
 else
 	pass=$((pass + 1))
 	echo "$arch: ok - console free of kernel splats"
