@@ -17,6 +17,7 @@
 #   ST_APPEND=ARGS      more kernel command line
 #   ST_DT_FRAGMENT=DTS  arm64: boot QEMU's own device tree plus this fragment
 #   ST_QEMU_EXTRA=ARGS  more QEMU options
+#   ST_GUEST_MODS=M,M   more distribution modules for init to load first
 #   ST_BENCH=1          also build the benchmark's st_floor.ko (selftests/bench)
 #   ST_GUEST_TIMEOUT=S  kill the guest after S seconds (default 2400; the
 #                       suite takes about 1100 s on a 2-CPU guest)
@@ -141,6 +142,7 @@ arm64)
 	result_port="-device virtio-serial-device -chardev file,id=result,path=$B/result -device virtconsole,chardev=result" ;;
 esac
 
+guest_mods=$guest_mods${ST_GUEST_MODS:+${guest_mods:+,}$ST_GUEST_MODS}
 mods="bonding tun $(echo "$guest_mods" | tr , ' ')"
 [ -z "${ST_KERNEL:-}" ] || mods=
 for m in $mods; do

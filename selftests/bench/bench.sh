@@ -7,6 +7,8 @@
 #
 #   ST_ARCHES="x86_64 mips64el arm64"   arches (default: these)
 #   ST_BENCH_N=20000 ST_BENCH_ROUNDS=5  calls per run, runs per median
+#   ST_BENCH_BPFTRACE=0                 no bpftrace (its amd64 guest root is
+#                                       made by debootstrap the first time)
 #   ST_BENCH_APPEND="st_bench_mips_kprobes=1"  run kprobe_events on MIPS too
 #                                       (it races kprobe_flush_task and may oops)
 set -u
@@ -22,6 +24,18 @@ rc=0
 for a in $arches; do
 	log=build/bench-$a.log
 	echo "bench: $a guest (log: $log)" >&2
+	# bpftrace runs on amd64, from a bookworm tree shared over virtio-9p.
+	mods=
+	extra=
+	if [ "$a" = x86_64 ] && [ "${ST_BENCH_BPFTRACE:-1}" = 1 ]; then
+		if rootfs=$(./scripts/make-bench-rootfs.sh); then
+			mods=virtio_pci,9pnet_virtio,9p
+			extra="-m 2048 -virtfs local,path=$rootfs,mount_tag=strootfs,security_model=none,readonly=on"
+		else
+			echo "bench: no bookworm tree, so no bpftrace figures" >&2
+		fi
+	fi
+	ST_GUEST_MODS=$mods ST_QEMU_EXTRA=$extra \
 	ST_BENCH=1 ST_VARIANT=bench ST_TESTS_DIR="$top/selftests/bench/guest" \
 		ST_APPEND="st_bench_n=${ST_BENCH_N:-20000} st_bench_rounds=${ST_BENCH_ROUNDS:-5} ${ST_BENCH_APPEND:-}" \
 		./selftests/guest.sh "$a" >"$log" 2>&1 || { rc=1; echo "bench: $a failed:" >&2; grep -v '@bench' "$log" | tail -n 30 >&2; }

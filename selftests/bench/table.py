@@ -34,6 +34,7 @@ TITLES = {
     "kretprobe-stacktrace": "kretprobe_events + stacktrace",
     "kprobe-hist-stacktrace": "kprobe_events + hist:keys=stacktrace",
     "bpftrace-kstack": "bpftrace @[kstack] = count()",
+    "bpftrace-count": "bpftrace @ = count(), no stack",
 }
 
 
@@ -82,7 +83,7 @@ def table(arch, a):
 
     for case in ["floor-f", "floor-p", "floor-r", "stacktap-f", "stacktap-p", "stacktap-r",
                  "stacktap-f-count", "ftrace-stack", "kprobe-stacktrace",
-                 "kretprobe-stacktrace", "kprobe-hist-stacktrace", "bpftrace-kstack"]:
+                 "kretprobe-stacktrace", "kprobe-hist-stacktrace", "bpftrace-kstack", "bpftrace-count"]:
         for depth in depths:
             o = over.get((case, depth, 1))
             if o is None:
