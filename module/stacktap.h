@@ -87,25 +87,48 @@ void st_capture_regs(struct st_probe *p, struct pt_regs *regs,
 /* stacktap_unwind_<arch>.c */
 unsigned int st_unwind_regs(struct pt_regs *regs, bool at_entry,
 			    unsigned long *entries, unsigned int max);
-#if ST_UNWIND_HAS_STATE
-/* Only MIPS keeps state (its frame cache) and unwinds ftrace without regs. */
+/* State the walker keeps (MIPS: frame cache; x86_64: ORC cache). */
 int st_unwind_init(void);
 void st_unwind_exit(void);
+#if ST_UNWIND_FTRACE_NOREGS
+/* MIPS unwinds ftrace callbacks without registers. */
 unsigned int st_unwind_ftrace(unsigned long ip, unsigned long parent_ip,
 			      unsigned long *entries, unsigned int max);
 #else
-static inline int st_unwind_init(void)
+/* Unreachable: ftrace saves registers for f: probes on these arches. */
+static inline unsigned int st_unwind_ftrace(unsigned long ip, unsigned long parent_ip,
+					    unsigned long *entries, unsigned int max)
+{
+	return 0;
+}
+#endif
+#if IS_ENABLED(CONFIG_UNWINDER_ORC)
+/* stacktap_unwind_x86_orc.c: 0 when the kernel's unwinder must walk */
+int st_orc_init(void);
+void st_orc_exit(void);
+unsigned int st_orc_unwind_regs(struct pt_regs *regs, unsigned long *entries,
+				unsigned int max);
+/* stacktap_unwind_x86.c: the kernel's unwinder alone */
+unsigned int st_unwind_regs_kernel(struct pt_regs *regs, unsigned long *entries,
+				   unsigned int max);
+#else
+static inline int st_orc_init(void)
 {
 	return 0;
 }
 
-static inline void st_unwind_exit(void)
+static inline void st_orc_exit(void)
 {
 }
 
-/* Unreachable: ftrace saves registers for f: probes on these arches. */
-static inline unsigned int st_unwind_ftrace(unsigned long ip, unsigned long parent_ip,
-					    unsigned long *entries, unsigned int max)
+static inline unsigned int st_orc_unwind_regs(struct pt_regs *regs, unsigned long *entries,
+					      unsigned int max)
+{
+	return 0;
+}
+
+static inline unsigned int st_unwind_regs_kernel(struct pt_regs *regs, unsigned long *entries,
+						 unsigned int max)
 {
 	return 0;
 }

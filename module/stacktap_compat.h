@@ -91,7 +91,7 @@ static const struct file_operations __name ## _fops = {		\
  * interrupts off.
  */
 #ifdef CONFIG_MIPS
-#define ST_UNWIND_HAS_STATE	1
+#define ST_UNWIND_FTRACE_NOREGS	1
 #define ST_KPROBE_HOLD_SOFTIRQ	1
 /* stacktap_kprobe_mips.c: step over simple instructions without a break */
 struct kprobe;
@@ -99,7 +99,7 @@ struct pt_regs;
 bool st_kprobe_emulate(struct kprobe *kp, struct pt_regs *regs);
 bool st_kprobe_arch_refuses(const char *symbol);
 #else
-#define ST_UNWIND_HAS_STATE	0
+#define ST_UNWIND_FTRACE_NOREGS	0
 #define ST_KPROBE_HOLD_SOFTIRQ	0
 static inline bool st_kprobe_emulate(struct kprobe *kp, struct pt_regs *regs)
 {

@@ -15,6 +15,16 @@
 
 #include "stacktap.h"
 
+/* The walker keeps no state on arm64. */
+int st_unwind_init(void)
+{
+	return 0;
+}
+
+void st_unwind_exit(void)
+{
+}
+
 /*
  * A kretprobe on function F saved the caller's fp (x29 at F's entry) as
  * ri->fp and put its trampoline in F's LR; the function graph tracer
