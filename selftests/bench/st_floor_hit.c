@@ -30,17 +30,29 @@ MODULE_PARM_DESC(probe, "f:SYMBOL (ftrace_ops) or p:SYMBOL (kprobe)");
 static unsigned int depth = 64;
 module_param(depth, uint, 0400);
 MODULE_PARM_DESC(depth, "frames to unwind at most, as stacktap's depth= (1..256)");
+static bool kernel_unwinder;
+module_param(kernel_unwinder, bool, 0400);
+MODULE_PARM_DESC(kernel_unwinder, "x86_64: always the kernel's ORC unwinder, never stacktap's cache");
+static bool verify;
+module_param(verify, bool, 0400);
+MODULE_PARM_DESC(verify, "x86_64: walk each hit with stacktap's ORC cache and the kernel's unwinder, and compare");
 
 #define ST_FLOOR_MAX	256
 
 /* As stacktap's hit path: a scratch array per nesting context. */
 struct st_floor_cpu {
 	unsigned long frames[ST_MAX_NEST][ST_FLOOR_MAX];
+	unsigned long check[ST_MAX_NEST][ST_FLOOR_MAX];	/* verify=1 */
 	local_t hits;
 	local_t nr;
 	local_t misses;
+	local_t fast, fallback, mismatch;		/* verify=1 */
 	int nest;
 };
+
+/* The first mismatch: frame index, stacktap's frame, the kernel's. */
+static atomic_t st_floor_bad_once = ATOMIC_INIT(0);
+static unsigned long st_floor_bad[4];
 
 /* 8 KiB a CPU: more than a module's static per-CPU reserve. */
 static struct st_floor_cpu __percpu *st_floor_cpus;
@@ -50,6 +62,37 @@ static struct kretprobe st_floor_rp;
 /* The kretprobe's own entry handler, which st_floor_kretprobe_pre wraps. */
 static int (*st_floor_kret_pre)(struct kprobe *kp, struct pt_regs *regs);
 static struct dentry *st_floor_dir;
+
+/*
+ * x86_64: the stack stacktap's ORC cache gives against the kernel's
+ * unwinder's, frame for frame; a walk the cache leaves to the kernel is
+ * counted as a fallback.
+ */
+static notrace void st_floor_verify(struct st_floor_cpu *c, struct pt_regs *regs, int nest)
+{
+	unsigned int fast = st_orc_unwind_regs(regs, c->frames[nest], depth);
+	unsigned int full = st_unwind_regs_kernel(regs, c->check[nest], depth);
+	unsigned int i;
+
+	if (!fast) {
+		local_inc(&c->fallback);
+		return;
+	}
+	local_inc(&c->fast);
+	for (i = 0; i < max(fast, full); i++) {
+		if (i < fast && i < full && c->frames[nest][i] == c->check[nest][i])
+			continue;
+		local_inc(&c->mismatch);
+		if (!atomic_xchg(&st_floor_bad_once, 1)) {
+			st_floor_bad[0] = i;
+			st_floor_bad[1] = i < fast ? c->frames[nest][i] : 0;
+			st_floor_bad[2] = i < full ? c->check[nest][i] : 0;
+			st_floor_bad[3] = (fast << 16) | full;
+		}
+		return;
+	}
+}
+NOKPROBE_SYMBOL(st_floor_verify);
 
 /* Unwind into this CPU's scratch array, which nobody reads. */
 static notrace void st_floor_unwind(unsigned long ip, unsigned long parent_ip,
@@ -66,7 +109,10 @@ static notrace void st_floor_unwind(unsigned long ip, unsigned long parent_ip,
 		local_inc(&c->misses);
 		goto out;
 	}
-	if (regs) {
+	if (regs && verify) {
+		st_floor_verify(c, regs, nest);
+		nr = 0;
+	} else if (regs) {
 		nr = st_unwind_regs(regs, true, c->frames[nest], depth);
 		if (nr)
 			c->frames[nest][0] = ip;
@@ -156,7 +202,7 @@ static int st_floor_arm_kretprobe(const char *sym)
 
 static int st_floor_stats_show(struct seq_file *m, void *v)
 {
-	unsigned long hits = 0, nr = 0, misses = 0;
+	unsigned long hits = 0, nr = 0, misses = 0, fast = 0, fallback = 0, mismatch = 0;
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
@@ -165,8 +211,19 @@ static int st_floor_stats_show(struct seq_file *m, void *v)
 		hits += local_read(&c->hits);
 		nr += local_read(&c->nr);
 		misses += local_read(&c->misses);
+		fast += local_read(&c->fast);
+		fallback += local_read(&c->fallback);
+		mismatch += local_read(&c->mismatch);
 	}
 	seq_printf(m, "%lu %lu %lu\n", hits, nr, misses);
+	if (verify) {
+		seq_printf(m, "verify fast %lu fallback %lu mismatch %lu\n",
+			   fast, fallback, mismatch);
+		if (mismatch)
+			seq_printf(m, "first mismatch: frame %lu, stacktap %pS, kernel %pS (%lu and %lu frames)\n",
+				   st_floor_bad[0], (void *)st_floor_bad[1], (void *)st_floor_bad[2],
+				   st_floor_bad[3] >> 16, st_floor_bad[3] & 0xffff);
+	}
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(st_floor_stats);
@@ -231,6 +288,9 @@ static int __init st_floor_init(void)
 	ret = st_unwind_init();
 	if (ret)
 		goto err_percpu;
+	/* x86_64: the floor of the kernel's own ORC walk, for comparison. */
+	if (kernel_unwinder)
+		st_orc_exit();
 	ret = st_floor_arm();
 	if (ret)
 		goto err_unwind;

@@ -25,6 +25,8 @@ TITLES = {
     "floor-f": "floor: ftrace_ops, unwind only",
     "floor-p": "floor: kprobe, unwind only",
     "floor-r": "floor: kretprobe, unwind at entry",
+    "floor-f-kernel": "floor f: with the kernel's ORC walk",
+    "floor-p-kernel": "floor p: with the kernel's ORC walk",
     "stacktap-f": "stacktap f: trace",
     "stacktap-p": "stacktap p: trace",
     "stacktap-r": "stacktap r: trace",
@@ -46,8 +48,11 @@ def parse(lines):
             continue
         kv = dict(f.split("=", 1) for f in m.group(1).split() if "=" in f)
         flags = [f for f in m.group(1).split() if "=" not in f]
-        a = arches.setdefault(kv["arch"], {"runs": {}, "info": {}, "walk": []})
-        if kv.get("case") == "walk":
+        a = arches.setdefault(kv["arch"], {"runs": {}, "info": {}, "walk": [], "verify": []})
+        if kv.get("case") == "orc-verify" and "probe" in kv:
+            if kv not in a["verify"]:
+                a["verify"].append(kv)
+        elif kv.get("case") == "walk":
             w = {k: float(v) for k, v in kv.items() if k not in ("arch", "case")}
             if w not in a["walk"]:  # a console tail may repeat what was read
                 a["walk"].append(w)
@@ -81,7 +86,7 @@ def table(arch, a):
     def ratio(x, y):
         return x / y if x is not None and y else None
 
-    for case in ["floor-f", "floor-p", "floor-r", "stacktap-f", "stacktap-p", "stacktap-r",
+    for case in ["floor-f", "floor-p", "floor-r", "floor-f-kernel", "floor-p-kernel", "stacktap-f", "stacktap-p", "stacktap-r",
                  "stacktap-f-count", "ftrace-stack", "kprobe-stacktrace",
                  "kretprobe-stacktrace", "kprobe-hist-stacktrace", "bpftrace-kstack", "bpftrace-count"]:
         for depth in depths:
@@ -116,8 +121,10 @@ def table(arch, a):
         w["kernel_over_stacktap"] = (w["kernel_ns_per_frame"] / w["stacktap_ns_per_frame"]
                                      if w["stacktap_ns_per_frame"] else None)
         walk.append(w)
+    verify = [{"probe": v["probe"], "fast": int(v["fast"]), "fallback": int(v["fallback"]),
+               "mismatch": int(v["mismatch"])} for v in a["verify"]]
     t = {"arch": arch, "main_depth": main, "boot": info.get("boot", {}),
-         "rows": rows, "scaling": scaling, "walk": walk}
+         "rows": rows, "scaling": scaling, "walk": walk, "orc_verify": verify}
     t["targets"] = targets(t, over)
     return t
 
@@ -193,6 +200,9 @@ def show(t):
               f" ({int(w['stacktap_frames'])} frames), kernel's unwind_stack_by_address"
               f" {w['kernel_ns_per_frame']:.0f} ns/frame ({int(w['kernel_frames'])} frames):"
               f" {fmt(w['kernel_over_stacktap'], '{:.1f}x')}")
+    for v in t["orc_verify"]:
+        print(f"   ORC cache against the kernel's unwinder, {v['probe']}: {v['fast']} walks by the cache,"
+              f" {v['fallback']} left to the kernel, {v['mismatch']} differing")
     for g in t["targets"]:
         verdict = {True: "met", False: "MISSED", None: "not measured"}[g["met"]]
         print(f"   target {g['target']}: {fmt(g['value'], '{:.2f}')} (limit {g['limit']}) {verdict}")

@@ -17,6 +17,19 @@ for k in f p r; do
 	done
 done
 
+# x86_64: the same floor with the kernel's own ORC walk, not stacktap's
+# cache (stacktap_unwind_x86_orc.c): what the cache saves.
+if [ "$arch" = x86_64 ]; then
+	for k in f p; do
+		for d in $depths; do
+			insmod /st/st_floor.ko probe=$k:st_truth_leaf depth=128 kernel_unwinder=1 ||
+				fail "insmod st_floor probe=$k: kernel_unwinder=1"
+			measure "floor-$k-kernel" "$d"
+			rmmod st_floor || fail "rmmod st_floor"
+		done
+	done
+fi
+
 # stacktap, each kind in trace mode, and f: in count mode.
 st_load depth=128 buffer_kb=32768
 for spec in "f:st_truth_leaf" "p:st_truth_leaf" "r:st_truth_leaf" "f:st_truth_leaf mode=count"; do
