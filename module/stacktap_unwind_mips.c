@@ -21,6 +21,8 @@
 #include <linux/irqflags.h>
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
+#include <linux/module.h>
+#include <linux/notifier.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/sched/task_stack.h>
@@ -56,6 +58,7 @@ struct st_mips_frame {
 #define ST_MIPS_EPILOGUE_MAX	65536	/* bytes searched for an epilogue */
 
 struct st_mips_cpu {
+	unsigned int gen;		/* st_mips_gen when last emptied */
 	struct st_mips_frame cache[1 << ST_MIPS_CACHE_BITS];
 	char sym[KSYM_SYMBOL_LEN];
 };
@@ -63,14 +66,44 @@ struct st_mips_cpu {
 /* Touched with interrupts off only: one user per CPU at a time. */
 static struct st_mips_cpu __percpu *st_mips_cpu;
 
+/*
+ * Bumped when a module goes, or goes live (its init text is freed next):
+ * code at a cached pc may be replaced, so each CPU empties its cache
+ * before its next walk.
+ */
+static atomic_t st_mips_gen = ATOMIC_INIT(0);
+
+static int st_mips_module_event(struct notifier_block *nb, unsigned long state, void *data)
+{
+	if (state == MODULE_STATE_GOING || state == MODULE_STATE_LIVE)
+		atomic_inc(&st_mips_gen);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block st_mips_module_nb = {
+	.notifier_call = st_mips_module_event,
+};
+
 int st_unwind_init(void)
 {
+	int ret;
+
 	st_mips_cpu = alloc_percpu(struct st_mips_cpu);
-	return st_mips_cpu ? 0 : -ENOMEM;
+	if (!st_mips_cpu)
+		return -ENOMEM;
+	ret = register_module_notifier(&st_mips_module_nb);
+	if (ret)
+		goto err_free_cache;
+	return 0;
+
+err_free_cache:
+	free_percpu(st_mips_cpu);
+	return ret;
 }
 
 void st_unwind_exit(void)
 {
+	unregister_module_notifier(&st_mips_module_nb);
 	free_percpu(st_mips_cpu);
 }
 
@@ -391,11 +424,16 @@ static notrace unsigned int st_mips_walk(unsigned long pc, unsigned long sp,
 	};
 	struct st_mips_cpu *c;
 	unsigned long flags;
-	unsigned int nr = 0;
+	unsigned int nr = 0, gen;
 
 	st_mips_set_stack(&w);
 	local_irq_save(flags);
 	c = this_cpu_ptr(st_mips_cpu);
+	gen = atomic_read_acquire(&st_mips_gen);
+	if (unlikely(c->gen != gen)) {
+		memset(c->cache, 0, sizeof(c->cache));
+		c->gen = gen;
+	}
 	do {
 		entries[nr++] = w.pc;
 	} while (nr < max && st_mips_step(c, &w));
