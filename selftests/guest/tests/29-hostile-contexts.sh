@@ -14,10 +14,20 @@ ncpu=$(ncpus)
 st_ctl "add p:st_truth_leaf" || fail "add p:st_truth_leaf"
 st_ctl "add f:st_truth_c" || fail "add f:st_truth_c"
 # Armed before any load runs (see 26-unload-under-fire.sh on x86_64).
+own="f:irq_work_queue p:irq_work_queue f:copy_from_kernel_nofault p:copy_from_kernel_nofault"
+walkers="f:unwind_next_frame p:unwind_next_frame f:__kernel_text_address"
+# Under KASAN every slab allocation and free saves a stack through the
+# kernel's unwinder, so probes there fire thousands of times a second from
+# RCU's callback softirq; armed for the whole run, they stall RCU.  There
+# they get a short run of their own below.
+if grep -q ' kasan_save_stack$' /proc/kallsyms; then
+	kasan=1
+else
+	kasan=
+	own="$own $walkers"
+fi
 armed=
-for spec in f:irq_work_queue p:irq_work_queue f:copy_from_kernel_nofault \
-	p:copy_from_kernel_nofault f:unwind_next_frame p:unwind_next_frame \
-	f:__kernel_text_address; do
+for spec in $own; do
 	if why=$(st_ctl "add $spec mode=count"); then
 		armed="$armed $spec"
 	else
@@ -69,6 +79,31 @@ done
 echo "hits on sysrq-l's backtrace path: $nmi"
 [ -z "$nmiprobes" ] || [ "$nmi" -gt 0 ] || fail "sysrq-l's backtrace never hit$nmiprobes"
 grep -B2 -A30 'exc_nmi\|nmi_handle\|ipi_handler\|do_handle_IPI' "$ST/stacks" | head -40
+
+if [ -n "$kasan" ]; then
+	hits() { grep "^$1 " "$ST/probes" | cut -d' ' -f"$2"; }
+	walked=
+	for spec in $walkers; do
+		st_ctl "add $spec mode=count" >/dev/null && walked="$walked $spec"
+	done
+	echo "KASAN kernel: armed on the kernel's unwinder for a short run:$walked"
+	[ -n "$walked" ] || fail "no probe on the kernel's unwinder could be armed"
+	before=$(hits p:st_truth_leaf 2)
+	truth_on_every_cpu 5
+	echo 5 >"$TRUTH/trigger_irq" || fail "trigger_irq"
+	echo 5 >"$TRUTH/trigger_softirq" || fail "trigger_softirq"
+	got=$(($(hits p:st_truth_leaf 2) - before))
+	grep -E "^(p|f):(unwind_next_frame|__kernel_text_address) " "$ST/probes"
+	w=0
+	for spec in $walked; do
+		w=$((w + $(hits "$spec" 2)))
+		st_ctl "del $spec" || fail "del $spec"
+	done
+	want=$((5 * ncpu + 10))
+	[ "$got" = $want ] && [ "$(hits p:st_truth_leaf 3)" = 0 ] ||
+		fail "p:st_truth_leaf beside the unwinder probes: $got hits, expected $want and 0 misses"
+	[ "$w" -gt 0 ] || fail "the kernel's unwinder probes never hit"
+fi
 
 # The backtraces sysrq-l wrote are no splat; anything else is.
 dmesg | grep -E 'WARNING:|BUG:|Oops|general protection|Unable to handle' && fail "splat"
