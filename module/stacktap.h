@@ -16,7 +16,7 @@
 
 struct st_probe_stats {
 	local_t hits;		/* captured: counted, written or dropped */
-	local_t misses;		/* handler could not record (nesting, recursion) */
+	local_t misses;		/* handler could not record (recursion, no stack) */
 	local_t filtered;	/* turned away by pid=, comm= or cpu= */
 	local_t overflow;	/* hits the full aggregation table could not count */
 };

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The hit path: filter, unwind into a per-CPU, per-nesting-level scratch
+ * The hit path: filter, unwind into a per-CPU, per-context scratch
  * array, count the stack, then reserve exactly the record size in this
  * CPU's ring and copy.  No
  * locks and no allocation; everything here is notrace and NOKPROBE so a
@@ -17,7 +17,8 @@
 #include "stacktap.h"
 #include "stacktap_ring.h"
 
-static DEFINE_PER_CPU(int, st_nest);
+/* A bit per context (st_context()) whose hit is under way on this CPU. */
+static DEFINE_PER_CPU(unsigned int, st_busy);
 static unsigned long __percpu *st_scratch;	/* [ST_MAX_NEST][depth + 1] */
 static unsigned int st_depth;
 
@@ -85,27 +86,52 @@ notrace bool st_hit_filtered(struct st_probe *p)
 }
 NOKPROBE_SYMBOL(st_hit_filtered);
 
+/*
+ * The context a hit runs in, 0 to ST_MAX_NEST - 1: task, softirq, hardirq,
+ * NMI.  Each may interrupt only those below it, so each has its own scratch.
+ */
+static __always_inline unsigned int st_context(void)
+{
+	if (in_nmi())
+		return 3;
+	if (hardirq_count())
+		return 2;
+	return in_serving_softirq() ? 1 : 0;
+}
+
 static __always_inline unsigned long *st_capture_enter(struct st_probe *p,
 							bool filter)
 {
-	int nest;
+	unsigned int ctx;
 
 	preempt_disable_notrace();
-	nest = this_cpu_inc_return(st_nest) - 1;
-	if (unlikely(nest >= ST_MAX_NEST)) {
+	ctx = st_context();
+	/*
+	 * Busy in this very context: the hit comes from inside stacktap's own
+	 * hit path (a probe on something the unwinder calls).  Unwinding
+	 * again would only nest deeper; count it instead.
+	 */
+	if (unlikely(__this_cpu_read(st_busy) & BIT(ctx))) {
 		local_inc(&this_cpu_ptr(p->stats)->misses);
-		return NULL;
+		goto err_enabled;
 	}
 	if (filter && unlikely(st_hit_filtered(p)))
-		return NULL;
-	return this_cpu_ptr(st_scratch) + nest * (st_depth + 1);
+		goto err_enabled;
+	/* An interrupt between read and write leaves the word as it found it. */
+	__this_cpu_or(st_busy, BIT(ctx));
+	return this_cpu_ptr(st_scratch) + ctx * (st_depth + 1);
+
+err_enabled:
+	preempt_enable_notrace();
+	return NULL;
 }
 
 /*
- * Enter the hit path: disable preemption and claim this nesting level's
- * scratch array of st_capture_max(p) entries.  NULL when contexts nest
- * deeper than ST_MAX_NEST (a counted miss) or @p's filters turn the hit
- * away (counted as filtered).  Pair with st_capture_end().
+ * Enter the hit path: disable preemption and claim this context's scratch
+ * array of st_capture_max(p) entries.  NULL, with nothing to undo, when
+ * the hit comes from inside stacktap's own hit path in this context (a
+ * counted miss) or @p's filters turn it away (counted as filtered);
+ * otherwise pair with st_capture_end().
  */
 notrace unsigned long *st_capture_begin(struct st_probe *p)
 {
@@ -122,7 +148,7 @@ NOKPROBE_SYMBOL(st_capture_begin_unfiltered);
 
 notrace void st_capture_end(void)
 {
-	this_cpu_dec(st_nest);
+	__this_cpu_and(st_busy, ~BIT(st_context()));
 	preempt_enable_notrace();
 }
 NOKPROBE_SYMBOL(st_capture_end);
@@ -187,11 +213,11 @@ notrace void st_capture_regs(struct st_probe *p, struct pt_regs *regs,
 	unsigned long *frames = st_capture_begin(p);
 	unsigned int nr;
 
-	if (frames) {
-		nr = st_unwind_regs(regs, at_entry, frames, st_capture_max(p));
-		frames[0] = ip;
-		st_hit_store(p, frames, max(nr, 1U), NULL);
-	}
+	if (!frames)
+		return;
+	nr = st_unwind_regs(regs, at_entry, frames, st_capture_max(p));
+	frames[0] = ip;
+	st_hit_store(p, frames, max(nr, 1U), NULL);
 	st_capture_end();
 }
 NOKPROBE_SYMBOL(st_capture_regs);

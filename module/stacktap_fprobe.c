@@ -52,8 +52,8 @@ static notrace void st_fprobe_hit(unsigned long ip, unsigned long parent_ip,
 			st_hit_store(p, frames, nr, NULL);
 		else
 			local_inc(&this_cpu_ptr(p->stats)->misses);
+		st_capture_end();
 	}
-	st_capture_end();
 	ftrace_test_recursion_unlock(bit);
 }
 NOKPROBE_SYMBOL(st_fprobe_hit);

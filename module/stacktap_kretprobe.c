@@ -24,10 +24,11 @@ static notrace int st_kretprobe_entry(struct kretprobe_instance *ri,
 	struct st_probe *p = container_of(get_kretprobe(ri), struct st_probe, rp);
 
 	/* Non-zero: no return handler for this call, the instance is freed. */
-	if (st_hit_filtered(p))
+	if (st_hit_filtered(p) || !st_capture_begin_unfiltered(p))
 		return 1;
 	d->nr = max(st_unwind_regs(regs, true, d->frames, st_capture_max(p)), 1U);
 	d->frames[0] = (unsigned long)p->rp.kp.addr;
+	st_capture_end();
 	d->entry_ns = ktime_get_mono_fast_ns();
 	return 0;
 }
@@ -47,9 +48,10 @@ static notrace int st_kretprobe_return(struct kretprobe_instance *ri,
 	 * The frames live in the instance: no scratch needed, only the guard
 	 * (filters were applied at entry and do not apply twice).
 	 */
-	if (st_capture_begin_unfiltered(p))
+	if (st_capture_begin_unfiltered(p)) {
 		st_hit_store(p, d->frames, d->nr, &ret);
-	st_capture_end();
+		st_capture_end();
+	}
 	return 0;
 }
 NOKPROBE_SYMBOL(st_kretprobe_return);
