@@ -9,6 +9,7 @@ set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
+. ./selftests/tally.sh
 passed=0
 failed=0
 log=$(mktemp)
@@ -20,14 +21,7 @@ for arch in ${ST_ARCHES:-x86_64 mips64el arm64 mipsel x86_64-rt}; do
 	rc=$?
 	cat "$log"
 	echo "# $arch: $(($(date +%s) - start)) s"
-	p=$(grep -c "^$arch: ok " "$log")
-	f=$(grep -c "^$arch: not ok " "$log")
-	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-		echo "not ok - $arch churn guest ran (exit $rc)"
-		f=1
-	fi
-	passed=$((passed + p))
-	failed=$((failed + f))
+	tally "$arch" "$log" "$rc"
 done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

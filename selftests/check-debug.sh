@@ -8,6 +8,7 @@ set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
+. ./selftests/tally.sh
 start=$(date +%s)
 if ! ./scripts/fetch-sysroot.sh x86_64-debug; then
 	echo "not ok - debug kernel built"
@@ -22,11 +23,8 @@ trap 'rm -f "$log"' EXIT
 rc=$?
 cat "$log"
 echo "# debug suite ran in $(($(date +%s) - built)) s"
-passed=$(grep -c '^x86_64-debug: ok ' "$log")
-failed=$(grep -c '^x86_64-debug: not ok ' "$log")
-if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
-	echo "not ok - x86_64-debug guest suite ran (exit $rc)"
-	failed=1
-fi
+passed=0
+failed=0
+tally x86_64-debug "$log" "$rc"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
