@@ -75,7 +75,6 @@ int st_capture_init(unsigned int depth);
 void st_capture_exit(void);
 unsigned int st_capture_depth(void);
 unsigned int st_capture_max(const struct st_probe *p);
-bool st_hit_filtered(struct st_probe *p);
 unsigned long *st_capture_begin(struct st_probe *p);
 unsigned long *st_capture_begin_unfiltered(struct st_probe *p);
 void st_capture_end(void);

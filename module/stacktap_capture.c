@@ -70,7 +70,7 @@ static __always_inline bool st_comm_equal(const char *a, const char *b)
  * hit is counted as filtered.  In interrupt context, pid= and comm= see
  * the interrupted task.
  */
-notrace bool st_hit_filtered(struct st_probe *p)
+static notrace bool st_hit_filtered(struct st_probe *p)
 {
 	const struct st_spec *s = &p->spec;
 
@@ -139,7 +139,7 @@ notrace unsigned long *st_capture_begin(struct st_probe *p)
 }
 NOKPROBE_SYMBOL(st_capture_begin);
 
-/* The same for a hit whose filters were applied earlier (kretprobe entry). */
+/* The same for a hit filtered earlier: a kretprobe's return, at its entry. */
 notrace unsigned long *st_capture_begin_unfiltered(struct st_probe *p)
 {
 	return st_capture_enter(p, false);

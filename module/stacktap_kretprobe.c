@@ -23,8 +23,11 @@ static notrace int st_kretprobe_entry(struct kretprobe_instance *ri,
 	struct st_kretprobe_data *d = (struct st_kretprobe_data *)ri->data;
 	struct st_probe *p = container_of(get_kretprobe(ri), struct st_probe, rp);
 
-	/* Non-zero: no return handler for this call, the instance is freed. */
-	if (st_hit_filtered(p) || !st_capture_begin_unfiltered(p))
+	/*
+	 * Filtered, or a hit from inside stacktap's own hit path: non-zero, so
+	 * no return handler for this call and the instance is freed.
+	 */
+	if (!st_capture_begin(p))
 		return 1;
 	d->nr = max(st_unwind_regs(regs, true, d->frames, st_capture_max(p)), 1U);
 	d->frames[0] = (unsigned long)p->rp.kp.addr;
