@@ -77,6 +77,11 @@ st_ctl_fails() {
 	esac
 }
 
+# probe_field SPEC N: field N of SPEC's line in $ST/probes (2: hits, 3: misses).
+probe_field() {
+	grep "^$1 " "$ST/probes" | cut -d' ' -f"$2"
+}
+
 # Sum a column of "cpuN written W dropped D bytes B" lines.
 stats_sum() {
 	awk -v k="$1" '{ for (i = 2; i < NF; i += 2) if ($i == k) s += $(i + 1) } END { print s + 0 }' "$ST/stats"

@@ -74,33 +74,32 @@ for spec in p:st_truth_leaf f:st_truth_c; do
 done
 nmi=0
 for spec in $nmiprobes; do
-	nmi=$((nmi + $(grep "^$spec " "$ST/probes" | cut -d' ' -f2)))
+	nmi=$((nmi + $(probe_field "$spec" 2)))
 done
 echo "hits on sysrq-l's backtrace path: $nmi"
 [ -z "$nmiprobes" ] || [ "$nmi" -gt 0 ] || fail "sysrq-l's backtrace never hit$nmiprobes"
 grep -B2 -A30 'exc_nmi\|nmi_handle\|ipi_handler\|do_handle_IPI' "$ST/stacks" | head -40
 
 if [ -n "$kasan" ]; then
-	hits() { grep "^$1 " "$ST/probes" | cut -d' ' -f"$2"; }
 	walked=
 	for spec in $walkers; do
 		st_ctl "add $spec mode=count" >/dev/null && walked="$walked $spec"
 	done
 	echo "KASAN kernel: armed on the kernel's unwinder for a short run:$walked"
 	[ -n "$walked" ] || fail "no probe on the kernel's unwinder could be armed"
-	before=$(hits p:st_truth_leaf 2)
+	before=$(probe_field p:st_truth_leaf 2)
 	truth_on_every_cpu 5
 	echo 5 >"$TRUTH/trigger_irq" || fail "trigger_irq"
 	echo 5 >"$TRUTH/trigger_softirq" || fail "trigger_softirq"
-	got=$(($(hits p:st_truth_leaf 2) - before))
+	got=$(($(probe_field p:st_truth_leaf 2) - before))
 	grep -E "^(p|f):(unwind_next_frame|__kernel_text_address) " "$ST/probes"
 	w=0
 	for spec in $walked; do
-		w=$((w + $(hits "$spec" 2)))
+		w=$((w + $(probe_field "$spec" 2)))
 		st_ctl "del $spec" || fail "del $spec"
 	done
 	want=$((5 * ncpu + 10))
-	[ "$got" = $want ] && [ "$(hits p:st_truth_leaf 3)" = 0 ] ||
+	[ "$got" = $want ] && [ "$(probe_field p:st_truth_leaf 3)" = 0 ] ||
 		fail "p:st_truth_leaf beside the unwinder probes: $got hits, expected $want and 0 misses"
 	[ "$w" -gt 0 ] || fail "the kernel's unwinder probes never hit"
 fi
