@@ -3,8 +3,11 @@
  * Probe churn: CYCLES add/del cycles over the SPECs in turn, each cycle
  * through one of four paths: control add + control del, netlink add +
  * netlink del, and the two mixed.  Every add and every del must succeed.
- * With -t, stops after SECONDS even if cycles remain.  Prints the cycles
- * done per path and the time taken.
+ * Each probe stays armed for ST_CHURN_HOLD_NS before its del, asleep, so
+ * the load runs while it is armed: on a 1-CPU guest it otherwise runs in
+ * that window only when a tick happens to preempt us there.  With -t,
+ * stops after SECONDS even if cycles remain.  Prints the cycles done per
+ * path and the time taken.
  *
  *	st_churn [-t SECONDS] CYCLES SPEC...
  */
@@ -17,6 +20,8 @@
 #include <unistd.h>
 
 #include "st_nl.h"
+
+#define ST_CHURN_HOLD_NS 1000000
 
 static struct st_nl nl;
 static int control_fd;
@@ -45,6 +50,7 @@ int main(int argc, char **argv)
 		"control/control", "netlink/netlink", "control/netlink", "netlink/control",
 	};
 	unsigned long cycles, i, done[4] = { 0 }, failed = 0;
+	const struct timespec hold = { 0, ST_CHURN_HOLD_NS };
 	struct timespec t0, t1;
 	double limit = 0;
 	int nspecs;
@@ -81,6 +87,7 @@ int main(int argc, char **argv)
 			failed++;
 			continue;
 		}
+		nanosleep(&hold, NULL);
 		err = (path == 1 || path == 2) ? netlink(STACKTAP_CMD_PROBE_DEL, spec) :
 						 control("del", spec);
 		if (err) {
