@@ -17,7 +17,7 @@
  * deleted probe's stacks stay readable and a re-added one counts on.
  * Readers work on a snapshot taken under st_stacks_mutex.
  */
-#include <linux/jhash.h>
+#include <linux/hash.h>
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
 #include <linux/list.h>
@@ -141,6 +141,23 @@ static notrace bool st_slot_matches(const struct st_slot *s, u32 hash, u32 owner
 NOKPROBE_SYMBOL(st_slot_matches);
 
 /*
+ * The hash only picks where to look (slots compare frame by frame), so it
+ * need not resist crafted input: one xor and one multiply per frame,
+ * cheaper than jhash2's mixing of every 32-bit half.  The top half of the
+ * product is what every frame's bits feed.
+ */
+static __always_inline u32 st_stack_hash(const unsigned long *frames,
+					 unsigned int nr, u32 seed)
+{
+	u64 h = seed;
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		h = (h ^ frames[i]) * GOLDEN_RATIO_64;
+	return h >> 32;
+}
+
+/*
  * Count one hit of @owner with @frames[0..nr); @truncated when the stack
  * was deeper.  Returns false, counting an overflow, when the table has no
  * room.  Preemption is disabled by the caller.
@@ -148,8 +165,7 @@ NOKPROBE_SYMBOL(st_slot_matches);
 notrace bool st_stacks_add(u32 owner, const unsigned long *frames,
 			   unsigned int nr, bool truncated)
 {
-	u32 hash = jhash2((const u32 *)frames, nr * sizeof(*frames) / sizeof(u32),
-			  owner ^ (nr << 16) ^ truncated);
+	u32 hash = st_stack_hash(frames, nr, owner ^ (nr << 16) ^ truncated);
 	unsigned int i, home = hash & (st_slots - 1);
 	struct st_slot *s;
 	int state;
