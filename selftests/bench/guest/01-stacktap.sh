@@ -31,7 +31,12 @@ if [ "$arch" = x86_64 ]; then
 fi
 
 # stacktap, each kind in trace mode, and f: in count mode.
-st_load depth=128 buffer_kb=32768
+# A round's records must all fit (measure() fails on a drop): N records
+# of up to 64 frames, under 640 bytes each, on each CPU.  The module rounds
+# buffer_kb up to a power of two.
+kb=$((N * 640 / 1024))
+[ "$kb" -ge 32768 ] || kb=32768
+st_load depth=128 buffer_kb=$kb
 for spec in "f:st_truth_leaf" "p:st_truth_leaf" "r:st_truth_leaf" "f:st_truth_leaf mode=count"; do
 	name=stacktap-${spec%%:*}
 	case "$spec" in *count*) name=$name-count ;; esac
