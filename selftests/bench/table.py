@@ -5,6 +5,10 @@ arch, and the same as JSON (argv[1]).
 Every cost is ns per call over the baseline (no probe) at the same depth,
 the median of the rounds.  Each stacktap line is compared with the
 kernel's equivalent and with the floor (stacktap's unwinder alone).
+Where the guest interleaved baseline, floor and stacktap in rounds
+("round=" lines), the ratio to the floor is taken within each round and
+the median of those is the figure, with the rounds' least and greatest
+beside it: host noise moves a case by up to 2x between minutes.
 The guests are emulated (QEMU TCG): only ratios mean anything.
 """
 import json
@@ -48,8 +52,14 @@ def parse(lines):
             continue
         kv = dict(f.split("=", 1) for f in m.group(1).split() if "=" in f)
         flags = [f for f in m.group(1).split() if "=" not in f]
-        a = arches.setdefault(kv["arch"], {"runs": {}, "info": {}, "walk": [], "verify": []})
-        if kv.get("case") == "orc-verify" and "probe" in kv:
+        a = arches.setdefault(kv["arch"], {"runs": {}, "info": {}, "walk": [], "verify": [],
+                                           "rounds": {}, "scaling_runs": {}})
+        if "round" in kv:
+            a["rounds"].setdefault((kv["case"], int(kv["depth"])), {})[int(kv["round"])] = float(kv["ns"])
+        elif kv.get("set") == "scaling":
+            a["scaling_runs"][(kv["case"], int(kv["depth"]), int(kv["cpus"]))] = {
+                k: float(kv[k]) for k in ("ns", "rate")}
+        elif kv.get("case") == "orc-verify" and "probe" in kv:
             if kv not in a["verify"]:
                 a["verify"].append(kv)
         elif kv.get("case") == "walk":
@@ -66,6 +76,24 @@ def parse(lines):
         else:
             a["info"]["boot"] = kv
     return arches
+
+
+def median(xs):
+    xs = sorted(xs)
+    n = len(xs)
+    return (xs[n // 2] + xs[(n - 1) // 2]) / 2 if n else None
+
+
+def paired(rounds, case, ref, depth):
+    """(case - baseline) / (ref - baseline) within each round that ran all
+    three: their median, least and greatest; None without such rounds."""
+    c, r, b = (rounds.get((x, depth), {}) for x in (case, ref, "baseline"))
+    ratios = [(c[i] - b[i]) / (r[i] - b[i]) for i in sorted(c)
+              if i in r and i in b and r[i] != b[i]]
+    if not ratios:
+        return None
+    return {"median": median(ratios), "least": min(ratios), "greatest": max(ratios),
+            "rounds": [round(x, 3) for x in ratios]}
 
 
 def fmt(x, spec="{:.0f}"):
@@ -105,13 +133,19 @@ def table(arch, a):
                 if case == "stacktap-f-count" and over.get(("bpftrace-kstack", depth, 1)):
                     row["vs_bpftrace"] = ratio(o, over[("bpftrace-kstack", depth, 1)])
                 row["vs_floor"] = ratio(o, over.get((floor, depth, 1)))
+                pr = paired(a["rounds"], case, floor, depth)
+                if pr:
+                    row["vs_floor_of_medians"] = row["vs_floor"]
+                    row["vs_floor"] = pr["median"]
+                    row["vs_floor_rounds"] = pr
             if kernel == "ftrace-stack" and info.get("ftrace-stack", {}).get("stack") == "no":
                 row["kernel_note"] = "the kernel's stack is empty or wrong here"
             rows.append(row)
     scaling = []
-    for (case, depth, cpus), r in runs.items():
-        if cpus == 2 and (case, depth, 1) in runs:
-            one = runs[(case, depth, 1)]["rate"]
+    sruns = a["scaling_runs"] or runs
+    for (case, depth, cpus), r in sruns.items():
+        if cpus == 2 and (case, depth, 1) in sruns:
+            one = sruns[(case, depth, 1)]["rate"]
             scaling.append({"case": case, "depth": depth, "calls_per_s_1cpu": one,
                             "calls_per_s_2cpu": r["rate"],
                             "speedup": r["rate"] / one if one else None})
@@ -179,6 +213,9 @@ def show(t):
     print(f"== {t['arch']}  (frames below the recursion: {t['boot'].get('base', '?')};"
           f" {t['boot'].get('n', '?')} calls x {t['boot'].get('rounds', '?')} rounds, medians)")
     print(f"   {NOTE}")
+    if any(r.get("vs_floor_rounds") for r in t["rows"]):
+        print("   vs floor: median of the ratios within each round (baseline, floor and"
+              " stacktap interleaved), least..greatest after it")
     print(f"   {'case':42} {'depth':>5} {'ns/call':>9} {'vs kernel':>10} {'vs floor':>9}")
     for r in t["rows"]:
         vk = fmt(r["vs_kernel"], "{:.2f}x")
@@ -187,6 +224,9 @@ def show(t):
             extra = f"  vs bpftrace {r['vs_bpftrace']:.2f}x"
         if r.get("kernel_note"):
             extra += f"  ({r['kernel_note']})"
+        pr = r.get("vs_floor_rounds")
+        if pr:
+            extra += f"  (rounds {pr['least']:.2f}..{pr['greatest']:.2f})"
         print(f"   {r['title']:42} {r['depth']:>5} {fmt(r['ns_over_baseline']):>9}"
               f" {vk:>10} {fmt(r['vs_floor'], '{:.2f}x'):>9}{extra}")
     # selftests/guest.sh runs x86_64's two vCPUs on one QEMU thread.

@@ -1,23 +1,39 @@
 # The benchmark, part 1: no probe, the floor and stacktap.  Writes the
 # boot line the table heads each arch with.
+#
+# Host noise under QEMU moves a case by up to 2x from one minute to the
+# next, so the cases a ratio compares run interleaved: each round runs
+# baseline, then each floor followed by the stacktap cases it is the
+# floor of, and the table takes each ratio per round, then the median.
 . /lib/st/bench.lib
 echo "@bench arch=$arch base=$base n=$N rounds=$ROUNDS"
+
+# A round's records must all fit (a drop fails the run): N records of up
+# to 64 frames, under 640 bytes each, on each CPU.  The module rounds
+# buffer_kb up to a power of two.
+kb=$((N * 640 / 1024))
+[ "$kb" -ge 32768 ] || kb=32768
+st_load depth=128 buffer_kb=$kb
 for d in $depths; do
-	measure baseline "$d"
+	interleave "$d" baseline \
+		floor-f stacktap-f stacktap-f-count \
+		floor-p stacktap-p \
+		floor-r stacktap-r
 done
 
-# The floor: unwind with stacktap's unwinder, store nothing.
-# Loaded afresh per depth: its stats give the frames walked per hit.
-for k in f p r; do
-	for d in $depths; do
-		insmod /st/st_floor.ko probe=$k:st_truth_leaf depth=128 ||
-			fail "insmod st_floor probe=$k:"
-		measure "floor-$k" "$d"
-		rmmod st_floor || fail "rmmod st_floor"
+# Two CPUs at once, where there are two: calls per second against one,
+# measured back to back.
+if [ "$(ncpus)" -ge 2 ]; then
+	for c in stacktap-f stacktap-f-count stacktap-p stacktap-r; do
+		arm "$c"
+		measure "$c" 16 1 scaling
+		measure "$c" 16 2 scaling
+		disarm "$c"
 	done
-done
+fi
+st_unload
 
-# x86_64: the same floor with the kernel's own ORC walk, not stacktap's
+# x86_64: the floor with the kernel's own ORC walk, not stacktap's
 # cache (stacktap_unwind_x86_orc.c): what the cache saves.
 if [ "$arch" = x86_64 ]; then
 	for k in f p; do
@@ -29,24 +45,3 @@ if [ "$arch" = x86_64 ]; then
 		done
 	done
 fi
-
-# stacktap, each kind in trace mode, and f: in count mode.
-# A round's records must all fit (measure() fails on a drop): N records
-# of up to 64 frames, under 640 bytes each, on each CPU.  The module rounds
-# buffer_kb up to a power of two.
-kb=$((N * 640 / 1024))
-[ "$kb" -ge 32768 ] || kb=32768
-st_load depth=128 buffer_kb=$kb
-for spec in "f:st_truth_leaf" "p:st_truth_leaf" "r:st_truth_leaf" "f:st_truth_leaf mode=count"; do
-	name=stacktap-${spec%%:*}
-	case "$spec" in *count*) name=$name-count ;; esac
-	st_ctl "add $spec" || fail "add $spec"
-	for d in $depths; do
-		measure "$name" "$d"
-	done
-	# Two CPUs at once, where there are two.
-	[ "$(ncpus)" -lt 2 ] || measure "$name" 16 2
-	st_ctl "del ${spec%% *}" || fail "del $spec"
-	echo >"$ST/stacks"
-done
-st_unload
