@@ -24,11 +24,11 @@ done
 # Two CPUs at once, where there are two: calls per second against one,
 # measured back to back.
 if [ "$(ncpus)" -ge 2 ]; then
-	for c in stacktap-f stacktap-f-count stacktap-p stacktap-r; do
-		arm "$c"
-		measure "$c" 16 1 scaling
-		measure "$c" 16 2 scaling
-		disarm "$c"
+	for sc in stacktap-f stacktap-f-count stacktap-p stacktap-r; do
+		arm "$sc"
+		measure "$sc" 16 1 scaling
+		measure "$sc" 16 2 scaling
+		disarm "$sc"
 	done
 fi
 st_unload
