@@ -194,15 +194,25 @@ def targets(t, over):
         if w["depth"] == d or (d not in [x["depth"] for x in t["walk"]] and w is t["walk"][0]):
             add(f"MIPS walker per frame: kernel's / stacktap's, depth {int(w['depth'])}",
                 w["kernel_over_stacktap"], 3.0, lambda v, l: v >= l)
-    # Linear in depth: the cost per extra frame from 8 (or the least) to
-    # 32 and from 32 to 64 should agree within 25 %.
+    # Linear in depth: a straight line fitted (least squares) to the cost
+    # at each depth, and the point furthest from it, as a fraction of the
+    # line's value there, within 25 %.  (A ratio of two slopes, each a
+    # difference of noisy figures, judged the noise more than the shape.)
     pts = sorted((dep, o) for (case, dep, cpus), o in over.items()
                  if case == "stacktap-f" and cpus == 1)
     if len(pts) >= 3:
-        (d0, o0), (d1, o1), (d2, o2) = pts[0], pts[-2], pts[-1]
-        s1, s2 = (o1 - o0) / (d1 - d0), (o2 - o1) / (d2 - d1)
-        add(f"stacktap f: ns per extra frame, {d1}->{d2} / {d0}->{d1}",
-            s2 / s1 if s1 else None, 1.25, lambda v, l: 1 / l <= v <= l)
+        n = len(pts)
+        mx = sum(x for x, _ in pts) / n
+        my = sum(y for _, y in pts) / n
+        sxx = sum((x - mx) ** 2 for x, _ in pts)
+        slope = sum((x - mx) * (y - my) for x, y in pts) / sxx
+        fit = [(x, y, my + slope * (x - mx)) for x, y in pts]
+        worst = max(abs(y - f) / f if f > 0 else float("inf") for _, y, f in fit)
+        t["depth_fit"] = {"ns_per_frame": slope, "ns_at_0": my - slope * mx,
+                          "worst_off_line": worst}
+        add(f"stacktap f: worst distance from a line through depths "
+            f"{', '.join(str(x) for x, _ in pts)} ({slope:.0f} ns per frame)",
+            worst, 0.25, lambda v, l: v <= l)
     for sc in t["scaling"]:
         if sc["case"] == "stacktap-f" and t["arch"] != "x86_64":
             add("stacktap f: calls/s, 2 CPUs / 1", sc["speedup"], 1.8, lambda v, l: v >= l)
