@@ -22,9 +22,10 @@ for d in $depths; do
 done
 
 # Two CPUs at once, where there are two: calls per second against one,
+# the floors too (whether the probe mechanism itself scales),
 # measured back to back.
 if [ "$(ncpus)" -ge 2 ]; then
-	for sc in stacktap-f stacktap-f-count stacktap-p stacktap-r; do
+	for sc in floor-f floor-p floor-r stacktap-f stacktap-f-count stacktap-p stacktap-r; do
 		arm "$sc"
 		measure "$sc" 16 1 scaling
 		measure "$sc" 16 2 scaling
