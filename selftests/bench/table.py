@@ -15,6 +15,7 @@ The guests are emulated (QEMU TCG): only ratios mean anything.
 """
 import json
 import re
+import statistics
 import sys
 
 NOTE = ("QEMU software emulation: absolute ns are not a machine's; "
@@ -80,12 +81,6 @@ def parse(lines):
     return arches
 
 
-def median(xs):
-    xs = sorted(xs)
-    n = len(xs)
-    return (xs[n // 2] + xs[(n - 1) // 2]) / 2 if n else None
-
-
 def paired(rounds, case, ref, depth):
     """(case - baseline) / (ref - baseline) within each round that ran all
     three: their median, least and greatest; None without such rounds."""
@@ -98,7 +93,7 @@ def paired(rounds, case, ref, depth):
     # independent estimate.
     lo = min(b.values())
     of_minima = (min(c.values()) - lo) / (min(r.values()) - lo) if min(r.values()) != lo else None
-    return {"median": median(ratios), "least": min(ratios), "greatest": max(ratios),
+    return {"median": statistics.median(ratios), "least": min(ratios), "greatest": max(ratios),
             "of_minima": of_minima, "rounds": [round(x, 3) for x in ratios]}
 
 
