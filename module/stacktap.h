@@ -76,7 +76,8 @@ void st_capture_exit(void);
 unsigned int st_capture_depth(void);
 unsigned int st_capture_max(const struct st_probe *p);
 unsigned long *st_capture_begin(struct st_probe *p);
-unsigned long *st_capture_begin_unfiltered(struct st_probe *p);
+bool st_capture_begin_entry(struct st_probe *p);
+bool st_capture_begin_unfiltered(struct st_probe *p);
 void st_capture_end(void);
 void st_hit_store(struct st_probe *p, unsigned long *frames,
 		  unsigned int nr, const struct st_ret *ret);

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The hit path: filter, unwind into a per-CPU, per-context scratch
- * array, count the stack, then reserve exactly the record size in this
- * CPU's ring and copy.  No
- * locks and no allocation; everything here is notrace and NOKPROBE so a
- * probe on the kernel's own helpers cannot recurse into us.
+ * The hit path: filter, then unwind straight into a record reserved at
+ * its largest in this CPU's ring, count the stack, and trim the record to
+ * the frames found.  Count-only probes, and hits the full ring turns away,
+ * unwind into a per-CPU, per-context scratch array instead.  No locks and
+ * no allocation; everything here is notrace and NOKPROBE so a probe on
+ * the kernel's own helpers cannot recurse into us.
  */
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
@@ -17,8 +18,13 @@
 #include "stacktap.h"
 #include "stacktap_ring.h"
 
-/* A bit per context (st_context()) whose hit is under way on this CPU. */
-static DEFINE_PER_CPU(unsigned int, st_busy);
+struct st_capture_cpu {
+	unsigned int busy;	/* a bit per context (st_context()) in a hit */
+	/* each context's record being unwound into, until stored */
+	struct st_record *open[ST_MAX_NEST];
+};
+
+static DEFINE_PER_CPU(struct st_capture_cpu, st_capture_cpu);
 static unsigned long __percpu *st_scratch;	/* [ST_MAX_NEST][depth + 1] */
 static unsigned int st_depth;
 
@@ -100,8 +106,9 @@ static __always_inline unsigned int st_context(void)
 }
 
 static __always_inline unsigned long *st_capture_enter(struct st_probe *p,
-							bool filter)
+							bool filter, bool record)
 {
+	struct st_record *rec;
 	unsigned int ctx;
 
 	preempt_disable_notrace();
@@ -111,14 +118,27 @@ static __always_inline unsigned long *st_capture_enter(struct st_probe *p,
 	 * hit path (a probe on something the unwinder calls).  Unwinding
 	 * again would only nest deeper; count it instead.
 	 */
-	if (unlikely(__this_cpu_read(st_busy) & BIT(ctx))) {
+	if (unlikely(__this_cpu_read(st_capture_cpu.busy) & BIT(ctx))) {
 		local_inc(&this_cpu_ptr(p->stats)->misses);
 		goto err_enabled;
 	}
 	if (filter && unlikely(st_hit_filtered(p)))
 		goto err_enabled;
 	/* An interrupt between read and write leaves the word as it found it. */
-	__this_cpu_or(st_busy, BIT(ctx));
+	__this_cpu_or(st_capture_cpu.busy, BIT(ctx));
+	if (record && !p->spec.count_only) {
+		rec = (struct st_record *)st_ring_reserve_max(
+			st_record_size(st_capture_max(p), p->name_len, false));
+		if (rec) {
+			/*
+			 * Stamped at once, as a record reserved later, by a
+			 * nested hit during the unwind, must be stamped later.
+			 */
+			rec->ts_ns = ktime_get_mono_fast_ns();
+			__this_cpu_write(st_capture_cpu.open[ctx], rec);
+			return rec->frames;
+		}
+	}
 	return this_cpu_ptr(st_scratch) + ctx * (st_depth + 1);
 
 err_enabled:
@@ -127,31 +147,67 @@ err_enabled:
 }
 
 /*
- * Enter the hit path: disable preemption and claim this context's scratch
- * array of st_capture_max(p) entries.  NULL, with nothing to undo, when
- * the hit comes from inside stacktap's own hit path in this context (a
- * counted miss) or @p's filters turn it away (counted as filtered);
- * otherwise pair with st_capture_end().
+ * Enter the hit path of a p: or f: hit: disable preemption and return
+ * where to unwind st_capture_max(p) frames, the new record's own or this
+ * context's scratch array.  An unwinder writes only the entries it
+ * returns, so what a record does not use still reads as zero.  NULL, with
+ * nothing to undo, when the hit comes from inside stacktap's own hit path
+ * in this context (a counted miss) or @p's filters turn it away (counted
+ * as filtered); otherwise pair with st_capture_end().
  */
 notrace unsigned long *st_capture_begin(struct st_probe *p)
 {
-	return st_capture_enter(p, true);
+	return st_capture_enter(p, true, true);
 }
 NOKPROBE_SYMBOL(st_capture_begin);
 
-/* The same for a hit filtered earlier: a kretprobe's return, at its entry. */
-notrace unsigned long *st_capture_begin_unfiltered(struct st_probe *p)
+/* The same for a kretprobe's entry, which keeps its frames itself. */
+notrace bool st_capture_begin_entry(struct st_probe *p)
 {
-	return st_capture_enter(p, false);
+	return st_capture_enter(p, true, false);
+}
+NOKPROBE_SYMBOL(st_capture_begin_entry);
+
+/* And for its return, filtered at the entry already. */
+notrace bool st_capture_begin_unfiltered(struct st_probe *p)
+{
+	return st_capture_enter(p, false, false);
 }
 NOKPROBE_SYMBOL(st_capture_begin_unfiltered);
 
 notrace void st_capture_end(void)
 {
-	__this_cpu_and(st_busy, ~BIT(st_context()));
+	unsigned int ctx = st_context();
+	struct st_record *rec = __this_cpu_read(st_capture_cpu.open[ctx]);
+
+	/* Reserved but never stored: the walk found no stack. */
+	if (unlikely(rec)) {
+		__this_cpu_write(st_capture_cpu.open[ctx], NULL);
+		rec->ts_ns = 0;		/* all else the walk left zero */
+		st_ring_cancel(&rec->hdr);
+	}
+	__this_cpu_and(st_capture_cpu.busy, ~BIT(ctx));
 	preempt_enable_notrace();
 }
 NOKPROBE_SYMBOL(st_capture_end);
+
+/* Everything of @rec but its frames, flags and timestamp. */
+static __always_inline void st_record_fill(struct st_record *rec, struct st_probe *p,
+					   unsigned int nr, const struct st_ret *ret)
+{
+	rec->pid = current->pid;
+	rec->nr_frames = nr;
+	rec->kind = p->spec.kind;
+	rec->name_len = p->name_len;
+	memcpy(rec->comm, current->comm, TASK_COMM_LEN);
+	rec->comm[TASK_COMM_LEN - 1] = '\0';
+	if (ret) {
+		/* After the frames: 8-byte fields at a 4-byte offset on 32-bit. */
+		put_unaligned(ret->value, st_record_ret(rec));
+		put_unaligned(ret->lat_ns, st_record_ret(rec) + 1);
+	}
+	memcpy(st_record_ret(rec) + (ret ? 2 : 0), p->name, p->name_len);
+}
 
 /*
  * Account one hit of @p with preemption disabled: @frames[0..nr), where
@@ -164,6 +220,7 @@ notrace void st_hit_store(struct st_probe *p, unsigned long *frames,
 			  unsigned int nr, const struct st_ret *ret)
 {
 	unsigned int depth = st_capture_max(p) - 1;
+	unsigned int ctx = st_context();
 	struct st_record *rec;
 	u32 flags = 0;
 
@@ -181,23 +238,25 @@ notrace void st_hit_store(struct st_probe *p, unsigned long *frames,
 	if (p->spec.glob)
 		flags |= ST_REC_GLOB;
 
+	rec = __this_cpu_read(st_capture_cpu.open[ctx]);
+	if (rec) {
+		/* Unwound in place: frames are rec->frames already. */
+		__this_cpu_write(st_capture_cpu.open[ctx], NULL);
+		st_record_fill(rec, p, nr, NULL);
+		/*
+		 * The name overwrites the extra frame of a truncated stack, so
+		 * nothing past the trimmed size was written.
+		 */
+		st_ring_trim(&rec->hdr, st_record_size(nr, p->name_len, false));
+		st_ring_commit(&rec->hdr, flags);
+		return;
+	}
 	rec = (struct st_record *)st_ring_reserve(st_record_size(nr, p->name_len, ret));
 	if (!rec)
 		return;
 	rec->ts_ns = ktime_get_mono_fast_ns();
-	rec->pid = current->pid;
-	rec->nr_frames = nr;
-	rec->kind = p->spec.kind;
-	rec->name_len = p->name_len;
-	memcpy(rec->comm, current->comm, TASK_COMM_LEN);
-	rec->comm[TASK_COMM_LEN - 1] = '\0';
 	memcpy(rec->frames, frames, nr * sizeof(unsigned long));
-	if (ret) {
-		/* After the frames: 8-byte fields at a 4-byte offset on 32-bit. */
-		put_unaligned(ret->value, st_record_ret(rec));
-		put_unaligned(ret->lat_ns, st_record_ret(rec) + 1);
-	}
-	memcpy(st_record_ret(rec) + (ret ? 2 : 0), p->name, p->name_len);
+	st_record_fill(rec, p, nr, ret);
 	st_ring_commit(&rec->hdr, flags);
 }
 NOKPROBE_SYMBOL(st_hit_store);

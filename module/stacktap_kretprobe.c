@@ -27,7 +27,7 @@ static notrace int st_kretprobe_entry(struct kretprobe_instance *ri,
 	 * Filtered, or a hit from inside stacktap's own hit path: non-zero, so
 	 * no return handler for this call and the instance is freed.
 	 */
-	if (!st_capture_begin(p))
+	if (!st_capture_begin_entry(p))
 		return 1;
 	d->nr = max(st_unwind_regs(regs, true, d->frames, st_capture_max(p)), 1U);
 	d->frames[0] = (unsigned long)p->rp.kp.addr;

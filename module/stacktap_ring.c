@@ -102,9 +102,9 @@ static inline struct st_rec_hdr *st_ring_at(struct st_ring *r, unsigned long pos
 	return (struct st_rec_hdr *)(r->data + (pos & (st_ring_bytes - 1)));
 }
 
-notrace struct st_rec_hdr *st_ring_reserve(u32 len)
+/* Claim @len bytes, or NULL when the ring is full. */
+static notrace struct st_rec_hdr *st_ring_claim(struct st_ring *r, u32 len)
 {
-	struct st_ring *r = this_cpu_ptr(st_rings);
 	unsigned long head, tail, off, pad, next;
 	struct st_rec_hdr *hdr;
 
@@ -115,10 +115,8 @@ notrace struct st_rec_hdr *st_ring_reserve(u32 len)
 		/* A record never straddles the end: pad up to it instead. */
 		pad = off + len > st_ring_bytes ? st_ring_bytes - off : 0;
 		next = head + pad + len;
-		if (next - tail > st_ring_bytes) {
-			local_inc(&r->dropped);
+		if (next - tail > st_ring_bytes)
 			return NULL;
-		}
 	} while (local_cmpxchg(&r->head, head, next) != head);
 
 	if (pad) {
@@ -130,7 +128,82 @@ notrace struct st_rec_hdr *st_ring_reserve(u32 len)
 	hdr->len = len;
 	return hdr;
 }
+NOKPROBE_SYMBOL(st_ring_claim);
+
+/* Reserve a record of @len bytes; a full ring counts it as dropped. */
+notrace struct st_rec_hdr *st_ring_reserve(u32 len)
+{
+	struct st_ring *r = this_cpu_ptr(st_rings);
+	struct st_rec_hdr *hdr = st_ring_claim(r, len);
+
+	if (!hdr)
+		local_inc(&r->dropped);
+	return hdr;
+}
 NOKPROBE_SYMBOL(st_ring_reserve);
+
+/*
+ * Reserve up to @len bytes for a record whose size is known only once it
+ * is written: st_ring_trim() it to size before committing it, or
+ * st_ring_cancel() it.  A full ring counts nothing here; the caller
+ * falls back to st_ring_reserve() of the real size, which does.
+ */
+notrace struct st_rec_hdr *st_ring_reserve_max(u32 len)
+{
+	return st_ring_claim(this_cpu_ptr(st_rings), len);
+}
+NOKPROBE_SYMBOL(st_ring_reserve_max);
+
+/*
+ * Move head back from the end of @hdr's @reserved bytes to @hdr + @len,
+ * if @hdr is still the last reservation: no nested writer reserved after
+ * it.  The space handed back must already read as zero.
+ */
+static notrace bool st_ring_give_back(struct st_ring *r, struct st_rec_hdr *hdr,
+				      u32 reserved, u32 len)
+{
+	unsigned long end = (char *)hdr - r->data + reserved;
+	unsigned long head = local_read(&r->head);
+
+	/*
+	 * Head can only be at our end or beyond it, and less than a ring's
+	 * length beyond: our uncommitted record holds the tail back.
+	 */
+	if ((head - end) & (st_ring_bytes - 1))
+		return false;
+	return local_cmpxchg(&r->head, head, head - (reserved - len)) == head;
+}
+NOKPROBE_SYMBOL(st_ring_give_back);
+
+/*
+ * Shrink a st_ring_reserve_max() record to @len bytes.  The writer must
+ * have left the bytes past @len as it found them, zero.  When a nested
+ * writer reserved after it, the record keeps its length and the slack,
+ * which readers never look at since they find fields by nr_frames.
+ */
+notrace void st_ring_trim(struct st_rec_hdr *hdr, u32 len)
+{
+	if (len < hdr->len && st_ring_give_back(this_cpu_ptr(st_rings), hdr, hdr->len, len))
+		hdr->len = len;
+}
+NOKPROBE_SYMBOL(st_ring_trim);
+
+/* Give up a st_ring_reserve_max() record, which must hold only zeros. */
+notrace void st_ring_cancel(struct st_rec_hdr *hdr)
+{
+	u32 len = hdr->len;
+
+	/*
+	 * Zero the length first: once head moves back, a nested writer may
+	 * reserve this very spot and write its own.
+	 */
+	WRITE_ONCE(hdr->len, 0);
+	if (st_ring_give_back(this_cpu_ptr(st_rings), hdr, len, 0))
+		return;
+	WRITE_ONCE(hdr->len, len);
+	smp_store_release(&hdr->flags, ST_REC_PAD | ST_REC_COMMITTED);
+}
+NOKPROBE_SYMBOL(st_ring_cancel);
 
 notrace void st_ring_commit(struct st_rec_hdr *hdr, u32 flags)
 {

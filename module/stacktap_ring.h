@@ -13,6 +13,10 @@ unsigned long st_ring_size(void);
 /* Writer side: this CPU's ring, preemption disabled, any context. */
 struct st_rec_hdr *st_ring_reserve(u32 len);
 void st_ring_commit(struct st_rec_hdr *hdr, u32 flags);
+/* For a record sized once written: reserve the most, then trim or cancel. */
+struct st_rec_hdr *st_ring_reserve_max(u32 len);
+void st_ring_trim(struct st_rec_hdr *hdr, u32 len);
+void st_ring_cancel(struct st_rec_hdr *hdr);
 
 /* Reader side: between st_ring_read_lock() and st_ring_read_unlock(). */
 void st_ring_read_lock(void);

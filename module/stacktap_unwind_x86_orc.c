@@ -198,7 +198,8 @@ static __always_inline bool st_orc_read(unsigned long *val, unsigned long addr,
 
 /*
  * Walk from @regs while every frame is one this walker follows; returns
- * the frames, or 0 when the kernel's unwinder must do it instead.
+ * the frames, or 0, with @entries zeroed again, when the kernel's unwinder
+ * must do it instead.
  */
 static notrace unsigned int st_orc_walk(struct st_orc_cpu *c, struct pt_regs *regs,
 					unsigned long *entries, unsigned int max)
@@ -216,47 +217,52 @@ static notrace unsigned int st_orc_walk(struct st_orc_cpu *c, struct pt_regs *re
 	entries[nr++] = ip;
 	while (nr < max) {
 		if (!orc)
-			return 0;
+			goto err_clear_entries;
 		if (orc->sp_reg == ORC_REG_UNDEFINED) {
 			if (orc->end)
 				break;		/* a kernel thread's first frame */
-			return 0;
+			goto err_clear_entries;
 		}
 		if (orc->sp_reg == ORC_REG_SP)
 			cfa = sp + orc->sp_offset;
 		else if (orc->sp_reg == ORC_REG_BP)
 			cfa = bp + orc->sp_offset;
 		else
-			return 0;
+			goto err_clear_entries;
 		if (orc->type == UNWIND_HINT_TYPE_REGS) {
 			/* Entry code's pt_regs: the end if they are user mode. */
 			if (!st_orc_read(&cs, cfa + offsetof(struct pt_regs, cs), lo, hi) ||
 			    !(cs & 3))
-				return 0;
+				goto err_clear_entries;
 			break;
 		}
 		if (orc->type != UNWIND_HINT_TYPE_CALL || cfa <= sp ||
 		    !st_orc_read(&ip, cfa - sizeof(long), lo, hi))
-			return 0;
+			goto err_clear_entries;
 		if (ip == st_orc.graph_tramp || ip == st_orc.rethook_tramp)
-			return 0;
+			goto err_clear_entries;
 		if (orc->bp_reg == ORC_REG_PREV_SP) {
 			if (!st_orc_read(&bp, cfa + orc->bp_offset, lo, hi))
-				return 0;
+				goto err_clear_entries;
 		} else if (orc->bp_reg == ORC_REG_BP) {
 			if (!st_orc_read(&bp, bp + orc->bp_offset, lo, hi))
-				return 0;
+				goto err_clear_entries;
 		} else if (orc->bp_reg != ORC_REG_UNDEFINED) {
-			return 0;
+			goto err_clear_entries;
 		}
 		sp = cfa;
 		/* A return address: the call is the byte before it. */
 		orc = st_orc_find(c, ip - 1, ip);
 		if (!orc)
-			return 0;	/* not text the tables know */
+			goto err_clear_entries;	/* not text the tables know */
 		entries[nr++] = ip;
 	}
 	return nr;
+
+err_clear_entries:
+	/* As found: @entries may be ring space that must read as zero. */
+	memset(entries, 0, nr * sizeof(*entries));
+	return 0;
 }
 NOKPROBE_SYMBOL(st_orc_walk);
 
