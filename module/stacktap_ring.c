@@ -6,7 +6,10 @@
  * local_cmpxchg() on the free-running head; a record becomes visible when
  * its COMMITTED flag is stored with release semantics, and readers stop
  * at the first record not yet committed.  A full ring drops the record
- * and counts it: writers never block and never overwrite.
+ * and counts it: writers never block and never overwrite.  A record whose
+ * size is known only once written is reserved at its largest and then
+ * trimmed: head moves back, with another local_cmpxchg(), unless a nested
+ * writer reserved after it meanwhile.
  *
  * Readers are serialised by one mutex.  They consume by zeroing the space
  * they free before publishing the new tail, so any reserved but not yet
