@@ -83,10 +83,12 @@ def parse(lines):
 
 def paired(rounds, case, ref, depth):
     """(case - baseline) / (ref - baseline) within each round that ran all
-    three: their median, least and greatest; None without such rounds."""
+    three: their median, least and greatest; None without such rounds.
+    A round whose floor ran no slower than its baseline was disturbed (the
+    baseline, by the host) and gives no ratio: its sign would be noise."""
     c, r, b = (rounds.get((x, depth), {}) for x in (case, ref, "baseline"))
     ratios = [(c[i] - b[i]) / (r[i] - b[i]) for i in sorted(c)
-              if i in r and i in b and r[i] != b[i]]
+              if i in r and i in b and r[i] > b[i]]
     if not ratios:
         return None
     # Noise only ever adds time: each case's fastest round is a second,
