@@ -92,9 +92,9 @@ def paired(rounds, case, ref, depth):
     if not ratios:
         return None
     # Noise only ever adds time: each case's fastest round is a second,
-    # independent estimate.
+    # independent estimate, given as no ratio under the same rule as above.
     lo = min(b.values())
-    of_minima = (min(c.values()) - lo) / (min(r.values()) - lo) if min(r.values()) != lo else None
+    of_minima = (min(c.values()) - lo) / (min(r.values()) - lo) if min(r.values()) > lo else None
     return {"median": statistics.median(ratios), "least": min(ratios), "greatest": max(ratios),
             "of_minima": of_minima, "rounds": [round(x, 3) for x in ratios]}
 
