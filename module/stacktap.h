@@ -75,14 +75,15 @@ int st_capture_init(unsigned int depth);
 void st_capture_exit(void);
 unsigned int st_capture_depth(void);
 unsigned int st_capture_max(const struct st_probe *p);
-unsigned long *st_capture_begin(struct st_probe *p);
-bool st_capture_begin_entry(struct st_probe *p);
-bool st_capture_begin_unfiltered(struct st_probe *p);
-void st_capture_end(void);
-void st_hit_store(struct st_probe *p, unsigned long *frames,
-		  unsigned int nr, const struct st_ret *ret);
+/* One call per hit, from each probe kind's handler. */
 void st_capture_regs(struct st_probe *p, struct pt_regs *regs,
 		     unsigned long ip, bool at_entry);
+void st_capture_ftrace(struct st_probe *p, unsigned long ip,
+		       unsigned long parent_ip, struct pt_regs *regs);
+unsigned int st_capture_entry(struct st_probe *p, struct pt_regs *regs,
+			      unsigned long ip, unsigned long *frames);
+void st_capture_return(struct st_probe *p, unsigned long *frames,
+		       unsigned int nr, const struct st_ret *ret);
 
 /* stacktap_unwind_<arch>.c */
 unsigned int st_unwind_regs(struct pt_regs *regs, bool at_entry,

@@ -6,6 +6,10 @@
  * unwind into a per-CPU, per-context scratch array instead.  No locks and
  * no allocation; everything here is notrace and NOKPROBE so a probe on
  * the kernel's own helpers cannot recurse into us.
+ *
+ * Each probe kind's handler makes one call here per hit (an r: hit, one
+ * at entry and one at return), and the rest is inlined into it: arm64
+ * pays for every call and return it signs and authenticates.
  */
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
@@ -52,11 +56,15 @@ unsigned int st_capture_depth(void)
  * Frames an unwind for @p may store: its depth=, or the module's, plus
  * one that flags a truncated stack.
  */
-notrace unsigned int st_capture_max(const struct st_probe *p)
+static __always_inline unsigned int st_frames_max(const struct st_probe *p)
 {
 	return (p->spec.depth ?: st_depth) + 1;
 }
-NOKPROBE_SYMBOL(st_capture_max);
+
+unsigned int st_capture_max(const struct st_probe *p)
+{
+	return st_frames_max(p);
+}
 
 static __always_inline bool st_comm_equal(const char *a, const char *b)
 {
@@ -105,6 +113,16 @@ static __always_inline unsigned int st_context(void)
 	return in_serving_softirq() ? 1 : 0;
 }
 
+/*
+ * Enter the hit path: disable preemption and return where to unwind
+ * st_frames_max(p) frames, a new record's own when @record and @p keeps
+ * records, else this context's scratch array.  An unwinder writes only
+ * the entries it returns, so what a record does not use still reads as
+ * zero.  NULL, with nothing to undo, when the hit comes from inside
+ * stacktap's own hit path in this context (a counted miss) or, if
+ * @filter, @p's filters turn it away (counted as filtered); otherwise
+ * pair with st_capture_leave().
+ */
 static __always_inline unsigned long *st_capture_enter(struct st_probe *p,
 							bool filter, bool record)
 {
@@ -128,7 +146,7 @@ static __always_inline unsigned long *st_capture_enter(struct st_probe *p,
 	__this_cpu_or(st_capture_cpu.busy, BIT(ctx));
 	if (record && !p->spec.count_only) {
 		rec = (struct st_record *)st_ring_reserve_max(
-			st_record_size(st_capture_max(p), p->name_len, false));
+			st_record_size(st_frames_max(p), p->name_len, false));
 		if (rec) {
 			/*
 			 * Stamped at once, as a record reserved later, by a
@@ -146,36 +164,7 @@ err_enabled:
 	return NULL;
 }
 
-/*
- * Enter the hit path of a p: or f: hit: disable preemption and return
- * where to unwind st_capture_max(p) frames, the new record's own or this
- * context's scratch array.  An unwinder writes only the entries it
- * returns, so what a record does not use still reads as zero.  NULL, with
- * nothing to undo, when the hit comes from inside stacktap's own hit path
- * in this context (a counted miss) or @p's filters turn it away (counted
- * as filtered); otherwise pair with st_capture_end().
- */
-notrace unsigned long *st_capture_begin(struct st_probe *p)
-{
-	return st_capture_enter(p, true, true);
-}
-NOKPROBE_SYMBOL(st_capture_begin);
-
-/* The same for a kretprobe's entry, which keeps its frames itself. */
-notrace bool st_capture_begin_entry(struct st_probe *p)
-{
-	return st_capture_enter(p, true, false);
-}
-NOKPROBE_SYMBOL(st_capture_begin_entry);
-
-/* And for its return, filtered at the entry already. */
-notrace bool st_capture_begin_unfiltered(struct st_probe *p)
-{
-	return st_capture_enter(p, false, false);
-}
-NOKPROBE_SYMBOL(st_capture_begin_unfiltered);
-
-notrace void st_capture_end(void)
+static __always_inline void st_capture_leave(void)
 {
 	unsigned int ctx = st_context();
 	struct st_record *rec = __this_cpu_read(st_capture_cpu.open[ctx]);
@@ -189,7 +178,6 @@ notrace void st_capture_end(void)
 	__this_cpu_and(st_capture_cpu.busy, ~BIT(ctx));
 	preempt_enable_notrace();
 }
-NOKPROBE_SYMBOL(st_capture_end);
 
 /* Everything of @rec but its frames, flags and timestamp. */
 static __always_inline void st_record_fill(struct st_record *rec, struct st_probe *p,
@@ -216,12 +204,12 @@ static __always_inline void st_record_fill(struct st_record *rec, struct st_prob
  * stored as a record.  @ret, when set, is a kretprobe's return value and
  * latency.
  */
-notrace void st_hit_store(struct st_probe *p, unsigned long *frames,
-			  unsigned int nr, const struct st_ret *ret)
+static __always_inline void st_hit_store(struct st_probe *p, unsigned long *frames,
+					 unsigned int nr, const struct st_ret *ret)
 {
-	unsigned int depth = st_capture_max(p) - 1;
-	unsigned int ctx = st_context();
+	unsigned int depth = st_frames_max(p) - 1;
 	struct st_record *rec;
+	unsigned int ctx, i;
 	u32 flags = 0;
 
 	local_inc(&this_cpu_ptr(p->stats)->hits);
@@ -238,9 +226,13 @@ notrace void st_hit_store(struct st_probe *p, unsigned long *frames,
 	if (p->spec.glob)
 		flags |= ST_REC_GLOB;
 
+	ctx = st_context();
 	rec = __this_cpu_read(st_capture_cpu.open[ctx]);
 	if (rec) {
-		/* Unwound in place: frames are rec->frames already. */
+		/*
+		 * Unwound in place: frames are rec->frames already.  An r:
+		 * hit never opens a record, so there is no @ret to store.
+		 */
 		__this_cpu_write(st_capture_cpu.open[ctx], NULL);
 		st_record_fill(rec, p, nr, NULL);
 		/*
@@ -255,11 +247,15 @@ notrace void st_hit_store(struct st_probe *p, unsigned long *frames,
 	if (!rec)
 		return;
 	rec->ts_ns = ktime_get_mono_fast_ns();
-	memcpy(rec->frames, frames, nr * sizeof(unsigned long));
+	/*
+	 * Word by word, not memcpy(): x86_64's is a rep movsb, which QEMU
+	 * runs a byte at a time; r: at depth 16 lost ~300 ns to it.
+	 */
+	for (i = 0; i < nr; i++)
+		rec->frames[i] = frames[i];
 	st_record_fill(rec, p, nr, ret);
 	st_ring_commit(&rec->hdr, flags);
 }
-NOKPROBE_SYMBOL(st_hit_store);
 
 /*
  * A hit with trap registers (kprobes): @ip is the probed address, frame 0
@@ -269,14 +265,77 @@ NOKPROBE_SYMBOL(st_hit_store);
 notrace void st_capture_regs(struct st_probe *p, struct pt_regs *regs,
 			     unsigned long ip, bool at_entry)
 {
-	unsigned long *frames = st_capture_begin(p);
+	unsigned long *frames = st_capture_enter(p, true, true);
 	unsigned int nr;
 
 	if (!frames)
 		return;
-	nr = st_unwind_regs(regs, at_entry, frames, st_capture_max(p));
+	nr = st_unwind_regs(regs, at_entry, frames, st_frames_max(p));
 	frames[0] = ip;
 	st_hit_store(p, frames, max(nr, 1U), NULL);
-	st_capture_end();
+	st_capture_leave();
 }
 NOKPROBE_SYMBOL(st_capture_regs);
+
+/*
+ * An ftrace callback's hit at @ip, called from @parent_ip.  Registers
+ * saved by ftrace (x86_64 ftrace_regs_caller, arm64 ftrace_regs_entry)
+ * show the traced function at its entry, before its prologue: the view a
+ * kprobe at offset 0 gets, and frame 0 is the call site.  Without them
+ * (MIPS) the unwinder finds the frame ftrace_caller left.  No stack is a
+ * counted miss.
+ */
+notrace void st_capture_ftrace(struct st_probe *p, unsigned long ip,
+			       unsigned long parent_ip, struct pt_regs *regs)
+{
+	unsigned long *frames = st_capture_enter(p, true, true);
+	unsigned int nr;
+
+	if (!frames)
+		return;
+	if (regs) {
+		nr = st_unwind_regs(regs, true, frames, st_frames_max(p));
+		if (nr)
+			frames[0] = ip;
+	} else {
+		nr = st_unwind_ftrace(ip, parent_ip, frames, st_frames_max(p));
+	}
+	if (nr)
+		st_hit_store(p, frames, nr, NULL);
+	else
+		local_inc(&this_cpu_ptr(p->stats)->misses);
+	st_capture_leave();
+}
+NOKPROBE_SYMBOL(st_capture_ftrace);
+
+/*
+ * A kretprobe's entry at @ip: unwind into @frames, st_capture_max(p) of
+ * them, which the instance keeps until the return.  0 when the hit is
+ * filtered or comes from inside stacktap's own hit path, and then there
+ * is no return to record.
+ */
+notrace unsigned int st_capture_entry(struct st_probe *p, struct pt_regs *regs,
+				      unsigned long ip, unsigned long *frames)
+{
+	unsigned int nr;
+
+	if (!st_capture_enter(p, true, false))
+		return 0;
+	nr = max(st_unwind_regs(regs, true, frames, st_frames_max(p)), 1U);
+	frames[0] = ip;
+	st_capture_leave();
+	return nr;
+}
+NOKPROBE_SYMBOL(st_capture_entry);
+
+/* Its return: the entry's frames, with the return value and latency. */
+notrace void st_capture_return(struct st_probe *p, unsigned long *frames,
+			       unsigned int nr, const struct st_ret *ret)
+{
+	/* Filtered at the entry already: the filters do not apply twice. */
+	if (!st_capture_enter(p, false, false))
+		return;
+	st_hit_store(p, frames, nr, ret);
+	st_capture_leave();
+}
+NOKPROBE_SYMBOL(st_capture_return);

@@ -148,7 +148,7 @@ static inline void st_module_core_text(const struct module *mod,
 /*
  * ftrace callbacks: a struct ftrace_regs * since 5.11, a struct pt_regs *
  * before; the recursion helpers came with it (before them, stacktap's
- * per-CPU context guard in st_capture_begin() stops any recursion).
+ * per-CPU context guard in st_capture_enter() stops any recursion).
  */
 #include <linux/ftrace.h>
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 11, 0)

@@ -3,7 +3,7 @@
  * f: probes, one ftrace_ops each, filtered to a symbol or a glob.  Where
  * the arch saves registers for ftrace callbacks (x86_64, arm64) the stack
  * is unwound from them; on MIPS, which passes none, the unwinder finds the
- * frame ftrace_caller left (stacktap_unwind_mips.c).
+ * frame ftrace_caller left (st_capture_ftrace(), stacktap_unwind_mips.c).
  */
 #include <linux/ftrace.h>
 #include <linux/kprobes.h>
@@ -11,32 +11,10 @@
 
 #include "stacktap.h"
 
-/*
- * Registers saved by ftrace (x86_64 ftrace_regs_caller, arm64
- * ftrace_regs_entry) show the traced function at its entry, before its
- * prologue: the view a kprobe at offset 0 gets.  Frame 0 is the call site.
- */
-static notrace unsigned int st_fprobe_unwind(unsigned long ip, unsigned long parent_ip,
-					     struct pt_regs *regs, unsigned long *frames,
-					     unsigned int max)
-{
-	unsigned int nr;
-
-	if (!regs)
-		return st_unwind_ftrace(ip, parent_ip, frames, max);
-	nr = st_unwind_regs(regs, true, frames, max);
-	if (nr)
-		frames[0] = ip;
-	return nr;
-}
-NOKPROBE_SYMBOL(st_fprobe_unwind);
-
 static notrace void st_fprobe_hit(unsigned long ip, unsigned long parent_ip,
 				  struct ftrace_ops *ops, struct st_ftrace_regs *fregs)
 {
 	struct st_probe *p = container_of(ops, struct st_probe, ops);
-	unsigned long *frames;
-	unsigned int nr;
 	int bit;
 
 	bit = ftrace_test_recursion_trylock(ip, parent_ip);
@@ -44,16 +22,7 @@ static notrace void st_fprobe_hit(unsigned long ip, unsigned long parent_ip,
 		local_inc(&this_cpu_ptr(p->stats)->misses);
 		return;
 	}
-	frames = st_capture_begin(p);
-	if (frames) {
-		nr = st_fprobe_unwind(ip, parent_ip, st_ftrace_get_regs(fregs), frames,
-				      st_capture_max(p));
-		if (nr)
-			st_hit_store(p, frames, nr, NULL);
-		else
-			local_inc(&this_cpu_ptr(p->stats)->misses);
-		st_capture_end();
-	}
+	st_capture_ftrace(p, ip, parent_ip, st_ftrace_get_regs(fregs));
 	ftrace_test_recursion_unlock(bit);
 }
 NOKPROBE_SYMBOL(st_fprobe_hit);

@@ -27,11 +27,9 @@ static notrace int st_kretprobe_entry(struct kretprobe_instance *ri,
 	 * Filtered, or a hit from inside stacktap's own hit path: non-zero, so
 	 * no return handler for this call and the instance is freed.
 	 */
-	if (!st_capture_begin_entry(p))
+	d->nr = st_capture_entry(p, regs, (unsigned long)p->rp.kp.addr, d->frames);
+	if (!d->nr)
 		return 1;
-	d->nr = max(st_unwind_regs(regs, true, d->frames, st_capture_max(p)), 1U);
-	d->frames[0] = (unsigned long)p->rp.kp.addr;
-	st_capture_end();
 	d->entry_ns = ktime_get_mono_fast_ns();
 	return 0;
 }
@@ -47,14 +45,7 @@ static notrace int st_kretprobe_return(struct kretprobe_instance *ri,
 		.lat_ns = ktime_get_mono_fast_ns() - d->entry_ns,
 	};
 
-	/*
-	 * The frames live in the instance: no scratch needed, only the guard
-	 * (filters were applied at entry and do not apply twice).
-	 */
-	if (st_capture_begin_unfiltered(p)) {
-		st_hit_store(p, d->frames, d->nr, &ret);
-		st_capture_end();
-	}
+	st_capture_return(p, d->frames, d->nr, &ret);
 	return 0;
 }
 NOKPROBE_SYMBOL(st_kretprobe_return);

@@ -84,14 +84,14 @@ static void build_corpus(void)
 	 * the kernel's own, get_kprobe and notifier_call_chain among them.)
 	 */
 	static const char *const blacklisted[] = {
-		"notify_die", "st_hit_store", "st_capture_regs", "st_capture_begin",
-		"st_capture_end", "st_hit_filtered", "st_kprobe_pre", "st_kprobe_post",
+		"notify_die", "st_capture_ftrace", "st_capture_regs", "st_capture_entry",
+		"st_capture_return", "st_hit_filtered", "st_kprobe_pre", "st_kprobe_post",
 		"st_fprobe_hit", "st_unwind_regs",
 	};
 	static const char *const notrace[] = {
 		"ring_buffer_lock_reserve", "ftrace_set_filter", "register_ftrace_function",
-		"tracing_on", "st_hit_store", "st_fprobe_hit", "st_capture_regs",
-		"st_capture_end",
+		"tracing_on", "st_capture_ftrace", "st_fprobe_hit", "st_capture_regs",
+		"st_capture_return",
 	};
 	static const char *const freed_init[] = {
 		"p:start_kernel", "r:start_kernel", "f:start_kernel",
