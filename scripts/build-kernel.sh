@@ -2,9 +2,9 @@
 # Build an x86_64 kernel from Debian's linux-source-6.1 (the version of the
 # suite's amd64 kernel) with stacktap linked into the tree and the config
 # fragment selftests/kernel/NAME.config applied over tinyconfig.  Cached
-# in .cache/kernel/NAME: rebuilt only when the fragment or this script
+# in $DL/kernel/NAME (scripts/cache.sh): rebuilt only when the fragment or this script
 # changes, or stacktap's sources when the fragment builds it in.  With
-# CONFIG_MODULES, the modules are installed under .cache/kernel/NAME/install
+# CONFIG_MODULES, the modules are installed under $DL/kernel/NAME/install
 # and the build tree serves as the headers for out-of-tree modules.
 # Prints the bzImage's path last.
 #
@@ -12,19 +12,19 @@
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-CACHE=${STACKTAP_CACHE:-$top/.cache}
+. "$top/scripts/cache.sh"
 name=${1:?usage: build-kernel.sh NAME (selftests/kernel/NAME.config)}
 frag=$top/selftests/kernel/$name.config
 [ -f "$frag" ] || { echo "build-kernel.sh: no $frag" >&2; exit 1; }
 
 "$top/scripts/fetch-sysroot.sh" x86_64 >&2
 # shellcheck disable=SC1090
-. "$CACHE/sysroot/x86_64/sysroot.env"
+. "$DL/sysroot/x86_64/sysroot.env"
 
 # The source, once per Debian version.
-src=$CACHE/kernel/linux-$ST_DEBVER
+src=$DL/kernel/linux-$ST_DEBVER
 if [ ! -f "$src/.extracted" ]; then
-	dl=$CACHE/kernel/dl
+	dl=$DL/kernel/dl
 	mkdir -p "$dl"
 	deb=$(ls "$dl"/linux-source-6.1_"$ST_DEBVER"_all.deb 2>/dev/null || true)
 	if [ -z "$deb" ]; then
@@ -41,7 +41,7 @@ if [ ! -f "$src/.extracted" ]; then
 fi
 "$top/scripts/kernel-tree-link.sh" "$src" >&2
 
-out=$CACHE/kernel/$name
+out=$DL/kernel/$name
 builtin=
 grep -qx 'CONFIG_STACKTAP=y' "$frag" && builtin=y
 stamp=$( (cat "$frag" "$0"

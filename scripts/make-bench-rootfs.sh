@@ -1,13 +1,14 @@
 #!/bin/sh
 # The benchmark's bpftrace guest root: a Debian bookworm tree made by
-# debootstrap with bpftrace installed, in .cache/bench/bookworm-amd64.
+# debootstrap with bpftrace installed, in $DL/bench/bookworm-amd64 (scripts/cache.sh).
 # The x86_64 bench guest mounts it read-only over virtio-9p and runs
 # bpftrace in a chroot there.  Made once (about 500 MB, a few minutes
 # from Debian's archive); prints the tree's path.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-root=${STACKTAP_CACHE:-$top/.cache}/bench/bookworm-amd64
+. "$top/scripts/cache.sh"
+root=$DL/bench/bookworm-amd64
 mirror=${ST_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
 if [ ! -x "$root/usr/bin/bpftrace" ]; then

@@ -8,6 +8,7 @@ set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
+. ./scripts/cache.sh
 . ./selftests/tally.sh
 start=$(date +%s)
 if ! ./scripts/fetch-sysroot.sh x86_64-debug; then
@@ -16,7 +17,7 @@ if ! ./scripts/fetch-sysroot.sh x86_64-debug; then
 	exit 1
 fi
 built=$(date +%s)
-echo "# debug kernel: $(cat .cache/kernel/debug/.build-time) when built; ready after $((built - start)) s this run"
+echo "# debug kernel: $(cat "$DL/kernel/debug/.build-time") when built; ready after $((built - start)) s this run"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 ./selftests/guest.sh x86_64-debug "$@" >"$log" 2>&1

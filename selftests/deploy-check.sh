@@ -15,7 +15,7 @@
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-CACHE=${STACKTAP_CACHE:-$top/.cache}
+. "$top/scripts/cache.sh"
 what=${1:?usage: deploy-check.sh builtin|dt|dkms}
 log=$CACHE/deploy-$what.log
 mkdir -p "$CACHE"
@@ -66,7 +66,7 @@ dt)
 dkms)
 	"$top/scripts/fetch-sysroot.sh" x86_64 >"$log" 2>&1
 	# shellcheck disable=SC1090
-	. "$CACHE/sysroot/x86_64/sysroot.env"
+	. "$DL/sysroot/x86_64/sysroot.env"
 	pkg=linux-headers-$ST_KVER
 	if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed'; then
 		# The host's own arch: safe to install, unlike foreign headers.

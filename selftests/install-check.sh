@@ -3,9 +3,9 @@
 # completion land where they belong (module built for the x86_64 sysroot).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-CACHE=${STACKTAP_CACHE:-$top/.cache}
+. "$top/scripts/cache.sh"
 "$top/scripts/fetch-sysroot.sh" x86_64 || { echo "not ok - make install (no sysroot)"; exit 1; }
-. "$CACHE/sysroot/x86_64/sysroot.env"
+. "$DL/sysroot/x86_64/sysroot.env"
 B=$CACHE/install-check
 rm -rf "$B"
 mkdir -p "$B/src" "$B/root"
