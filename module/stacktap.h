@@ -205,6 +205,9 @@ void st_sym_format(char *buf, size_t size, unsigned long addr, bool ret_addr,
 bool st_may_see_addresses(void);
 void st_symbols_clear(void);
 
+/* stacktap_ksym.c: a kernel symbol's address through kallsyms */
+unsigned long st_kernel_symbol(const char *name);
+
 /* stacktap_of.c: /chosen/stacktap in the device tree */
 unsigned int st_of_buffer_kb(unsigned int fallback, unsigned int min,
 			     unsigned int max);

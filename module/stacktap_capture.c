@@ -17,7 +17,6 @@
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
-#include <asm/unaligned.h>
 
 #include "stacktap.h"
 #include "stacktap_ring.h"

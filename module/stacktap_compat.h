@@ -1,18 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Every kernel-version difference stacktap depends on, in one place.
- * stacktap is tested on 6.1 and written for 4.9 and later.
+ * Every kernel-version difference stacktap depends on, in one place: API
+ * renames here, and one wrapper per kernel API whose private state
+ * stacktap reads (wrapper/).  CI builds and tests 5.10, 6.1, 6.12 and 7.2
+ * (README.md); the floor is 5.10, which older kernels do not build for.
  */
 #ifndef _STACKTAP_COMPAT_H
 #define _STACKTAP_COMPAT_H
 
 #include <linux/version.h>
 #include <linux/uaccess.h>
-
-#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 8, 0)
-/* copy_from_kernel_nofault() was probe_kernel_read() before 5.8. */
-#define copy_from_kernel_nofault(dst, src, size) probe_kernel_read(dst, src, size)
-#endif
 
 /*
  * One load from kernel memory that may fault, done inline: the walkers run
@@ -43,37 +40,45 @@ static __always_inline bool name(type *dst, const void *src)		\
 ST_DEFINE_READ_NOFAULT(st_read_u32_nofault, u32)
 ST_DEFINE_READ_NOFAULT(st_read_ulong_nofault, unsigned long)
 
-#if LINUX_VERSION_CODE < KERNEL_VERSION(4, 18, 0)
-#define struct_size(p, member, n) \
-	(sizeof(*(p)) + (size_t)(n) * sizeof(*(p)->member))
-#else
 #include <linux/overflow.h>
+
+/* get_unaligned() and put_unaligned() moved out of asm/ in 6.12. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
 #endif
 
-#if LINUX_VERSION_CODE < KERNEL_VERSION(4, 16, 0)
-#define DEFINE_SHOW_ATTRIBUTE(__name)					\
-static int __name ## _open(struct inode *inode, struct file *file)	\
-{									\
-	return single_open(file, __name ## _show, inode->i_private);	\
-}									\
-static const struct file_operations __name ## _fops = {		\
-	.owner		= THIS_MODULE,					\
-	.open		= __name ## _open,				\
-	.read		= seq_read,					\
-	.llseek		= seq_lseek,					\
-	.release	= single_release,				\
-}
+/*
+ * A file that cannot seek: no_llseek() went in 6.12; since 6.0 a missing
+ * ->llseek clears FMODE_LSEEK and lseek() fails with ESPIPE alike.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define st_no_llseek NULL
+#else
+#define st_no_llseek no_llseek
 #endif
 
 #ifdef CONFIG_ARM64
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 7, 0)
 #include <asm/pointer_auth.h>
-#define st_strip_pac(addr) ptrauth_strip_insn_pac(addr)
+/* 6.4 split the stripping of kernel and user return addresses. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define st_strip_pac(addr) ptrauth_strip_kernel_insn_pac(addr)
 #else
-/* No in-kernel pointer authentication before 5.7. */
-#define st_strip_pac(addr) (addr)
+#define st_strip_pac(addr) ptrauth_strip_insn_pac(addr)
 #endif
 #endif
+
+/*
+ * Whether the opener may see kernel addresses, as kallsyms decides:
+ * has_capability_noaudit() is not exported before 6.1.
+ */
+#include <linux/capability.h>
+#include <linux/user_namespace.h>
+static inline bool st_capable_syslog(void)
+{
+	return ns_capable_noaudit(&init_user_ns, CAP_SYSLOG);
+}
 
 #include <linux/module.h>
 #include <linux/preempt.h>
@@ -145,153 +150,22 @@ static inline void st_module_core_text(const struct module *mod,
 #endif
 }
 
-/*
- * ftrace callbacks: a struct ftrace_regs * since 5.11, a struct pt_regs *
- * before; the recursion helpers came with it (before them, stacktap's
- * per-CPU context guard in st_capture_enter() stops any recursion).
- */
-#include <linux/ftrace.h>
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 11, 0)
-#define st_ftrace_regs ftrace_regs
-#define st_ftrace_get_regs(fregs) ftrace_get_regs(fregs)
-#else
-#define st_ftrace_regs pt_regs
-#define st_ftrace_get_regs(regs) (regs)
-static inline int ftrace_test_recursion_trylock(unsigned long ip,
-						unsigned long parent_ip)
-{
-	return 0;
-}
-
-static inline void ftrace_test_recursion_unlock(int bit)
-{
-}
-#endif
-
-/*
- * How many functions an ftrace_ops' filter holds.  ftrace keeps the count
- * in its private struct ftrace_hash (kernel/trace/trace.h), whose leading
- * fields are the same from 4.9 to 6.x.  Only for an ops not registered
- * yet, which nothing else can touch.
- */
-#include <linux/rcupdate.h>
-struct st_ftrace_hash_head {
-	unsigned long size_bits;
-	struct hlist_head *buckets;
-	unsigned long count;
-};
-
-static inline unsigned long st_ftrace_filter_count(struct ftrace_ops *ops)
-{
-	const struct st_ftrace_hash_head *h;
-
-	h = (const void *)rcu_dereference_protected(ops->func_hash->filter_hash, true);
-	return h ? h->count : 0;
-}
+#include "wrapper/ftrace.h"
 
 /* A kretprobe instance's kretprobe: through its holder since 5.11. */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(5, 11, 0)
 #define get_kretprobe(ri) ((ri)->rp)
 #endif
 
-/*
- * The current task's pending kretprobe instances, innermost first, and the
- * real return address each one hid behind the trampoline.  6.1 keeps them
- * on a per-task llist unless kretprobes run on rethook.
- */
-#include <linux/kprobes.h>
-#include <linux/llist.h>
-#if defined(CONFIG_KRETPROBES) && !defined(CONFIG_KRETPROBE_ON_RETHOOK) && \
-	LINUX_VERSION_CODE >= KERNEL_VERSION(5, 11, 0)
-static inline struct llist_node *st_kretprobe_pending(struct task_struct *task)
-{
-	return task->kretprobe_instances.first;
-}
-
-static inline unsigned long st_kretprobe_node_ret_addr(struct llist_node *node)
-{
-	return (unsigned long)container_of(node, struct kretprobe_instance, llist)->ret_addr;
-}
-
-static inline unsigned long st_kretprobe_node_fp(struct llist_node *node)
-{
-	return (unsigned long)container_of(node, struct kretprobe_instance, llist)->fp;
-}
-#else
-/* Before 5.11 (a hash table) or on rethook: not walked, stacks stop there. */
-static inline struct llist_node *st_kretprobe_pending(struct task_struct *task)
-{
-	return NULL;
-}
-
-static inline unsigned long st_kretprobe_node_ret_addr(struct llist_node *node)
-{
-	return 0;
-}
-
-static inline unsigned long st_kretprobe_node_fp(struct llist_node *node)
-{
-	return 0;
-}
-#endif
-
-/*
- * The function graph tracer's return stack of a task: entries 0..top,
- * each the real return address of a function whose own return address
- * now reads return_to_handler.  6.8 reworked it; not walked there.
- */
-#if defined(CONFIG_FUNCTION_GRAPH_TRACER) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)
-static inline int st_graph_top(struct task_struct *task)
-{
-	return task->ret_stack ? task->curr_ret_stack : -1;
-}
-
-static inline void st_graph_entry(struct task_struct *task, int i,
-				  unsigned long *func, unsigned long *ret)
-{
-	*func = task->ret_stack[i].func;
-	*ret = task->ret_stack[i].ret;
-}
-
-/* Where the hooked return address was, on arches that record it (arm64). */
-static inline unsigned long st_graph_retp(struct task_struct *task, int i)
-{
-#ifdef HAVE_FUNCTION_GRAPH_RET_ADDR_PTR
-	return (unsigned long)task->ret_stack[i].retp;
-#else
-	return 0;
-#endif
-}
-#else
-static inline int st_graph_top(struct task_struct *task)
-{
-	return -1;
-}
-
-static inline void st_graph_entry(struct task_struct *task, int i,
-				  unsigned long *func, unsigned long *ret)
-{
-	*func = 0;
-	*ret = 0;
-}
-
-static inline unsigned long st_graph_retp(struct task_struct *task, int i)
-{
-	return 0;
-}
-#endif
+#include "wrapper/kretprobe.h"
+#include "wrapper/fgraph.h"
 
 #include <linux/rcupdate.h>
 
 /*
  * Wait until every hit in flight has left the hit path, which runs with
- * preemption disabled.  RCU flavours were consolidated in 4.20; before,
- * only the sched flavour waits for preempt-disabled regions.
+ * preemption disabled (RCU's flavours are one since 4.20).
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(4, 20, 0)
 #define st_synchronize_hits() synchronize_rcu()
-#else
-#define st_synchronize_hits() synchronize_sched()
-#endif
 
 #endif /* _STACKTAP_COMPAT_H */

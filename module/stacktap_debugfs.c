@@ -24,7 +24,6 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
-#include <asm/unaligned.h>
 
 #include "stacktap.h"
 #include "stacktap_ring.h"
@@ -310,7 +309,7 @@ static const struct file_operations st_pipe_fops = {
 	.open = st_pipe_open,
 	.read = st_pipe_read,
 	.poll = st_pipe_poll,
-	.llseek = no_llseek,
+	.llseek = st_no_llseek,
 	.release = st_pipe_release,
 };
 
@@ -461,7 +460,7 @@ static const struct file_operations st_control_fops = {
 	.owner = THIS_MODULE,
 	.open = nonseekable_open,
 	.write = st_control_write,
-	.llseek = no_llseek,
+	.llseek = st_no_llseek,
 };
 
 static int st_probes_emit(const struct st_probe_info *info, void *m)

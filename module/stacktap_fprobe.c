@@ -15,6 +15,7 @@ static notrace void st_fprobe_hit(unsigned long ip, unsigned long parent_ip,
 				  struct ftrace_ops *ops, struct st_ftrace_regs *fregs)
 {
 	struct st_probe *p = container_of(ops, struct st_probe, ops);
+	struct st_ftrace_scratch scratch;
 	int bit;
 
 	bit = ftrace_test_recursion_trylock(ip, parent_ip);
@@ -22,7 +23,7 @@ static notrace void st_fprobe_hit(unsigned long ip, unsigned long parent_ip,
 		local_inc(&this_cpu_ptr(p->stats)->misses);
 		return;
 	}
-	st_capture_ftrace(p, ip, parent_ip, st_ftrace_get_regs(fregs));
+	st_capture_ftrace(p, ip, parent_ip, st_ftrace_pt_regs(fregs, &scratch));
 	ftrace_test_recursion_unlock(bit);
 }
 NOKPROBE_SYMBOL(st_fprobe_hit);
@@ -69,14 +70,14 @@ static int st_fprobe_arm(struct st_probe *p, const char **why)
 	return 0;
 
 err_free_filter:
-	ftrace_free_filter(&p->ops);
+	st_ftrace_free_filter(&p->ops);
 	return ret;
 }
 
 static void st_fprobe_disarm(struct st_probe *p)
 {
 	unregister_ftrace_function(&p->ops);
-	ftrace_free_filter(&p->ops);
+	st_ftrace_free_filter(&p->ops);
 }
 
 static unsigned long st_fprobe_nmissed(struct st_probe *p)

@@ -89,7 +89,7 @@ out_unlock:
 /* Whether the task opening a stacktap file may see kernel addresses. */
 bool st_may_see_addresses(void)
 {
-	return has_capability_noaudit(current, CAP_SYSLOG);
+	return st_capable_syslog();
 }
 
 static void st_initsym_add(unsigned long addr, bool ret_addr, u64 now)

@@ -14,10 +14,17 @@
 #include <linux/uaccess.h>
 
 #include "stacktap.h"
+#include "wrapper/arm64_frame.h"
 
-/* The walker keeps no state on arm64. */
+/* Where a kretprobe's trampoline returns, when instances go by order. */
+static unsigned long st_arm64_kretprobe_tramp;
+
 int st_unwind_init(void)
 {
+	st_kretprobe_wrapper_init();
+	if (ST_KRETPROBE_BY_ORDER)
+		st_arm64_kretprobe_tramp = st_kernel_symbol("kretprobe_trampoline") ?:
+					   st_kernel_symbol("__kretprobe_trampoline");
 	return 0;
 }
 
@@ -31,23 +38,30 @@ void st_unwind_exit(void)
  * records that same fp as the entry's retp and puts return_to_handler
  * there.  F's frame record is then { that fp, hook }.  Give the real
  * return address for @lr found with @fp (a record's saved fp, or x29 at
- * entry), whatever it holds.
+ * entry), whatever it holds.  Before 5.15 ri->fp is not x29: the
+ * instances are taken in order as the trampoline turns up (@order).
  */
-static notrace unsigned long st_arm64_ret(struct llist_node *pending,
+static notrace unsigned long st_arm64_ret(struct st_kretprobe_iter *order,
 					  unsigned long fp, unsigned long lr)
 {
-	struct llist_node *node;
-	unsigned long func, ret;
+	struct st_kretprobe_iter it;
+	unsigned long func, ret, retp, ri_fp;
 	int i;
 
-	for (node = pending; node; node = node->next)
-		if (st_kretprobe_node_fp(node) == fp)
-			return st_kretprobe_node_ret_addr(node);
-	for (i = st_graph_top(current); i >= 0; i--) {
-		if (st_graph_retp(current, i) != fp)
-			continue;
-		st_graph_entry(current, i, &func, &ret);
-		return ret;
+	if (ST_KRETPROBE_BY_ORDER) {
+		if (st_strip_pac(lr) == st_arm64_kretprobe_tramp &&
+		    st_kretprobe_next(order, &ret, &ri_fp))
+			return ret;
+	} else {
+		st_kretprobe_first(&it);
+		while (st_kretprobe_next(&it, &ret, &ri_fp))
+			if (ri_fp == fp)
+				return ret;
+	}
+	for (i = st_graph_first(current); i >= 0; i = st_graph_next(current, i)) {
+		st_graph_entry(current, i, &func, &ret, &retp);
+		if (retp == fp)
+			return ret;
 	}
 	return st_strip_pac(lr);
 }
@@ -56,19 +70,21 @@ NOKPROBE_SYMBOL(st_arm64_ret);
 notrace unsigned int st_unwind_regs(struct pt_regs *regs, bool at_entry,
 				    unsigned long *entries, unsigned int max)
 {
-	struct llist_node *pending = st_kretprobe_pending(current);
+	struct st_kretprobe_iter order;
 	unsigned long task_low = (unsigned long)task_stack_page(current);
 	unsigned long low = regs->sp & ~(THREAD_SIZE - 1);
 	unsigned long fp = regs->regs[29];
 	unsigned long record[2];	/* { caller's fp, return address } */
+	struct pt_regs *boundary;
 	unsigned int nr = 0;
 
 	if (!max)
 		return 0;
+	st_kretprobe_first(&order);
 	entries[nr++] = regs->pc;
 	/* A kretprobe sharing this entry may have run first and swapped LR. */
 	if (at_entry && nr < max)
-		entries[nr++] = st_arm64_ret(pending, regs->regs[29], regs->regs[30]);
+		entries[nr++] = st_arm64_ret(&order, regs->regs[29], regs->regs[30]);
 
 	while (nr < max) {
 		/* From an IRQ stack the records lead to the task stack, once. */
@@ -80,9 +96,15 @@ notrace unsigned int st_unwind_regs(struct pt_regs *regs, bool at_entry,
 		if ((fp & 7) || !st_read_ulong_nofault(&record[0], (void *)fp) ||
 		    !st_read_ulong_nofault(&record[1], (void *)(fp + sizeof(record[0]))))
 			break;
-		if (!record[1])
-			break;	/* the final record in the task's pt_regs */
-		entries[nr++] = st_arm64_ret(pending, record[0], record[1]);
+		if (!record[1]) {
+			/* A task's end, or (6.13 on) an exception boundary. */
+			boundary = st_arm64_boundary_regs(fp);
+			if (!boundary ||
+			    !st_read_ulong_nofault(&record[1], &boundary->pc) ||
+			    !st_read_ulong_nofault(&record[0], &boundary->regs[29]))
+				break;
+		}
+		entries[nr++] = st_arm64_ret(&order, record[0], record[1]);
 		if (record[0] <= fp && record[0] - low <= THREAD_SIZE)
 			break;	/* on one stack, records must go up */
 		fp = record[0];

@@ -265,7 +265,7 @@ struct st_mips_walk {
 	unsigned long pc, sp, ra;
 	bool ra_live;			/* ra still holds pc's return address */
 	unsigned long low, high;	/* the stack sp is on */
-	struct llist_node *kretprobe;	/* next pending kretprobe instance */
+	struct st_kretprobe_iter kretprobe;	/* pending kretprobe instances */
 	int graph;			/* graph return stack entries left */
 };
 
@@ -286,12 +286,9 @@ static notrace bool st_mips_read(struct st_mips_walk *w, unsigned long addr,
 /* The next pending kretprobe's real return address, innermost first. */
 static notrace unsigned long st_mips_kretprobe_ret(struct st_mips_walk *w)
 {
-	struct llist_node *node = w->kretprobe;
+	unsigned long ret, fp;
 
-	if (!node)
-		return 0;
-	w->kretprobe = node->next;
-	return st_kretprobe_node_ret_addr(node);
+	return st_kretprobe_next(&w->kretprobe, &ret, &fp) ? ret : 0;
 }
 
 /*
@@ -302,10 +299,11 @@ static notrace unsigned long st_mips_kretprobe_ret(struct st_mips_walk *w)
 static notrace unsigned long st_mips_graph_ret(struct st_mips_walk *w,
 					       const struct st_mips_frame *f)
 {
-	unsigned long func, ret;
+	unsigned long func, ret, retp;
 
 	while (w->graph >= 0) {
-		st_graph_entry(current, w->graph--, &func, &ret);
+		st_graph_entry(current, w->graph, &func, &ret, &retp);
+		w->graph = st_graph_next(current, w->graph);
 		if (func - f->func < f->size)
 			return ret;
 	}
@@ -419,13 +417,13 @@ static notrace unsigned int st_mips_walk(unsigned long pc, unsigned long sp,
 {
 	struct st_mips_walk w = {
 		.pc = pc, .sp = sp, .ra = ra, .ra_live = true,
-		.kretprobe = st_kretprobe_pending(current),
-		.graph = st_graph_top(current),
+		.graph = st_graph_first(current),
 	};
 	struct st_mips_cpu *c;
 	unsigned long flags;
 	unsigned int nr = 0, gen;
 
+	st_kretprobe_first(&w.kretprobe);
 	st_mips_set_stack(&w);
 	local_irq_save(flags);
 	c = this_cpu_ptr(st_mips_cpu);

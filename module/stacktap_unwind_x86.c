@@ -15,6 +15,7 @@
 
 int st_unwind_init(void)
 {
+	st_kretprobe_wrapper_init();
 	return st_orc_init();
 }
 

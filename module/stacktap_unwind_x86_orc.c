@@ -9,7 +9,7 @@
  * whose CFA is SP or BP based, on the task stack, and stops where the
  * kernel stops: user-mode registers (syscall entry) or a kernel thread's
  * end.  Anything else (interrupt and exception stacks, other register
- * bases, a return address the graph tracer or a kretprobe replaced, code
+ * bases, a return address the graph tracer or a rethook replaced, code
  * without ORC such as BPF or ftrace trampolines) makes it give up, and the
  * caller unwinds with the kernel's unwinder from the start instead.
  *
@@ -36,11 +36,10 @@
 #include <linux/string.h>
 #include <asm/orc_lookup.h>
 #include <asm/pgtable_64_types.h>
-#include <asm/orc_types.h>
 #include <asm/ptrace.h>
-#include <asm/unwind_hints.h>
 
 #include "stacktap.h"
+#include "wrapper/orc.h"
 
 #define ST_ORC_CACHE_BITS	10
 
@@ -83,24 +82,6 @@ struct st_orc_mods {
 
 static struct st_orc_mods __rcu *st_orc_mods;
 static DEFINE_MUTEX(st_orc_mods_mutex);
-
-/*
- * A kernel symbol's address: kprobes resolve the name and store it in the
- * kprobe before they judge the address.  Offset 1, so no ENDBR is
- * skipped; a probe that does register (disabled) is removed at once.
- */
-static unsigned long st_orc_symbol(const char *name)
-{
-	struct kprobe kp = {
-		.symbol_name = name,
-		.offset = 1,
-		.flags = KPROBE_FLAG_DISABLED,
-	};
-
-	if (!register_kprobe(&kp))
-		unregister_kprobe(&kp);
-	return kp.addr ? (unsigned long)kp.addr - 1 : 0;
-}
 
 static inline unsigned long st_orc_ip(const int *ip)
 {
@@ -197,6 +178,24 @@ static __always_inline bool st_orc_read(unsigned long *val, unsigned long addr,
 }
 
 /*
+ * The real return address a pending kretprobe hid in the slot at @slot,
+ * or 0: on rethook the instances are not walked here (wrapper/kretprobe.h)
+ * and the kernel's unwinder recovers them instead.
+ */
+static notrace unsigned long st_orc_kretprobe_ret(unsigned long slot)
+{
+	struct st_kretprobe_iter it;
+	unsigned long ret, fp;
+
+	st_kretprobe_first(&it);
+	while (st_kretprobe_next(&it, &ret, &fp))
+		if (fp == slot)
+			return ret;
+	return 0;
+}
+NOKPROBE_SYMBOL(st_orc_kretprobe_ret);
+
+/*
  * Walk from @regs while every frame is one this walker follows; returns
  * the frames, or 0, with @entries zeroed again, when the kernel's unwinder
  * must do it instead.
@@ -218,28 +217,27 @@ static notrace unsigned int st_orc_walk(struct st_orc_cpu *c, struct pt_regs *re
 	while (nr < max) {
 		if (!orc)
 			goto err_clear_entries;
-		if (orc->sp_reg == ORC_REG_UNDEFINED) {
-			if (orc->end)
-				break;		/* a kernel thread's first frame */
-			goto err_clear_entries;
-		}
+		if (st_orc_is_end(orc))
+			break;			/* a kernel thread's first frame */
 		if (orc->sp_reg == ORC_REG_SP)
 			cfa = sp + orc->sp_offset;
 		else if (orc->sp_reg == ORC_REG_BP)
 			cfa = bp + orc->sp_offset;
 		else
-			goto err_clear_entries;
-		if (orc->type == UNWIND_HINT_TYPE_REGS) {
+			goto err_clear_entries;	/* ORC_REG_UNDEFINED among them */
+		if (orc->type == ST_ORC_TYPE_REGS) {
 			/* Entry code's pt_regs: the end if they are user mode. */
 			if (!st_orc_read(&cs, cfa + offsetof(struct pt_regs, cs), lo, hi) ||
 			    !(cs & 3))
 				goto err_clear_entries;
 			break;
 		}
-		if (orc->type != UNWIND_HINT_TYPE_CALL || cfa <= sp ||
+		if (orc->type != ST_ORC_TYPE_CALL || cfa <= sp ||
 		    !st_orc_read(&ip, cfa - sizeof(long), lo, hi))
 			goto err_clear_entries;
-		if (ip == st_orc.graph_tramp || ip == st_orc.rethook_tramp)
+		if (ip == st_orc.rethook_tramp)
+			ip = st_orc_kretprobe_ret(cfa - sizeof(long));
+		if (!ip || ip == st_orc.graph_tramp)
 			goto err_clear_entries;
 		if (orc->bp_reg == ORC_REG_PREV_SP) {
 			if (!st_orc_read(&bp, cfa + orc->bp_offset, lo, hi))
@@ -367,17 +365,17 @@ int st_orc_init(void)
 	unsigned long ip_end, lookup_end;
 	int ret;
 
-	st_orc.ip = (int *)st_orc_symbol("__start_orc_unwind_ip");
-	ip_end = st_orc_symbol("__stop_orc_unwind_ip");
-	st_orc.orc = (struct orc_entry *)st_orc_symbol("__start_orc_unwind");
-	st_orc.lookup = (unsigned int *)st_orc_symbol("orc_lookup");
-	lookup_end = st_orc_symbol("orc_lookup_end");
-	st_orc.stext = st_orc_symbol("_stext");
-	st_orc.etext = st_orc_symbol("_etext");
-	st_orc.graph_tramp = st_orc_symbol("return_to_handler");
-	st_orc.rethook_tramp = st_orc_symbol("arch_rethook_trampoline") ?:
-			       st_orc_symbol("__kretprobe_trampoline") ?:
-			       st_orc_symbol("kretprobe_trampoline");
+	st_orc.ip = (int *)st_kernel_symbol("__start_orc_unwind_ip");
+	ip_end = st_kernel_symbol("__stop_orc_unwind_ip");
+	st_orc.orc = (struct orc_entry *)st_kernel_symbol("__start_orc_unwind");
+	st_orc.lookup = (unsigned int *)st_kernel_symbol("orc_lookup");
+	lookup_end = st_kernel_symbol("orc_lookup_end");
+	st_orc.stext = st_kernel_symbol("_stext");
+	st_orc.etext = st_kernel_symbol("_etext");
+	st_orc.graph_tramp = st_kernel_symbol("return_to_handler");
+	st_orc.rethook_tramp = st_kernel_symbol("arch_rethook_trampoline") ?:
+			       st_kernel_symbol("__kretprobe_trampoline") ?:
+			       st_kernel_symbol("kretprobe_trampoline");
 	if (!st_orc.ip || ip_end <= (unsigned long)st_orc.ip || !st_orc.orc ||
 	    !st_orc.lookup || lookup_end <= (unsigned long)st_orc.lookup ||
 	    !st_orc.stext || st_orc.etext <= st_orc.stext || !st_orc.rethook_tramp) {

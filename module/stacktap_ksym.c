@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Addresses of kernel symbols modules cannot link against (ORC tables,
+ * trampolines, kprobes' 5.10 instance table), found through kallsyms.
+ */
+#include <linux/kprobes.h>
+
+#include "stacktap.h"
+
+/*
+ * A kernel symbol's address: kprobes resolve the name and store it in the
+ * kprobe before they judge the address.  Offset 1, so no ENDBR is
+ * skipped; a probe that does register (disabled) is removed at once.
+ */
+unsigned long st_kernel_symbol(const char *name)
+{
+	struct kprobe kp = {
+		.symbol_name = name,
+		.offset = 1,
+		.flags = KPROBE_FLAG_DISABLED,
+	};
+
+	if (!register_kprobe(&kp))
+		unregister_kprobe(&kp);
+	return kp.addr ? (unsigned long)kp.addr - 1 : 0;
+}
