@@ -24,6 +24,15 @@ truth_load() {
 	lsmod | grep -q '^st_truth ' || insmod /st/st_truth.ko || fail "insmod st_truth.ko"
 }
 
+# entry_off SYMBOL: how far past SYMBOL the kernel puts a probe on its
+# entry (frame 0 of a stack that starts there), as the truth module finds
+# with a kprobe: 0x0, or 0x4 past x86's ENDBR on kernels built with IBT.
+entry_off() {
+	truth_load
+	echo "$1" >"$TRUTH/entry_offset" || fail "entry_offset $1"
+	sed -n 's/^[^+]*+\(0x[0-9a-f]*\)\/.*/\1/p' "$TRUTH/entry_offset" | grep . || fail "no entry offset for $1"
+}
+
 # truth_on_every_cpu N: each CPU runs the truth chain N times, all at once.
 # Waits for those runs only, not for other background jobs (a reader).
 truth_on_every_cpu() {

@@ -39,6 +39,7 @@
  *		  through R levels of st_truth_r, timed in the kernel; read:
  *		  "cpu calls ns start_ns end_ns" of each CPU's last run.
  */
+#include <linux/version.h>
 #include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/debugfs.h>
@@ -46,6 +47,10 @@
 #include <linux/fs.h>
 #include <linux/hrtimer.h>
 #include <linux/kernel.h>
+#include <linux/string.h>
+#include <linux/mutex.h>
+#include <linux/kallsyms.h>
+#include <linux/kprobes.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/seq_file.h>
@@ -321,7 +326,6 @@ static const struct file_operations st_truth_trigger_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
 	.write = st_truth_trigger_write,
-	.llseek = no_llseek,
 };
 
 static const struct {
@@ -339,12 +343,74 @@ static const struct {
 	{ "trigger_nap", st_truth_nap },
 };
 
+/*
+ * Where the kernel puts a probe on a function's entry, which is frame 0 of
+ * a stack that starts at the probed function: the symbol itself, or past
+ * x86's ENDBR on kernels built with IBT (6.12 and later here; GCC leaves
+ * it out of static functions whose address is never taken).  Write a
+ * symbol's name, read "symbol+offset/size".
+ */
+static char st_truth_entry_sym[KSYM_NAME_LEN] = "st_truth_leaf";
+static DEFINE_MUTEX(st_truth_entry_mutex);
+
+static int st_truth_entry_offset_show(struct seq_file *m, void *v)
+{
+	struct kprobe kp = { .flags = KPROBE_FLAG_DISABLED };
+	int ret;
+
+	mutex_lock(&st_truth_entry_mutex);
+	kp.symbol_name = st_truth_entry_sym;
+	ret = register_kprobe(&kp);
+	if (!ret) {
+		seq_printf(m, "%pS\n", kp.addr);
+		unregister_kprobe(&kp);
+	}
+	mutex_unlock(&st_truth_entry_mutex);
+	return ret;
+}
+
+static int st_truth_entry_offset_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, st_truth_entry_offset_show, NULL);
+}
+
+static ssize_t st_truth_entry_offset_write(struct file *file, const char __user *ubuf,
+					   size_t len, loff_t *ppos)
+{
+	char buf[KSYM_NAME_LEN];
+
+	if (len == 0 || len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	mutex_lock(&st_truth_entry_mutex);
+	strscpy(st_truth_entry_sym, strim(buf), sizeof(st_truth_entry_sym));
+	mutex_unlock(&st_truth_entry_mutex);
+	return len;
+}
+
+static const struct file_operations st_truth_entry_offset_fops = {
+	.owner = THIS_MODULE,
+	.open = st_truth_entry_offset_open,
+	.read = seq_read,
+	.write = st_truth_entry_offset_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
 static int __init st_truth_init(void)
 {
 	unsigned int i;
 
+	/* hrtimer_setup() since 6.13; hrtimer_init() went in 7.0. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+	hrtimer_setup(&st_truth_timer, st_truth_timer_fn, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_REL_PINNED_HARD);
+#else
 	hrtimer_init(&st_truth_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
 	st_truth_timer.function = st_truth_timer_fn;
+#endif
 	timer_setup(&st_truth_soft_timer, st_truth_soft_fn, 0);
 	st_truth_dir = debugfs_create_dir("st_truth", NULL);
 	for (i = 0; i < ARRAY_SIZE(st_truth_triggers); i++)
@@ -353,6 +419,8 @@ static int __init st_truth_init(void)
 	debugfs_create_file_unsafe("napping", 0400, st_truth_dir, NULL,
 				   &st_truth_napping_fops);
 	debugfs_create_file("bench", 0600, st_truth_dir, NULL, &st_truth_bench_fops);
+	debugfs_create_file("entry_offset", 0600, st_truth_dir, NULL,
+			    &st_truth_entry_offset_fops);
 	return 0;
 }
 
@@ -360,7 +428,12 @@ static void __exit st_truth_exit(void)
 {
 	debugfs_remove_recursive(st_truth_dir);
 	hrtimer_cancel(&st_truth_timer);
+	/* del_timer_sync() is timer_delete_sync() since 6.2, and only so in 7.x. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	timer_delete_sync(&st_truth_soft_timer);
+#else
 	del_timer_sync(&st_truth_soft_timer);
+#endif
 }
 
 module_init(st_truth_init);

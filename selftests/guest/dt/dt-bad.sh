@@ -11,5 +11,5 @@ dmesg | grep -q 'stacktap: /chosen/stacktap: buffer-kb is not a 32-bit number (-
 [ -z "$(cat "$ST/probes")" ] || fail "probes armed from a malformed node: $(cat "$ST/probes")"
 st_ctl "add st_truth_leaf" || fail "add"
 echo 4 >"$TRUTH/trigger"
-check_truth "$ST/trace" p:st_truth_leaf 4 '^st_truth_leaf[+]0x0/' || fail "records"
+check_truth "$ST/trace" p:st_truth_leaf 4 "^st_truth_leaf[+]$ST_F0/" || fail "records"
 st_unload

@@ -8,4 +8,4 @@ echo 1000 >"$TRUTH/trigger" || fail "trigger"
 st_ctl "del p:st_truth_leaf" || fail "del"
 cat "$ST/trace" >/tmp/trace
 st_unload
-check_truth /tmp/trace p:st_truth_leaf 1000 '^st_truth_leaf[+]0x0/'
+check_truth /tmp/trace p:st_truth_leaf 1000 "^st_truth_leaf[+]$ST_F0/"

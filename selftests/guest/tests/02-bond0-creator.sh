@@ -7,9 +7,9 @@ cat "$ST/trace" >/tmp/trace
 st_unload
 rmmod bonding
 
-awk '
+awk -v f0="^register_netdevice[+]$(entry_off register_netdevice)/" '
 /^$/ {
-	if (f[1] ~ /^register_netdevice\+0x0\//) {
+	if (f[1] ~ f0) {
 		c = b = 0
 		for (i = 2; i <= nf; i++) {
 			if (f[i] ~ /^bond_create\+/ && !c) c = i

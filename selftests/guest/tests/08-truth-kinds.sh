@@ -17,7 +17,7 @@ cat "$ST/trace" >/tmp/trace.f
 st_unload
 
 ok=0
-ST_RET=1 check_truth /tmp/trace.r r:st_truth_leaf 1000 '^st_truth_leaf[+]0x0/' || ok=1
+ST_RET=1 check_truth /tmp/trace.r r:st_truth_leaf 1000 "^st_truth_leaf[+]$ST_F0/" || ok=1
 # f: frame 0 is the leaf's ftrace call site: its entry on x86_64, a few
 # instructions in on arm64 and MIPS.
 check_truth /tmp/trace.f f:st_truth_leaf 1000 '^st_truth_leaf[+]0x[0-9a-f]+/' || ok=1

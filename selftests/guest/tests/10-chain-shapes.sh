@@ -66,8 +66,9 @@ esac
 echo 200 >"$TRUTH/trigger_mleaf"
 cat "$ST/trace" >/tmp/trace; st_ctl clear
 expect /tmp/trace p:st_truth_mleaf 200 "st_truth_mleaf st_truth_c2 st_truth_b2 st_truth_a2" || ok=1
-awk '/: p:st_truth_mleaf/ { getline; if ($2 !~ /^st_truth_mleaf[+]0x0\//) bad++ } END { exit bad > 0 }' /tmp/trace ||
-	{ echo "p:st_truth_mleaf frame 0 is not st_truth_mleaf+0x0"; ok=1; }
+f0=$(entry_off st_truth_mleaf)
+awk -v f0="^st_truth_mleaf[+]$f0/" '/: p:st_truth_mleaf/ { getline; if ($2 !~ f0) bad++ } END { exit bad > 0 }' /tmp/trace ||
+	{ echo "p:st_truth_mleaf frame 0 is not st_truth_mleaf+$f0"; ok=1; }
 st_unload
 
 # A kretprobe armed on a middle function before any stack went through it:

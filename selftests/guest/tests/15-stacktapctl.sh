@@ -20,7 +20,7 @@ st_load
 stacktapctl add st_truth_leaf || fail "stacktapctl add"
 echo 7 >"$TRUTH/trigger"
 stacktapctl show >/tmp/trace || fail "stacktapctl show"
-check_truth /tmp/trace p:st_truth_leaf 7 '^st_truth_leaf[+]0x0/' || fail "show: wrong stacks"
+check_truth /tmp/trace p:st_truth_leaf 7 "^st_truth_leaf[+]$ST_F0/" || fail "show: wrong stacks"
 stacktapctl list
 stacktapctl --json list >/tmp/list.json || fail "list --json"
 echo "@json list $(tr -d '\n' </tmp/list.json)"

@@ -10,5 +10,5 @@ echo 10 >"$TRUTH/trigger"
 stacktapctl --json list | grep -q '"spec": "p:st_truth_leaf", "hits": 10, "misses": 0' ||
 	fail "not working after fuzzing: $(stacktapctl list)"
 stacktapctl show >/tmp/trace
-check_truth /tmp/trace p:st_truth_leaf 10 '^st_truth_leaf[+]0x0/' || fail "wrong stacks after fuzzing"
+check_truth /tmp/trace p:st_truth_leaf 10 "^st_truth_leaf[+]$ST_F0/" || fail "wrong stacks after fuzzing"
 st_unload

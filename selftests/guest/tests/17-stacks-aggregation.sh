@@ -16,11 +16,11 @@ counts=$(awk '/^@\[p:st_truth_leaf\] / { printf "%s ", $2 }' /tmp/stacks)
 [ "$(grep -c '^@\[' /tmp/stacks)" = 2 ] || fail "stacks of other probes"
 grep -Eq "$TRACER_FRAMES" /tmp/stacks && fail "a tracer frame in a stack"
 # The first frames of each stack: the paths the truth module takes.
-awk '/^@\[/ { n++; i = 0; next } /^ => / { f[n, ++i] = $2 }
+awk -v f0="^st_truth_leaf[+]$ST_F0/" '/^@\[/ { n++; i = 0; next } /^ => / { f[n, ++i] = $2 }
 	END {
-		ok = f[1,1] ~ /^st_truth_leaf[+]0x0\// && f[1,2] ~ /^st_truth_c[+]/ &&
+		ok = f[1,1] ~ f0 && f[1,2] ~ /^st_truth_c[+]/ &&
 		     f[1,3] ~ /^st_truth_d[+]/ && f[1,4] ~ /^st_truth_trigger_write[+]/ &&
-		     f[2,1] ~ /^st_truth_leaf[+]0x0\// && f[2,2] ~ /^st_truth_c[+]/ &&
+		     f[2,1] ~ f0 && f[2,2] ~ /^st_truth_c[+]/ &&
 		     f[2,3] ~ /^st_truth_b[+]/ && f[2,4] ~ /^st_truth_a[+]/ &&
 		     f[2,5] ~ /^st_truth_trigger_write[+]/
 		exit !ok
@@ -46,7 +46,7 @@ grep -Eq ';st_truth_trigger_write;st_truth_a;st_truth_b;st_truth_c;st_truth_leaf
 stacktapctl report st_truth_leaf | cmp - /tmp/stacks || fail "report differs from 'stacks'"
 stacktapctl --json report >/tmp/report.json || fail "report --json"
 echo "@json report $(tr -d '\n' </tmp/report.json)"
-grep -q '"probe": "p:st_truth_leaf", "count": 700, "frames": \["st_truth_leaf+0x0/' /tmp/report.json ||
+grep -q '"probe": "p:st_truth_leaf", "count": 700, "frames": \["st_truth_leaf+'"$ST_F0"/ /tmp/report.json ||
 	fail "report --json: $(head -c 300 /tmp/report.json)"
 
 # A deleted probe's stacks stay; a re-added one counts on; writing to

@@ -33,7 +33,7 @@ echo 1 >"$TRUTH/trigger_irq" || fail "trigger_irq"
 wait_records /tmp/pipe 7
 kill $reader
 wait $reader 2>/dev/null
-check_truth /tmp/pipe p:st_truth_leaf 7 '^st_truth_leaf[+]0x0/' || fail "trace_pipe records"
+check_truth /tmp/pipe p:st_truth_leaf 7 "^st_truth_leaf[+]$ST_F0/" || fail "trace_pipe records"
 # Consumed: nothing left in trace_pipe, but all 7 still in trace.
 timeout 2 cat "$ST/trace_pipe" >/tmp/pipe2
 [ -s /tmp/pipe2 ] && fail "trace_pipe delivered a record twice: $(head -3 /tmp/pipe2)"
@@ -65,7 +65,7 @@ cat /tmp/stream.err
 [ $rc = 0 ] || fail "stream exited $rc on SIGINT"
 [ "$(wc -l </tmp/stream.json)" = 4 ] || fail "stream printed $(wc -l </tmp/stream.json) lines, expected 4"
 grep -qx 'stacktapctl: stream: 4 records printed, 0 dropped' /tmp/stream.err || fail "stream summary: $(cat /tmp/stream.err)"
-grep -c '"probe": "p:st_truth_leaf", "fields": "", "frames": \["st_truth_leaf+0x0/' /tmp/stream.json | grep -qx 4 ||
+grep -c '"probe": "p:st_truth_leaf", "fields": "", "frames": \["st_truth_leaf+'"$ST_F0"/ /tmp/stream.json | grep -qx 4 ||
 	fail "stream --json records: $(head -c 300 /tmp/stream.json)"
 echo "@json stream [$(paste -s -d, /tmp/stream.json)]"
 st_unload

@@ -18,5 +18,5 @@ lsmod | grep -q '^stacktap ' && fail "a bad probes= left stacktap loaded"
 st_load
 st_ctl "add st_truth_leaf" || fail "add after bad input"
 echo 10 >"$TRUTH/trigger"
-check_truth "$ST/trace" p:st_truth_leaf 10 '^st_truth_leaf[+]0x0/' ||
+check_truth "$ST/trace" p:st_truth_leaf 10 "^st_truth_leaf[+]$ST_F0/" ||
 	fail "stacktap does not work after bad input"

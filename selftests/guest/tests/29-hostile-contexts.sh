@@ -64,7 +64,7 @@ want=$((n * ncpu + 2 * n))
 # A softirq or hardirq run may interrupt stacktap's own trace_pipe reader:
 # frames of the module below the interrupt are the true stack there.
 TRACER_FRAMES=$(echo "$TRACER_FRAMES" | sed 's/|stacktap|/|/')
-check_truth /tmp/pipe p:st_truth_leaf $want '^st_truth_leaf[+]0x0/' ||
+check_truth /tmp/pipe p:st_truth_leaf $want "^st_truth_leaf[+]$ST_F0/" ||
 	fail "p:st_truth_leaf from task, hardirq and softirq"
 grep -q '__hrtimer_run_queues' /tmp/pipe || fail "no record from hardirq"
 grep -q 'call_timer_fn' /tmp/pipe || fail "no record from softirq"
