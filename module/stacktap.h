@@ -109,6 +109,7 @@ int st_orc_init(void);
 void st_orc_exit(void);
 unsigned int st_orc_unwind_regs(struct pt_regs *regs, unsigned long *entries,
 				unsigned int max);
+unsigned long st_orc_kretprobe_real(unsigned long addr, unsigned long slot);
 /* stacktap_unwind_x86.c: the kernel's unwinder alone */
 unsigned int st_unwind_regs_kernel(struct pt_regs *regs, unsigned long *entries,
 				   unsigned int max);
@@ -126,6 +127,11 @@ static inline unsigned int st_orc_unwind_regs(struct pt_regs *regs, unsigned lon
 					      unsigned int max)
 {
 	return 0;
+}
+
+static inline unsigned long st_orc_kretprobe_real(unsigned long addr, unsigned long slot)
+{
+	return addr;
 }
 
 static inline unsigned int st_unwind_regs_kernel(struct pt_regs *regs, unsigned long *entries,

@@ -40,6 +40,15 @@ notrace unsigned int st_unwind_regs_kernel(struct pt_regs *regs, unsigned long *
 		addr = unwind_get_return_address(&state);
 		if (!addr)
 			break;
+		/*
+		 * 5.10 leaves a kretprobe's trampoline in place, and cannot
+		 * unwind past it: go on from the real return address.  A
+		 * frame without regs read it just below its CFA, state.sp.
+		 */
+		if (!state.regs) {
+			addr = st_orc_kretprobe_real(addr, state.sp - sizeof(long));
+			state.ip = addr;
+		}
 		entries[nr++] = addr;
 	}
 	return nr;

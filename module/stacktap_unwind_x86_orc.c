@@ -196,6 +196,19 @@ static notrace unsigned long st_orc_kretprobe_ret(unsigned long slot)
 NOKPROBE_SYMBOL(st_orc_kretprobe_ret);
 
 /*
+ * For the kernel's unwinder: @addr, read from @slot, or the real return
+ * address behind it if it is a kretprobe's trampoline that the kernel
+ * left there (5.10; later kernels recover it themselves).
+ */
+notrace unsigned long st_orc_kretprobe_real(unsigned long addr, unsigned long slot)
+{
+	if (addr != st_orc.rethook_tramp || !addr)
+		return addr;
+	return st_orc_kretprobe_ret(slot) ?: addr;
+}
+NOKPROBE_SYMBOL(st_orc_kretprobe_real);
+
+/*
  * Walk from @regs while every frame is one this walker follows; returns
  * the frames, or 0, with @entries zeroed again, when the kernel's unwinder
  * must do it instead.

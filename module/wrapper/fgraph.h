@@ -5,7 +5,7 @@
  * real return address (ret) of a function whose own return address now
  * reads return_to_handler, the function (func), and where the hooked
  * address was, on arches that record it (retp, always since 6.11;
- * arm64's is the frame pointer).  Walked innermost first: st_graph_first(), then st_graph_next()
+ * arm64's is the frame pointer, which 5.10 records as fp instead).  Walked innermost first: st_graph_first(), then st_graph_next()
  * until -1.
  *
  *   up to 6.7   an array of struct ftrace_ret_stack, curr_ret_stack the
@@ -92,6 +92,9 @@ static inline void st_graph_entry(struct task_struct *task, int pos, unsigned lo
 	*ret = e->ret;
 #if defined(HAVE_FUNCTION_GRAPH_RET_ADDR_PTR) || LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 	*retp = (unsigned long)e->retp;
+#elif defined(HAVE_FUNCTION_GRAPH_FP_TEST)
+	/* arm64 5.10 records the same frame pointer as fp only. */
+	*retp = e->fp;
 #else
 	*retp = 0;
 #endif

@@ -6,9 +6,10 @@
  * is not exported.
  *
  *   5.10        kprobes' own hash table, kretprobe_inst_table, whose
- *               buckets several tasks share (located through kallsyms by
- *               st_kretprobe_wrapper_init(), wrapper/kretprobe.c); walked without its lock, so
- *               every load may fault and the walk is bounded
+ *               buckets several tasks share (found at load by
+ *               st_kretprobe_wrapper_init(), wrapper/kretprobe.c);
+ *               walked without its lock, so every load may fault and the
+ *               walk is bounded
  *   5.11 on     the task's kretprobe_instances list
  *   rethook     (x86_64 since 5.19) not walked: the kernel's own unwinder
  *               recovers the real return addresses
