@@ -3,7 +3,8 @@
 #   make                        stacktap.ko for the running kernel, and stacktapctl
 #   make KDIR=<headers> ARCH=<x86|mips|arm64> CROSS_COMPILE=<prefix>
 #   make install [DESTDIR=] [PREFIX=/usr/local]   module, tool, man page, completion
-#   make check                  host unit tests + guest suite (x86_64, mips64el, arm64)
+#   make check                  host tests, W=1/sparse builds, guest suites on every kernel (CI)
+#   make check-all              the same with the full guest suite on every kernel (long)
 #   make check-debug            guest suite in a KASAN/lockdep/kmemleak/UBSAN kernel (long)
 #   make check-churn            all 10 000 add/del cycles under load on every arch (long)
 #   make bench                  cost per hit vs the kernel's tracers, per arch (build/bench.json)
@@ -66,6 +67,11 @@ setup:
 check: setup
 	@./selftests/run.sh
 
+# Not part of check: the full suite on every kernel, not only the primary
+# ones, and the churn test's full budget (Documentation/testing.rst).
+check-all: setup
+	@ST_ALL=1 ./selftests/run.sh
+
 # Not part of check: building the debug kernel and running the suite in
 # it takes longer than CI allows (Documentation/testing.rst).
 check-debug: setup
@@ -82,5 +88,5 @@ demo: setup
 	@./selftests/demo.sh
 
 HOSTCC ?= gcc
-.PHONY: all module userspace install install-module install-userspace clean unit setup check check-debug check-churn bench demo \
+.PHONY: all module userspace install install-module install-userspace clean unit setup check check-all check-debug check-churn bench demo \
 	dkms-install dkms-uninstall

@@ -10,6 +10,8 @@
 #   scripts/fetch-sysroot.sh x86_64-5.10|arm64-5.10     bullseye
 #   scripts/fetch-sysroot.sh x86_64-6.12|arm64-6.12     trixie
 #   scripts/fetch-sysroot.sh x86_64-7.2|arm64-7.2       forky
+#   scripts/fetch-sysroot.sh mips64el-5.10|mipsel-5.10|mips64el-6.12|mipsel-6.12
+#                            Malta trees for building against only
 #
 # octeon is mips64el's Octeon flavour, the field reports' board family
 # (its pt_regs is 400 bytes, not 304): built against, never booted.
@@ -47,6 +49,16 @@ if [ "$target" = x86_64-debug ]; then
 		-e "s|^ST_MODDIR=.*|ST_MODDIR=$root/lib/modules/$kver|" -e "s|^ST_MODROOT=.*|ST_MODROOT=$root|" "$base/sysroot.env" >"$root/sysroot.env"
 	exit 0
 fi
+
+# MIPS of other series: Malta trees built from Debian's source, to build
+# against only (scripts/prepare-tree.sh).
+case "$target" in
+mips64el-5.10|mipsel-5.10|mips64el-6.12|mipsel-6.12)
+	out=$("$top/scripts/prepare-tree.sh" "${target%-*}" "${target##*-}")
+	mkdir -p "$DL/sysroot/$target"
+	cp "$out/sysroot.env" "$DL/sysroot/$target/"
+	exit 0 ;;
+esac
 
 # ARCH-SERIES: the suite that ships SERIES; a bare arch is bookworm's 6.1.
 case "$target" in

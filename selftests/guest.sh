@@ -4,8 +4,11 @@
 # in QEMU (software emulation) with panic_on_warn, and read TAP back from
 # a second serial port.
 #
-#   selftests/guest.sh x86_64|x86_64-rt|x86_64-debug|mips64el|arm64|mipsel [TEST...]
+#   selftests/guest.sh TARGET [TEST...]
 #
+# TARGET is x86_64, x86_64-rt, x86_64-debug, mips64el, arm64 or mipsel
+# (Debian 12's 6.1), or x86_64 or arm64 with -5.10, -6.12 or -7.2
+# (scripts/fetch-sysroot.sh).
 # TEST names select tests from selftests/guest/tests (default: all), or
 # from $ST_TESTS_DIR when set.  x86_64-debug boots our own build of
 # Debian's source with the kernel's bug detectors (scripts/build-kernel.sh
@@ -26,20 +29,21 @@
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-CACHE=${STACKTAP_CACHE:-$top/.cache}
-arch=${1:?usage: guest.sh x86_64|x86_64-rt|x86_64-debug|mips64el|arm64|mipsel [TEST...]}
+. "$top/scripts/cache.sh"
+arch=${1:?usage: guest.sh TARGET [TEST...] (TARGET: x86_64 x86_64-rt mips64el arm64 mipsel, or x86_64/arm64 -5.10 -6.12 -7.2)}
 shift
 
 "$top/scripts/fetch-sysroot.sh" "$arch"
 # shellcheck disable=SC1090
-. "$CACHE/sysroot/$arch/sysroot.env"
-sysroot=$CACHE/sysroot/$arch
+. "$DL/sysroot/$arch/sysroot.env"
+sysroot=$DL/sysroot/$arch
 B=$CACHE/build/$arch${ST_VARIANT:+-$ST_VARIANT}
 rm -rf "$B"
 mkdir -p "$B/stacktap" "$B/truth" "$B/root"
 
+export ST_KDIR ST_KARCH ST_CROSS ST_CC ST_CHROOT
 kmake() {
-	make -C "$ST_KDIR" M="$1" ARCH="$ST_KARCH" CROSS_COMPILE="$ST_CROSS" modules \
+	"$top/scripts/kmake.sh" M="$1" modules \
 		>"$1.log" 2>&1 || { cat "$1.log"; echo "$arch: build of $1 failed" >&2; exit 1; }
 }
 if [ -z "${ST_KERNEL:-}" ]; then
@@ -55,7 +59,8 @@ if [ -z "${ST_KERNEL:-}" ]; then
 	if [ -n "${ST_BENCH:-}" ]; then
 		mkdir -p "$B/floor/module"
 		cp "$top"/selftests/bench/Kbuild "$top"/selftests/bench/*.[ch] "$B/floor/"
-		cp "$top"/module/*.h "$top"/module/stacktap_unwind_*.c "$top"/module/stacktap_kprobe_mips.c "$B/floor/module/"
+		cp -r "$top"/module/*.h "$top"/module/stacktap_unwind_*.c "$top"/module/stacktap_kprobe_mips.c \
+			"$top"/module/stacktap_ksym.c "$top"/module/wrapper "$B/floor/module/"
 		cp -r "$top/include" "$B/floor/"
 		kmake "$B/floor"
 	fi
@@ -112,7 +117,7 @@ printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$R
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$R/etc/group"
 
 case "$arch" in
-x86_64|x86_64-rt|x86_64-debug)
+x86_64|x86_64-*)
 	guest_mods=
 	# One host thread runs both vCPUs: with a thread each (MTTCG), a vCPU
 	# can go on running code another just patched (kprobes, ftrace) and
@@ -134,7 +139,7 @@ mipsel)
 	qemu="qemu-system-mipsel -M malta -cpu 24Kf -m 512"
 	console=ttyS0 result=/dev/ttyS1
 	result_port="-serial file:$B/result" ;;
-arm64)
+arm64|arm64-*)
 	# The virt board has one UART: results go over virtio-console.
 	guest_mods=virtio_mmio,virtio_console
 	qemu="qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on -smp 2 -m 1024"
@@ -145,15 +150,20 @@ esac
 guest_mods=$guest_mods${ST_GUEST_MODS:+${guest_mods:+,}$ST_GUEST_MODS}
 mods="bonding tun $(echo "$guest_mods" | tr , ' ')"
 [ -z "${ST_KERNEL:-}" ] || mods=
+# Modules go in uncompressed (6.12 and later ship .ko.xz), under /lib.
 for m in $mods; do
-	modprobe -d "$sysroot" -S "$ST_KVER" --show-depends "$m" | awk '$1 == "insmod" { print $2 }'
+	modprobe -d "$ST_MODROOT" -S "$ST_KVER" --show-depends "$m" | awk '$1 == "insmod" { print $2 }'
 done | sort -u | while read -r ko; do
-	rel=${ko#"$sysroot"}
+	rel=/lib/modules/$ST_KVER${ko#"$ST_MODDIR"}
 	mkdir -p "$R$(dirname "$rel")"
-	cp "$ko" "$R$rel"
+	case "$ko" in
+	*.xz) xz -dc "$ko" >"$R${rel%.xz}" ;;
+	*) cp "$ko" "$R$rel" ;;
+	esac
 done
 if [ -n "$mods" ]; then
-	cp "$ST_MODDIR"/modules.order "$ST_MODDIR"/modules.builtin* "$R/lib/modules/$ST_KVER/"
+	cp "$ST_MODDIR"/modules.builtin* "$R/lib/modules/$ST_KVER/"
+	sed 's/\.ko\.xz$/.ko/' "$ST_MODDIR"/modules.order >"$R/lib/modules/$ST_KVER/modules.order"
 	depmod -b "$R" "$ST_KVER"
 fi
 

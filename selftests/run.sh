@@ -1,21 +1,36 @@
 #!/bin/sh
 # The whole test suite, as `make check` runs it: host unit tests, the
-# module's W=1 and sparse builds, the guest suite on every arch, then the
-# deployment checks: built into a kernel (x86_64), the device tree
-# (arm64) and DKMS (x86_64).
+# module's W=1 and sparse build for every target, the guest suite on
+# every target, then the deployment checks: built into a kernel (x86_64),
+# the device tree (arm64) and DKMS (x86_64).  Each part's wall time is
+# printed after its name.
 # The last line is "N passed, N failed"; the exit status is non-zero on
 # any failure.
 #
-#   ST_ARCHES="x86_64 mips64el arm64 mipsel x86_64-rt"   arches to boot (default: all;
-#                                   x86_64-rt is Debian's PREEMPT_RT kernel)
-#   ST_BUILD_ONLY="octeon"                     arches only built (default)
-#   ST_DEPLOY="builtin dt dkms"                deployment checks (default: all)
+# The primary kernels, Debian 12's 6.1 on x86_64, mips64el, arm64 and
+# mipsel, run the full guest suite; the others (PREEMPT_RT, and 5.10, 6.12
+# and 7.2 on x86_64 and arm64) the core suite of selftests/guest/core.
+# make check-all (ST_ALL=1) runs the full suite everywhere.
+#
+#   ST_ARCHES="x86_64 arm64-7.2 ..."  targets to boot (default: all of them)
+#   ST_FULL="x86_64 ..."              of those, the ones given the full suite
+#   ST_BUILD_ONLY="octeon ..."        targets only built (default: Octeon, MIPS 5.10 and 6.12)
+#   ST_DEPLOY="builtin dt dkms"       deployment checks (default: all)
+#   ST_CHURN_SECONDS=120              churn test's budget per guest (check-all: 480)
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
-arches=${ST_ARCHES:-x86_64 mips64el arm64 mipsel x86_64-rt}
-build_only=${ST_BUILD_ONLY-octeon}
+primary="x86_64 mips64el arm64 mipsel"
+others="x86_64-rt x86_64-5.10 arm64-5.10 x86_64-6.12 arm64-6.12 x86_64-7.2 arm64-7.2"
+arches=${ST_ARCHES:-$primary $others}
+full=${ST_FULL:-$primary}
+[ -z "${ST_ALL:-}" ] || full=$arches
+build_only=${ST_BUILD_ONLY-octeon mips64el-5.10 mipsel-5.10 mips64el-6.12 mipsel-6.12}
+churn=${ST_CHURN_SECONDS:-120}
+[ -z "${ST_ALL:-}" ] || churn=${ST_CHURN_SECONDS:-480}
+core=$(grep -v '^#' selftests/guest/core | tr '\n' ' ')
+suite_start=$(date +%s)
 passed=0
 failed=0
 
@@ -28,10 +43,10 @@ log=$(mktemp)
 fails=$(mktemp)
 trap 'rm -f "$log" "$log".* "$fails"' EXIT
 
-# report TITLE LOG RC: show a part's TAP and count it; a part that failed
-# without saying "not ok" counts as one failure.
+# report TITLE LOG RC SECONDS: show a part's TAP and count it; a part
+# that failed without saying "not ok" counts as one failure.
 report() {
-	echo "== $1"
+	echo "== $1 ($4 s)"
 	cat "$2"
 	count "$2"
 	grep '^\(.*: \)\?not ok ' "$2" | sed "s|^|$1: |" >>"$fails"
@@ -46,8 +61,20 @@ report() {
 section() {
 	title=$1
 	shift
+	t0=$(date +%s)
 	"$@" >"$log" 2>&1
-	report "$title" "$log" $?
+	rc=$?
+	report "$title" "$log" $rc $(($(date +%s) - t0))
+}
+
+# guest TARGET: its guest suite, full or core.
+guest() {
+	case " $full " in
+	*" $1 "*) tests= ;;
+	*) tests=$core ;;
+	esac
+	# shellcheck disable=SC2086
+	ST_APPEND="st_churn_seconds=$churn${ST_APPEND:+ $ST_APPEND}" ./selftests/guest.sh "$1" $tests
 }
 
 section "host: probe spec parser" make -s unit
@@ -55,28 +82,30 @@ section "host: make install" ./selftests/install-check.sh
 for a in $arches $build_only; do
 	section "$a: W=1 and sparse build" ./selftests/build-check.sh "$a"
 done
-# Guest suites two at a time, in the order given: x86_64's QEMU and the
-# Malta boards each keep one host thread busy, so a pair fills this 2-core
-# machine.  Reports stay in order.
+# Guest suites two at a time, in two lanes that each boot their targets
+# in turn (every QEMU keeps one host thread busy, so two fill this 2-core
+# machine); the targets alternate between the lanes.  Reports stay in
+# order, each with its guest's own wall time.
+lane() {
+	for t in "$@"; do
+		t0=$(date +%s)
+		guest "$t" >"$log.$t" 2>&1
+		echo "$? $(($(date +%s) - t0))" >"$log.$t.rc"
+	done
+}
+lane1= lane2= i=0
+for a in $arches; do
+	if [ $((i % 2)) -eq 0 ]; then lane1="$lane1 $a"; else lane2="$lane2 $a"; fi
+	i=$((i + 1))
+done
 # shellcheck disable=SC2086
-set -- $arches
-while [ $# -gt 0 ]; do
-	a=$1
-	b=${2:-}
-	./selftests/guest.sh "$a" >"$log.a" 2>&1 &
-	pa=$!
-	if [ -n "$b" ]; then
-		./selftests/guest.sh "$b" >"$log.b" 2>&1 &
-		pb=$!
-	fi
-	wait $pa
-	report "$a: guest suite" "$log.a" $?
-	shift
-	if [ -n "$b" ]; then
-		wait $pb
-		report "$b: guest suite" "$log.b" $?
-		shift
-	fi
+lane $lane1 &
+# shellcheck disable=SC2086
+lane $lane2 &
+wait
+for a in $arches; do
+	read -r rc secs <"$log.$a.rc" || { rc=1 secs=0; }
+	report "$a: guest suite ($( case " $full " in *" $a "*) echo full ;; *) echo core ;; esac))" "$log.$a" "$rc" "$secs"
 done
 for d in ${ST_DEPLOY-builtin dt dkms}; do
 	case "$d" in
@@ -92,5 +121,6 @@ if [ -s "$fails" ]; then
 	echo "== failures"
 	cat "$fails"
 fi
+echo "# make check took $(($(date +%s) - suite_start)) s"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
