@@ -23,6 +23,7 @@ has() {
 	BEGIN { nn = split(names, name, " ") }
 	/^$/ {
 		if (hdr == kind) {
+			if (first == "") first = rec
 			j = 1
 			for (i = 1; i <= nf && j <= nn; i++) if (f[i] ~ ("^" name[j] "[+]")) j++
 			if (j > nn && (f[1] ~ ("^" name[1] "[+]"))) { found++; if (found == 1) print rec }
@@ -32,7 +33,10 @@ has() {
 	{ rec = rec $0 "\n" }
 	/^ => / { f[++nf] = $2; next }
 	{ hdr = ""; for (i = 1; i <= NF; i++) if ($i ~ /^[prf]:/) hdr = $i }
-	END { if (!found) print "no " kind " record with " names; exit !found }' /tmp/trace
+	END {
+		if (!found) printf "no %s record with %s; the first %s record:\n%s", kind, names, kind, first
+		exit !found
+	}' /tmp/trace
 }
 ok=0
 has p:register_netdevice "register_netdevice bond_create bonding_init do_one_initcall" || ok=1
