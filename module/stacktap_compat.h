@@ -16,9 +16,10 @@
  * inside probe handlers and must call nothing a user can probe.  (A p:
  * probe on copy_from_kernel_nofault() re-entered the MIPS walker from its
  * own kprobe handler and hung the machine.)  Every arch has an inline
- * __get_kernel_nofault() since 5.18; before, the out-of-line copy.
+ * __get_kernel_nofault() since 5.18, x86 already in 5.10
+ * (HAVE_GET_KERNEL_NOFAULT); elsewhere before, the out-of-line copy.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 18, 0)
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 18, 0) || defined(HAVE_GET_KERNEL_NOFAULT)
 #define ST_DEFINE_READ_NOFAULT(name, type)				\
 static __always_inline bool name(type *dst, const void *src)		\
 {									\

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Addresses of kernel symbols modules cannot link against (ORC tables,
- * trampolines, kprobes' 5.10 instance table), found through kallsyms.
+ * trampolines), found through kallsyms.
  */
 #include <linux/kprobes.h>
 

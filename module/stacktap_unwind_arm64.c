@@ -18,10 +18,13 @@
 
 /* Where a kretprobe's trampoline returns, when instances go by order. */
 static unsigned long st_arm64_kretprobe_tramp;
+/* return_to_handler, where the graph tracer makes hooked functions return */
+static unsigned long st_arm64_graph_tramp;
 
 int st_unwind_init(void)
 {
 	st_kretprobe_wrapper_init();
+	st_arm64_graph_tramp = st_kernel_symbol("return_to_handler");
 	if (ST_KRETPROBE_BY_ORDER)
 		st_arm64_kretprobe_tramp = st_kernel_symbol("kretprobe_trampoline") ?:
 					   st_kernel_symbol("__kretprobe_trampoline");
@@ -60,7 +63,8 @@ static notrace unsigned long st_arm64_ret(struct st_kretprobe_iter *order,
 	}
 	for (i = st_graph_first(current); i >= 0; i = st_graph_next(current, i)) {
 		st_graph_entry(current, i, &func, &ret, &retp);
-		if (retp == fp)
+		/* A tail call leaves an entry that returns to the hook again. */
+		if (retp == fp && ret != st_arm64_graph_tramp)
 			return ret;
 	}
 	return st_strip_pac(lr);

@@ -88,6 +88,7 @@ int st_unwind_init(void)
 {
 	int ret;
 
+	st_kretprobe_wrapper_init();
 	st_mips_cpu = alloc_percpu(struct st_mips_cpu);
 	if (!st_mips_cpu)
 		return -ENOMEM;
@@ -266,7 +267,7 @@ struct st_mips_walk {
 	bool ra_live;			/* ra still holds pc's return address */
 	unsigned long low, high;	/* the stack sp is on */
 	struct st_kretprobe_iter kretprobe;	/* pending kretprobe instances */
-	int graph;			/* graph return stack entries left */
+	int graph;			/* next graph return stack entry, or -1 */
 };
 
 static notrace void st_mips_set_stack(struct st_mips_walk *w)

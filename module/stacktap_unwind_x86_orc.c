@@ -11,7 +11,9 @@
  * end.  Anything else (interrupt and exception stacks, other register
  * bases, a return address the graph tracer or a rethook replaced, code
  * without ORC such as BPF or ftrace trampolines) makes it give up, and the
- * caller unwinds with the kernel's unwinder from the start instead.
+ * caller unwinds with the kernel's unwinder from the start instead.  A
+ * kretprobe's trampoline (5.10) it replaces by the real return address
+ * from the pending instances (wrapper/kretprobe.h) and goes on.
  *
  * The tables are not exported: their addresses come from kallsyms, through
  * kprobes.  Nor is __module_address(): modules' text ranges and tables are

@@ -42,9 +42,20 @@ APT::Sandbox::User "root";
 CONF
 fi
 export APT_CONFIG="$d/apt.conf"
-# Lists older than a day are fetched again, so new kernel ABIs are seen.
-if [ -z "$(find "$d/lists" -maxdepth 1 -name '*_Packages' -mtime -1 2>/dev/null | head -n1)" ]; then
-	apt-get -q=2 update >&2 || { echo "apt-suite.sh: apt-get update of $suite failed" >&2; exit 1; }
-fi
+# Lists older than a day are fetched again, so new kernel ABIs are seen;
+# one update at a time; old lists serve when the archive cannot be reached.
+(
+	flock 9
+	if [ -z "$(find "$d/updated" -mtime -1 2>/dev/null)" ]; then
+		if apt-get -q=2 update >&2; then
+			touch "$d/updated"
+		elif [ -f "$d/updated" ]; then
+			echo "apt-suite.sh: apt-get update of $suite failed; using the lists of $(date -r "$d/updated")" >&2
+		else
+			echo "apt-suite.sh: apt-get update of $suite failed" >&2
+			exit 1
+		fi
+	fi
+) 9>"$d/lock" || exit 1
 # shellcheck disable=SC2086
 exec $cmd "$@"

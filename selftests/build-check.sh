@@ -24,10 +24,11 @@ cp -r "$top/Kbuild" "$top/module" "$top/include" "$B/"
 # versions for modpost: its unresolved symbols are not the module's fault.
 modpost=
 [ -z "${ST_NO_VMLINUX:-}" ] || modpost=KBUILD_MODPOST_WARN=1
-"$top/scripts/kmake.sh" M="$B" CHECK="$top/scripts/sparse-wrapper" W=1 C=1 $modpost modules >"$B.log" 2>&1
+"$top/scripts/kmake.sh" -j"$(nproc)" M="$B" CHECK="$top/scripts/sparse-wrapper" W=1 C=1 $modpost modules >"$B.log" 2>&1
 rc=$?
 if [ -n "$modpost" ]; then
-	grep -v -E '^WARNING: (modpost: |Module.symvers is missing)' "$B.log" >"$B.log.tmp"
+	grep -v -E '^WARNING: (modpost: "[^"]+" \[.*\] undefined!|modpost: suppressed [0-9]+ unresolved|Module.symvers is missing)' \
+		"$B.log" >"$B.log.tmp"
 	mv "$B.log.tmp" "$B.log"
 fi
 # kbuild drops C=1 with a warning of its own when sparse will not run.

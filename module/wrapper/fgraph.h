@@ -5,8 +5,8 @@
  * real return address (ret) of a function whose own return address now
  * reads return_to_handler, the function (func), and where the hooked
  * address was, on arches that record it (retp, always since 6.11;
- * arm64's is the frame pointer, which 5.10 records as fp instead).  Walked innermost first: st_graph_first(), then st_graph_next()
- * until -1.
+ * arm64's is the frame pointer, which 5.10 records as fp instead).
+ * Walked innermost first: st_graph_first(), then st_graph_next() until -1.
  *
  *   up to 6.7   an array of struct ftrace_ret_stack, curr_ret_stack the
  *               index of the top one (-1 when empty)
@@ -23,7 +23,17 @@
 #include <linux/sched.h>
 #include <linux/version.h>
 
-#if defined(CONFIG_FUNCTION_GRAPH_TRACER) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)
+#if !defined(CONFIG_FUNCTION_GRAPH_TRACER)
+#define ST_FGRAPH_LAYOUT	0
+#elif LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)
+#define ST_FGRAPH_LAYOUT	1	/* array of entries */
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#define ST_FGRAPH_LAYOUT	2	/* framed longs */
+#else
+#define ST_FGRAPH_LAYOUT	0
+#endif
+
+#if ST_FGRAPH_LAYOUT == 1
 static inline int st_graph_first(struct task_struct *task)
 {
 	return task->ret_stack ? task->curr_ret_stack : -1;
@@ -38,7 +48,7 @@ static inline const struct ftrace_ret_stack *st_graph_at(struct task_struct *tas
 {
 	return &task->ret_stack[pos];
 }
-#elif defined(CONFIG_FUNCTION_GRAPH_TRACER) && LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#elif ST_FGRAPH_LAYOUT == 2
 #define ST_FGRAPH_FRAME_OFFSET_MASK	0x3ffUL
 
 /* The frame whose top word is just below @offset, as get_ret_stack(). */
@@ -63,25 +73,9 @@ static inline const struct ftrace_ret_stack *st_graph_at(struct task_struct *tas
 {
 	return (const struct ftrace_ret_stack *)&task->ret_stack[pos];
 }
-#else
-struct ftrace_ret_stack;
-
-static inline int st_graph_first(struct task_struct *task)
-{
-	return -1;
-}
-
-static inline int st_graph_next(struct task_struct *task, int pos)
-{
-	return -1;
-}
-
-static inline const struct ftrace_ret_stack *st_graph_at(struct task_struct *task, int pos)
-{
-	return NULL;
-}
 #endif
 
+#if ST_FGRAPH_LAYOUT
 /* An entry's fields; retp is 0 where the arch does not record it. */
 static inline void st_graph_entry(struct task_struct *task, int pos, unsigned long *func,
 				  unsigned long *ret, unsigned long *retp)
@@ -93,11 +87,29 @@ static inline void st_graph_entry(struct task_struct *task, int pos, unsigned lo
 #if defined(HAVE_FUNCTION_GRAPH_RET_ADDR_PTR) || LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 	*retp = (unsigned long)e->retp;
 #elif defined(HAVE_FUNCTION_GRAPH_FP_TEST)
-	/* arm64 5.10 records the same frame pointer as fp only. */
 	*retp = e->fp;
 #else
 	*retp = 0;
 #endif
 }
+#else
+static inline int st_graph_first(struct task_struct *task)
+{
+	return -1;
+}
+
+static inline int st_graph_next(struct task_struct *task, int pos)
+{
+	return -1;
+}
+
+static inline void st_graph_entry(struct task_struct *task, int pos, unsigned long *func,
+				  unsigned long *ret, unsigned long *retp)
+{
+	*func = 0;
+	*ret = 0;
+	*retp = 0;
+}
+#endif
 
 #endif /* _STACKTAP_WRAPPER_FGRAPH_H */

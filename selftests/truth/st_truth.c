@@ -39,24 +39,24 @@
  *		  through R levels of st_truth_r, timed in the kernel; read:
  *		  "cpu calls ns start_ns end_ns" of each CPU's last run.
  */
-#include <linux/version.h>
 #include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/hrtimer.h>
-#include <linux/kernel.h>
-#include <linux/string.h>
-#include <linux/mutex.h>
 #include <linux/kallsyms.h>
+#include <linux/kernel.h>
 #include <linux/kprobes.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/seq_file.h>
+#include <linux/string.h>
 #include <linux/timekeeping.h>
 #include <linux/timer.h>
 #include <linux/uaccess.h>
+#include <linux/version.h>
 
 #define ST_TRUTH_FN noinline __attribute__((__noipa__))
 
