@@ -364,6 +364,14 @@ static int st_truth_entry_offset_show(struct seq_file *m, void *v)
 	if (!ret) {
 		seq_printf(m, "%pS\n", kp.addr);
 		unregister_kprobe(&kp);
+	} else if (kp.addr) {
+		/*
+		 * The symbol is known but kprobes refuse its entry (on MIPS an
+		 * ftrace call site, where stacktap's p: goes through ftrace):
+		 * frame 0 is the symbol itself.
+		 */
+		seq_printf(m, "%pS\n", kp.addr);
+		ret = 0;
 	}
 	mutex_unlock(&st_truth_entry_mutex);
 	return ret;
