@@ -39,12 +39,14 @@ install-userspace: userspace
 # DKMS builds from a copy of the module's sources under /usr/src.
 DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 DKMS_SRC := $(DESTDIR)/usr/src/stacktap-$(DKMS_VERSION)
+# Registering is the host's DKMS's job; DKMS_ADD=: leaves it to another's.
+DKMS_ADD ?= dkms status -m stacktap -v $(DKMS_VERSION) | grep -q . || dkms add -m stacktap -v $(DKMS_VERSION)
 
 dkms-install:
 	rm -rf $(DKMS_SRC)
 	install -d $(DKMS_SRC)
 	cp -r Kbuild Kconfig dkms.conf module include $(DKMS_SRC)/
-	dkms status -m stacktap -v $(DKMS_VERSION) | grep -q . || dkms add -m stacktap -v $(DKMS_VERSION)
+	$(DKMS_ADD)
 
 dkms-uninstall:
 	-dkms remove -m stacktap -v $(DKMS_VERSION) --all

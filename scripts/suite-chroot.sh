@@ -2,7 +2,7 @@
 # A chroot of a Debian suite with the compiler its kernel headers pin, for
 # building modules against kernels the host's gcc-12 cannot build for
 # (trixie's gcc-14 and forky's gcc-16, and forky's kbuild tools need its
-# glibc).  Made once with debootstrap into $DL/chroot/SUITE, remade when
+# glibc), and for DKMS against them.  Made once with debootstrap into $DL/chroot/SUITE, remade when
 # this script changes.  Prints the chroot's path.
 #
 #   scripts/suite-chroot.sh trixie|forky
@@ -16,8 +16,9 @@ trixie) gcc=gcc-14 ;;
 forky) gcc=gcc-16 ;;
 *) echo "suite-chroot.sh: no chroot for '$suite'" >&2; exit 2 ;;
 esac
+pkgs=make,$gcc,$gcc-aarch64-linux-gnu,binutils-aarch64-linux-gnu,libc6-dev,libelf-dev,bc,kmod,xz-utils,dwarves,sparse,dkms
 root=$DL/chroot/$suite
-stamp=$(sha256sum "$0" | cut -d' ' -f1)
+stamp=$(echo "$suite $pkgs" | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$root/.stacktap-stamp" 2>/dev/null)" = "$stamp" ]; then
 	echo "$root"
 	exit 0
@@ -28,7 +29,6 @@ command -v debootstrap >/dev/null || { echo "suite-chroot.sh: needs debootstrap 
 # fits them all.
 script=/usr/share/debootstrap/scripts/$suite
 [ -f "$script" ] || script=/usr/share/debootstrap/scripts/sid
-pkgs=make,$gcc,$gcc-aarch64-linux-gnu,binutils-aarch64-linux-gnu,libc6-dev,libelf-dev,bc,kmod,xz-utils,dwarves,sparse
 rm -rf "$root.tmp"
 mkdir -p "$DL/chroot"
 debootstrap --variant=minbase --arch=amd64 --include="$pkgs" "$suite" "$root.tmp" \

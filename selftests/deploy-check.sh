@@ -9,14 +9,18 @@
 #   dkms     Debian's amd64 headers for the suite's kernel installed on the
 #	     host, `make dkms-install`, `dkms build`, and the DKMS-built
 #	     stacktap.ko loaded in the x86_64 guest.
+#   dkms-6.12, dkms-7.2
+#	     the same against trixie's and forky's amd64 headers, in a
+#	     chroot of that suite with its DKMS (the host cannot build for
+#	     them), and loaded in the x86_64-6.12 or -7.2 guest.
 #
-#   selftests/deploy-check.sh builtin|dt|dkms
+#   selftests/deploy-check.sh builtin|dt|dkms|dkms-6.12|dkms-7.2
 # Prints TAP lines; exits non-zero on any failure.
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/cache.sh"
-what=${1:?usage: deploy-check.sh builtin|dt|dkms}
+what=${1:?usage: deploy-check.sh builtin|dt|dkms|dkms-6.12|dkms-7.2}
 log=$CACHE/deploy-$what.log
 mkdir -p "$CACHE"
 
@@ -93,8 +97,44 @@ dkms)
 	echo "# $(modinfo -F vermagic "$ko")"
 	ST_VARIANT=dkms ST_STACKTAP_KO=$ko "$top/selftests/guest.sh" x86_64 01 17
 	;;
+dkms-6.12|dkms-7.2)
+	target=x86_64-${what#dkms-}
+	"$top/scripts/fetch-sysroot.sh" "$target" >"$log" 2>&1
+	# shellcheck disable=SC1090
+	. "$DL/sysroot/$target/sysroot.env"
+	export ST_KDIR ST_KARCH ST_CROSS ST_CC ST_CHROOT
+	root=$("$top/scripts/suite-chroot.sh" "$ST_CHROOT" 2>>"$log") ||
+		{ echo "not ok - $what: $ST_CHROOT chroot made"; tail -n 20 "$log" | sed 's/^/# /'; exit 1; }
+	ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
+	# The chroot plays a machine of that suite: the kernel's headers at
+	# /lib/modules/KVER/build, stacktap's sources where dkms-install puts them.
+	mkdir -p "$root/lib/modules/$ST_KVER"
+	ln -sfn "$ST_KDIR" "$root/lib/modules/$ST_KVER/build"
+	rm -rf "$root/usr/src/stacktap-$ver" "$root/var/lib/dkms/stacktap"
+	make -s -C "$top" dkms-install DESTDIR="$root" DKMS_ADD=: >>"$log" 2>&1
+	if "$top/scripts/kmake.sh" --run sh -c "dkms add -m stacktap -v $ver &&
+	     dkms build -m stacktap -v $ver -k $ST_KVER" >>"$log" 2>&1; then
+		ko=$(find "$root/var/lib/dkms/stacktap/$ver/$ST_KVER" -name 'stacktap.ko*' | head -n 1)
+	else
+		ko=
+	fi
+	if [ -z "$ko" ]; then
+		echo "not ok - $what: stacktap $ver built by $ST_CHROOT's dkms for $ST_KVER"
+		tail -n 30 "$log" | sed 's/^/# /'
+		find "$root/var/lib/dkms/stacktap" -name make.log -exec tail -n 30 {} \; 2>/dev/null | sed 's/^/# /'
+		exit 1
+	fi
+	echo "ok - $what: stacktap $ver built by $ST_CHROOT's dkms for $ST_KVER"
+	# DKMS compresses modules as the kernel's own are.
+	case "$ko" in
+	*.xz) xz -dc "$ko" >"$CACHE/dkms-$ST_KVER.ko"; ko=$CACHE/dkms-$ST_KVER.ko ;;
+	*.zst) zstd -q -dc "$ko" >"$CACHE/dkms-$ST_KVER.ko"; ko=$CACHE/dkms-$ST_KVER.ko ;;
+	esac
+	echo "# $(modinfo -F vermagic "$ko")"
+	ST_VARIANT=$what ST_STACKTAP_KO=$ko "$top/selftests/guest.sh" "$target" 01 17
+	;;
 *)
-	echo "usage: deploy-check.sh builtin|dt|dkms" >&2
+	echo "usage: deploy-check.sh builtin|dt|dkms|dkms-6.12|dkms-7.2" >&2
 	exit 2
 	;;
 esac
