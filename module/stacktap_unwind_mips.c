@@ -55,7 +55,7 @@ struct st_mips_frame {
 
 #define ST_MIPS_CACHE_BITS	9
 #define ST_MIPS_SCAN_MAX	4096	/* bytes of prologue read at most */
-#define ST_MIPS_EPILOGUE_MAX	65536	/* bytes searched for an epilogue */
+#define ST_MIPS_EPILOGUE_MAX	65536UL	/* bytes searched for an epilogue */
 
 struct st_mips_cpu {
 	unsigned int gen;		/* st_mips_gen when last emptied */

@@ -27,7 +27,7 @@ modpost=
 "$top/scripts/kmake.sh" -j"$(nproc)" M="$B" CHECK="$top/scripts/sparse-wrapper" W=1 C=1 $modpost modules >"$B.log" 2>&1
 rc=$?
 if [ -n "$modpost" ]; then
-	grep -v -E '^WARNING: (modpost: "[^"]+" \[.*\] undefined!|modpost: suppressed [0-9]+ unresolved|Module.symvers is missing)' \
+	grep -v -E '^WARNING: (modpost: "[^"]+" \[.*\] undefined!|modpost: suppressed [0-9]+ unresolved|Module.symvers is missing|Symbol version dump "Module.symvers" is missing|modpost: Symbol info of vmlinux is missing)' \
 		"$B.log" >"$B.log.tmp"
 	mv "$B.log.tmp" "$B.log"
 fi
