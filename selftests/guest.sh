@@ -76,7 +76,7 @@ mknod "$R/dev/console" c 5 1
 mknod "$R/dev/null" c 1 3
 cp "$top/selftests/guest/init" "$R/init"
 chmod +x "$R/init"
-cp "$top/selftests/guest/lib.sh" "$R/lib/st/"
+cp "$top/selftests/guest/lib.sh" "$top/selftests/guest/results.sh" "$R/lib/st/"
 tests=${ST_TESTS_DIR:-$top/selftests/guest/tests}
 if [ $# -eq 0 ]; then
 	cp "$tests"/*.sh "$R/tests/"
