@@ -174,7 +174,7 @@ void st_stacks_exit(void);
 int st_stacks_owner(const char *name, u32 *idx);
 bool st_stacks_add(u32 owner, const unsigned long *frames, unsigned int nr,
 		   bool truncated);
-void st_stacks_clear(void);
+int st_stacks_clear(void);
 
 struct st_stacks_stats {
 	unsigned long used;
@@ -223,7 +223,7 @@ void st_of_add_probes(void);
 int st_debugfs_init(void);
 void st_debugfs_exit(void);
 void st_trace_clear(void);
-void st_clear_all(void);
+int st_clear_all(void);
 
 /* stacktap_netlink.c */
 int st_netlink_init(void);

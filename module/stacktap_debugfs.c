@@ -178,12 +178,19 @@ void st_trace_clear(void)
 	st_ring_read_unlock();
 }
 
-/* Records, stacks, and the names kept for them. */
-void st_clear_all(void)
+/*
+ * Records, stacks, and the names kept for them.  The stacks go first:
+ * their new table is the one thing that can fail to allocate.
+ */
+int st_clear_all(void)
 {
+	int ret = st_stacks_clear();
+
+	if (ret)
+		return ret;
 	st_trace_clear();
-	st_stacks_clear();
 	st_symbols_clear();
+	return 0;
 }
 
 static ssize_t st_trace_write(struct file *file, const char __user *buf,
@@ -395,8 +402,9 @@ static int st_stacks_release(struct inode *inode, struct file *file)
 static ssize_t st_stacks_write(struct file *file, const char __user *buf,
 			       size_t count, loff_t *ppos)
 {
-	st_stacks_clear();
-	return count;
+	int ret = st_stacks_clear();
+
+	return ret ?: count;
 }
 
 static const struct file_operations st_stacks_fops = {
@@ -422,10 +430,8 @@ static int st_control_run(char *cmd, size_t len)
 		arg = skip_spaces(arg + 1);
 	}
 
-	if (!strcmp(cmd, "clear") && !arg) {
-		st_clear_all();
-		return 0;
-	}
+	if (!strcmp(cmd, "clear") && !arg)
+		return st_clear_all();
 	if (arg && *arg) {
 		if (!strcmp(cmd, "add"))
 			return st_probe_add(arg, strlen(arg), NULL, NULL);

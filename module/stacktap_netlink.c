@@ -150,8 +150,7 @@ static int st_nl_clear(struct sk_buff *skb, struct genl_info *info)
 {
 	if (!st_nl_allowed(skb, info->extack))
 		return -EPERM;
-	st_clear_all();
-	return 0;
+	return st_clear_all();
 }
 
 /* cb->args[0]: the next CPU to report. */

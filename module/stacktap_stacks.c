@@ -16,6 +16,9 @@
  * Owners are interned by name and live until the module goes, so a
  * deleted probe's stacks stay readable and a re-added one counts on.
  * Readers work on a snapshot taken under st_stacks_mutex.
+ *
+ * Clearing swaps in a new, empty table and frees the old one once no hit
+ * can be using it (RCU): a hit is never turned away for a clear.
  */
 #include <linux/hash.h>
 #include <linux/kernel.h>
@@ -58,38 +61,60 @@ struct st_owner {
 	char name[];
 };
 
-static char *st_table;
+struct st_table {
+	atomic_t used;
+	/* st_slots slots of st_slot_size bytes, 8-aligned as each slot */
+	char slots[] __aligned(8);
+};
+
+static struct st_table __rcu *st_table;
 static unsigned int st_slots;		/* power of two */
 static unsigned int st_slot_size;	/* bytes, frames for depth= included */
 static unsigned int st_depth;
-static atomic_t st_used;
-static bool st_frozen;			/* st_stacks_clear() is at work */
 static DEFINE_PER_CPU(local_t, st_overflow);
 
 static LIST_HEAD(st_owners);
 static u32 st_owners_nr;
 static DEFINE_MUTEX(st_stacks_mutex);
 
-static inline struct st_slot *st_slot_at(unsigned int i)
+static inline struct st_slot *st_slot_at(struct st_table *t, unsigned int i)
 {
-	return (struct st_slot *)(st_table + (size_t)i * st_slot_size);
+	return (struct st_slot *)(t->slots + (size_t)i * st_slot_size);
+}
+
+static struct st_table *st_table_alloc(void)
+{
+	return vzalloc(struct_size((struct st_table *)NULL, slots,
+				   array_size(st_slots, st_slot_size)));
+}
+
+/* The table, for those who hold st_stacks_mutex. */
+static struct st_table *st_table_locked(void)
+{
+	return rcu_dereference_protected(st_table, lockdep_is_held(&st_stacks_mutex));
 }
 
 int st_stacks_init(unsigned int slots, unsigned int depth)
 {
+	struct st_table *t;
+
 	st_slots = slots;
 	st_depth = depth;
 	st_slot_size = ALIGN(struct_size((struct st_slot *)NULL, frames, depth), 8);
-	st_table = vzalloc(array_size(slots, st_slot_size));
-	return st_table ? 0 : -ENOMEM;
+	t = st_table_alloc();
+	if (!t)
+		return -ENOMEM;
+	RCU_INIT_POINTER(st_table, t);
+	return 0;
 }
 
 void st_stacks_exit(void)
 {
 	struct st_owner *o, *tmp;
 
-	vfree(st_table);
-	st_table = NULL;
+	/* No probe is left to hit it. */
+	vfree(rcu_dereference_protected(st_table, 1));
+	RCU_INIT_POINTER(st_table, NULL);
 	list_for_each_entry_safe(o, tmp, &st_owners, list) {
 		list_del(&o->list);
 		kfree(o);
@@ -167,13 +192,12 @@ notrace bool st_stacks_add(u32 owner, const unsigned long *frames,
 {
 	u32 hash = st_stack_hash(frames, nr, owner ^ (nr << 16) ^ truncated);
 	unsigned int i, home = hash & (st_slots - 1);
+	struct st_table *t = rcu_dereference_sched(st_table);
 	struct st_slot *s;
 	int state;
 
-	if (unlikely(READ_ONCE(st_frozen)))
-		goto overflow;
 	for (i = 0; i < ST_STACKS_PROBE && i < st_slots; i++) {
-		s = st_slot_at((home + i) & (st_slots - 1));
+		s = st_slot_at(t, (home + i) & (st_slots - 1));
 		state = atomic_read_acquire(&s->state);
 		if (state == ST_SLOT_FREE &&
 		    atomic_cmpxchg(&s->state, ST_SLOT_FREE, ST_SLOT_FILLING) == ST_SLOT_FREE) {
@@ -184,7 +208,7 @@ notrace bool st_stacks_add(u32 owner, const unsigned long *frames,
 			s->first_ns = ktime_get_mono_fast_ns();
 			memcpy(s->frames, frames, nr * sizeof(*frames));
 			atomic_long_set(&s->count, 1);
-			atomic_inc(&st_used);
+			atomic_inc(&t->used);
 			atomic_set_release(&s->state, ST_SLOT_READY);
 			return true;
 		}
@@ -197,34 +221,38 @@ notrace bool st_stacks_add(u32 owner, const unsigned long *frames,
 			return true;
 		}
 	}
-overflow:
 	local_inc(this_cpu_ptr(&st_overflow));
 	return false;
 }
 NOKPROBE_SYMBOL(st_stacks_add);
 
 /*
- * Forget every stack.  Hits meanwhile are counted as overflow; waiting
- * for an RCU grace period waits out every hit already in the table
- * (hit paths run with preemption disabled).
+ * Forget every stack: hits from now on go to a new table.  An RCU grace
+ * period waits out every hit still in the old one (hit paths run with
+ * preemption disabled) before it is freed.
  */
-void st_stacks_clear(void)
+int st_stacks_clear(void)
 {
+	struct st_table *t = st_table_alloc(), *old;
+
+	if (!t)
+		return -ENOMEM;
 	mutex_lock(&st_stacks_mutex);
-	WRITE_ONCE(st_frozen, true);
-	st_synchronize_hits();
-	memset(st_table, 0, (size_t)st_slots * st_slot_size);
-	atomic_set(&st_used, 0);
-	smp_wmb();	/* the zeroed table before the thaw */
-	WRITE_ONCE(st_frozen, false);
+	old = st_table_locked();
+	rcu_assign_pointer(st_table, t);
 	mutex_unlock(&st_stacks_mutex);
+	st_synchronize_hits();
+	vfree(old);
+	return 0;
 }
 
 void st_stacks_stats(struct st_stacks_stats *stats)
 {
 	int cpu;
 
-	stats->used = atomic_read(&st_used);
+	rcu_read_lock_sched();
+	stats->used = atomic_read(&rcu_dereference_sched(st_table)->used);
+	rcu_read_unlock_sched();
 	stats->size = st_slots;
 	stats->overflow = 0;
 	for_each_possible_cpu(cpu)
@@ -288,11 +316,13 @@ struct st_stacks_snap *st_stacks_snapshot(void)
 	struct st_stacks_snap *snap;
 	struct st_stack *st, *prev;
 	unsigned int i, n = 0, kept, cap;
+	struct st_table *t;
 	struct st_slot *s;
 
 	mutex_lock(&st_stacks_mutex);
+	t = st_table_locked();
 	/* Stacks that appear while this runs are left for the next one. */
-	cap = atomic_read(&st_used);
+	cap = atomic_read(&t->used);
 	snap = kvzalloc(struct_size(snap, stacks, cap), GFP_KERNEL);
 	if (!snap)
 		goto out_unlock;
@@ -303,7 +333,7 @@ struct st_stacks_snap *st_stacks_snapshot(void)
 		goto out_unlock;
 	}
 	for (i = 0; i < st_slots && n < cap; i++) {
-		s = st_slot_at(i);
+		s = st_slot_at(t, i);
 		if (atomic_read_acquire(&s->state) != ST_SLOT_READY)
 			continue;
 		st = (struct st_stack *)(snap->data + n * stack_size);
