@@ -171,7 +171,8 @@ int st_probe_dump(unsigned long *cursor,
 /* stacktap_stacks.c: unique stacks and their counts */
 int st_stacks_init(unsigned int slots, unsigned int depth);
 void st_stacks_exit(void);
-int st_stacks_owner(const char *name, u32 *idx);
+int st_stacks_owner(const char *name, u32 *idx, bool *created);
+void st_stacks_owner_undo(u32 idx);
 bool st_stacks_add(u32 owner, const unsigned long *frames, unsigned int nr,
 		   bool truncated);
 int st_stacks_clear(void);

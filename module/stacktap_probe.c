@@ -72,6 +72,7 @@ static int st_probe_add_one(const char *text, size_t len, bool pending_ok,
 {
 	struct st_probe *p;
 	struct st_spec spec;
+	bool new_owner;
 	const char *why;
 	int ret;
 
@@ -100,6 +101,12 @@ static int st_probe_add_one(const char *text, size_t len, bool pending_ok,
 		ret = -EEXIST;
 		goto err_unlock;
 	}
+	/* Before arming: the first hit must already know whose it is. */
+	ret = st_stacks_owner(p->name, &p->owner, &new_owner);
+	if (ret) {
+		why = "out of memory";
+		goto err_unlock;
+	}
 	ret = p->kind->arm(p, &why);
 	if (ret == -ENOENT && pending_ok && spec.kind == STACKTAP_KIND_FTRACE) {
 		/* Wait only for a name no loaded code has: notrace stays notrace. */
@@ -112,12 +119,7 @@ static int st_probe_add_one(const char *text, size_t len, bool pending_ok,
 		}
 	}
 	if (ret)
-		goto err_unlock;
-	ret = st_stacks_owner(p->name, &p->owner);
-	if (ret) {
-		why = "out of memory";
-		goto err_disarm;
-	}
+		goto err_forget_owner;
 	p->id = st_probes_next_id++;
 	if (id)
 		*id = p->id;
@@ -130,9 +132,9 @@ static int st_probe_add_one(const char *text, size_t len, bool pending_ok,
 		pr_info("armed %s\n", p->name);
 	return 0;
 
-err_disarm:
-	if (!p->pending)
-		p->kind->disarm(p);
+err_forget_owner:
+	if (new_owner)
+		st_stacks_owner_undo(p->owner);
 err_unlock:
 	mutex_unlock(&st_probes_mutex);
 	free_percpu(p->stats);

@@ -122,12 +122,16 @@ void st_stacks_exit(void)
 	st_owners_nr = 0;
 }
 
-/* The owner index for probe name @name, interned on first use. */
-int st_stacks_owner(const char *name, u32 *idx)
+/*
+ * The owner index for probe name @name, interned on first use; *@created
+ * says it was, for st_stacks_owner_undo().
+ */
+int st_stacks_owner(const char *name, u32 *idx, bool *created)
 {
 	struct st_owner *o;
 	size_t len = strlen(name);
 
+	*created = false;
 	mutex_lock(&st_stacks_mutex);
 	list_for_each_entry(o, &st_owners, list) {
 		if (!strcmp(o->name, name)) {
@@ -145,8 +149,29 @@ int st_stacks_owner(const char *name, u32 *idx)
 	memcpy(o->name, name, len + 1);
 	list_add_tail(&o->list, &st_owners);
 	*idx = o->idx;
+	*created = true;
 	mutex_unlock(&st_stacks_mutex);
 	return 0;
+}
+
+/*
+ * Forget owner @idx, just created for a probe that then failed to arm:
+ * a refused name is not kept.  Its index is not reused, so nothing could
+ * ever be filed under another name.
+ */
+void st_stacks_owner_undo(u32 idx)
+{
+	struct st_owner *o;
+
+	mutex_lock(&st_stacks_mutex);
+	list_for_each_entry(o, &st_owners, list) {
+		if (o->idx == idx) {
+			list_del(&o->list);
+			kfree(o);
+			break;
+		}
+	}
+	mutex_unlock(&st_stacks_mutex);
 }
 
 static notrace bool st_slot_matches(const struct st_slot *s, u32 hash, u32 owner,
