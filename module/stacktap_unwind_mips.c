@@ -41,16 +41,18 @@ enum st_mips_kind {
 	ST_MIPS_NO_PROLOGUE,	/* no frame: a leaf, or asm such as syscall entry */
 	ST_MIPS_KRETPROBE,	/* __kretprobe_trampoline */
 	ST_MIPS_GRAPH,		/* return_to_handler (function graph tracer) */
+	ST_MIPS_MCOUNT,		/* ftrace_caller, past its MCOUNT_SAVE_REGS */
 	ST_MIPS_UNKNOWN,	/* no symbol, dynamic frame, unreadable code */
 };
 
 struct st_mips_frame {
-	unsigned long pc;	/* cache key; 0 = empty */
+	unsigned long pc;	/* cache key, | 1 for a return address; 0 = empty */
 	unsigned long func;	/* start of the function holding pc */
 	u32 size;		/* and its size */
 	u32 frame;		/* bytes allocated by the prologue before pc */
 	s32 ra_slot;		/* sp offset of the saved ra, -1: not saved yet */
-	u32 kind;
+	u16 kind;
+	u16 handler;		/* in an exception handler, past its SAVE_ALL */
 };
 
 #define ST_MIPS_CACHE_BITS	9
@@ -186,23 +188,30 @@ static notrace u32 st_mips_epilogue_frame(unsigned long start, unsigned long siz
 }
 NOKPROBE_SYMBOL(st_mips_epilogue_frame);
 
+/*
+ * @ret: pc is a return address, so its function is the call's, looked up
+ * at its delay slot: a call to a function that never returns may be the
+ * last instruction of its own (rest_init, sys_exit_group), and then pc is
+ * where the next function starts.
+ */
 static notrace void st_mips_analyse(struct st_mips_cpu *c, unsigned long pc,
-				    struct st_mips_frame *f)
+				    bool ret, struct st_mips_frame *f)
 {
-	unsigned long off, size, start, a;
+	unsigned long off, size, start, a, at = ret ? pc - 4 : pc;
 	bool after_call = false, mcount_call = false;
 	u32 insn, prev = 0, prev2 = 0;
 	const char *plus;
 
-	f->pc = pc;
+	f->pc = pc | ret;
 	f->frame = 0;
 	f->ra_slot = -1;
 	f->kind = ST_MIPS_UNKNOWN;
+	f->handler = false;
 
-	sprint_symbol(c->sym, pc);
+	sprint_symbol(c->sym, at);
 	if (!st_parse_sym(c->sym, &off, &size, &plus))
 		return;
-	f->func = pc - off;
+	f->func = at - off;
 	f->size = size;
 	if (plus - c->sym == 22 && !strncmp(c->sym, "__kretprobe_trampoline", 22)) {
 		f->kind = ST_MIPS_KRETPROBE;
@@ -212,9 +221,30 @@ static notrace void st_mips_analyse(struct st_mips_cpu *c, unsigned long pc,
 		f->kind = ST_MIPS_GRAPH;
 		return;
 	}
+	/*
+	 * Labels inside ftrace_caller (mcount.S), where it calls the ftrace
+	 * callbacks: its pt_regs-sized frame holds the traced function's
+	 * pc at regs[31] and that function's ra at regs[1].  Only an
+	 * interrupt in a callback walks through here.
+	 */
+	if ((plus - c->sym == 11 && !strncmp(c->sym, "ftrace_call", 11)) ||
+	    (plus - c->sym == 17 && !strncmp(c->sym, "ftrace_graph_call", 17))) {
+		f->kind = ST_MIPS_MCOUNT;
+		f->frame = sizeof(struct pt_regs);
+		f->ra_slot = offsetof(struct pt_regs, regs[MIPS_RA]);
+		return;
+	}
+	/* The syscall handlers go on past labels of their own. */
+	f->handler = !strncmp(c->sym, "handle_", 7) ||
+		     !strncmp(c->sym, "tlb_do_page_fault_", 18) ||
+		     !strncmp(c->sym, "load_a", 6) ||
+		     !strncmp(c->sym, "loads_done", 10) ||
+		     !strncmp(c->sym, "stack_done", 10) ||
+		     !strncmp(c->sym, "syscall_", 8) ||
+		     !strncmp(c->sym, "illegal_syscall", 15);
 
 	/* Prologues, even shrink-wrapped ones, sit near the start. */
-	start = pc - off;
+	start = f->func;
 	for (a = start; a < pc && a < start + ST_MIPS_SCAN_MAX; a += 4) {
 		if (!st_read_u32_nofault(&insn, (void *)a))
 			return;
@@ -247,24 +277,27 @@ static notrace void st_mips_analyse(struct st_mips_cpu *c, unsigned long pc,
 		else if (st_is_ra_save(insn) && f->frame && f->ra_slot < 0)
 			f->ra_slot = st_imm(insn);
 	}
-	f->kind = f->frame || !off ? ST_MIPS_CODE : ST_MIPS_NO_PROLOGUE;
+	f->kind = f->frame || pc == start ? ST_MIPS_CODE : ST_MIPS_NO_PROLOGUE;
 }
 NOKPROBE_SYMBOL(st_mips_analyse);
 
 static notrace const struct st_mips_frame *st_mips_frame_of(struct st_mips_cpu *c,
-							    unsigned long pc)
+							    unsigned long pc, bool ret)
 {
-	struct st_mips_frame *f = &c->cache[hash_long(pc, ST_MIPS_CACHE_BITS)];
+	struct st_mips_frame *f = &c->cache[hash_long(pc | ret, ST_MIPS_CACHE_BITS)];
 
-	if (f->pc != pc)
-		st_mips_analyse(c, pc, f);
+	if (f->pc != (pc | ret))
+		st_mips_analyse(c, pc, ret, f);
 	return f;
 }
 NOKPROBE_SYMBOL(st_mips_frame_of);
 
 struct st_mips_walk {
 	unsigned long pc, sp, ra;
+	bool pc_is_ret;			/* pc is a return address, not a trap's */
 	bool ra_live;			/* ra still holds pc's return address */
+	bool trapped;			/* pc is where an exception struck */
+	bool last;			/* pc is the kernel stack's last frame */
 	unsigned long low, high;	/* the stack sp is on */
 	struct st_kretprobe_iter kretprobe;	/* pending kretprobe instances */
 	int graph;			/* next graph return stack entry, or -1 */
@@ -311,11 +344,20 @@ static notrace unsigned long st_mips_graph_ret(struct st_mips_walk *w,
 	return 0;
 }
 
+enum st_mips_cross {
+	ST_MIPS_NOT_CROSSED,	/* not an exception frame, or unreadable */
+	ST_MIPS_CROSSED,	/* the walk goes on in the interrupted context */
+	ST_MIPS_FROM_USER,	/* an exception from user mode: the walk ends */
+};
+
 /*
  * Continue from the pt_regs an exception left at @regs: the interrupted
- * pc, sp and (still live) ra.  Only kernel-mode frames on a kernel stack.
+ * pc, sp and (still live) ra.  Only kernel-mode frames on a kernel stack;
+ * an exception taken in user mode ends the kernel stack, and its pc and
+ * ra are the user's.
  */
-static notrace bool st_mips_cross_regs(struct st_mips_walk *w, unsigned long regs)
+static notrace enum st_mips_cross st_mips_cross_regs(struct st_mips_walk *w,
+						     unsigned long regs)
 {
 	unsigned long epc, sp, ra, status;
 
@@ -323,15 +365,34 @@ static notrace bool st_mips_cross_regs(struct st_mips_walk *w, unsigned long reg
 	    !st_mips_read(w, regs + offsetof(struct pt_regs, regs[MIPS_SP]), &sp) ||
 	    !st_mips_read(w, regs + offsetof(struct pt_regs, regs[MIPS_RA]), &ra) ||
 	    !st_mips_read(w, regs + offsetof(struct pt_regs, cp0_status), &status))
-		return false;
+		return ST_MIPS_NOT_CROSSED;
 	if ((status & ST0_KSU) != KSU_KERNEL)
-		return false;	/* from user space: the kernel stack ends here */
+		return ST_MIPS_FROM_USER;
 	w->pc = epc;
+	w->pc_is_ret = false;
+	w->trapped = true;
 	w->sp = sp;
 	w->ra = ra;
 	w->ra_live = true;
 	st_mips_set_stack(w);
-	return true;
+	return ST_MIPS_CROSSED;
+}
+
+/*
+ * Cross the pt_regs frame at sp, if it is one.  A kernel-mode exception
+ * saved the sp it interrupted just above it; one from user mode saved the
+ * user's, and its pt_regs are the task's.
+ */
+static notrace enum st_mips_cross st_mips_cross_frame(struct st_mips_walk *w)
+{
+	unsigned long saved_sp;
+
+	if (!st_mips_read(w, w->sp + offsetof(struct pt_regs, regs[MIPS_SP]), &saved_sp))
+		return ST_MIPS_NOT_CROSSED;
+	if (saved_sp != w->sp + sizeof(struct pt_regs) &&
+	    w->sp != (unsigned long)task_pt_regs(current))
+		return ST_MIPS_NOT_CROSSED;
+	return st_mips_cross_regs(w, w->sp);
 }
 
 /*
@@ -341,29 +402,28 @@ static notrace bool st_mips_cross_regs(struct st_mips_walk *w, unsigned long reg
  * handler's SAVE_ALL builds a pt_regs-sized frame holding sp + PT_SIZE as
  * the interrupted sp, which prologue analysis alone would take for a C
  * frame returning to the interrupted ra.  Only kernel-mode contexts are
- * crossed; the caller restores the walk when this fails.
+ * crossed; the caller restores the walk unless this crossed.
  */
-static notrace bool st_mips_cross_exception(struct st_mips_cpu *c,
-					    struct st_mips_walk *w)
+static notrace enum st_mips_cross st_mips_cross_exception(struct st_mips_cpu *c,
+							  struct st_mips_walk *w)
 {
 	unsigned long task_low = (unsigned long)task_stack_page(current);
 	const struct st_mips_frame *f;
-	unsigned long regs, saved_sp;
+	unsigned long regs;
 
 	if (w->sp == w->low + IRQ_STACK_START && w->low != task_low) {
 		if (!st_mips_read(w, w->sp, &regs))
-			return false;
+			return ST_MIPS_NOT_CROSSED;
 		w->sp = regs;
 		st_mips_set_stack(w);
-		return w->low == task_low && st_mips_cross_regs(w, regs);
+		if (w->low != task_low)
+			return ST_MIPS_NOT_CROSSED;
+		return st_mips_cross_regs(w, regs);
 	}
-	f = st_mips_frame_of(c, w->pc);
+	f = st_mips_frame_of(c, w->pc, w->pc_is_ret);
 	if (f->kind != ST_MIPS_CODE || f->frame != sizeof(struct pt_regs))
-		return false;
-	if (!st_mips_read(w, w->sp + offsetof(struct pt_regs, regs[MIPS_SP]), &saved_sp) ||
-	    saved_sp != w->sp + sizeof(struct pt_regs))
-		return false;
-	return st_mips_cross_regs(w, w->sp);
+		return ST_MIPS_NOT_CROSSED;
+	return st_mips_cross_frame(w);
 }
 
 /* One frame up: false when the walk ends. */
@@ -373,11 +433,44 @@ static notrace bool st_mips_step(struct st_mips_cpu *c, struct st_mips_walk *w)
 	 * A copy: looking up the return address below may evict this very
 	 * cache entry when the two pcs hash alike.
 	 */
-	const struct st_mips_frame frame = *st_mips_frame_of(c, w->pc);
+	const struct st_mips_frame frame = *st_mips_frame_of(c, w->pc, w->pc_is_ret);
 	const struct st_mips_frame *f = &frame;
 	struct st_mips_walk here;
-	unsigned long next;
+	unsigned long next, at;
 
+	if (w->last)
+		return false;
+	/*
+	 * An interrupt struck inside an exception handler, past its
+	 * SAVE_ALL (before it, interrupts are off): go on from the
+	 * exception's pt_regs, not from the handler's label.
+	 */
+	if (w->trapped && f->handler) {
+		here = *w;
+		switch (st_mips_cross_frame(w)) {
+		case ST_MIPS_CROSSED:
+			return true;
+		case ST_MIPS_FROM_USER:
+			*w = here;
+			return false;
+		case ST_MIPS_NOT_CROSSED:
+			*w = here;
+			break;
+		}
+	}
+	w->trapped = false;
+	if (f->kind == ST_MIPS_MCOUNT) {
+		/* Into the traced function, whose ra is live in regs[1]. */
+		if (!st_mips_read(w, w->sp + f->ra_slot, &next) ||
+		    !st_mips_read(w, w->sp + offsetof(struct pt_regs, regs[MIPS_AT]), &at))
+			return false;
+		w->pc = next;
+		w->pc_is_ret = true;
+		w->sp += f->frame;
+		w->ra = at;
+		w->ra_live = true;
+		return true;
+	}
 	if (f->kind != ST_MIPS_CODE && f->kind != ST_MIPS_NO_PROLOGUE)
 		return false;
 	if (f->ra_slot >= 0) {
@@ -390,7 +483,8 @@ static notrace bool st_mips_step(struct st_mips_cpu *c, struct st_mips_walk *w)
 	}
 	if (!next)
 		return false;
-	switch (st_mips_frame_of(c, next)->kind) {
+	/* Trampolines are where the replaced ra points: their start. */
+	switch (st_mips_frame_of(c, next, false)->kind) {
 	case ST_MIPS_KRETPROBE:
 		next = st_mips_kretprobe_ret(w);
 		break;
@@ -401,13 +495,26 @@ static notrace bool st_mips_step(struct st_mips_cpu *c, struct st_mips_walk *w)
 	if (!next)
 		return false;
 	w->pc = next;
+	w->pc_is_ret = true;
 	w->sp += f->frame;
 	w->ra_live = false;
 
-	/* An exception handler's frame is not shown: its context is. */
+	/*
+	 * An exception handler's frame is not shown: its context is.  One
+	 * taken in user mode is the last frame: above it is user space.
+	 */
 	here = *w;
-	if (!st_mips_cross_exception(c, w))
+	switch (st_mips_cross_exception(c, w)) {
+	case ST_MIPS_CROSSED:
+		break;
+	case ST_MIPS_FROM_USER:
 		*w = here;
+		w->last = true;
+		break;
+	case ST_MIPS_NOT_CROSSED:
+		*w = here;
+		break;
+	}
 	return true;
 }
 NOKPROBE_SYMBOL(st_mips_step);
