@@ -16,7 +16,7 @@
 #include "stacktap.h"
 #include "wrapper/arm64_frame.h"
 
-/* Where a kretprobe's trampoline returns, when instances go by order. */
+/* Where kretprobes make the functions they probe return */
 static unsigned long st_arm64_kretprobe_tramp;
 /* return_to_handler, where the graph tracer makes hooked functions return */
 static unsigned long st_arm64_graph_tramp;
@@ -25,9 +25,8 @@ int st_unwind_init(void)
 {
 	st_kretprobe_wrapper_init();
 	st_arm64_graph_tramp = st_kernel_symbol("return_to_handler");
-	if (ST_KRETPROBE_BY_ORDER)
-		st_arm64_kretprobe_tramp = st_kernel_symbol("kretprobe_trampoline") ?:
-					   st_kernel_symbol("__kretprobe_trampoline");
+	st_arm64_kretprobe_tramp = st_kernel_symbol("kretprobe_trampoline") ?:
+				   st_kernel_symbol("__kretprobe_trampoline");
 	return 0;
 }
 
@@ -43,6 +42,9 @@ void st_unwind_exit(void)
  * return address for @lr found with @fp (a record's saved fp, or x29 at
  * entry), whatever it holds.  Before 5.15 ri->fp is not x29: the
  * instances are taken in order as the trampoline turns up (@order).
+ * Two kretprobes on one function leave two instances for one return; the
+ * later one saved the trampoline the earlier put in LR, so instances
+ * holding the trampoline are passed over.
  */
 static notrace unsigned long st_arm64_ret(struct st_kretprobe_iter *order,
 					  unsigned long fp, unsigned long lr)
@@ -52,13 +54,14 @@ static notrace unsigned long st_arm64_ret(struct st_kretprobe_iter *order,
 	int i;
 
 	if (ST_KRETPROBE_BY_ORDER) {
-		if (st_strip_pac(lr) == st_arm64_kretprobe_tramp &&
-		    st_kretprobe_next(order, &ret, &ri_fp))
-			return ret;
+		if (st_strip_pac(lr) == st_arm64_kretprobe_tramp)
+			while (st_kretprobe_next(order, &ret, &ri_fp))
+				if (st_strip_pac(ret) != st_arm64_kretprobe_tramp)
+					return ret;
 	} else {
 		st_kretprobe_first(&it);
 		while (st_kretprobe_next(&it, &ret, &ri_fp))
-			if (ri_fp == fp)
+			if (ri_fp == fp && st_strip_pac(ret) != st_arm64_kretprobe_tramp)
 				return ret;
 	}
 	for (i = st_graph_first(current); i >= 0; i = st_graph_next(current, i)) {

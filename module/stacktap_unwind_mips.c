@@ -317,12 +317,20 @@ static notrace bool st_mips_read(struct st_mips_walk *w, unsigned long addr,
 	return st_read_ulong_nofault(val, (void *)addr);
 }
 
-/* The next pending kretprobe's real return address, innermost first. */
-static notrace unsigned long st_mips_kretprobe_ret(struct st_mips_walk *w)
+/*
+ * The next pending kretprobe's real return address, innermost first.  Two
+ * kretprobes on one function leave two instances for one return, the
+ * later holding the trampoline the earlier put in ra: pass over it.
+ */
+static notrace unsigned long st_mips_kretprobe_ret(struct st_mips_cpu *c,
+						   struct st_mips_walk *w)
 {
 	unsigned long ret, fp;
 
-	return st_kretprobe_next(&w->kretprobe, &ret, &fp) ? ret : 0;
+	while (st_kretprobe_next(&w->kretprobe, &ret, &fp))
+		if (st_mips_frame_of(c, ret, false)->kind != ST_MIPS_KRETPROBE)
+			return ret;
+	return 0;
 }
 
 /*
@@ -486,7 +494,7 @@ static notrace bool st_mips_step(struct st_mips_cpu *c, struct st_mips_walk *w)
 	/* Trampolines are where the replaced ra points: their start. */
 	switch (st_mips_frame_of(c, next, false)->kind) {
 	case ST_MIPS_KRETPROBE:
-		next = st_mips_kretprobe_ret(w);
+		next = st_mips_kretprobe_ret(c, w);
 		break;
 	case ST_MIPS_GRAPH:
 		next = st_mips_graph_ret(w, f);

@@ -1,0 +1,40 @@
+# Two kretprobes on one function, stacktap's and a kernel kprobe event's:
+# st_truth_c returns to one trampoline twice.  Stacks that walk through
+# it (a kprobe on the leaf below) and the r: probe's own still name the
+# true callers, never the trampoline.
+. /lib/st/lib.sh
+truth_load
+st_load
+st_ctl "add r:st_truth_c" || fail "add r:st_truth_c"
+T=/sys/kernel/debug/tracing
+echo 'r:st_twin st_truth_c' >>"$T/kprobe_events" || fail "kprobe_events: r:st_twin st_truth_c"
+echo 1 >"$T/events/kprobes/st_twin/enable" || fail "enable st_twin"
+st_ctl "add p:st_truth_leaf" || fail "add p:st_truth_leaf"
+echo 300 >"$TRUTH/trigger" || fail "trigger"
+st_ctl "del p:st_truth_leaf" || fail "del p:"
+st_ctl "del r:st_truth_c" || fail "del r:"
+echo 0 >"$T/events/kprobes/st_twin/enable"
+echo '-:st_twin' >>"$T/kprobe_events"
+cat "$ST/trace" >/tmp/trace
+st_unload
+
+ok=0
+check_truth /tmp/trace p:st_truth_leaf 300 "^st_truth_leaf[+]$ST_F0/" || ok=1
+awk -v f0="^st_truth_c[+]$(entry_off st_truth_c)/" '
+	function check() {
+		if (spec != "r:st_truth_c") return
+		n++
+		if (f[1] !~ f0 || f[2] !~ /^st_truth_b[+]/ || f[3] !~ /^st_truth_a[+]/ ||
+		    f[4] !~ /^st_truth_trigger_write[+]/) {
+			if (!wrong++) print "first wrong r:st_truth_c record:\n" rec
+		}
+	}
+	/^$/ { if (nf) check(); nf = 0; rec = ""; next }
+	{ rec = rec $0 "\n" }
+	/^ => / { f[++nf] = $2; next }
+	{ spec = ""; for (i = 1; i <= NF; i++) if ($i ~ /^[prf]:/) spec = $i }
+	END {
+		printf "r:st_truth_c: records %d, wrong first four frames %d\n", n, wrong
+		exit !(n == 300 && !wrong)
+	}' /tmp/trace || ok=1
+exit $ok
