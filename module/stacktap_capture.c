@@ -14,6 +14,7 @@
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
 #include <linux/percpu.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
@@ -129,6 +130,15 @@ static __always_inline unsigned long *st_capture_enter(struct st_probe *p,
 	unsigned int ctx;
 
 	preempt_disable_notrace();
+	/*
+	 * A hit reads RCU-protected state (the stack table a clear swaps).
+	 * Where RCU is not watching (idle, early entry), disabled preemption
+	 * holds off no grace period: count a miss instead.
+	 */
+	if (unlikely(!rcu_is_watching())) {
+		local_inc(&this_cpu_ptr(p->stats)->misses);
+		goto err_enabled;
+	}
 	ctx = st_context();
 	/*
 	 * Busy in this very context: the hit comes from inside stacktap's own

@@ -14,7 +14,9 @@
  * a hit is never lost silently.
  *
  * Owners are interned by name and live until the module goes, so a
- * deleted probe's stacks stay readable and a re-added one counts on.
+ * deleted probe's stacks stay readable and a re-added one counts on; only
+ * a name interned for a probe that then failed to arm, so never hit, is
+ * dropped at once.
  * Readers work on a snapshot taken under st_stacks_mutex.
  *
  * Clearing swaps in a new, empty table and frees the old one once no hit
