@@ -39,10 +39,9 @@
 enum st_mips_kind {
 	ST_MIPS_CODE,		/* C: frame and ra_slot describe it */
 	ST_MIPS_NO_PROLOGUE,	/* no frame: a leaf, or asm such as syscall entry */
-	ST_MIPS_KRETPROBE,	/* __kretprobe_trampoline */
-	ST_MIPS_GRAPH,		/* return_to_handler (function graph tracer) */
 	ST_MIPS_MCOUNT,		/* ftrace_caller, past its MCOUNT_SAVE_REGS */
-	ST_MIPS_UNKNOWN,	/* no symbol, dynamic frame, unreadable code */
+	ST_MIPS_UNKNOWN,	/* no symbol, dynamic frame, unreadable code,
+				 * or a kretprobe or graph tracer trampoline */
 };
 
 struct st_mips_frame {
@@ -68,6 +67,9 @@ struct st_mips_cpu {
 /* Touched with interrupts off only: one user per CPU at a time. */
 static struct st_mips_cpu __percpu *st_mips_cpu;
 
+/* Where kretprobes and the graph tracer make hooked functions return */
+static unsigned long st_mips_kretprobe_tramp, st_mips_graph_tramp;
+
 /*
  * Bumped when a module goes, or goes live (its init text is freed next):
  * code at a cached pc may be replaced, so each CPU empties its cache
@@ -91,6 +93,10 @@ int st_unwind_init(void)
 	int ret;
 
 	st_kretprobe_wrapper_init();
+	/* Renamed in 5.16. */
+	st_mips_kretprobe_tramp = st_kernel_symbol("__kretprobe_trampoline") ?:
+				  st_kernel_symbol("kretprobe_trampoline");
+	st_mips_graph_tramp = st_kernel_symbol("return_to_handler");
 	st_mips_cpu = alloc_percpu(struct st_mips_cpu);
 	if (!st_mips_cpu)
 		return -ENOMEM;
@@ -213,35 +219,23 @@ static notrace void st_mips_analyse(struct st_mips_cpu *c, unsigned long pc,
 		return;
 	f->func = at - off;
 	f->size = size;
-	if (plus - c->sym == 22 && !strncmp(c->sym, "__kretprobe_trampoline", 22)) {
-		f->kind = ST_MIPS_KRETPROBE;
+	/* A walk never goes on from inside a trampoline. */
+	if (f->func == st_mips_kretprobe_tramp || f->func == st_mips_graph_tramp)
 		return;
-	}
-	if (plus - c->sym == 17 && !strncmp(c->sym, "return_to_handler", 17)) {
-		f->kind = ST_MIPS_GRAPH;
-		return;
-	}
 	/*
 	 * Labels inside ftrace_caller (mcount.S), where it calls the ftrace
-	 * callbacks: its pt_regs-sized frame holds the traced function's
-	 * pc at regs[31] and that function's ra at regs[1].  Only an
-	 * interrupt in a callback walks through here.
+	 * callbacks, and ftrace_graph_caller, which it jumps to: their
+	 * pt_regs-sized frame holds the traced function's pc at regs[31]
+	 * and that function's ra at regs[1].  Only an interrupt in a
+	 * callback walks through here.
 	 */
 	if ((plus - c->sym == 11 && !strncmp(c->sym, "ftrace_call", 11)) ||
-	    (plus - c->sym == 17 && !strncmp(c->sym, "ftrace_graph_call", 17))) {
+	    (plus - c->sym == 19 && !strncmp(c->sym, "ftrace_graph_caller", 19))) {
 		f->kind = ST_MIPS_MCOUNT;
 		f->frame = sizeof(struct pt_regs);
 		f->ra_slot = offsetof(struct pt_regs, regs[MIPS_RA]);
 		return;
 	}
-	/* The syscall handlers go on past labels of their own. */
-	f->handler = !strncmp(c->sym, "handle_", 7) ||
-		     !strncmp(c->sym, "tlb_do_page_fault_", 18) ||
-		     !strncmp(c->sym, "load_a", 6) ||
-		     !strncmp(c->sym, "loads_done", 10) ||
-		     !strncmp(c->sym, "stack_done", 10) ||
-		     !strncmp(c->sym, "syscall_", 8) ||
-		     !strncmp(c->sym, "illegal_syscall", 15);
 
 	/* Prologues, even shrink-wrapped ones, sit near the start. */
 	start = f->func;
@@ -278,6 +272,17 @@ static notrace void st_mips_analyse(struct st_mips_cpu *c, unsigned long pc,
 			f->ra_slot = st_imm(insn);
 	}
 	f->kind = f->frame || pc == start ? ST_MIPS_CODE : ST_MIPS_NO_PROLOGUE;
+	/*
+	 * Inside an exception handler, past its SAVE_ALL: a handler whose
+	 * frame is a pt_regs (handle_int, tlb_do_page_fault_*), or a label
+	 * inside one, where the handlers (and o32 handle_sys) go on.
+	 */
+	f->handler = f->frame ? f->frame == sizeof(struct pt_regs) :
+		     !strncmp(c->sym, "handle_", 7) ||
+		     !strncmp(c->sym, "load_a", 6) ||
+		     !strncmp(c->sym, "loads_done", 10) ||
+		     !strncmp(c->sym, "stack_done", 10) ||
+		     !strncmp(c->sym, "syscall_common", 14);
 }
 NOKPROBE_SYMBOL(st_mips_analyse);
 
@@ -322,13 +327,12 @@ static notrace bool st_mips_read(struct st_mips_walk *w, unsigned long addr,
  * kretprobes on one function leave two instances for one return, the
  * later holding the trampoline the earlier put in ra: pass over it.
  */
-static notrace unsigned long st_mips_kretprobe_ret(struct st_mips_cpu *c,
-						   struct st_mips_walk *w)
+static notrace unsigned long st_mips_kretprobe_ret(struct st_mips_walk *w)
 {
 	unsigned long ret, fp;
 
 	while (st_kretprobe_next(&w->kretprobe, &ret, &fp))
-		if (st_mips_frame_of(c, ret, false)->kind != ST_MIPS_KRETPROBE)
+		if (ret != st_mips_kretprobe_tramp)
 			return ret;
 	return 0;
 }
@@ -441,13 +445,14 @@ static notrace bool st_mips_step(struct st_mips_cpu *c, struct st_mips_walk *w)
 	 * A copy: looking up the return address below may evict this very
 	 * cache entry when the two pcs hash alike.
 	 */
-	const struct st_mips_frame frame = *st_mips_frame_of(c, w->pc, w->pc_is_ret);
+	struct st_mips_frame frame;
 	const struct st_mips_frame *f = &frame;
 	struct st_mips_walk here;
 	unsigned long next, at;
 
 	if (w->last)
 		return false;
+	frame = *st_mips_frame_of(c, w->pc, w->pc_is_ret);
 	/*
 	 * An interrupt struck inside an exception handler, past its
 	 * SAVE_ALL (before it, interrupts are off): go on from the
@@ -491,15 +496,11 @@ static notrace bool st_mips_step(struct st_mips_cpu *c, struct st_mips_walk *w)
 	}
 	if (!next)
 		return false;
-	/* Trampolines are where the replaced ra points: their start. */
-	switch (st_mips_frame_of(c, next, false)->kind) {
-	case ST_MIPS_KRETPROBE:
-		next = st_mips_kretprobe_ret(c, w);
-		break;
-	case ST_MIPS_GRAPH:
+	/* A replaced ra points at its trampoline's start. */
+	if (next == st_mips_kretprobe_tramp)
+		next = st_mips_kretprobe_ret(w);
+	else if (next == st_mips_graph_tramp)
 		next = st_mips_graph_ret(w, f);
-		break;
-	}
 	if (!next)
 		return false;
 	w->pc = next;

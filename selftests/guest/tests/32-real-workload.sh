@@ -45,7 +45,7 @@ cat "$ST/probes"
 grep '^stacks ' "$ST/stats"
 
 # The kernel's entries, where a whole stack ends, on each arch.
-ends='^(entry_SYSCALL_64|entry_SYSRETQ|asm_[a-z_]+|ret_from_fork|secondary_startup_64|x86_64_start_|start_secondary|common_interrupt|el[01]t?_?[0-9a-z_]*|__primary_switched|secondary_start_kernel|cpu_startup_entry|ret_from_kernel_thread|handle_sys|sysn32_|syscall_common|handle_int|handle_tlb|tlb_do_page_fault_|handle_ade|except_vec|kernel_entry|start_kernel|call_on_irq_stack|do_softirq_own_stack|work_notifysig|work_resched|arch_call_rest_init)[A-Za-z0-9_.]*[+]'
+ends='^(entry_SYSCALL_64|entry_SYSRETQ|asm_[a-z_]+|ret_from_fork|secondary_startup_64|x86_64_start_|start_secondary|common_interrupt|el[01]t?_?[0-9a-z_]*|__primary_switched|secondary_start_kernel|cpu_startup_entry|ret_from_kernel_thread|handle_sys|sysn32_|syscall_common|handle_int|handle_tlb|tlb_do_page_fault_|handle_ade|except_vec|kernel_entry|start_kernel|call_on_irq_stack|do_softirq_own_stack|work_notifysig|work_resched|arch_call_rest_init|load_a[4-7]|loads_done|stack_done)[A-Za-z0-9_.]*[+]'
 # Tracer frames: lib.sh's, less the exception entries that page faults
 # share with breakpoints (asm_exc_page_fault, arm64's el1h_64_sync).
 tracer='kprobe|ftrace|trampoline|stacktap|st_unwind|st_capture|handle_bp|do_bp|notify_die|int3|el1_dbg|do_debug_exception|brk_handler|call_break_hook|return_to_handler'
