@@ -182,7 +182,9 @@ static __always_inline bool st_orc_read(unsigned long *val, unsigned long addr,
 /*
  * The real return address a pending kretprobe hid in the slot at @slot,
  * or 0: on rethook the instances are not walked here (wrapper/kretprobe.h)
- * and the kernel's unwinder recovers them instead.
+ * and the kernel's unwinder recovers them instead.  Two kretprobes on one
+ * function leave two instances for one slot; the later one saved the
+ * trampoline the earlier put there, and is passed over.
  */
 static notrace unsigned long st_orc_kretprobe_ret(unsigned long slot)
 {
@@ -191,7 +193,7 @@ static notrace unsigned long st_orc_kretprobe_ret(unsigned long slot)
 
 	st_kretprobe_first(&it);
 	while (st_kretprobe_next(&it, &ret, &fp))
-		if (fp == slot)
+		if (fp == slot && ret != st_orc.rethook_tramp)
 			return ret;
 	return 0;
 }
