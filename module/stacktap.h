@@ -6,6 +6,7 @@
 #include <linux/kprobes.h>
 #include <linux/list.h>
 #include <linux/percpu.h>
+#include <linux/preempt.h>
 #include <asm/local.h>
 
 #include "stacktap_compat.h"
@@ -13,6 +14,19 @@
 
 /* Contexts that can nest on one CPU: task, softirq, hardirq, NMI. */
 #define ST_MAX_NEST	4
+
+/*
+ * The context a hit runs in, 0 to ST_MAX_NEST - 1: task, softirq, hardirq,
+ * NMI.  Each may interrupt only those below it, so each has its own scratch.
+ */
+static __always_inline unsigned int st_context(void)
+{
+	if (in_nmi())
+		return 3;
+	if (hardirq_count())
+		return 2;
+	return in_serving_softirq() ? 1 : 0;
+}
 
 struct st_probe_stats {
 	local_t hits;		/* captured: counted, written or dropped */

@@ -101,19 +101,6 @@ static notrace bool st_hit_filtered(struct st_probe *p)
 NOKPROBE_SYMBOL(st_hit_filtered);
 
 /*
- * The context a hit runs in, 0 to ST_MAX_NEST - 1: task, softirq, hardirq,
- * NMI.  Each may interrupt only those below it, so each has its own scratch.
- */
-static __always_inline unsigned int st_context(void)
-{
-	if (in_nmi())
-		return 3;
-	if (hardirq_count())
-		return 2;
-	return in_serving_softirq() ? 1 : 0;
-}
-
-/*
  * Enter the hit path: disable preemption and return where to unwind
  * st_frames_max(p) frames, a new record's own when @record and @p keeps
  * records, else this context's scratch array.  An unwinder writes only

@@ -92,9 +92,11 @@ static inline bool st_capable_syslog(void)
  * the single-step break oopses ("Break instruction in kernel code").  So
  * on MIPS a p: probe emulates its instruction where it can and skips the
  * single-step; otherwise softirqs are held off from the pre-handler to the
- * post-handler, which leaves only the few instructions before the
- * pre-handler exposed.  Elsewhere handlers and single-step run with
- * interrupts off.
+ * post-handler.  That leaves the instructions before the pre-handler, and
+ * the handlers of other kprobes on the same address, exposed: a
+ * single-step break kprobes no longer claim is finished by stacktap's die
+ * notifier for its own probes' slots (st_kprobe_expect_step()).
+ * Elsewhere handlers and single-step run with interrupts off.
  */
 #ifdef CONFIG_MIPS
 #define ST_UNWIND_FTRACE_NOREGS	1
@@ -104,6 +106,13 @@ struct kprobe;
 struct pt_regs;
 bool st_kprobe_emulate(struct kprobe *kp, struct pt_regs *regs);
 bool st_kprobe_arch_refuses(const char *symbol);
+void st_kprobe_expect_step(struct kprobe *kp, struct pt_regs *regs);
+void st_kprobe_step_done(void);
+unsigned long st_kprobe_step_slot(struct kprobe *kp);
+void st_kprobe_forget_steps(unsigned long slot);
+unsigned long st_kprobe_steps_recovered(void);
+int st_kprobe_arch_init(void);
+void st_kprobe_arch_exit(void);
 #else
 #define ST_UNWIND_FTRACE_NOREGS	0
 #define ST_KPROBE_HOLD_SOFTIRQ	0
@@ -116,6 +125,26 @@ static inline bool st_kprobe_arch_refuses(const char *symbol)
 {
 	return false;
 }
+
+static inline void st_kprobe_expect_step(struct kprobe *kp, struct pt_regs *regs) {}
+static inline void st_kprobe_step_done(void) {}
+static inline unsigned long st_kprobe_step_slot(struct kprobe *kp)
+{
+	return 0;
+}
+
+static inline void st_kprobe_forget_steps(unsigned long slot) {}
+static inline unsigned long st_kprobe_steps_recovered(void)
+{
+	return 0;
+}
+
+static inline int st_kprobe_arch_init(void)
+{
+	return 0;
+}
+
+static inline void st_kprobe_arch_exit(void) {}
 #endif
 
 /* Where an instruction may start: fixed-width ISAs have 4-byte words. */

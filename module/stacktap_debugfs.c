@@ -506,6 +506,8 @@ static int st_stats_show(struct seq_file *m, void *v)
 	st_stacks_stats(&ss);
 	seq_printf(m, "stacks used %lu size %lu overflow %lu\n", ss.used, ss.size,
 		   ss.overflow);
+	if (ST_KPROBE_HOLD_SOFTIRQ)
+		seq_printf(m, "kprobe steps recovered %lu\n", st_kprobe_steps_recovered());
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(st_stats);

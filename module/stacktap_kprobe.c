@@ -28,6 +28,7 @@ NOKPROBE_SYMBOL(st_kprobe_hold_softirq);
 notrace void st_kprobe_post(struct kprobe *kp, struct pt_regs *regs,
 			    unsigned long flags)
 {
+	st_kprobe_step_done();
 	if (__this_cpu_read(st_softirq_held)) {
 		__this_cpu_write(st_softirq_held, false);
 		preempt_count_sub(SOFTIRQ_DISABLE_OFFSET);
@@ -40,14 +41,21 @@ NOKPROBE_SYMBOL(st_kprobe_post);
  * single-step (return 1), or keep softirqs held until the post-handler
  * (return 0).  Not when kp shares its address (kprobes then chains it on
  * an aggregate probe's list): a non-zero return would skip the others'
- * handlers.  Call with softirqs held (st_kprobe_hold_softirq()).
+ * handlers, and the aggregate calls its members' post-handlers only if
+ * one had a post-handler when it joined (a kretprobe joins without), so
+ * softirqs go now.  Call with softirqs held (st_kprobe_hold_softirq()).
  */
 notrace int st_kprobe_step_over(struct kprobe *kp, struct pt_regs *regs)
 {
-	if (list_empty(&kp->list) && st_kprobe_emulate(kp, regs)) {
+	bool shared = !list_empty(&kp->list);
+
+	if (!shared && st_kprobe_emulate(kp, regs)) {
 		st_kprobe_post(kp, regs, 0);	/* no single-step: release now */
 		return 1;
 	}
+	if (shared)
+		st_kprobe_post(kp, regs, 0);
+	st_kprobe_expect_step(kp, regs);
 	return 0;
 }
 NOKPROBE_SYMBOL(st_kprobe_step_over);
@@ -194,7 +202,10 @@ err_unregister:
 
 static void st_kprobe_disarm(struct st_probe *p)
 {
+	unsigned long slot = st_kprobe_step_slot(&p->kp);
+
 	unregister_kprobe(&p->kp);
+	st_kprobe_forget_steps(slot);
 }
 
 static unsigned long st_kprobe_nmissed(struct st_probe *p)

@@ -7,8 +7,12 @@
  * longer depends on current_kprobe after its pre-handler, and costs one
  * exception instead of two.
  */
+#include <linux/atomic.h>
+#include <linux/kdebug.h>
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
+#include <linux/notifier.h>
+#include <linux/percpu.h>
 #include <linux/ptrace.h>
 #include <linux/string.h>
 
@@ -95,3 +99,113 @@ notrace bool st_kprobe_emulate(struct kprobe *kp, struct pt_regs *regs)
 	return true;
 }
 NOKPROBE_SYMBOL(st_kprobe_emulate);
+
+/*
+ * A single-step a probe of ours has left pending, per CPU and context (a
+ * hit in an interrupt completes inside the one it interrupts).
+ */
+struct st_kprobe_step {
+	unsigned long brk;	/* the break after the slot's copy, 0 if none */
+	unsigned long resume;	/* where the probed instruction's successor is */
+	unsigned long ie;	/* Status.IE, which the step clears */
+};
+static DEFINE_PER_CPU(struct st_kprobe_step, st_kprobe_steps[ST_MAX_NEST]);
+static atomic_long_t st_kprobe_recovered;
+
+/*
+ * Called by a pre-handler that leaves @kp's instruction to kprobes'
+ * single-step: note how kprobes would finish it (resume_execution(), for
+ * an instruction that is not a branch: a branch is emulated, not stepped).
+ * An aggregate probe's members share its slot.
+ */
+notrace void st_kprobe_expect_step(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct st_kprobe_step *s = this_cpu_ptr(&st_kprobe_steps[st_context()]);
+
+	s->resume = (unsigned long)kp->addr + sizeof(kprobe_opcode_t);
+	s->ie = regs->cp0_status & ST0_IE;
+	s->brk = (unsigned long)(kp->ainsn.insn + 1);
+}
+NOKPROBE_SYMBOL(st_kprobe_expect_step);
+
+/* The post-handler ran: kprobes finished the step themselves. */
+notrace void st_kprobe_step_done(void)
+{
+	this_cpu_write(st_kprobe_steps[st_context()].brk, 0);
+}
+NOKPROBE_SYMBOL(st_kprobe_step_done);
+
+/* Where @kp's single-step runs; unregistering it clears the pointer. */
+unsigned long st_kprobe_step_slot(struct kprobe *kp)
+{
+	return (unsigned long)kp->ainsn.insn;
+}
+
+/* The kprobe that stepped at @slot is gone: the slot may serve another. */
+void st_kprobe_forget_steps(unsigned long slot)
+{
+	unsigned long brk = slot + sizeof(kprobe_opcode_t);
+	unsigned int i;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		for (i = 0; i < ST_MAX_NEST; i++)
+			cmpxchg(&per_cpu(st_kprobe_steps[i], cpu).brk, brk, 0);
+}
+
+unsigned long st_kprobe_steps_recovered(void)
+{
+	return atomic_long_read(&st_kprobe_recovered);
+}
+
+/*
+ * A single-step break kprobes did not claim: current_kprobe was cleared
+ * while the step was pending (kprobe_flush_task() in an RCU callback, see
+ * ST_KPROBE_HOLD_SOFTIRQ).  If it is the break of the step noted on this
+ * CPU, finish the step as kprobes would have: resume after the probed
+ * instruction, give back Status.IE and the preemption kprobe_handler()
+ * disabled, and let softirqs go.  Otherwise do_bp() oopses as before.
+ */
+static notrace int st_kprobe_die(struct notifier_block *nb, unsigned long val,
+				 void *data)
+{
+	struct die_args *args = data;
+	struct pt_regs *regs = args->regs;
+	struct st_kprobe_step *s;
+
+	if (val != DIE_SSTEPBP || user_mode(regs))
+		return NOTIFY_DONE;
+	s = this_cpu_ptr(&st_kprobe_steps[st_context()]);
+	if (!s->brk || regs->cp0_epc != s->brk)
+		return NOTIFY_DONE;
+	s->brk = 0;
+	regs->cp0_epc = s->resume;
+	regs->cp0_status |= s->ie;
+	st_kprobe_post(NULL, regs, 0);
+	atomic_long_inc(&st_kprobe_recovered);
+	/*
+	 * preempt_enable_no_resched(), which modules may not call; without
+	 * PREEMPT_COUNT kprobe_handler()'s preempt_disable() counted nothing.
+	 */
+	barrier();
+	if (IS_ENABLED(CONFIG_PREEMPT_COUNT))
+		preempt_count_dec();
+	return NOTIFY_STOP;
+}
+NOKPROBE_SYMBOL(st_kprobe_die);
+
+/* After kprobes' own notifier, which claims every step it still knows. */
+static struct notifier_block st_kprobe_die_nb = {
+	.notifier_call = st_kprobe_die,
+	.priority = INT_MAX - 1,
+};
+
+int st_kprobe_arch_init(void)
+{
+	return register_die_notifier(&st_kprobe_die_nb);
+}
+
+void st_kprobe_arch_exit(void)
+{
+	unregister_die_notifier(&st_kprobe_die_nb);
+}

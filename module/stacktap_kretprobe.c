@@ -113,7 +113,10 @@ err_unregister:
 
 static void st_kretprobe_disarm(struct st_probe *p)
 {
+	unsigned long slot = st_kprobe_step_slot(&p->rp.kp);
+
 	unregister_kretprobe(&p->rp);
+	st_kprobe_forget_steps(slot);
 }
 
 static unsigned long st_kretprobe_nmissed(struct st_probe *p)

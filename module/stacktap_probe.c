@@ -324,11 +324,24 @@ static struct notifier_block st_probes_nb = {
 
 int st_probes_init(void)
 {
-	return register_module_notifier(&st_probes_nb);
+	int ret;
+
+	ret = st_kprobe_arch_init();
+	if (ret)
+		return ret;
+	ret = register_module_notifier(&st_probes_nb);
+	if (ret)
+		goto err_kprobe_arch;
+	return 0;
+
+err_kprobe_arch:
+	st_kprobe_arch_exit();
+	return ret;
 }
 
 void st_probes_exit(void)
 {
 	unregister_module_notifier(&st_probes_nb);
 	st_probe_del_all();
+	st_kprobe_arch_exit();
 }

@@ -39,7 +39,7 @@ passed=0
 failed=0
 
 count() {
-	passed=$((passed + $(grep -c '^\(.*: \)\?ok ' "$1" || true)))
+	passed=$((passed + $(grep '^\(.*: \)\?ok ' "$1" | grep -vc ' # SKIP ' || true)))
 	failed=$((failed + $(grep -c '^\(.*: \)\?not ok ' "$1" || true)))
 }
 

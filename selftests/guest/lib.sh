@@ -1,5 +1,6 @@
 # Helpers sourced by every guest test.  A test is a POSIX sh script that
-# exits 0 on pass; anything it prints becomes TAP diagnostics.
+# exits 0 on pass, 77 where it does not apply (its last line says why);
+# anything it prints becomes TAP diagnostics.
 ST=/sys/kernel/debug/stacktap
 TRUTH=/sys/kernel/debug/st_truth
 
@@ -140,5 +141,31 @@ check_truth() {
 		printf "%s: records %d, wrong first four frames %d, with tracer frames %d, wrong return values %d, other probes %d\n",
 			spec, n, wrong, dirty, badret, other
 		exit !(n == want && !wrong && !dirty && !badret)
+	}' "$1"
+}
+
+# expect FILE SPEC COUNT "f0 f1 f2 f3 ..." [LATER]: FILE (a copy of trace)
+# holds COUNT records of SPEC, none with a tracer frame, each starting with
+# those functions (a name holding "[+]" pins the offset too: "st_truth_c[+]0x0/")
+# and, when given, holding LATER further down.
+expect() {
+	awk -v spec="$2" -v want="$3" -v names="$4" -v later="$5" -v bad="$TRACER_FRAMES" '
+	BEGIN { nn = split(names, name, " ") }
+	function check(  i, ok, seen) {
+		if (hdr != spec) return
+		n++; ok = 1
+		for (i = 1; i <= nn; i++) if (f[i] !~ ("^" name[i] (name[i] ~ /[+]/ ? "" : "[+]"))) ok = 0
+		if (later != "") { seen = 0; for (i = nn + 1; i <= nf; i++) if (f[i] ~ ("^" later "[+]")) seen = 1; if (!seen) ok = 0 }
+		if (tracer) ok = 0
+		if (!ok) { wrong++; if (wrong == 1) print "first wrong " spec " record:\n" rec }
+		if (n == 1) print "first " spec " record:\n" rec
+	}
+	/^$/ { if (nf) check(); nf = 0; tracer = 0; rec = ""; next }
+	{ rec = rec $0 "\n" }
+	/^ => / { f[++nf] = $2; if ($0 ~ bad) tracer = 1; next }
+	{ hdr = ""; for (i = 1; i <= NF; i++) if ($i ~ /^[prf]:/) hdr = $i }
+	END {
+		printf "%s: %d records, %d wrong\n", spec, n, wrong
+		exit !(n == want && !wrong)
 	}' "$1"
 }

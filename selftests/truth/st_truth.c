@@ -34,6 +34,9 @@
  *   trigger_nap	  st_truth_nap sleeps 50 ms; 'napping' reads how many
  *		  tasks are inside it now.
  *
+ * And 'clobber': a kprobe on st_truth_c that clears current_kprobe, as an
+ * RCU callback can on MIPS (see st_truth_clobber_set()).
+ *
  * And the benchmark's workload (selftests/bench):
  *   bench		  write "N R": this CPU calls st_truth_leaf N times
  *		  through R levels of st_truth_r, timed in the kernel; read:
@@ -407,6 +410,65 @@ static const struct file_operations st_truth_entry_offset_fops = {
 	.release = single_release,
 };
 
+/*
+ * MIPS takes kprobe breaks with interrupts on: an RCU callback there
+ * (kprobe_flush_task()) can clear current_kprobe while a probe's
+ * single-step is pending, and kprobes then disown the step's break.
+ * Writing 1 to 'clobber' puts a kprobe on st_truth_c whose pre-handler
+ * does what that callback does, kprobe_busy_begin() and _end(), at every
+ * hit; 0 removes it.  Registered after another probe there, it runs
+ * first (kprobes chain a newcomer at the head); before, last.
+ */
+static void (*st_truth_busy_begin)(void);
+static void (*st_truth_busy_end)(void);
+static struct kprobe st_truth_clobber_kp;
+static bool st_truth_clobbering;
+static DEFINE_MUTEX(st_truth_clobber_mutex);
+
+/* kprobes resolve a name into kp.addr even where they refuse to probe. */
+static unsigned long st_truth_symbol(const char *name)
+{
+	struct kprobe kp = { .symbol_name = name, .flags = KPROBE_FLAG_DISABLED };
+
+	if (!register_kprobe(&kp))
+		unregister_kprobe(&kp);
+	return (unsigned long)kp.addr;
+}
+
+static int st_truth_clobber_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	st_truth_busy_begin();
+	st_truth_busy_end();
+	return 0;
+}
+
+static int st_truth_clobber_set(void *data, u64 on)
+{
+	int ret = 0;
+
+	mutex_lock(&st_truth_clobber_mutex);
+	if (on && !st_truth_clobbering) {
+		st_truth_busy_begin = (void *)st_truth_symbol("kprobe_busy_begin");
+		st_truth_busy_end = (void *)st_truth_symbol("kprobe_busy_end");
+		if (!st_truth_busy_begin || !st_truth_busy_end) {
+			ret = -ENOENT;
+			goto out;
+		}
+		memset(&st_truth_clobber_kp, 0, sizeof(st_truth_clobber_kp));
+		st_truth_clobber_kp.symbol_name = "st_truth_c";
+		st_truth_clobber_kp.pre_handler = st_truth_clobber_pre;
+		ret = register_kprobe(&st_truth_clobber_kp);
+		st_truth_clobbering = !ret;
+	} else if (!on && st_truth_clobbering) {
+		unregister_kprobe(&st_truth_clobber_kp);
+		st_truth_clobbering = false;
+	}
+out:
+	mutex_unlock(&st_truth_clobber_mutex);
+	return ret;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(st_truth_clobber_fops, NULL, st_truth_clobber_set, "%llu\n");
+
 static int __init st_truth_init(void)
 {
 	unsigned int i;
@@ -429,12 +491,15 @@ static int __init st_truth_init(void)
 	debugfs_create_file("bench", 0600, st_truth_dir, NULL, &st_truth_bench_fops);
 	debugfs_create_file("entry_offset", 0600, st_truth_dir, NULL,
 			    &st_truth_entry_offset_fops);
+	debugfs_create_file_unsafe("clobber", 0200, st_truth_dir, NULL,
+				   &st_truth_clobber_fops);
 	return 0;
 }
 
 static void __exit st_truth_exit(void)
 {
 	debugfs_remove_recursive(st_truth_dir);
+	st_truth_clobber_set(NULL, 0);
 	hrtimer_cancel(&st_truth_timer);
 	/* del_timer_sync() is timer_delete_sync() since 6.2, and only so in 7.x. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)

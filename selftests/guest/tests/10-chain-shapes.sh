@@ -7,30 +7,6 @@
 truth_load
 st_load
 
-# expect FILE SPEC COUNT "f0 f1 f2 f3 ..." [LATER]: every record of SPEC
-# starts with those functions and, when given, holds LATER further down.
-expect() {
-	awk -v spec="$2" -v want="$3" -v names="$4" -v later="$5" -v bad="$TRACER_FRAMES" '
-	BEGIN { nn = split(names, name, " ") }
-	function check(  i, ok, seen) {
-		if (hdr != spec) return
-		n++; ok = 1
-		for (i = 1; i <= nn; i++) if (f[i] !~ ("^" name[i] "[+]")) ok = 0
-		if (later != "") { seen = 0; for (i = nn + 1; i <= nf; i++) if (f[i] ~ ("^" later "[+]")) seen = 1; if (!seen) ok = 0 }
-		if (tracer) ok = 0
-		if (!ok) { wrong++; if (wrong == 1) print "first wrong " spec " record:\n" rec }
-		if (n == 1) print "first " spec " record:\n" rec
-	}
-	/^$/ { if (nf) check(); nf = 0; tracer = 0; rec = ""; next }
-	{ rec = rec $0 "\n" }
-	/^ => / { f[++nf] = $2; if ($0 ~ bad) tracer = 1; next }
-	{ hdr = ""; for (i = 1; i <= NF; i++) if ($i ~ /^[prf]:/) hdr = $i }
-	END {
-		printf "%s: %d records, %d wrong\n", spec, n, wrong
-		exit !(n == want && !wrong)
-	}' "$1"
-}
-
 ok=0
 st_ctl "add p:st_truth_leaf" || fail "add"
 echo 200 >"$TRUTH/trigger_sw"

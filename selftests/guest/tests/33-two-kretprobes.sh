@@ -19,22 +19,7 @@ cat "$ST/trace" >/tmp/trace
 st_unload
 
 ok=0
+c_chain="st_truth_c[+]$(entry_off st_truth_c)/ st_truth_b st_truth_a st_truth_trigger_write"
 check_truth /tmp/trace p:st_truth_leaf 300 "^st_truth_leaf[+]$ST_F0/" || ok=1
-awk -v f0="^st_truth_c[+]$(entry_off st_truth_c)/" '
-	function check() {
-		if (spec != "r:st_truth_c") return
-		n++
-		if (f[1] !~ f0 || f[2] !~ /^st_truth_b[+]/ || f[3] !~ /^st_truth_a[+]/ ||
-		    f[4] !~ /^st_truth_trigger_write[+]/) {
-			if (!wrong++) print "first wrong r:st_truth_c record:\n" rec
-		}
-	}
-	/^$/ { if (nf) check(); nf = 0; rec = ""; next }
-	{ rec = rec $0 "\n" }
-	/^ => / { f[++nf] = $2; next }
-	{ spec = ""; for (i = 1; i <= NF; i++) if ($i ~ /^[prf]:/) spec = $i }
-	END {
-		printf "r:st_truth_c: records %d, wrong first four frames %d\n", n, wrong
-		exit !(n == 300 && !wrong)
-	}' /tmp/trace || ok=1
+expect /tmp/trace r:st_truth_c 300 "$c_chain" || ok=1
 exit $ok
