@@ -200,6 +200,28 @@ NOKPROBE_SYMBOL(st_mips_epilogue_frame);
  * last instruction of its own (rest_init, sys_exit_group), and then pc is
  * where the next function starts.
  */
+/*
+ * The labels of the syscall handlers (arch/mips/kernel/scall*.S), which
+ * kallsyms names like functions: code there runs on the handler's
+ * pt_regs frame, with the user's ra still in the register.
+ */
+static notrace bool st_mips_handler_label(const char *sym)
+{
+	static const char *const prefixes[] = {
+		"handle_", "load_a", "loads_done", "stack_done", "syscall_common",
+		"bad_stack", "not_o32_scall", "not_n32_scall", "trace_a_syscall",
+		"syscall_trace_entry", "n32_syscall_trace_entry", "illegal_syscall",
+		"o32_syscall_exit", "n64_syscall_exit",
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(prefixes); i++)
+		if (!strncmp(sym, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+NOKPROBE_SYMBOL(st_mips_handler_label);
+
 static notrace void st_mips_analyse(struct st_mips_cpu *c, unsigned long pc,
 				    bool ret, struct st_mips_frame *f)
 {
@@ -275,14 +297,10 @@ static notrace void st_mips_analyse(struct st_mips_cpu *c, unsigned long pc,
 	/*
 	 * Inside an exception handler, past its SAVE_ALL: a handler whose
 	 * frame is a pt_regs (handle_int, tlb_do_page_fault_*), or a label
-	 * inside one, where the handlers (and o32 handle_sys) go on.
+	 * inside one, where the handlers go on.
 	 */
 	f->handler = f->frame ? f->frame == sizeof(struct pt_regs) :
-		     !strncmp(c->sym, "handle_", 7) ||
-		     !strncmp(c->sym, "load_a", 6) ||
-		     !strncmp(c->sym, "loads_done", 10) ||
-		     !strncmp(c->sym, "stack_done", 10) ||
-		     !strncmp(c->sym, "syscall_common", 14);
+		     st_mips_handler_label(c->sym);
 }
 NOKPROBE_SYMBOL(st_mips_analyse);
 
