@@ -7,6 +7,14 @@ truth_load
 st_load
 st_ctl "add r:st_truth_c" || fail "add r:st_truth_c"
 T=/sys/kernel/debug/tracing
+# The event goes whatever happens: left behind, it pins st_truth.
+cleanup() {
+	{
+		echo 0 >"$T/events/kprobes/st_twin/enable"
+		echo "-:st_twin" >>"$T/kprobe_events"
+	} 2>/dev/null
+}
+trap cleanup EXIT
 echo 'r:st_twin st_truth_c' >>"$T/kprobe_events" || fail "kprobe_events: r:st_twin st_truth_c"
 echo 1 >"$T/events/kprobes/st_twin/enable" || fail "enable st_twin"
 st_ctl "add p:st_truth_leaf" || fail "add p:st_truth_leaf"

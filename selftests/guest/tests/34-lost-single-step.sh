@@ -17,6 +17,15 @@ esac
 truth_load
 st_load
 T=/sys/kernel/debug/tracing
+# The event and the clobber go whatever happens: left behind, they pin st_truth.
+cleanup() {
+	{
+		echo 0 >"$T/events/kprobes/st_first/enable"
+		echo "-:st_first" >>"$T/kprobe_events"
+		echo 0 >"$TRUTH/clobber"
+	} 2>/dev/null
+}
+trap cleanup EXIT
 recovered() { sed -n 's/^kprobe steps recovered //p' "$ST/stats"; }
 arm() { st_ctl "add p:st_truth_c" && st_ctl "add r:st_truth_c" || fail "add p:/r:st_truth_c"; }
 disarm() { st_ctl "del p:st_truth_c" && st_ctl "del r:st_truth_c" || fail "del p:/r:st_truth_c"; }
