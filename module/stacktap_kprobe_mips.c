@@ -14,6 +14,7 @@
 #include <linux/notifier.h>
 #include <linux/percpu.h>
 #include <linux/ptrace.h>
+#include <linux/sched.h>
 #include <linux/string.h>
 
 #include "stacktap.h"
@@ -108,22 +109,29 @@ struct st_kprobe_step {
 	unsigned long brk;	/* the break after the slot's copy, 0 if none */
 	unsigned long resume;	/* where the probed instruction's successor is */
 	unsigned long ie;	/* Status.IE, which the step clears */
+	struct task_struct *task;	/* whose hit noted it */
 };
 static DEFINE_PER_CPU(struct st_kprobe_step, st_kprobe_steps[ST_MAX_NEST]);
 static atomic_long_t st_kprobe_recovered;
 
 /*
  * Called by a pre-handler that leaves @kp's instruction to kprobes'
- * single-step: note how kprobes would finish it (resume_execution(), for
- * an instruction that is not a branch: a branch is emulated, not stepped).
- * An aggregate probe's members share its slot.
+ * single-step: note how kprobes would finish it (resume_execution()).
+ * Not for a branch: kprobes step its delay slot and resume at a target
+ * only they know, so that step keeps the kernel's own exposure.  An
+ * aggregate probe's members share its slot.
  */
 notrace void st_kprobe_expect_step(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct st_kprobe_step *s = this_cpu_ptr(&st_kprobe_steps[st_context()]);
 
+	if (st_may_branch(kp->opcode.word)) {
+		s->brk = 0;
+		return;
+	}
 	s->resume = (unsigned long)kp->addr + sizeof(kprobe_opcode_t);
 	s->ie = regs->cp0_status & ST0_IE;
+	s->task = current;
 	s->brk = (unsigned long)(kp->ainsn.insn + 1);
 }
 NOKPROBE_SYMBOL(st_kprobe_expect_step);
@@ -176,7 +184,7 @@ static notrace int st_kprobe_die(struct notifier_block *nb, unsigned long val,
 	if (val != DIE_SSTEPBP || user_mode(regs))
 		return NOTIFY_DONE;
 	s = this_cpu_ptr(&st_kprobe_steps[st_context()]);
-	if (!s->brk || regs->cp0_epc != s->brk)
+	if (!s->brk || regs->cp0_epc != s->brk || s->task != current)
 		return NOTIFY_DONE;
 	s->brk = 0;
 	regs->cp0_epc = s->resume;

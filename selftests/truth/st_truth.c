@@ -35,7 +35,8 @@
  *		  tasks are inside it now.
  *
  * And 'clobber': a kprobe on st_truth_c that clears current_kprobe, as an
- * RCU callback can on MIPS (see st_truth_clobber_set()).
+ * RCU callback can on MIPS (see st_truth_clobber_set()); 'irqs_off' reads
+ * how many triggered runs returned with interrupts off.
  *
  * And the benchmark's workload (selftests/bench):
  *   bench		  write "N R": this CPU calls st_truth_leaf N times
@@ -48,6 +49,7 @@
 #include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/hrtimer.h>
+#include <linux/irqflags.h>
 #include <linux/kallsyms.h>
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
@@ -239,6 +241,16 @@ static unsigned long st_truth_softirq_once(unsigned long i)
 typedef unsigned long (*st_truth_chain_t)(unsigned long);
 
 /* Each trigger file runs its chain N times: write N. */
+/* How many runs of a chain returned with interrupts off; read by tests. */
+static atomic_long_t st_truth_irqs_off;
+
+static int st_truth_irqs_off_get(void *data, u64 *val)
+{
+	*val = atomic_long_read(&st_truth_irqs_off);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(st_truth_irqs_off_fops, st_truth_irqs_off_get, NULL, "%llu\n");
+
 static ssize_t st_truth_trigger_write(struct file *file, const char __user *ubuf,
 				      size_t count, loff_t *ppos)
 {
@@ -253,6 +265,9 @@ static ssize_t st_truth_trigger_write(struct file *file, const char __user *ubuf
 		return -EINVAL;
 	for (i = 0; i < n; i++) {
 		chain(i);
+		/* A probe on the chain must give interrupts back as it found them. */
+		if (irqs_disabled())
+			atomic_long_inc(&st_truth_irqs_off);
 		cond_resched();
 	}
 	return count;
@@ -493,6 +508,8 @@ static int __init st_truth_init(void)
 			    &st_truth_entry_offset_fops);
 	debugfs_create_file_unsafe("clobber", 0200, st_truth_dir, NULL,
 				   &st_truth_clobber_fops);
+	debugfs_create_file_unsafe("irqs_off", 0400, st_truth_dir, NULL,
+				   &st_truth_irqs_off_fops);
 	return 0;
 }
 

@@ -5,7 +5,8 @@
 # with a kernel kretprobe event next to stacktap's r:).  The truth
 # module's clobber kprobe does what that callback does at every hit of
 # st_truth_c.  stacktap's p: and r: there, armed before it and after it,
-# still record every hit, and stacktap finishes every step kprobes lost.
+# still record every hit, and stacktap finishes every step kprobes lost,
+# giving interrupts back on as they were.
 # And stacktap's r: joining a kprobe event already on st_truth_c (an
 # aggregate then calls no post-handler) leaks no softirq-disable count.
 # Elsewhere kprobe handlers run with interrupts off: skipped.
@@ -16,6 +17,7 @@ mips*) ;;
 esac
 truth_load
 st_load
+dmesg -c >/dev/null
 T=/sys/kernel/debug/tracing
 # The event and the clobber go whatever happens: left behind, they pin st_truth.
 cleanup() {
@@ -68,6 +70,9 @@ else
 fi
 expect /tmp/trace p:st_truth_c 400 "$c_chain" || ok=1
 expect /tmp/trace r:st_truth_c 600 "$c_chain" || ok=1
+irqs_off=$(cat "$TRUTH/irqs_off")
+echo "triggered runs that returned with interrupts off: $irqs_off"
+[ "$irqs_off" = 0 ] || ok=1
 if dmesg | grep -q 'scheduling while atomic'; then
 	echo "a softirq-disable count leaked:"
 	dmesg | grep -A3 'scheduling while atomic' | head -5
