@@ -5,7 +5,8 @@
  * That break is where kprobes trip over kprobe_flush_task() clearing
  * current_kprobe (see ST_KPROBE_HOLD_SOFTIRQ); without it the probe no
  * longer depends on current_kprobe after its pre-handler, and costs one
- * exception instead of two.
+ * exception instead of two.  Where the break must come, finish a step
+ * kprobes disowned that way (st_kprobe_die()).
  */
 #include <linux/atomic.h>
 #include <linux/kdebug.h>
