@@ -195,12 +195,6 @@ static notrace u32 st_mips_epilogue_frame(unsigned long start, unsigned long siz
 NOKPROBE_SYMBOL(st_mips_epilogue_frame);
 
 /*
- * @ret: pc is a return address, so its function is the call's, looked up
- * at its delay slot: a call to a function that never returns may be the
- * last instruction of its own (rest_init, sys_exit_group), and then pc is
- * where the next function starts.
- */
-/*
  * The labels of the syscall handlers (arch/mips/kernel/scall*.S), which
  * kallsyms names like functions: code there runs on the handler's
  * pt_regs frame, with the user's ra still in the register.
@@ -222,6 +216,12 @@ static notrace bool st_mips_handler_label(const char *sym)
 }
 NOKPROBE_SYMBOL(st_mips_handler_label);
 
+/*
+ * @ret: pc is a return address, so its function is the call's, looked up
+ * at its delay slot: a call to a function that never returns may be the
+ * last instruction of its own (rest_init, sys_exit_group), and then pc is
+ * where the next function starts.
+ */
 static notrace void st_mips_analyse(struct st_mips_cpu *c, unsigned long pc,
 				    bool ret, struct st_mips_frame *f)
 {

@@ -21,8 +21,7 @@ st_ctl "add p:st_truth_leaf" || fail "add p:st_truth_leaf"
 echo 300 >"$TRUTH/trigger" || fail "trigger"
 st_ctl "del p:st_truth_leaf" || fail "del p:"
 st_ctl "del r:st_truth_c" || fail "del r:"
-echo 0 >"$T/events/kprobes/st_twin/enable"
-echo '-:st_twin' >>"$T/kprobe_events"
+cleanup
 cat "$ST/trace" >/tmp/trace
 st_unload
 

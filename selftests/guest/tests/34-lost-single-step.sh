@@ -54,8 +54,7 @@ st_ctl "add r:st_truth_c" || fail "add r:st_truth_c after the event"
 echo 200 >"$TRUTH/trigger" || fail "trigger after the event"
 sleep 0.1
 st_ctl "del r:st_truth_c" || fail "del r:st_truth_c"
-echo 0 >"$T/events/kprobes/st_first/enable"
-echo '-:st_first' >>"$T/kprobe_events"
+cleanup
 cat "$ST/trace" >/tmp/trace
 st_unload
 
