@@ -102,6 +102,8 @@ void st_capture_return(struct st_probe *p, unsigned long *frames,
 /* stacktap_unwind_<arch>.c */
 unsigned int st_unwind_regs(struct pt_regs *regs, bool at_entry,
 			    unsigned long *entries, unsigned int max);
+/* Tracer code the kernel does not name (x86_64: ftrace trampolines). */
+bool st_unwind_tracer_text(unsigned long addr);
 /* State the walker keeps (MIPS: frame cache; x86_64: ORC cache). */
 int st_unwind_init(void);
 void st_unwind_exit(void);
@@ -154,6 +156,55 @@ static inline unsigned int st_unwind_regs_kernel(struct pt_regs *regs, unsigned 
 	return 0;
 }
 #endif
+
+/* stacktap_tracer.c: tracer code, which no stack shows */
+void st_tracer_init(void);
+void st_tracer_add(unsigned long addr);
+bool st_entry_text(unsigned long addr);
+bool st_tracer_text(unsigned long addr);
+
+/*
+ * Frames as a walker finds them.  Past an exception entry (x86_64, arm64:
+ * a frame in entry text; MIPS: st_emit_crossed()) come the interrupted
+ * context's frames; where that context was inside a tracer (a probe's
+ * handler, an ftrace or kretprobe trampoline), its frames up to the last
+ * tracer frame are dropped, and zeroed again: @entries may be ring space
+ * that must read as zero past what is kept.
+ */
+struct st_emit {
+	unsigned long *entries;
+	unsigned int nr, max;
+	unsigned int from;	/* the interrupted context's first frame, or 0 */
+};
+
+static __always_inline void st_emit_start(struct st_emit *e, unsigned long *entries,
+					  unsigned int max)
+{
+	e->entries = entries;
+	e->nr = 0;
+	e->max = max;
+	e->from = 0;
+}
+
+/* The next frame is where an exception struck. */
+static __always_inline void st_emit_crossed(struct st_emit *e)
+{
+	e->from = e->nr;
+}
+
+/* Add @addr; false once @e is full. */
+static __always_inline bool st_emit(struct st_emit *e, unsigned long addr)
+{
+	if (unlikely(e->from) && unlikely(st_tracer_text(addr))) {
+		memset(e->entries + e->from, 0, (e->nr - e->from) * sizeof(*e->entries));
+		e->nr = e->from;
+		return true;
+	}
+	e->entries[e->nr++] = addr;
+	if (unlikely(st_entry_text(addr)))
+		e->from = e->nr;
+	return e->nr < e->max;
+}
 
 /* stacktap_probe.c: the probe registry */
 int st_probes_init(void);

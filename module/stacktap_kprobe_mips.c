@@ -211,6 +211,8 @@ static struct notifier_block st_kprobe_die_nb = {
 
 int st_kprobe_arch_init(void)
 {
+	/* Run at every die event: a page fault's stack may show it. */
+	st_tracer_add((unsigned long)st_kprobe_die);
 	return register_die_notifier(&st_kprobe_die_nb);
 }
 

@@ -21,9 +21,17 @@ static unsigned long st_arm64_kretprobe_tramp;
 /* return_to_handler, where the graph tracer makes hooked functions return */
 static unsigned long st_arm64_graph_tramp;
 
+/* Every tracer of arm64 runs in text kallsyms names. */
+notrace bool st_unwind_tracer_text(unsigned long addr)
+{
+	return false;
+}
+NOKPROBE_SYMBOL(st_unwind_tracer_text);
+
 int st_unwind_init(void)
 {
 	st_kretprobe_wrapper_init();
+	st_tracer_init();
 	st_arm64_graph_tramp = st_kernel_symbol("return_to_handler");
 	st_arm64_kretprobe_tramp = st_kernel_symbol("kretprobe_trampoline") ?:
 				   st_kernel_symbol("__kretprobe_trampoline");
@@ -83,17 +91,18 @@ notrace unsigned int st_unwind_regs(struct pt_regs *regs, bool at_entry,
 	unsigned long fp = regs->regs[29];
 	unsigned long record[2];	/* { caller's fp, return address } */
 	struct pt_regs *boundary;
-	unsigned int nr = 0;
+	struct st_emit e;
 
 	if (!max)
 		return 0;
 	st_kretprobe_first(&order);
-	entries[nr++] = regs->pc;
+	st_emit_start(&e, entries, max);
+	st_emit(&e, regs->pc);
 	/* A kretprobe sharing this entry may have run first and swapped LR. */
-	if (at_entry && nr < max)
-		entries[nr++] = st_arm64_ret(&order, regs->regs[29], regs->regs[30]);
+	if (at_entry && e.nr < max)
+		st_emit(&e, st_arm64_ret(&order, regs->regs[29], regs->regs[30]));
 
-	while (nr < max) {
+	while (e.nr < max) {
 		/* From an IRQ stack the records lead to the task stack, once. */
 		if (fp - low > THREAD_SIZE - sizeof(record)) {
 			if (low == task_low || fp - task_low > THREAD_SIZE - sizeof(record))
@@ -110,12 +119,13 @@ notrace unsigned int st_unwind_regs(struct pt_regs *regs, bool at_entry,
 			    !st_read_ulong_nofault(&record[1], &boundary->pc) ||
 			    !st_read_ulong_nofault(&record[0], &boundary->regs[29]))
 				break;
+			st_emit_crossed(&e);
 		}
-		entries[nr++] = st_arm64_ret(&order, record[0], record[1]);
+		st_emit(&e, st_arm64_ret(&order, record[0], record[1]));
 		if (record[0] <= fp && record[0] - low <= THREAD_SIZE)
 			break;	/* on one stack, records must go up */
 		fp = record[0];
 	}
-	return nr;
+	return e.nr;
 }
 NOKPROBE_SYMBOL(st_unwind_regs);

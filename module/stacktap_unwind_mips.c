@@ -57,6 +57,7 @@ struct st_mips_frame {
 #define ST_MIPS_CACHE_BITS	9
 #define ST_MIPS_SCAN_MAX	4096	/* bytes of prologue read at most */
 #define ST_MIPS_EPILOGUE_MAX	65536UL	/* bytes searched for an epilogue */
+#define ST_MIPS_STEPS_MAX	512	/* frames walked at most */
 
 struct st_mips_cpu {
 	unsigned int gen;		/* st_mips_gen when last emptied */
@@ -88,11 +89,19 @@ static struct notifier_block st_mips_module_nb = {
 	.notifier_call = st_mips_module_event,
 };
 
+/* Every tracer of MIPS runs in text kallsyms names. */
+notrace bool st_unwind_tracer_text(unsigned long addr)
+{
+	return false;
+}
+NOKPROBE_SYMBOL(st_unwind_tracer_text);
+
 int st_unwind_init(void)
 {
 	int ret;
 
 	st_kretprobe_wrapper_init();
+	st_tracer_init();
 	/* Renamed in 5.16. */
 	st_mips_kretprobe_tramp = st_kernel_symbol("__kretprobe_trampoline") ?:
 				  st_kernel_symbol("kretprobe_trampoline");
@@ -450,8 +459,14 @@ static notrace enum st_mips_cross st_mips_cross_exception(struct st_mips_cpu *c,
 			return ST_MIPS_NOT_CROSSED;
 		return st_mips_cross_regs(w, regs);
 	}
+	/*
+	 * A C handler's pt_regs-sized frame, or a return into an asm handler
+	 * past its SAVE_ALL (handle_bp_int's call of do_bp): its pt_regs sit
+	 * at sp, which st_mips_cross_frame() checks.
+	 */
 	f = st_mips_frame_of(c, w->pc, w->pc_is_ret);
-	if (f->kind != ST_MIPS_CODE || f->frame != sizeof(struct pt_regs))
+	if ((f->kind != ST_MIPS_CODE || f->frame != sizeof(struct pt_regs)) &&
+	    (f->kind != ST_MIPS_NO_PROLOGUE || !f->handler))
 		return ST_MIPS_NOT_CROSSED;
 	return st_mips_cross_frame(w);
 }
@@ -470,6 +485,18 @@ static notrace bool st_mips_step(struct st_mips_cpu *c, struct st_mips_walk *w)
 
 	if (w->last)
 		return false;
+	/*
+	 * An exception struck in the kretprobe trampoline, or in the handler
+	 * its break runs: the function it hooked has returned, and its
+	 * caller is the innermost pending instance's return address.
+	 */
+	if (w->trapped && w->pc == st_mips_kretprobe_tramp) {
+		w->pc = st_mips_kretprobe_ret(w);
+		w->pc_is_ret = true;
+		w->trapped = false;
+		w->ra_live = false;
+		return w->pc != 0;
+	}
 	frame = *st_mips_frame_of(c, w->pc, w->pc_is_ret);
 	/*
 	 * An interrupt struck inside an exception handler, past its
@@ -556,7 +583,9 @@ static notrace unsigned int st_mips_walk(unsigned long pc, unsigned long sp,
 	};
 	struct st_mips_cpu *c;
 	unsigned long flags;
-	unsigned int nr = 0, gen;
+	unsigned int steps = 0, gen;
+	struct st_emit e;
+	bool room;
 
 	st_kretprobe_first(&w.kretprobe);
 	st_mips_set_stack(&w);
@@ -567,11 +596,15 @@ static notrace unsigned int st_mips_walk(unsigned long pc, unsigned long sp,
 		memset(c->cache, 0, sizeof(c->cache));
 		c->gen = gen;
 	}
+	st_emit_start(&e, entries, max);
 	do {
-		entries[nr++] = w.pc;
-	} while (nr < max && st_mips_step(c, &w));
+		if (w.trapped)
+			st_emit_crossed(&e);
+		room = st_emit(&e, w.pc);
+		/* Dropped tracer frames make room: the walk is bounded still. */
+	} while (room && ++steps < ST_MIPS_STEPS_MAX && st_mips_step(c, &w));
 	local_irq_restore(flags);
-	return nr;
+	return e.nr;
 }
 NOKPROBE_SYMBOL(st_mips_walk);
 

@@ -13,9 +13,46 @@
 
 #include "stacktap.h"
 
+/*
+ * ftrace's trampolines: copies of ftrace_regs_caller or ftrace_caller, each
+ * in a page of module space of its own, which kallsyms does not name.  An
+ * address in one is in a page that starts with the template's bytes.
+ */
+static unsigned long st_x86_tramp_head[2][2];
+
+static void st_x86_tramp_init(unsigned long *head, const char *template)
+{
+	unsigned long start = st_kernel_symbol(template);
+
+	if (!start || !st_read_ulong_nofault(&head[0], (void *)start) ||
+	    !st_read_ulong_nofault(&head[1], (void *)(start + sizeof(long))))
+		head[0] = head[1] = 0;
+}
+
+notrace bool st_unwind_tracer_text(unsigned long addr)
+{
+	unsigned long start = addr & PAGE_MASK, word0, word1;
+	unsigned int i;
+
+	/* (Two scalars: gcc 12 crashes on an array read this way.) */
+	if (addr < MODULES_VADDR || addr >= MODULES_END ||
+	    !st_read_ulong_nofault(&word0, (void *)start) ||
+	    !st_read_ulong_nofault(&word1, (void *)(start + sizeof(long))))
+		return false;
+	for (i = 0; i < ARRAY_SIZE(st_x86_tramp_head); i++)
+		if (st_x86_tramp_head[i][0] && word0 == st_x86_tramp_head[i][0] &&
+		    word1 == st_x86_tramp_head[i][1])
+			return true;
+	return false;
+}
+NOKPROBE_SYMBOL(st_unwind_tracer_text);
+
 int st_unwind_init(void)
 {
 	st_kretprobe_wrapper_init();
+	st_tracer_init();
+	st_x86_tramp_init(st_x86_tramp_head[0], "ftrace_regs_caller");
+	st_x86_tramp_init(st_x86_tramp_head[1], "ftrace_caller");
 	return st_orc_init();
 }
 
@@ -30,13 +67,14 @@ notrace unsigned int st_unwind_regs_kernel(struct pt_regs *regs, unsigned long *
 {
 	struct unwind_state state;
 	unsigned long addr;
-	unsigned int nr = 0;
+	struct st_emit e;
 
 	if (!max)
 		return 0;
-	entries[nr++] = instruction_pointer(regs);
+	st_emit_start(&e, entries, max);
+	st_emit(&e, instruction_pointer(regs));
 	for (__unwind_start(&state, current, regs, NULL);
-	     nr < max && !unwind_done(&state); unwind_next_frame(&state)) {
+	     e.nr < max && !unwind_done(&state); unwind_next_frame(&state)) {
 		addr = unwind_get_return_address(&state);
 		if (!addr)
 			break;
@@ -49,9 +87,9 @@ notrace unsigned int st_unwind_regs_kernel(struct pt_regs *regs, unsigned long *
 			addr = st_orc_kretprobe_real(addr, state.sp - sizeof(long));
 			state.ip = addr;
 		}
-		entries[nr++] = addr;
+		st_emit(&e, addr);
 	}
-	return nr;
+	return e.nr;
 }
 NOKPROBE_SYMBOL(st_unwind_regs_kernel);
 

@@ -60,7 +60,7 @@ if [ -z "${ST_KERNEL:-}" ]; then
 		mkdir -p "$B/floor/module"
 		cp "$top"/selftests/bench/Kbuild "$top"/selftests/bench/*.[ch] "$B/floor/"
 		cp -r "$top"/module/*.h "$top"/module/stacktap_unwind_*.c "$top"/module/stacktap_kprobe_mips.c \
-			"$top"/module/stacktap_ksym.c "$top"/module/wrapper "$B/floor/module/"
+			"$top"/module/stacktap_ksym.c "$top"/module/stacktap_tracer.c "$top"/module/wrapper "$B/floor/module/"
 		cp -r "$top/include" "$B/floor/"
 		kmake "$B/floor"
 	fi
