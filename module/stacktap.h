@@ -279,6 +279,8 @@ void st_symbols_clear(void);
 
 /* stacktap_ksym.c: a kernel symbol's address through kallsyms */
 unsigned long st_kernel_symbol(const char *name);
+bool st_symbol_offset(char *buf, unsigned long addr, unsigned long *off,
+		      unsigned long *size);
 
 /* stacktap_of.c: /chosen/stacktap in the device tree */
 unsigned int st_of_buffer_kb(unsigned int fallback, unsigned int min,

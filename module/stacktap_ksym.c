@@ -3,7 +3,10 @@
  * Addresses of kernel symbols modules cannot link against (ORC tables,
  * trampolines), found through kallsyms.
  */
+#include <linux/kallsyms.h>
+#include <linux/kernel.h>
 #include <linux/kprobes.h>
+#include <linux/string.h>
 
 #include "stacktap.h"
 
@@ -24,3 +27,18 @@ unsigned long st_kernel_symbol(const char *name)
 		unregister_kprobe(&kp);
 	return kp.addr ? (unsigned long)kp.addr - 1 : 0;
 }
+
+/*
+ * @addr's offset in its symbol and the symbol's size, as kallsyms prints
+ * them into @buf (KSYM_SYMBOL_LEN bytes); false where it names none.
+ */
+notrace bool st_symbol_offset(char *buf, unsigned long addr, unsigned long *off,
+			      unsigned long *size)
+{
+	const char *p;
+
+	sprint_symbol(buf, addr);
+	p = strchr(buf, '+');
+	return p && sscanf(p, "+%lx/%lx", off, size) == 2 && *size;
+}
+NOKPROBE_SYMBOL(st_symbol_offset);

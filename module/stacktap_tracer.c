@@ -62,11 +62,8 @@ static bool st_symbol_range(unsigned long addr, struct st_range *r)
 {
 	char sym[KSYM_SYMBOL_LEN];
 	unsigned long off, size;
-	const char *p;
 
-	sprint_symbol(sym, addr);
-	p = strchr(sym, '+');
-	if (!p || sscanf(p, "+%lx/%lx", &off, &size) != 2 || off || !size)
+	if (!st_symbol_offset(sym, addr, &off, &size) || off)
 		return false;
 	r->start = addr;
 	r->end = addr + size;

@@ -7,7 +7,11 @@
  * read is bounded to the stack sp is on (and, from an IRQ stack, the
  * task's stack) and done with st_read_ulong_nofault().
  */
+#include <linux/hash.h>
+#include <linux/irqflags.h>
+#include <linux/kallsyms.h>
 #include <linux/kprobes.h>
+#include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/sched/task_stack.h>
 #include <linux/thread_info.h>
@@ -20,6 +24,130 @@
 static unsigned long st_arm64_kretprobe_tramp;
 /* return_to_handler, where the graph tracer makes hooked functions return */
 static unsigned long st_arm64_graph_tramp;
+
+/*
+ * Where an exception struck a function before its frame record is set up
+ * (a leaf, a prologue) or after it is taken down (an epilogue before its
+ * ret), x29 is still the caller's and the caller is only in LR: the
+ * records skip it.  The function's own code says which, read from its
+ * start to pc; the answer is cached per CPU for core kernel text.
+ */
+#define ST_ARM64_SCAN_MAX	4096	/* bytes of a function read at most */
+#define ST_ARM64_CACHE_BITS	8
+
+struct st_arm64_cpu {
+	unsigned long pc[1 << ST_ARM64_CACHE_BITS];	/* | 1: LR holds the caller */
+	char sym[KSYM_SYMBOL_LEN];
+};
+
+static struct st_arm64_cpu __percpu *st_arm64_cpu;
+static unsigned long st_arm64_stext, st_arm64_etext;
+
+/* add x29, sp, #imm (mov x29, sp): the frame record is set up */
+static bool st_arm64_sets_fp(u32 insn)
+{
+	return (insn & 0xffc003ff) == 0x910003fd;
+}
+
+/* ldp x29, x30, [sp], #imm or ldp x29, x30, [sp, #imm]: taken down */
+static bool st_arm64_restores_fp(u32 insn)
+{
+	return (insn & 0xffc07fff) == 0xa8c07bfd || (insn & 0xffc07fff) == 0xa9407bfd;
+}
+
+/* ret, retaa, retab, br: a path ends */
+static bool st_arm64_returns(u32 insn)
+{
+	return insn == 0xd65f03c0 || insn == 0xd65f0bff || insn == 0xd65f0fff ||
+	       (insn & 0xfffffc1f) == 0xd61f0000;
+}
+
+/* A branch's target, 0 for no branch; *always for an unconditional one. */
+static unsigned long st_arm64_branch(u32 insn, unsigned long a, bool *always)
+{
+	long imm;
+
+	*always = (insn & 0xfc000000) == 0x14000000;		/* b */
+	if (*always)
+		imm = sign_extend64(insn & 0x3ffffff, 25);
+	else if ((insn & 0xff000010) == 0x54000000 ||		/* b.cond */
+		 (insn & 0x7e000000) == 0x34000000)		/* cbz, cbnz */
+		imm = sign_extend64((insn >> 5) & 0x7ffff, 18);
+	else if ((insn & 0x7e000000) == 0x36000000)		/* tbz, tbnz */
+		imm = sign_extend64((insn >> 5) & 0x3fff, 13);
+	else
+		return 0;
+	return a + imm * 4;
+}
+
+#define ST_ARM64_TARGETS	32
+
+/*
+ * Whether x29 is the caller's at @pc: follow the code from the function's
+ * start, in address order, with the frame record's state carried along
+ * forward branches.  Shrink-wrapped functions set up their record after
+ * an early exit whose code may sit after the epilogue.
+ */
+static notrace bool st_arm64_analyse_lr(char *sym, unsigned long pc)
+{
+	unsigned long off, size, a, t, target[ST_ARM64_TARGETS];
+	bool framed = false, reached = true, always, state[ST_ARM64_TARGETS];
+	unsigned int n = 0, i;
+	u32 insn;
+
+	if (!st_symbol_offset(sym, pc, &off, &size) || off > ST_ARM64_SCAN_MAX)
+		return false;
+	for (a = pc - off; a <= pc; a += 4) {
+		/* Where a path ended, only a branch leads in. */
+		for (i = 0; i < n; i++) {
+			if (target[i] == a && (!reached || !state[i])) {
+				framed = state[i];
+				reached = true;
+			}
+		}
+		if (a == pc)
+			break;
+		if (!st_read_u32_nofault(&insn, (void *)a))
+			return false;
+		if (st_arm64_sets_fp(insn))
+			framed = true;
+		else if (st_arm64_restores_fp(insn))
+			framed = false;
+		t = st_arm64_branch(insn, a, &always);
+		if (t > a && t <= pc && n < ST_ARM64_TARGETS) {
+			target[n] = t;
+			state[n++] = framed;
+		}
+		if (always || st_arm64_returns(insn))
+			reached = false;
+	}
+	return !framed;
+}
+NOKPROBE_SYMBOL(st_arm64_analyse_lr);
+
+static notrace bool st_arm64_lr_live(unsigned long pc)
+{
+	struct st_arm64_cpu *c;
+	unsigned long flags, *slot;
+	bool live;
+
+	if (!st_arm64_cpu || (pc & 3))
+		return false;
+	local_irq_save(flags);
+	c = this_cpu_ptr(st_arm64_cpu);
+	slot = &c->pc[hash_long(pc, ST_ARM64_CACHE_BITS)];
+	if ((*slot & ~1UL) == pc) {
+		live = *slot & 1;
+	} else {
+		live = st_arm64_analyse_lr(c->sym, pc);
+		/* Module text may be replaced: only the kernel's is kept. */
+		if (pc - st_arm64_stext < st_arm64_etext - st_arm64_stext)
+			*slot = pc | live;
+	}
+	local_irq_restore(flags);
+	return live;
+}
+NOKPROBE_SYMBOL(st_arm64_lr_live);
 
 /* Every tracer of arm64 runs in text kallsyms names. */
 notrace bool st_unwind_tracer_text(unsigned long addr)
@@ -35,11 +163,16 @@ int st_unwind_init(void)
 	st_arm64_graph_tramp = st_kernel_symbol("return_to_handler");
 	st_arm64_kretprobe_tramp = st_kernel_symbol("kretprobe_trampoline") ?:
 				   st_kernel_symbol("__kretprobe_trampoline");
-	return 0;
+	st_arm64_stext = st_kernel_symbol("_stext");
+	st_arm64_etext = st_kernel_symbol("_etext");
+	st_arm64_cpu = alloc_percpu(struct st_arm64_cpu);
+	return st_arm64_cpu ? 0 : -ENOMEM;
 }
 
 void st_unwind_exit(void)
 {
+	free_percpu(st_arm64_cpu);
+	st_arm64_cpu = NULL;
 }
 
 /*
@@ -90,6 +223,8 @@ notrace unsigned int st_unwind_regs(struct pt_regs *regs, bool at_entry,
 	unsigned long low = regs->sp & ~(THREAD_SIZE - 1);
 	unsigned long fp = regs->regs[29];
 	unsigned long record[2];	/* { caller's fp, return address } */
+	unsigned long lr, ret;
+	bool at_regs = false;	/* the record at fp is an exception's pt_regs' */
 	struct pt_regs *boundary;
 	struct st_emit e;
 
@@ -98,8 +233,12 @@ notrace unsigned int st_unwind_regs(struct pt_regs *regs, bool at_entry,
 	st_kretprobe_first(&order);
 	st_emit_start(&e, entries, max);
 	st_emit(&e, regs->pc);
-	/* A kretprobe sharing this entry may have run first and swapped LR. */
-	if (at_entry && e.nr < max)
+	/*
+	 * The caller is in LR at a function's entry, and anywhere its frame
+	 * record is not set up.  A kretprobe sharing this entry may have run
+	 * first and swapped LR.
+	 */
+	if ((at_entry || st_arm64_lr_live(regs->pc)) && e.nr < max)
 		st_emit(&e, st_arm64_ret(&order, regs->regs[29], regs->regs[30]));
 
 	while (e.nr < max) {
@@ -112,6 +251,12 @@ notrace unsigned int st_unwind_regs(struct pt_regs *regs, bool at_entry,
 		if ((fp & 7) || !st_read_ulong_nofault(&record[0], (void *)fp) ||
 		    !st_read_ulong_nofault(&record[1], (void *)(fp + sizeof(record[0]))))
 			break;
+		/*
+		 * Past an exception entry, the record is the one its pt_regs
+		 * hold (zeroed and typed from 6.13 on).
+		 */
+		boundary = at_regs ? (struct pt_regs *)(fp - offsetof(struct pt_regs, stackframe)) :
+			   NULL;
 		if (!record[1]) {
 			/* A task's end, or (6.13 on) an exception boundary. */
 			boundary = st_arm64_boundary_regs(fp);
@@ -121,7 +266,13 @@ notrace unsigned int st_unwind_regs(struct pt_regs *regs, bool at_entry,
 				break;
 			st_emit_crossed(&e);
 		}
-		st_emit(&e, st_arm64_ret(&order, record[0], record[1]));
+		ret = st_arm64_ret(&order, record[0], record[1]);
+		st_emit(&e, ret);
+		at_regs = !boundary && st_entry_text(ret);
+		/* The interrupted function's caller, only in its LR */
+		if (boundary && e.nr < max && st_arm64_lr_live(record[1]) &&
+		    st_read_ulong_nofault(&lr, &boundary->regs[30]))
+			st_emit(&e, st_arm64_ret(&order, record[0], lr));
 		if (record[0] <= fp && record[0] - low <= THREAD_SIZE)
 			break;	/* on one stack, records must go up */
 		fp = record[0];

@@ -147,15 +147,23 @@ check_truth() {
 # expect FILE SPEC COUNT "f0 f1 f2 f3 ..." [LATER]: FILE (a copy of trace)
 # holds COUNT records of SPEC, none with a tracer frame, each starting with
 # those functions (a name holding "[+]" pins the offset too: "st_truth_c[+]0x0/")
-# and, when given, holding LATER further down.
+# and, when given, holding LATER further down ("g h": g, then h right
+# after it).
 expect() {
 	awk -v spec="$2" -v want="$3" -v names="$4" -v later="$5" -v bad="$TRACER_FRAMES" '
-	BEGIN { nn = split(names, name, " ") }
-	function check(  i, ok, seen) {
+	BEGIN { nn = split(names, name, " "); nl = split(later, after, " ") }
+	function check(  i, j, ok, seen) {
 		if (hdr != spec) return
 		n++; ok = 1
 		for (i = 1; i <= nn; i++) if (f[i] !~ ("^" name[i] (name[i] ~ /[+]/ ? "" : "[+]"))) ok = 0
-		if (later != "") { seen = 0; for (i = nn + 1; i <= nf; i++) if (f[i] ~ ("^" later "[+]")) seen = 1; if (!seen) ok = 0 }
+		if (nl) {
+			seen = 0
+			for (i = nn + 1; i <= nf - nl + 1 && !seen; i++) {
+				seen = 1
+				for (j = 1; j <= nl; j++) if (f[i + j - 1] !~ ("^" after[j] "[+]")) seen = 0
+			}
+			if (!seen) ok = 0
+		}
 		if (tracer) ok = 0
 		if (!ok) { wrong++; if (wrong == 1) print "first wrong " spec " record:\n" rec }
 		if (n == 1) print "first " spec " record:\n" rec
