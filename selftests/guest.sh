@@ -210,7 +210,7 @@ mv "$B/result.tap" "$B/result"
 # neither a pass nor a failure.
 pass=$(grep '^ok ' "$B/result" | grep -vc ' # SKIP ' || true)
 fail=$(grep -c '^not ok ' "$B/result" || true)
-sed "s/^/$arch: /" "$B/result"
+grep -v '^# @stacks ' "$B/result" | sed "s/^/$arch: /"
 # What the console calls a splat; the first one is named in the "not ok"
 # line itself, which is what run.sh lists above its verdict.
 splat='Kernel panic|WARNING:|BUG:|Oops|in kernel code\[|Unhandled kernel|Call Trace:|UBSAN:'
@@ -222,25 +222,39 @@ if ! grep -qx '# done' "$B/result"; then
 	echo "$arch: not ok - guest finished the suite (it did not; in ${last:-no test yet}${init:+; $init}${first_splat:+; first splat: $first_splat}; console tail follows)"
 	tail -n 60 "$B/console.log" | sed "s/^/$arch: # /"
 fi
+# The host's own checks of what the guest wrote, each counted as a test:
+# "ok - NAME" when the command succeeds.
+host_check() {
+	name=$1
+	shift
+	if "$@"; then
+		pass=$((pass + 1))
+		echo "$arch: ok - $name"
+	else
+		fail=$((fail + 1))
+		echo "$arch: not ok - $name"
+		return 1
+	fi
+}
+valid_json() { printf '%s' "$1" | python3 -c 'import json, sys; json.load(sys.stdin)' 2>/dev/null; }
+# Test 32's stacks, every frame checked against the kernel's own code
+# (Debian's -dbg vmlinux) by a reader independent of stacktap's walkers.
+check_frames() {
+	vmlinux=$("$top/scripts/fetch-vmlinux.sh" "$arch" 2>"$B/vmlinux.log") || { cat "$B/vmlinux.log"; return 1; }
+	python3 "$top/selftests/tools/st_frames.py" "$arch" "$vmlinux" "$B/stacks" >"$B/frames" 2>&1
+}
+
 # Tests emit "@json NAME TEXT" for what must be strict JSON: parse it here.
 sed -n 's/^# @json \([a-z]*\) /\1 /p' "$B/result" >"$B/json"
 while read -r name text; do
-	if printf '%s' "$text" | python3 -c 'import json, sys; json.load(sys.stdin)' 2>/dev/null; then
-		pass=$((pass + 1))
-		echo "$arch: ok - stacktapctl $name --json is valid JSON"
-	else
-		fail=$((fail + 1))
-		echo "$arch: not ok - stacktapctl $name --json is valid JSON"
-		echo "$arch: # $text"
-	fi
+	host_check "stacktapctl $name --json is valid JSON" valid_json "$text" || echo "$arch: # $text"
 done <"$B/json"
-if [ -n "$first_splat" ]; then
-	fail=$((fail + 1))
-	echo "$arch: not ok - console free of kernel splats (first: $first_splat)"
-	grep -E -B5 -A30 "$splat" "$B/console.log" | head -80 | sed "s/^/$arch: # /"
-else
-	pass=$((pass + 1))
-	echo "$arch: ok - console free of kernel splats"
+sed -n 's/^# @stacks //p' "$B/result" >"$B/stacks"
+if [ -s "$B/stacks" ]; then
+	host_check "real-workload frames checked against vmlinux" check_frames || true
+	sed "s/^/$arch: # /" "$B/frames" 2>/dev/null || true
 fi
+host_check "console free of kernel splats${first_splat:+ (first: $first_splat)}" [ -z "$first_splat" ] ||
+	grep -E -B5 -A30 "$splat" "$B/console.log" | head -80 | sed "s/^/$arch: # /"
 echo "$arch: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
