@@ -210,7 +210,7 @@ mv "$B/result.tap" "$B/result"
 # neither a pass nor a failure.
 pass=$(grep '^ok ' "$B/result" | grep -vc ' # SKIP ' || true)
 fail=$(grep -c '^not ok ' "$B/result" || true)
-grep -v '^# @stacks ' "$B/result" | sed "s/^/$arch: /"
+grep -v '^# @k\{0,1\}stacks ' "$B/result" | sed "s/^/$arch: /"
 # What the console calls a splat; the first one is named in the "not ok"
 # line itself, which is what run.sh lists above its verdict.
 splat='Kernel panic|WARNING:|BUG:|Oops|in kernel code\[|Unhandled kernel|Call Trace:|UBSAN:'
@@ -241,7 +241,10 @@ valid_json() { printf '%s' "$1" | python3 -c 'import json, sys; json.load(sys.st
 # (Debian's -dbg vmlinux) by a reader independent of stacktap's walkers.
 check_frames() {
 	vmlinux=$("$top/scripts/fetch-vmlinux.sh" "$arch" 2>"$B/vmlinux.log") || { cat "$B/vmlinux.log"; return 1; }
-	python3 "$top/selftests/tools/st_frames.py" "$arch" "$vmlinux" "$B/stacks" >"$B/frames" 2>&1
+	python3 "$top/selftests/tools/st_frames.py" "$arch" "$vmlinux" "$B/stacks" >"$B/frames" 2>&1 || return
+	# The kernel's own stack traces of the same functions, side by side.
+	[ ! -s "$B/kstacks" ] ||
+		python3 "$top/selftests/tools/st_frames.py" --figures "$arch" "$vmlinux" "$B/kstacks" >>"$B/frames" 2>&1
 }
 
 # Tests emit "@json NAME TEXT" for what must be strict JSON: parse it here.
@@ -250,6 +253,7 @@ while read -r name text; do
 	host_check "stacktapctl $name --json is valid JSON" valid_json "$text" || echo "$arch: # $text"
 done <"$B/json"
 sed -n 's/^# @stacks //p' "$B/result" >"$B/stacks"
+sed -n 's/^# @kstacks //p' "$B/result" >"$B/kstacks"
 if [ -s "$B/stacks" ]; then
 	host_check "real-workload frames checked against vmlinux" check_frames || true
 	sed "s/^/$arch: # /" "$B/frames" 2>/dev/null || true

@@ -25,16 +25,19 @@ while read -r spec f0; do
 	st_ctl "add $spec mode=count" || fail "add $spec"
 done </tmp/probes
 
+workload() {
+	i=0
+	while [ $i -lt 30 ]; do
+		ls -l /bin >/dev/null
+		sh -c 'cat /proc/self/maps /proc/meminfo >/dev/null; exit 3'
+		dd if=/dev/zero of=/tmp/w bs=64k count=8 2>/dev/null
+		sleep 0.01
+		i=$((i + 1))
+	done
+	rm -f /tmp/w
+}
 ip link set lo up 2>/dev/null
-i=0
-while [ $i -lt 30 ]; do
-	ls -l /bin >/dev/null
-	sh -c 'cat /proc/self/maps /proc/meminfo >/dev/null; exit 3'
-	dd if=/dev/zero of=/tmp/w bs=64k count=8 2>/dev/null
-	sleep 0.01
-	i=$((i + 1))
-done
-rm -f /tmp/w
+workload
 
 while read -r spec f0; do
 	st_ctl "del $spec" || fail "del $spec"
@@ -49,12 +52,13 @@ grep '^stacks ' "$ST/stats"
 # The kernel's entries, where a whole stack ends, on each arch.
 ends='^(entry_SYSCALL_64|entry_SYSRETQ|asm_[a-z_]+|ret_from_fork|secondary_startup_64|x86_64_start_|start_secondary|common_interrupt|el[01]t?_?[0-9a-z_]*|__primary_switched|__secondary_switched|secondary_start_kernel|cpu_startup_entry|ret_from_kernel_thread|handle_sys|sysn32_|syscall_common|handle_int|handle_tlb|tlb_do_page_fault_|handle_ade|handle_cpu|handle_ri|handle_fpe|except_vec|kernel_entry|start_kernel|call_on_irq_stack|do_softirq_own_stack|work_notifysig|work_resched|arch_call_rest_init|load_a[4-7]|loads_done|stack_done)[A-Za-z0-9_.]*[+]'
 # Tracer frames: lib.sh's, less the exception entries that page faults
-# share with breakpoints (asm_exc_page_fault, arm64's el1h_64_sync) and
-# the die chain every MIPS page fault calls (notify_die).  A frame at its
+# share with breakpoints (asm_exc_page_fault, arm64's el1h_64_sync), the
+# die chain every MIPS page fault calls (notify_die), and ftrace's
+# functions that run outside a probe (fork's ftrace_graph_init_task).  A frame at its
 # function's very end ("f+0x30/0x30") is an interrupted pc at the next
 # function's first instruction, which kallsyms names after the one
 # before: its name says nothing, and it is counted apart.
-tracer='kprobe|ftrace|trampoline|stacktap|st_unwind|st_capture|handle_bp|do_bp|int3|el1_dbg|do_debug_exception|brk_handler|call_break_hook|return_to_handler'
+tracer='kprobe|ftrace_(caller|call|regs|common|graph_call|graph_caller|graph_func|ops_|stub|epilogue)|_mcount|function_graph_enter|ftrace_return_to_handler|trampoline|rethook|stacktap|st_unwind|st_capture|handle_bp|do_bp|int3|el1_dbg|do_debug_exception|brk_handler|call_break_hook|return_to_handler'
 awk -v tracer="$tracer" -v ends="$ends" -v probes=/tmp/probes '
 BEGIN { while ((getline l < probes) > 0) { split(l, a, " "); want[a[1]] = a[2]; order[++np] = a[1] } }
 function done_stack() {
@@ -86,7 +90,7 @@ function show(why, fatal) {
 /^ => / {
 	f[++nf] = $2
 	if ($3 != "") f[nf] = f[nf] " " $3
-	if ($2 ~ /^(st_control_write|st_nl_[a-z_]+|st_probe_[a-z_]+|st_stacks_write)[+]/) control = 1
+	if ($2 ~ /^(st_control_write|st_nl_[a-z_]+|st_probe_[a-z_]+|st_stacks_write|(un)?register_k(ret)?probes?|[a-z_]*(arm|disarm|disable|enable)_kprobe|(un)?register_ftrace_function)[+]/) control = 1
 	next
 }
 END {
@@ -103,3 +107,71 @@ END {
 	exit bad
 }' /tmp/stacks || fail "stacks of the real workload are not all exact"
 st_unload
+
+# The kernel's own stack traces of the same functions under the same
+# workload, for the host to check the same way (issue 19's side by side):
+# kprobe events with the stacktrace option for p: and r:, the function
+# tracer with func_stack_trace for f:.  No kprobe events on MIPS, where
+# the kernel's own kprobes can lose a single-step and oops (test 34).
+T=/sys/kernel/debug/tracing
+kernel_cleanup() {
+	echo 0 >"$T/tracing_on"
+	echo 0 >"$T/events/kprobes/enable" 2>/dev/null
+	echo 0 >"$T/options/stacktrace"
+	echo 0 >"$T/options/func_stack_trace"
+	echo nop >"$T/current_tracer"
+	echo >"$T/set_ftrace_filter"
+	echo >"$T/kprobe_events"
+	echo 0 >"$T/options/sym-offset"
+	echo 1 >"$T/tracing_on"
+}
+trap kernel_cleanup EXIT
+echo 1 >"$T/options/sym-offset"
+echo 4096 >"$T/buffer_size_kb"
+case "$(uname -m)" in
+mips*) ;;
+*)
+	{
+		echo 'p:st_kp_mm handle_mm_fault'
+		echo 'r:st_kr_open do_sys_openat2'
+		echo 'p:st_kp_timer run_timer_softirq'
+	} >"$T/kprobe_events" || fail "kprobe_events"
+	echo >"$T/trace"
+	echo 1 >"$T/options/stacktrace"
+	echo 1 >"$T/events/kprobes/enable"
+	workload
+	echo 0 >"$T/tracing_on"
+	cat "$T/trace" >/tmp/ktrace
+	kernel_cleanup ;;
+esac
+: >>/tmp/ktrace
+echo 1 >"$T/options/sym-offset"
+printf 'do_group_exit\nkmem_cache_alloc*\ntry_to_wake_up\n' >"$T/set_ftrace_filter" || fail "set_ftrace_filter"
+echo function >"$T/current_tracer"
+echo 1 >"$T/options/func_stack_trace"
+echo >"$T/trace"
+workload
+echo 0 >"$T/tracing_on"
+cat "$T/trace" >>/tmp/ktrace
+kernel_cleanup
+trap - EXIT
+# Each event's stack, once per event and stack, named like stacktap's.
+awk '
+function flush(  i, s) {
+	if (key != "" && nf) { s = "@[kernel/" key "]:"; for (i = 1; i <= nf; i++) s = s "\n" f[i]; if (!seen[s]++) print s }
+	key = ""; nf = 0
+}
+/<stack trace>/ { key = ev; nf = 0; next }
+/^ => / { if (key != "") f[++nf] = $0; next }
+END { flush() }
+{
+	flush(); ev = ""
+	if ($0 ~ /: st_kp_mm: /) ev = "p:handle_mm_fault"
+	else if ($0 ~ /: st_kr_open: /) ev = "r:do_sys_openat2"
+	else if ($0 ~ /: st_kp_timer: /) ev = "p:run_timer_softirq"
+	else if ($0 ~ /: do_group_exit[+ ][^ ]* *<-/) ev = "f:do_group_exit"
+	else if ($0 ~ /: kmem_cache_alloc[a-z_]*[+ ][^ ]* *<-/) ev = "f:kmem_cache_alloc*"
+	else if ($0 ~ /: try_to_wake_up[+ ][^ ]* *<-/) ev = "f:try_to_wake_up"
+}' /tmp/ktrace >/tmp/kstacks
+echo "kernel: $(grep -c '<stack trace>' /tmp/ktrace) stack traces, $(grep -c '^@' /tmp/kstacks) unique"
+sed 's/^/@kstacks /' /tmp/kstacks
