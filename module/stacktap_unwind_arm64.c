@@ -44,26 +44,26 @@ static struct st_arm64_cpu __percpu *st_arm64_cpu;
 static unsigned long st_arm64_stext, st_arm64_etext;
 
 /* add x29, sp, #imm (mov x29, sp): the frame record is set up */
-static bool st_arm64_sets_fp(u32 insn)
+static __always_inline bool st_arm64_sets_fp(u32 insn)
 {
 	return (insn & 0xffc003ff) == 0x910003fd;
 }
 
 /* ldp x29, x30, [sp], #imm or ldp x29, x30, [sp, #imm]: taken down */
-static bool st_arm64_restores_fp(u32 insn)
+static __always_inline bool st_arm64_restores_fp(u32 insn)
 {
 	return (insn & 0xffc07fff) == 0xa8c07bfd || (insn & 0xffc07fff) == 0xa9407bfd;
 }
 
 /* ret, retaa, retab, br: a path ends */
-static bool st_arm64_returns(u32 insn)
+static __always_inline bool st_arm64_returns(u32 insn)
 {
 	return insn == 0xd65f03c0 || insn == 0xd65f0bff || insn == 0xd65f0fff ||
 	       (insn & 0xfffffc1f) == 0xd61f0000;
 }
 
 /* A branch's target, 0 for no branch; *always for an unconditional one. */
-static unsigned long st_arm64_branch(u32 insn, unsigned long a, bool *always)
+static __always_inline unsigned long st_arm64_branch(u32 insn, unsigned long a, bool *always)
 {
 	long imm;
 
@@ -86,42 +86,65 @@ static unsigned long st_arm64_branch(u32 insn, unsigned long a, bool *always)
  * Whether x29 is the caller's at @pc: follow the code from the function's
  * start, in address order, with the frame record's state carried along
  * forward branches.  Shrink-wrapped functions set up their record after
- * an early exit whose code may sit after the epilogue.
+ * an early exit whose code may sit after the epilogue.  ST_ARM64_UNKNOWN
+ * where the code does not say: a kprobe's break hides an instruction,
+ * more branches than kept, or code after a path's end that no branch
+ * seen leads to (a loop body entered from below); the walk then keeps
+ * to the records, as it did before.
  */
-static notrace bool st_arm64_analyse_lr(char *sym, unsigned long pc)
+enum { ST_ARM64_FRAMED, ST_ARM64_LR_LIVE, ST_ARM64_UNKNOWN };
+
+static notrace int st_arm64_analyse_lr(char *sym, unsigned long pc)
 {
 	unsigned long off, size, a, t, target[ST_ARM64_TARGETS];
-	bool framed = false, reached = true, always, state[ST_ARM64_TARGETS];
-	unsigned int n = 0, i;
+	bool framed = false, reached = true, changed = false, always;
+	bool state[ST_ARM64_TARGETS];
+	unsigned int n = 0, i, kept;
 	u32 insn;
 
 	if (!st_symbol_offset(sym, pc, &off, &size) || off > ST_ARM64_SCAN_MAX)
-		return false;
+		return ST_ARM64_UNKNOWN;
 	for (a = pc - off; a <= pc; a += 4) {
-		/* Where a path ended, only a branch leads in. */
-		for (i = 0; i < n; i++) {
+		/* Where a path ended, only a branch leads in; passed ones go. */
+		for (i = kept = 0; i < n; i++) {
 			if (target[i] == a && (!reached || !state[i])) {
 				framed = state[i];
 				reached = true;
 			}
+			if (target[i] > a) {
+				target[kept] = target[i];
+				state[kept++] = state[i];
+			}
 		}
+		n = kept;
+		/* (Code that never sets up a record, a leaf, is never framed.) */
+		if (!reached && changed)
+			return ST_ARM64_UNKNOWN;
+		reached = true;
 		if (a == pc)
 			break;
-		if (!st_read_u32_nofault(&insn, (void *)a))
-			return false;
-		if (st_arm64_sets_fp(insn))
-			framed = true;
-		else if (st_arm64_restores_fp(insn))
-			framed = false;
+		/*
+		 * A kprobe's brk hides what it replaced, unless it sits on
+		 * the entry's patchable nops, where no frame is set up.
+		 */
+		if (!st_read_u32_nofault(&insn, (void *)a) ||
+		    ((insn & 0xffe0001f) == 0xd4200000 && a - (pc - off) >= 8))
+			return ST_ARM64_UNKNOWN;
+		if (st_arm64_sets_fp(insn) || st_arm64_restores_fp(insn)) {
+			framed = st_arm64_sets_fp(insn);
+			changed = true;
+		}
 		t = st_arm64_branch(insn, a, &always);
 		if (t > a && t <= pc && n < ST_ARM64_TARGETS) {
 			target[n] = t;
 			state[n++] = framed;
+		} else if (t > a && t <= pc && changed) {
+			return ST_ARM64_UNKNOWN;	/* more branches than kept */
 		}
 		if (always || st_arm64_returns(insn))
 			reached = false;
 	}
-	return !framed;
+	return framed ? ST_ARM64_FRAMED : ST_ARM64_LR_LIVE;
 }
 NOKPROBE_SYMBOL(st_arm64_analyse_lr);
 
@@ -129,9 +152,10 @@ static notrace bool st_arm64_lr_live(unsigned long pc)
 {
 	struct st_arm64_cpu *c;
 	unsigned long flags, *slot;
-	bool live;
+	int live;
 
-	if (!st_arm64_cpu || (pc & 3))
+	/* An NMI may strike inside a walk that is using the CPU's buffers. */
+	if (!st_arm64_cpu || (pc & 3) || in_nmi())
 		return false;
 	local_irq_save(flags);
 	c = this_cpu_ptr(st_arm64_cpu);
@@ -141,11 +165,11 @@ static notrace bool st_arm64_lr_live(unsigned long pc)
 	} else {
 		live = st_arm64_analyse_lr(c->sym, pc);
 		/* Module text may be replaced: only the kernel's is kept. */
-		if (pc - st_arm64_stext < st_arm64_etext - st_arm64_stext)
-			*slot = pc | live;
+		if (live != ST_ARM64_UNKNOWN && pc - st_arm64_stext < st_arm64_etext - st_arm64_stext)
+			*slot = pc | (live == ST_ARM64_LR_LIVE);
 	}
 	local_irq_restore(flags);
-	return live;
+	return live == ST_ARM64_LR_LIVE;
 }
 NOKPROBE_SYMBOL(st_arm64_lr_live);
 

@@ -490,7 +490,7 @@ static notrace bool st_mips_step(struct st_mips_cpu *c, struct st_mips_walk *w)
 	 * its break runs: the function it hooked has returned, and its
 	 * caller is the innermost pending instance's return address.
 	 */
-	if (w->trapped && w->pc == st_mips_kretprobe_tramp) {
+	if (w->trapped && st_mips_kretprobe_tramp && w->pc == st_mips_kretprobe_tramp) {
 		w->pc = st_mips_kretprobe_ret(w);
 		w->pc_is_ret = true;
 		w->trapped = false;
@@ -602,7 +602,8 @@ static notrace unsigned int st_mips_walk(unsigned long pc, unsigned long sp,
 			st_emit_crossed(&e);
 		room = st_emit(&e, w.pc);
 		/* Dropped tracer frames make room: the walk is bounded still. */
-	} while (room && ++steps < ST_MIPS_STEPS_MAX && st_mips_step(c, &w));
+	} while (room && ++steps < min_t(unsigned int, 2 * max + 16, ST_MIPS_STEPS_MAX) &&
+		 st_mips_step(c, &w));
 	local_irq_restore(flags);
 	return e.nr;
 }

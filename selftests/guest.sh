@@ -240,7 +240,8 @@ valid_json() { printf '%s' "$1" | python3 -c 'import json, sys; json.load(sys.st
 # Test 32's stacks, every frame checked against the kernel's own code
 # (Debian's -dbg vmlinux) by a reader independent of stacktap's walkers.
 check_frames() {
-	vmlinux=$("$top/scripts/fetch-vmlinux.sh" "$arch" 2>"$B/vmlinux.log") || { cat "$B/vmlinux.log"; return 1; }
+	vmlinux=$("$top/scripts/fetch-vmlinux.sh" "$arch" 2>"$B/vmlinux.log") ||
+		{ sed "s/^/$arch: # /" "$B/vmlinux.log"; return 1; }
 	python3 "$top/selftests/tools/st_frames.py" "$arch" "$vmlinux" "$B/stacks" >"$B/frames" 2>&1 || return
 	# The kernel's own stack traces of the same functions, side by side.
 	[ ! -s "$B/kstacks" ] ||
@@ -255,8 +256,14 @@ done <"$B/json"
 sed -n 's/^# @stacks //p' "$B/result" >"$B/stacks"
 sed -n 's/^# @kstacks //p' "$B/result" >"$B/kstacks"
 if [ -s "$B/stacks" ]; then
-	host_check "real-workload frames checked against vmlinux" check_frames || true
-	sed "s/^/$arch: # /" "$B/frames" 2>/dev/null || true
+	case "$arch" in
+	x86_64|arm64|mips64el|mipsel)
+		host_check "real-workload frames checked against vmlinux" check_frames || true
+		sed "s/^/$arch: # /" "$B/frames" 2>/dev/null || true ;;
+	*)
+		# Only Debian 12's own 6.1 kernels come with a -dbg vmlinux here.
+		echo "$arch: ok - real-workload frames checked against vmlinux # SKIP no Debian 6.1 -dbg vmlinux for $arch" ;;
+	esac
 fi
 host_check "console free of kernel splats${first_splat:+ (first: $first_splat)}" [ -z "$first_splat" ] ||
 	grep -E -B5 -A30 "$splat" "$B/console.log" | head -80 | sed "s/^/$arch: # /"

@@ -427,6 +427,8 @@ def main():
 
             if not m:
                 why = 'not named kernel text'
+            elif m.group(4) and TRACER.search(m.group(1)):
+                why = 'tracer frame'
             elif m.group(4):
                 f['frames in modules, not checked'] += 1
                 exact, above = False, None

@@ -116,15 +116,17 @@ st_unload
 T=/sys/kernel/debug/tracing
 kernel_cleanup() {
 	echo 0 >"$T/tracing_on"
-	echo 0 >"$T/events/kprobes/enable" 2>/dev/null
+	echo 0 2>/dev/null >"$T/events/kprobes/enable"
 	echo 0 >"$T/options/stacktrace"
 	echo 0 >"$T/options/func_stack_trace"
 	echo nop >"$T/current_tracer"
 	echo >"$T/set_ftrace_filter"
 	echo >"$T/kprobe_events"
 	echo 0 >"$T/options/sym-offset"
+	echo "$buffer_kb" >"$T/buffer_size_kb"
 	echo 1 >"$T/tracing_on"
 }
+buffer_kb=$(sed 's/.*expanded: \([0-9]*\).*/\1/; s/ .*//' "$T/buffer_size_kb")
 trap kernel_cleanup EXIT
 echo 1 >"$T/options/sym-offset"
 echo 4096 >"$T/buffer_size_kb"
