@@ -47,8 +47,37 @@ notrace bool st_unwind_tracer_text(unsigned long addr)
 }
 NOKPROBE_SYMBOL(st_unwind_tracer_text);
 
+/*
+ * Retpoline thunks: ORC marks each one's first instruction as a stack's
+ * end (UNWIND_HINT_EMPTY, later _UNDEFINED), so the kernel's unwinder
+ * stops at a task interrupted there, though it has just called or jumped
+ * to the thunk.  Where its return address is, by offset in a thunk: at sp
+ * on the call or "lfence; jmp *reg", one slot up past the retpoline's own
+ * call.
+ */
+static unsigned long st_x86_thunks;	/* __x86_indirect_thunk_array */
+#define ST_X86_THUNKS	16
+
+static notrace unsigned long st_x86_thunk_slot(const struct pt_regs *regs)
+{
+	unsigned long off = regs->ip - st_x86_thunks;
+
+	if (!st_x86_thunks || off >= ST_X86_THUNKS * RETPOLINE_THUNK_SIZE)
+		return 0;
+	switch (off % RETPOLINE_THUNK_SIZE) {
+	case 0:
+	case 3:
+		return regs->sp;
+	case 0xc:
+		return regs->sp + sizeof(long);
+	}
+	return 0;
+}
+NOKPROBE_SYMBOL(st_x86_thunk_slot);
+
 int st_unwind_init(void)
 {
+	st_x86_thunks = st_kernel_symbol("__x86_indirect_thunk_array");
 	st_kretprobe_wrapper_init();
 	st_tracer_init();
 	st_x86_tramp_init(st_x86_tramp_head[0], "ftrace_regs_caller");
@@ -66,15 +95,18 @@ notrace unsigned int st_unwind_regs_kernel(struct pt_regs *regs, unsigned long *
 					   unsigned int max)
 {
 	struct unwind_state state;
-	unsigned long addr;
+	struct pt_regs resume;
+	unsigned long addr, slot;
+	unsigned int resumed = 0;
 	struct st_emit e;
 
 	if (!max)
 		return 0;
 	st_emit_start(&e, entries, max);
 	st_emit(&e, instruction_pointer(regs));
-	for (__unwind_start(&state, current, regs, NULL);
-	     e.nr < max && !unwind_done(&state); unwind_next_frame(&state)) {
+	__unwind_start(&state, current, regs, NULL);
+walk:
+	for (; e.nr < max && !unwind_done(&state); unwind_next_frame(&state)) {
 		addr = unwind_get_return_address(&state);
 		if (!addr)
 			break;
@@ -88,6 +120,27 @@ notrace unsigned int st_unwind_regs_kernel(struct pt_regs *regs, unsigned long *
 			state.ip = addr;
 		}
 		st_emit(&e, addr);
+	}
+	/*
+	 * Stopped at an interrupted thunk: go on from its caller, as from
+	 * registers trapped in the call instruction (ORC of the call, not of
+	 * what follows it).
+	 */
+	if (e.nr < max && state.regs && !user_mode(state.regs) &&
+	    state.ip == state.regs->ip && (slot = st_x86_thunk_slot(state.regs)) &&
+	    st_read_ulong_nofault(&addr, (void *)slot)) {
+		addr = st_orc_kretprobe_real(addr, slot);
+		if (st_tracer_text(addr) || ++resumed > ST_X86_THUNKS)
+			return e.nr;
+		memset(&resume, 0, sizeof(resume));
+		resume.ip = addr - 1;
+		resume.sp = slot + sizeof(long);
+		resume.bp = state.regs->bp;
+		resume.cs = __KERNEL_CS;
+		resume.flags = X86_EFLAGS_FIXED;
+		st_emit(&e, addr);
+		__unwind_start(&state, current, &resume, NULL);
+		goto walk;
 	}
 	return e.nr;
 }

@@ -19,6 +19,8 @@
  *		  frame, whose mcount call site in a module is its entry.
  *   trigger_irq	  the chain run from an hrtimer (hardirq) while the
  *		  writing task spins in st_truth_spin().
+ *   trigger_irq_ind as trigger_irq, the task spinning in st_truth_ind_spin()
+ *		  through a function pointer (x86: a retpoline thunk).
  *   trigger_softirq the chain run from a timer_list callback (softirq).
  *
  * More paths to the same leaf, for aggregation:
@@ -204,18 +206,54 @@ static ST_TRUTH_FN unsigned long st_truth_spin(unsigned long runs)
 	return spins;
 }
 
-/* One run of the chain from hardirq, interrupting st_truth_spin(). */
-static unsigned long st_truth_irq_once(unsigned long i)
+/*
+ * One run of the chain from hardirq, interrupting @spin.  Pinned,
+ * preemption off: the timer must interrupt this CPU's spin.  Inlined, so
+ * the spinning function's caller is the trigger's.
+ */
+static __always_inline unsigned long st_truth_irq_run(unsigned long (*spin)(unsigned long))
 {
 	unsigned long runs = READ_ONCE(st_truth_irq_runs), spins;
 
-	/* Pinned, preemption off: the timer must interrupt this CPU's spin. */
 	preempt_disable();
 	hrtimer_start(&st_truth_timer, ns_to_ktime(100 * NSEC_PER_USEC),
 		      HRTIMER_MODE_REL_PINNED_HARD);
-	spins = st_truth_spin(runs);
+	spins = spin(runs);
 	preempt_enable();
 	return spins;
+}
+
+static unsigned long st_truth_irq_once(unsigned long i)
+{
+	return st_truth_irq_run(st_truth_spin);
+}
+
+/*
+ * The interrupted task calls through a function pointer: on x86 kernels
+ * with retpolines, through a thunk whose first instruction ORC marks as
+ * the stack's end, and QEMU's interrupts land on branch targets like it.
+ */
+static ST_TRUTH_FN unsigned long st_truth_ind_target(unsigned long x)
+{
+	return x + 1;
+}
+
+static unsigned long (*st_truth_ind_fn)(unsigned long) = st_truth_ind_target;
+
+static ST_TRUTH_FN unsigned long st_truth_ind_spin(unsigned long runs)
+{
+	unsigned long spins = 0;
+
+	WRITE_ONCE(st_truth_spinning, true);
+	while (READ_ONCE(st_truth_irq_runs) == runs)
+		spins = READ_ONCE(st_truth_ind_fn)(spins);
+	WRITE_ONCE(st_truth_spinning, false);
+	return spins;
+}
+
+static unsigned long st_truth_irq_ind_once(unsigned long i)
+{
+	return st_truth_irq_run(st_truth_ind_spin);
 }
 
 static struct timer_list st_truth_soft_timer;
@@ -354,6 +392,7 @@ static const struct {
 	{ "trigger_sw", st_truth_a_sw },
 	{ "trigger_mleaf", st_truth_a2 },
 	{ "trigger_irq", st_truth_irq_once },
+	{ "trigger_irq_ind", st_truth_irq_ind_once },
 	{ "trigger_softirq", st_truth_softirq_once },
 	{ "trigger_alt", st_truth_d },
 	{ "trigger_spread", st_truth_spread },

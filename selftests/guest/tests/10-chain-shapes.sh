@@ -20,6 +20,14 @@ cat "$ST/trace" >/tmp/trace; st_ctl clear
 expect /tmp/trace p:st_truth_leaf 50 "st_truth_leaf st_truth_c st_truth_b st_truth_a st_truth_timer_fn" \
 	"st_truth_spin st_truth_irq_once" || ok=1
 
+# Interrupted at an indirect call: on x86, often at a retpoline thunk's
+# first instruction, where ORC says the stack ends but the return address
+# is at sp.
+echo 50 >"$TRUTH/trigger_irq_ind"
+cat "$ST/trace" >/tmp/trace; st_ctl clear
+expect /tmp/trace p:st_truth_leaf 50 "st_truth_leaf st_truth_c st_truth_b st_truth_a st_truth_timer_fn" \
+	"st_truth_ind_spin st_truth_irq_ind_once" || ok=1
+
 st_ctl "add r:st_truth_a" || fail "add r:st_truth_a"
 echo 100 >"$TRUTH/trigger"
 cat "$ST/trace" >/tmp/trace; st_ctl clear
