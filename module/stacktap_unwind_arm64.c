@@ -104,6 +104,13 @@ static notrace int st_arm64_analyse_lr(char *sym, unsigned long pc)
 
 	if (!st_symbol_offset(sym, pc, &off, &size) || off > ST_ARM64_SCAN_MAX)
 		return ST_ARM64_UNKNOWN;
+	/*
+	 * Tracer code other than the kretprobe trampoline is entered by
+	 * branches with a frame already set up (ftrace_common, ftrace_call):
+	 * its code from its symbol does not say.
+	 */
+	if (pc - off != st_arm64_kretprobe_tramp && st_tracer_text(pc))
+		return ST_ARM64_UNKNOWN;
 	for (a = pc - off; a <= pc; a += 4) {
 		/* Where a path ended, only a branch leads in; passed ones go. */
 		for (i = kept = 0; i < n; i++) {
@@ -216,26 +223,38 @@ static notrace unsigned long st_arm64_ret(struct st_kretprobe_iter *order,
 {
 	struct st_kretprobe_iter it;
 	unsigned long func, ret, retp, ri_fp;
+	unsigned int hooks;
+	bool found;
 	int i;
 
-	if (ST_KRETPROBE_BY_ORDER) {
-		if (st_strip_pac(lr) == st_arm64_kretprobe_tramp)
-			while (st_kretprobe_next(order, &ret, &ri_fp))
-				if (st_strip_pac(ret) != st_arm64_kretprobe_tramp)
-					return ret;
-	} else {
-		st_kretprobe_first(&it);
-		while (st_kretprobe_next(&it, &ret, &ri_fp))
-			if (ri_fp == fp && st_strip_pac(ret) != st_arm64_kretprobe_tramp)
-				return ret;
+	/*
+	 * Only a hook stands for an instance: any other LR is its own.  A
+	 * kretprobe's entry runs before ftrace's, so the graph tracer may
+	 * have saved the kretprobe's trampoline: one hook leads to the other.
+	 */
+	lr = st_strip_pac(lr);
+	for (hooks = 0; hooks < 2 && lr; hooks++) {
+		found = false;
+		if (lr == st_arm64_kretprobe_tramp && ST_KRETPROBE_BY_ORDER) {
+			while (!found && st_kretprobe_next(order, &ret, &ri_fp))
+				found = st_strip_pac(ret) != st_arm64_kretprobe_tramp;
+		} else if (lr == st_arm64_kretprobe_tramp) {
+			st_kretprobe_first(&it);
+			while (!found && st_kretprobe_next(&it, &ret, &ri_fp))
+				found = ri_fp == fp && st_strip_pac(ret) != st_arm64_kretprobe_tramp;
+		} else if (lr == st_arm64_graph_tramp) {
+			for (i = st_graph_first(current); !found && i >= 0;
+			     i = st_graph_next(current, i)) {
+				st_graph_entry(current, i, &func, &ret, &retp);
+				/* A tail call leaves an entry returning to the hook. */
+				found = retp == fp && ret != st_arm64_graph_tramp;
+			}
+		}
+		if (!found)
+			break;
+		lr = st_strip_pac(ret);
 	}
-	for (i = st_graph_first(current); i >= 0; i = st_graph_next(current, i)) {
-		st_graph_entry(current, i, &func, &ret, &retp);
-		/* A tail call leaves an entry that returns to the hook again. */
-		if (retp == fp && ret != st_arm64_graph_tramp)
-			return ret;
-	}
-	return st_strip_pac(lr);
+	return lr;
 }
 NOKPROBE_SYMBOL(st_arm64_ret);
 
@@ -293,8 +312,13 @@ notrace unsigned int st_unwind_regs(struct pt_regs *regs, bool at_entry,
 		ret = st_arm64_ret(&order, record[0], record[1]);
 		st_emit(&e, ret);
 		at_regs = !boundary && st_entry_text(ret);
-		/* The interrupted function's caller, only in its LR */
-		if (boundary && e.nr < max && st_arm64_lr_live(record[1]) &&
+		/*
+		 * The interrupted function's caller, only in its LR; at the
+		 * kretprobe trampoline's entry, ret is already that caller.
+		 */
+		if (boundary && e.nr < max &&
+		    st_strip_pac(record[1]) != st_arm64_kretprobe_tramp &&
+		    st_arm64_lr_live(record[1]) &&
 		    st_read_ulong_nofault(&lr, &boundary->regs[30]))
 			st_emit(&e, st_arm64_ret(&order, record[0], lr));
 		if (record[0] <= fp && record[0] - low <= THREAD_SIZE)
