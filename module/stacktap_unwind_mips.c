@@ -234,9 +234,9 @@ NOKPROBE_SYMBOL(st_mips_handler_label);
 static notrace void st_mips_analyse(struct st_mips_cpu *c, unsigned long pc,
 				    bool ret, struct st_mips_frame *f)
 {
-	unsigned long off, size, start, a, at = ret ? pc - 4 : pc;
+	unsigned long off, size, start, a, at = ret ? pc - 4 : pc, at_ra = 0;
 	bool after_call = false, mcount_call = false;
-	u32 insn, prev = 0, prev2 = 0;
+	u32 insn;
 	const char *plus;
 
 	f->pc = pc | ret;
@@ -285,13 +285,14 @@ static notrace void st_mips_analyse(struct st_mips_cpu *c, unsigned long pc,
 			continue;
 		}
 		/*
-		 * The delay slot of an mcount call ("move at,ra; jal(r)") may
-		 * hold o32's "addiu sp,sp,-8", which _mcount itself undoes.
+		 * The delay slot of an mcount call ("move at,ra; jal(r)", in a
+		 * module "move at,ra; move $12,..; jalr") may hold o32's
+		 * "addiu sp,sp,-8", which _mcount itself undoes.
 		 */
-		mcount_call = after_call && st_is_move_at_ra(prev2);
+		mcount_call = after_call && at_ra && a - at_ra <= 12;
 		after_call = st_is_call(insn);
-		prev2 = prev;
-		prev = insn;
+		if (st_is_move_at_ra(insn))
+			at_ra = a;
 		if (mcount_call)
 			continue;
 		if (st_is_sp_dynamic(insn))

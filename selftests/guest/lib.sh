@@ -111,7 +111,7 @@ check_truth() {
 	awk -v spec="$2" -v want="$3" -v f0="$4" -v ret="${ST_RET:-0}" -v bad="$TRACER_FRAMES" '
 	function check() {
 		if (hdr_spec != spec) { other++; return }
-		if (f[1] !~ f0 || f[2] !~ /^st_truth_c\+/ ||
+		if (nf < 4 || f[1] !~ f0 || f[2] !~ /^st_truth_c\+/ ||
 		    f[3] !~ /^st_truth_b\+/ || f[4] !~ /^st_truth_a\+/) {
 			wrong++
 			if (wrong == 1) print "first wrong record:\n" rec
@@ -154,7 +154,7 @@ expect() {
 	BEGIN { nn = split(names, name, " "); nl = split(later, after, " ") }
 	function check(  i, j, ok, seen) {
 		if (hdr != spec) return
-		n++; ok = 1
+		n++; ok = nf >= nn
 		for (i = 1; i <= nn; i++) if (f[i] !~ ("^" name[i] (name[i] ~ /[+]/ ? "" : "[+]"))) ok = 0
 		if (nl) {
 			seen = 0
