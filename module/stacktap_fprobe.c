@@ -45,8 +45,7 @@ static int st_fprobe_arm(struct st_probe *p, const char **why)
 
 	strscpy(glob, p->spec.symbol, sizeof(glob));
 	p->ops.func = st_fprobe_hit;
-	/* Both flags: regs where the arch can save them, no refusal elsewhere. */
-	p->ops.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_SAVE_REGS_IF_SUPPORTED;
+	p->ops.flags = ST_FTRACE_OPS_FLAGS;
 	ret = ftrace_set_filter(&p->ops, glob, strlen(glob), 1);
 	if (ret) {
 		*why = "no traceable function matches";

@@ -34,6 +34,20 @@ static inline void ftrace_test_recursion_unlock(int bit)
 #endif
 
 /*
+ * An f: probe's ftrace_ops flags: registers where the arch saves them.
+ * Elsewhere none: without DYNAMIC_FTRACE_WITH_REGS the kernel still marks
+ * the call sites for regs, and one shared with an ops without them (the
+ * graph tracer's) then needs its call changed, which MIPS cannot do
+ * (ftrace_bug, "Updating ftrace call site to call a different ftrace
+ * function"); there are no registers to gain.
+ */
+#ifdef CONFIG_DYNAMIC_FTRACE_WITH_REGS
+#define ST_FTRACE_OPS_FLAGS	(FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_SAVE_REGS_IF_SUPPORTED)
+#else
+#define ST_FTRACE_OPS_FLAGS	0
+#endif
+
+/*
  * The registers to unwind an f: hit from.  x86_64 saves them whole for an
  * ops with FTRACE_OPS_FL_SAVE_REGS.  arm64 does only until 6.1: since 6.2
  * it has DYNAMIC_FTRACE_WITH_ARGS alone, ftrace_get_regs() is NULL, and
