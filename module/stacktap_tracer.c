@@ -29,6 +29,9 @@ static const char *const st_tracer_names[] = {
 	"arch_ftrace_ops_list_func", "ftrace_ops_list_func", "__ftrace_ops_list_func",
 	"ftrace_ops_assist_func", "ftrace_graph_func", "prepare_ftrace_return",
 	"function_graph_enter", "function_graph_enter_regs",
+	/* the graph tracer's return hook and its callbacks */
+	"return_to_handler", "ftrace_return_to_handler", "__ftrace_return_to_handler",
+	"trace_graph_entry", "trace_graph_return",
 	/* kprobes */
 	"kprobe_ftrace_handler", "kprobe_int3_handler", "kprobe_handler",
 	"kprobe_breakpoint_handler", "kprobe_exceptions_notify", "aggr_pre_handler",

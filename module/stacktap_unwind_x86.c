@@ -7,6 +7,7 @@
  * __unwind_start() with regs already steps past the regs frame, to the
  * caller.
  */
+#include <linux/kallsyms.h>
 #include <linux/kprobes.h>
 #include <linux/sched.h>
 #include <asm/unwind.h>
@@ -75,8 +76,42 @@ static notrace unsigned long st_x86_thunk_slot(const struct pt_regs *regs)
 }
 NOKPROBE_SYMBOL(st_x86_thunk_slot);
 
+/*
+ * The graph tracer's return_to_handler, where a hooked function returns:
+ * ORC ends the stack there too.  Reached as a return address, an
+ * interrupt struck in its call of ftrace_return_to_handler(), before the
+ * innermost return stack entry is popped: that entry holds the real
+ * return address, and the slot it was taken from is just below the
+ * returned function's CFA, above sp.
+ */
+static unsigned long st_x86_graph_hook, st_x86_graph_hook_size;
+
+static notrace unsigned long st_x86_graph_slot(const struct unwind_state *state,
+					       unsigned long *ret)
+{
+	unsigned long func, retp;
+	int i;
+
+	if (!st_x86_graph_hook || state->regs ||
+	    state->ip - st_x86_graph_hook >= st_x86_graph_hook_size)
+		return 0;
+	i = st_graph_first(current);
+	if (i < 0)
+		return 0;
+	st_graph_entry(current, i, &func, ret, &retp);
+	return retp > state->sp && *ret != st_x86_graph_hook ? retp : 0;
+}
+NOKPROBE_SYMBOL(st_x86_graph_slot);
+
 int st_unwind_init(void)
 {
+	char sym[KSYM_SYMBOL_LEN];
+	unsigned long off;
+
+	st_x86_graph_hook = st_kernel_symbol("return_to_handler");
+	if (st_x86_graph_hook &&
+	    (!st_symbol_offset(sym, st_x86_graph_hook, &off, &st_x86_graph_hook_size) || off))
+		st_x86_graph_hook = 0;
 	st_x86_thunks = st_kernel_symbol("__x86_indirect_thunk_array");
 	st_kretprobe_wrapper_init();
 	st_tracer_init();
@@ -96,7 +131,7 @@ notrace unsigned int st_unwind_regs_kernel(struct pt_regs *regs, unsigned long *
 {
 	struct unwind_state state;
 	struct pt_regs resume;
-	unsigned long addr, slot;
+	unsigned long addr, slot, bp;
 	unsigned int resumed = 0;
 	struct st_emit e;
 
@@ -122,20 +157,28 @@ walk:
 		st_emit(&e, addr);
 	}
 	/*
-	 * Stopped at an interrupted thunk: go on from its caller, as from
-	 * registers trapped in the call instruction (ORC of the call, not of
-	 * what follows it).
+	 * Stopped at an interrupted thunk, or in return_to_handler: go on
+	 * from the caller, as from registers trapped in the call instruction
+	 * (ORC of the call, not of what follows it).
 	 */
-	if (e.nr < max && state.regs && !user_mode(state.regs) &&
-	    state.ip == state.regs->ip && (slot = st_x86_thunk_slot(state.regs)) &&
+	if (e.nr >= max)
+		return e.nr;
+	if (state.regs && !user_mode(state.regs) && state.ip == state.regs->ip &&
+	    (slot = st_x86_thunk_slot(state.regs)) &&
 	    st_read_ulong_nofault(&addr, (void *)slot)) {
 		addr = st_orc_kretprobe_real(addr, slot);
-		if (st_tracer_text(addr) || ++resumed > ST_X86_THUNKS)
-			return e.nr;
+		bp = state.regs->bp;
+	} else if ((slot = st_x86_graph_slot(&state, &addr))) {
+		bp = state.bp;
+	} else {
+		return e.nr;
+	}
+	/* (From a tracer's code, the frames up to it are dropped.) */
+	if (++resumed <= ST_X86_THUNKS) {
 		memset(&resume, 0, sizeof(resume));
 		resume.ip = addr - 1;
 		resume.sp = slot + sizeof(long);
-		resume.bp = state.regs->bp;
+		resume.bp = bp;
 		resume.cs = __KERNEL_CS;
 		resume.flags = X86_EFLAGS_FIXED;
 		st_emit(&e, addr);
