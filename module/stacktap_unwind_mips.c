@@ -70,6 +70,9 @@ static struct st_mips_cpu __percpu *st_mips_cpu;
 
 /* Where kretprobes and the graph tracer make hooked functions return */
 static unsigned long st_mips_kretprobe_tramp, st_mips_graph_tramp;
+/* mcount.S: ftrace_caller's labels, and ftrace_graph_caller's span */
+static unsigned long st_mips_ftrace_caller, st_mips_ftrace_call, st_mips_ftrace_stub;
+static unsigned long st_mips_graph_caller, st_mips_graph_caller_size;
 
 /*
  * Bumped when a module goes, or goes live (its init text is freed next):
@@ -96,6 +99,24 @@ notrace bool st_unwind_tracer_text(unsigned long addr)
 }
 NOKPROBE_SYMBOL(st_unwind_tracer_text);
 
+static void st_mips_ftrace_init(void)
+{
+	char sym[KSYM_SYMBOL_LEN];
+	unsigned long off;
+
+	st_mips_ftrace_caller = st_kernel_symbol("ftrace_caller");
+	st_mips_ftrace_call = st_kernel_symbol("ftrace_call");
+	st_mips_ftrace_stub = st_kernel_symbol("ftrace_stub");
+	if (st_mips_ftrace_call <= st_mips_ftrace_caller ||
+	    st_mips_ftrace_stub <= st_mips_ftrace_call)
+		st_mips_ftrace_caller = 0;
+	st_mips_graph_caller = st_kernel_symbol("ftrace_graph_caller");
+	if (!st_mips_graph_caller ||
+	    !st_symbol_offset(sym, st_mips_graph_caller, &off, &st_mips_graph_caller_size) ||
+	    off || st_mips_graph_caller_size < 16)
+		st_mips_graph_caller = 0;
+}
+
 int st_unwind_init(void)
 {
 	int ret;
@@ -106,6 +127,7 @@ int st_unwind_init(void)
 	st_mips_kretprobe_tramp = st_kernel_symbol("__kretprobe_trampoline") ?:
 				  st_kernel_symbol("kretprobe_trampoline");
 	st_mips_graph_tramp = st_kernel_symbol("return_to_handler");
+	st_mips_ftrace_init();
 	st_mips_cpu = alloc_percpu(struct st_mips_cpu);
 	if (!st_mips_cpu)
 		return -ENOMEM;
@@ -215,6 +237,9 @@ static notrace bool st_mips_handler_label(const char *sym)
 		"bad_stack", "not_o32_scall", "not_n32_scall", "trace_a_syscall",
 		"syscall_trace_entry", "n32_syscall_trace_entry", "illegal_syscall",
 		"o32_syscall_exit", "n64_syscall_exit",
+		/* entry.S, on the way out: sp is the pt_regs of the way in */
+		"syscall_exit", "resume_userspace", "resume_kernel", "restore_all",
+		"restore_partial", "ret_from_exception", "work_",
 	};
 	unsigned int i;
 
@@ -240,6 +265,7 @@ static notrace void st_mips_analyse(struct st_mips_cpu *c, unsigned long pc,
 	const char *plus;
 
 	f->pc = pc | ret;
+	f->func = 0;
 	f->frame = 0;
 	f->ra_slot = -1;
 	f->kind = ST_MIPS_UNKNOWN;
@@ -327,6 +353,7 @@ NOKPROBE_SYMBOL(st_mips_frame_of);
 
 struct st_mips_walk {
 	unsigned long pc, sp, ra;
+	unsigned long at;		/* AT where an exception struck */
 	bool pc_is_ret;			/* pc is a return address, not a trap's */
 	bool ra_live;			/* ra still holds pc's return address */
 	bool trapped;			/* pc is where an exception struck */
@@ -374,12 +401,20 @@ static notrace unsigned long st_mips_graph_ret(struct st_mips_walk *w,
 					       const struct st_mips_frame *f)
 {
 	unsigned long func, ret, retp;
+	bool chained = false;
 
 	while (w->graph >= 0) {
 		st_graph_entry(current, w->graph, &func, &ret, &retp);
 		w->graph = st_graph_next(current, w->graph);
-		if (func - f->func < f->size)
+		if (func - f->func >= f->size && !chained)
+			continue;
+		/*
+		 * A tail call from a hooked function: the callee hooked the
+		 * hook; the tail caller's entry, next, holds the address.
+		 */
+		if (ret != st_mips_graph_tramp)
 			return ret;
+		chained = true;
 	}
 	return 0;
 }
@@ -399,11 +434,12 @@ enum st_mips_cross {
 static notrace enum st_mips_cross st_mips_cross_regs(struct st_mips_walk *w,
 						     unsigned long regs)
 {
-	unsigned long epc, sp, ra, status;
+	unsigned long epc, sp, ra, at, status;
 
 	if (!st_mips_read(w, regs + offsetof(struct pt_regs, cp0_epc), &epc) ||
 	    !st_mips_read(w, regs + offsetof(struct pt_regs, regs[MIPS_SP]), &sp) ||
 	    !st_mips_read(w, regs + offsetof(struct pt_regs, regs[MIPS_RA]), &ra) ||
+	    !st_mips_read(w, regs + offsetof(struct pt_regs, regs[MIPS_AT]), &at) ||
 	    !st_mips_read(w, regs + offsetof(struct pt_regs, cp0_status), &status))
 		return ST_MIPS_NOT_CROSSED;
 	if ((status & ST0_KSU) != KSU_KERNEL)
@@ -413,6 +449,7 @@ static notrace enum st_mips_cross st_mips_cross_regs(struct st_mips_walk *w,
 	w->trapped = true;
 	w->sp = sp;
 	w->ra = ra;
+	w->at = at;
 	w->ra_live = true;
 	st_mips_set_stack(w);
 	return ST_MIPS_CROSSED;
@@ -461,16 +498,103 @@ static notrace enum st_mips_cross st_mips_cross_exception(struct st_mips_cpu *c,
 		return st_mips_cross_regs(w, regs);
 	}
 	/*
-	 * A C handler's pt_regs-sized frame, or a return into an asm handler
-	 * past its SAVE_ALL (handle_bp_int's call of do_bp): its pt_regs sit
-	 * at sp, which st_mips_cross_frame() checks.
+	 * A return into an asm handler past its SAVE_ALL (handle_bp_int's
+	 * call of do_bp): its pt_regs sit at sp, though the sp they hold may
+	 * not be sp + PT_SIZE: a probe that emulated its "addiu sp" moved it.
+	 * A C function's pt_regs-sized frame may be a C handler's: checked.
 	 */
 	f = st_mips_frame_of(c, w->pc, w->pc_is_ret);
-	if ((f->kind != ST_MIPS_CODE || f->frame != sizeof(struct pt_regs)) &&
-	    (f->kind != ST_MIPS_NO_PROLOGUE || !f->handler))
+	if (f->kind == ST_MIPS_NO_PROLOGUE && f->handler)
+		return st_mips_cross_regs(w, w->sp);
+	if (f->kind != ST_MIPS_CODE || f->frame != sizeof(struct pt_regs))
 		return ST_MIPS_NOT_CROSSED;
 	return st_mips_cross_frame(w);
 }
+
+/*
+ * An exception struck in mcount.S, between a traced function F's mcount
+ * call and its return to F: go on at F.  Up to the callback's call, and
+ * from RETURN_BACK on, F's pc (the mcount call's return) and F's ra are
+ * live in ra and AT; in between they are in the saved-register frame at
+ * sp, which MCOUNT_RESTORE_REGS frees last.  On o32, a module's call
+ * enters at _mcount, ftrace_caller + 0, with the caller's 8 bytes still
+ * taken.  False when pc is not there, or the frame does not read.
+ */
+static notrace bool st_mips_ftrace_trapped(struct st_mips_walk *w)
+{
+	unsigned long pc = w->pc, sp = w->sp, next = w->ra, at = w->at;
+	bool saved;
+
+	if (st_mips_ftrace_caller && pc >= st_mips_ftrace_caller &&
+	    pc < st_mips_ftrace_stub + 8) {
+		saved = pc > st_mips_ftrace_call && pc < st_mips_ftrace_stub;
+		if (pc < st_mips_ftrace_caller + 8 && IS_ENABLED(CONFIG_32BIT))
+			sp += 8;
+		else if (pc > st_mips_ftrace_caller + 8 && pc < st_mips_ftrace_stub && !saved)
+			sp += sizeof(struct pt_regs);
+	} else if (st_mips_graph_caller && pc - st_mips_graph_caller < st_mips_graph_caller_size) {
+		/* Jumped to from ftrace_graph_call; RETURN_BACK ends it. */
+		saved = pc < st_mips_graph_caller + st_mips_graph_caller_size - 8;
+	} else {
+		return false;
+	}
+	if (saved) {
+		if (!st_mips_read(w, sp + offsetof(struct pt_regs, regs[MIPS_RA]), &next) ||
+		    !st_mips_read(w, sp + offsetof(struct pt_regs, regs[MIPS_AT]), &at))
+			return false;
+		sp += sizeof(struct pt_regs);
+	}
+	w->pc = next;
+	w->pc_is_ret = true;
+	w->trapped = false;
+	w->sp = sp;
+	w->ra = at;
+	w->ra_live = true;
+	st_mips_set_stack(w);
+	return next != 0;
+}
+NOKPROBE_SYMBOL(st_mips_ftrace_trapped);
+
+/*
+ * In return_to_handler (mcount.S), where a function the graph tracer
+ * hooked has returned: "PTR_SUBU sp, PT_SIZE; PTR_S v0; jal
+ * ftrace_return_to_handler; PTR_S v1; move ra, v0; ..., jr ra; PTR_ADDIU
+ * sp, PT_SIZE".  Until ftrace_return_to_handler() has returned, the
+ * function's caller is the innermost return stack entry not yet used;
+ * from "move ra, v0" on it is in ra (a trap in between, v0 only, is not
+ * followed).  False when pc is not there.
+ */
+static notrace bool st_mips_graph_hooked(struct st_mips_walk *w)
+{
+	unsigned long off = w->pc - st_mips_graph_tramp, func, ret, retp, next;
+	unsigned long sp = w->sp + sizeof(struct pt_regs);
+
+	if (!st_mips_graph_tramp || off >= 9 * 4)
+		return false;
+	if (w->trapped ? off < 16 : off == 16) {
+		if (w->graph < 0)
+			return false;
+		st_graph_entry(current, w->graph, &func, &ret, &retp);
+		w->graph = st_graph_next(current, w->graph);
+		next = ret;
+		if (!off)
+			sp = w->sp;	/* before PTR_SUBU */
+	} else if (w->trapped && off > 16) {
+		next = w->ra;
+	} else {
+		return false;
+	}
+	if (next == st_mips_kretprobe_tramp)
+		next = st_mips_kretprobe_ret(w);
+	w->pc = next;
+	w->pc_is_ret = true;
+	w->trapped = false;
+	w->sp = sp;
+	w->ra_live = false;
+	st_mips_set_stack(w);
+	return next != 0;
+}
+NOKPROBE_SYMBOL(st_mips_graph_hooked);
 
 /* One frame up: false when the walk ends. */
 static notrace bool st_mips_step(struct st_mips_cpu *c, struct st_mips_walk *w)
@@ -498,6 +622,8 @@ static notrace bool st_mips_step(struct st_mips_cpu *c, struct st_mips_walk *w)
 		w->ra_live = false;
 		return w->pc != 0;
 	}
+	if ((w->trapped && st_mips_ftrace_trapped(w)) || st_mips_graph_hooked(w))
+		return true;
 	frame = *st_mips_frame_of(c, w->pc, w->pc_is_ret);
 	/*
 	 * An interrupt struck inside an exception handler, past its
@@ -542,11 +668,15 @@ static notrace bool st_mips_step(struct st_mips_cpu *c, struct st_mips_walk *w)
 	}
 	if (!next)
 		return false;
-	/* A replaced ra points at its trampoline's start. */
+	/*
+	 * A replaced ra points at its trampoline's start.  A kretprobe's
+	 * entry runs before the mcount call: the graph tracer may have saved
+	 * the kretprobe's trampoline.
+	 */
+	if (next == st_mips_graph_tramp)
+		next = st_mips_graph_ret(w, f);
 	if (next == st_mips_kretprobe_tramp)
 		next = st_mips_kretprobe_ret(w);
-	else if (next == st_mips_graph_tramp)
-		next = st_mips_graph_ret(w, f);
 	if (!next)
 		return false;
 	w->pc = next;
@@ -599,6 +729,12 @@ static notrace unsigned int st_mips_walk(unsigned long pc, unsigned long sp,
 	}
 	st_emit_start(&e, entries, max);
 	do {
+		/*
+		 * A frame found by reading memory that is not code (kallsyms
+		 * has no name for it) ends the walk: no garbage is shown.
+		 */
+		if (steps && !st_mips_frame_of(c, w.pc, w.pc_is_ret)->func)
+			break;
 		if (w.trapped)
 			st_emit_crossed(&e);
 		room = st_emit(&e, w.pc);
@@ -637,15 +773,28 @@ static notrace unsigned long st_mips_mcount_frame(unsigned long ip,
 						  unsigned long parent_ip)
 {
 	struct st_mips_walk w = { .sp = (unsigned long)__builtin_frame_address(0) };
-	unsigned long x, r1, r31;
+	unsigned long x, r1, r31, r12, r12_top, saved_ra;
 
 	st_mips_set_stack(&w);
 	for (x = ALIGN(w.sp, sizeof(long)); x < w.sp + ST_MCOUNT_SCAN; x += sizeof(long)) {
 		if (!st_mips_read(&w, x + offsetof(struct pt_regs, regs[MIPS_AT]), &r1) ||
 		    !st_mips_read(&w, x + offsetof(struct pt_regs, regs[MIPS_RA]), &r31))
 			return 0;
-		if (r1 == parent_ip && (r31 - ip == 8 || r31 - ip == 20 || r31 - ip == 24))
-			return x;
+		if (r1 != parent_ip || (r31 - ip != 8 && r31 - ip != 20 && r31 - ip != 24))
+			continue;
+		/*
+		 * With -mmcount-ra-address, $12 is where F saved its ra, just
+		 * above (0 in a leaf): a stale copy of the pair in our callers'
+		 * frames, left by an earlier call from the same site, points
+		 * at a slot that no longer holds it.
+		 */
+		if (!st_mips_read(&w, x + offsetof(struct pt_regs, regs[12]), &r12))
+			return 0;
+		r12_top = x + sizeof(struct pt_regs) + ST_MCOUNT_SCAN;
+		if (r12 >= x + sizeof(struct pt_regs) && r12 < r12_top &&
+		    (!st_mips_read(&w, r12, &saved_ra) || saved_ra != parent_ip))
+			continue;
+		return x;
 	}
 	return 0;
 }
