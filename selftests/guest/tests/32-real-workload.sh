@@ -8,8 +8,13 @@
 # an ftrace or a kretprobe trampoline goes on at the probed function
 # (trampolines are the unnamed kernel addresses).
 #
-# A figure, not yet asserted (issue 19): stacks cut short of an entry (a
-# syscall, an exception or interrupt, a kernel thread, or idle).
+# The same again with company: the function graph tracer hooking the
+# probed functions and their callers, and (not on MIPS, test 34) the
+# kernel's own kprobe events, a second kretprobe on do_sys_openat2 among
+# them.  On MIPS those stacks are figures, not yet exact.
+#
+# The host checks every frame against the kernel's code and that every
+# stack ends at an entry (selftests/tools/st_frames.py, run by guest.sh).
 . /lib/st/lib.sh
 st_load
 # Probe name, and the first frame it must give (an awk regex).
@@ -21,10 +26,6 @@ p:run_timer_softirq ^run_timer_softirq[+]
 f:kmem_cache_alloc* ^kmem_cache_alloc[a-z_]*[+]
 f:try_to_wake_up ^try_to_wake_up[+]
 P
-while read -r spec f0; do
-	st_ctl "add $spec mode=count" || fail "add $spec"
-done </tmp/probes
-
 workload() {
 	i=0
 	while [ $i -lt 30 ]; do
@@ -36,18 +37,21 @@ workload() {
 	done
 	rm -f /tmp/w
 }
+# probe_workload FILE: stacktap's stacks of the probes under the workload.
+probe_workload() {
+	while read -r spec f0; do
+		st_ctl "add $spec mode=count" || fail "add $spec"
+	done </tmp/probes
+	workload
+	while read -r spec f0; do
+		st_ctl "del $spec" || fail "del $spec"
+	done </tmp/probes
+	cat "$ST/stacks" >"$1"
+	cat "$ST/probes"
+	grep '^stacks ' "$ST/stats"
+	st_ctl clear
+}
 ip link set lo up 2>/dev/null
-workload
-
-while read -r spec f0; do
-	st_ctl "del $spec" || fail "del $spec"
-done </tmp/probes
-cat "$ST/stacks" >/tmp/stacks
-# For the host, which checks every frame against the kernel's own code
-# (selftests/tools/st_frames.py, run by guest.sh).
-sed 's/^/@stacks /' /tmp/stacks
-cat "$ST/probes"
-grep '^stacks ' "$ST/stats"
 
 # The kernel's entries, where a whole stack ends, on each arch.
 ends='^(entry_SYSCALL_64|entry_SYSRETQ|asm_[a-z_]+|ret_from_fork|secondary_startup_64|x86_64_start_|start_secondary|common_interrupt|el[01]t?_?[0-9a-z_]*|__primary_switched|__secondary_switched|secondary_start_kernel|cpu_startup_entry|ret_from_kernel_thread|handle_sys|sysn32_|syscall_common|handle_int|handle_tlb|tlb_do_page_fault_|handle_ade|handle_cpu|handle_ri|handle_fpe|except_vec|kernel_entry|start_kernel|call_on_irq_stack|do_softirq_own_stack|work_notifysig|work_resched|arch_call_rest_init|load_a[4-7]|loads_done|stack_done)[A-Za-z0-9_.]*[+]'
@@ -59,60 +63,62 @@ ends='^(entry_SYSCALL_64|entry_SYSRETQ|asm_[a-z_]+|ret_from_fork|secondary_start
 # function's first instruction, which kallsyms names after the one
 # before: its name says nothing, and it is counted apart.
 tracer='kprobe|ftrace_(caller|call|regs|common|graph_call|graph_caller|graph_func|ops_|stub|epilogue)|_mcount|function_graph_enter|ftrace_return_to_handler|trampoline|rethook|stacktap|st_unwind|st_capture|handle_bp|do_bp|int3|el1_dbg|do_debug_exception|brk_handler|call_break_hook|return_to_handler'
-awk -v tracer="$tracer" -v ends="$ends" -v probes=/tmp/probes '
-BEGIN { while ((getline l < probes) > 0) { split(l, a, " "); want[a[1]] = a[2]; order[++np] = a[1] } }
-function done_stack() {
-	if (!spec) return
-	if (control) { skipped[spec]++; spec = ""; return }
-	stacks[spec]++; frames[spec] += nf
-	if (f[1] !~ want[spec]) { first[spec]++; show("first frame is not " want[spec], 1) }
-	for (i = 1; i <= nf; i++) {
-		if (f[i] ~ /^[A-Za-z0-9_.$]+[+]0x[0-9a-f]+\/0x[0-9a-f]+( \[[A-Za-z0-9_]+\])?$/) continue
-		if (f[i] ~ /^0xffff[0-9a-f]{12}$/ || f[i] ~ /^0x[89a-f][0-9a-f]{7}$/) continue
-		badsym[spec]++; show("frame " i " is neither named kernel text nor a kernel address", 1); break
+# check_stacks FILE: fails on a stack that is not exact.
+check_stacks() {
+	awk -v tracer="$tracer" -v ends="$ends" -v probes=/tmp/probes '
+	BEGIN { while ((getline l < probes) > 0) { split(l, a, " "); want[a[1]] = a[2]; order[++np] = a[1] } }
+	function done_stack() {
+		if (!spec) return
+		if (control) { skipped[spec]++; spec = ""; return }
+		stacks[spec]++; frames[spec] += nf
+		if (f[1] !~ want[spec]) { first[spec]++; show("first frame is not " want[spec], 1) }
+		for (i = 1; i <= nf; i++) {
+			if (f[i] ~ /^[A-Za-z0-9_.$]+[+]0x[0-9a-f]+\/0x[0-9a-f]+( \[[A-Za-z0-9_]+\])?$/) continue
+			if (f[i] ~ /^0xffff[0-9a-f]{12}$/ || f[i] ~ /^0x[89a-f][0-9a-f]{7}$/) continue
+			badsym[spec]++; show("frame " i " is neither named kernel text nor a kernel address", 1); break
+		}
+		for (i = 1; i <= nf; i++) {
+			if (split(f[i], o, /[+\/ ]/) >= 3 && o[2] == o[3]) { atend[spec]++; continue }
+			if (f[i] ~ tracer || f[i] ~ /^0x/) { trac[spec]++; show("frame " i " is a tracer frame", 1); spec = ""; return }
+		}
+		if (!trunc && f[nf] !~ ends) { cut[spec]++; show("ends at " f[nf], 0) }
+		split(f[nf], e, "+"); bottom[e[1]] += 1
+		spec = ""
 	}
-	for (i = 1; i <= nf; i++) {
-		if (split(f[i], o, /[+\/ ]/) >= 3 && o[2] == o[3]) { atend[spec]++; continue }
-		if (f[i] ~ tracer || f[i] ~ /^0x/) { trac[spec]++; show("frame " i " is a tracer frame", 1); spec = ""; return }
+	function show(why, fatal) {
+		if (fatal) bad = 1
+		if (shown[why, spec]++) return
+		print "# " spec ": " why ":"
+		for (j = 1; j <= nf; j++) print "#  => " f[j]
 	}
-	if (!trunc && f[nf] !~ ends) { cut[spec]++; show("ends at " f[nf], 0) }
-	split(f[nf], e, "+"); bottom[e[1]] += 1
-	spec = ""
-}
-function show(why, fatal) {
-	if (fatal) bad = 1
-	if (shown[why, spec]++) return
-	print "# " spec ": " why ":"
-	for (j = 1; j <= nf; j++) print "#  => " f[j]
-}
-/^@\[/ { done_stack(); spec = substr($1, 3, length($1) - 3); nf = 0; control = 0; trunc = 0; next }
-/^ => \[truncated\]$/ { trunc = 1; next }
-/^ => / {
-	f[++nf] = $2
-	if ($3 != "") f[nf] = f[nf] " " $3
-	if ($2 ~ /^(st_control_write|st_nl_[a-z_]+|st_probe_[a-z_]+|st_stacks_write|(un)?register_k(ret)?probes?|[a-z_]*(arm|disarm|disable|enable)_kprobe|(un)?register_ftrace_function)[+]/) control = 1
-	next
-}
-END {
-	done_stack()
-	for (k = 1; k <= np; k++) {
-		s = order[k]
-		printf "%s: stacks %d, frames %d, user or garbage %d, wrong first %d; with tracer frames %d, cut short %d; through stacktap control %d; frames at a function end %d\n",
-			s, stacks[s], frames[s], badsym[s], first[s], trac[s], cut[s], skipped[s], atend[s]
-		if (!stacks[s] && s !~ /^f:do_group_exit|^p:run_timer/) { print "# no stacks for " s; bad = 1 }
+	/^@\[/ { done_stack(); spec = substr($1, 3, length($1) - 3); nf = 0; control = 0; trunc = 0; next }
+	/^ => \[truncated\]$/ { trunc = 1; next }
+	/^ => / {
+		f[++nf] = $2
+		if ($3 != "") f[nf] = f[nf] " " $3
+		if ($2 ~ /^(st_control_write|st_nl_[a-z_]+|st_probe_[a-z_]+|st_stacks_write|(un)?register_k(ret)?probes?|[a-z_]*(arm|disarm|disable|enable)_kprobe|(un)?register_ftrace_function)[+]/) control = 1
+		next
 	}
-	printf "bottom frames:"
-	for (b in bottom) printf " %s %d", b, bottom[b]
-	printf "\n"
-	exit bad
-}' /tmp/stacks || fail "stacks of the real workload are not all exact"
-st_unload
+	END {
+		done_stack()
+		for (k = 1; k <= np; k++) {
+			s = order[k]
+			printf "%s: stacks %d, frames %d, user or garbage %d, wrong first %d; with tracer frames %d, cut short %d; through stacktap control %d; frames at a function end %d\n",
+				s, stacks[s], frames[s], badsym[s], first[s], trac[s], cut[s], skipped[s], atend[s]
+			if (!stacks[s] && s !~ /^f:do_group_exit|^p:run_timer/) { print "# no stacks for " s; bad = 1 }
+		}
+		printf "bottom frames:"
+		for (b in bottom) printf " %s %d", b, bottom[b]
+		printf "\n"
+		exit bad
+	}' "$1"
+}
 
-# The kernel's own stack traces of the same functions under the same
-# workload, for the host to check the same way (issue 19's side by side):
-# kprobe events with the stacktrace option for p: and r:, the function
-# tracer with func_stack_trace for f:.  No kprobe events on MIPS, where
-# the kernel's own kprobes can lose a single-step and oops (test 34).
+probe_workload /tmp/stacks
+# For the host: alone, and with company ("with/p:...").
+sed 's/^/@stacks /' /tmp/stacks
+check_stacks /tmp/stacks || fail "stacks of the real workload are not all exact"
+
 T=/sys/kernel/debug/tracing
 kernel_cleanup() {
 	echo 0 >"$T/tracing_on"
@@ -128,16 +134,57 @@ kernel_cleanup() {
 }
 buffer_kb=$(sed 's/.*expanded: \([0-9]*\).*/\1/; s/ .*//' "$T/buffer_size_kb")
 trap kernel_cleanup EXIT
-echo 1 >"$T/options/sym-offset"
-echo 4096 >"$T/buffer_size_kb"
-case "$(uname -m)" in
-mips*) ;;
-*)
+# The kernel's kprobe events on three of the probed functions.
+kernel_kprobes() {
 	{
 		echo 'p:st_kp_mm handle_mm_fault'
 		echo 'r:st_kr_open do_sys_openat2'
 		echo 'p:st_kp_timer run_timer_softirq'
 	} >"$T/kprobe_events" || fail "kprobe_events"
+}
+
+# With company: the graph tracer hooks the probed functions and callers
+# of theirs, whose return addresses become return_to_handler; on x86_64
+# and arm64 kprobe events sit on three of them, a second kretprobe on
+# do_sys_openat2 among them.  Its records overwrite each other unread.
+for fn in handle_mm_fault do_sys_openat2 do_group_exit run_timer_softirq 'kmem_cache_alloc*' \
+	try_to_wake_up do_filp_open path_openat vfs_read ksys_read do_exit wake_up_process \
+	exc_page_fault do_page_fault __do_page_fault do_mem_abort handle_softirqs; do
+	echo "$fn" 2>/dev/null >>"$T/set_ftrace_filter"
+done
+grep -q . "$T/set_ftrace_filter" || fail "set_ftrace_filter"
+echo function_graph >"$T/current_tracer" || fail "function_graph tracer"
+case "$(uname -m)" in
+mips*) ;;
+*)
+	kernel_kprobes
+	echo 1 >"$T/events/kprobes/enable" ;;
+esac
+probe_workload /tmp/stacks2
+kernel_cleanup
+case "$(uname -m)" in
+mips*)
+	# Not exact yet on MIPS with the graph tracer alongside (issue 19):
+	# figures, beside the kernel's own.
+	sed 's/^@\[/@[with\//; s/^/@kstacks /' /tmp/stacks2
+	check_stacks /tmp/stacks2 || echo "with company: not all exact (figures on MIPS)" ;;
+*)
+	sed 's/^@\[/@[with\//; s/^/@stacks /' /tmp/stacks2
+	check_stacks /tmp/stacks2 || fail "stacks of the real workload with company are not all exact" ;;
+esac
+st_unload
+
+# The kernel's own stack traces of the same functions under the same
+# workload, for the host to check the same way (issue 19's side by side):
+# kprobe events with the stacktrace option for p: and r:, the function
+# tracer with func_stack_trace for f:.  No kprobe events on MIPS, where
+# the kernel's own kprobes can lose a single-step and oops (test 34).
+echo 1 >"$T/options/sym-offset"
+echo 4096 >"$T/buffer_size_kb"
+case "$(uname -m)" in
+mips*) ;;
+*)
+	kernel_kprobes
 	echo >"$T/trace"
 	echo 1 >"$T/options/stacktrace"
 	echo 1 >"$T/events/kprobes/enable"
