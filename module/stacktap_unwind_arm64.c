@@ -241,7 +241,8 @@ static notrace unsigned long st_arm64_ret(struct st_kretprobe_iter *order,
 		} else if (lr == st_arm64_kretprobe_tramp) {
 			st_kretprobe_first(&it);
 			while (!found && st_kretprobe_next(&it, &ret, &ri_fp))
-				found = ri_fp == fp && st_strip_pac(ret) != st_arm64_kretprobe_tramp;
+				found = ri_fp == fp &&
+					st_strip_pac(ret) != st_arm64_kretprobe_tramp;
 		} else if (lr == st_arm64_graph_tramp) {
 			for (i = st_graph_first(current); !found && i >= 0;
 			     i = st_graph_next(current, i)) {

@@ -58,21 +58,25 @@ NOKPROBE_SYMBOL(st_unwind_tracer_text);
  */
 static unsigned long st_x86_thunks;	/* __x86_indirect_thunk_array */
 #define ST_X86_THUNKS	16
+#define ST_X86_RESUMES	16	/* restarts of one walk, at most */
 
 static notrace unsigned long st_x86_thunk_slot(const struct pt_regs *regs)
 {
-	unsigned long off = regs->ip - st_x86_thunks;
+	unsigned long off = regs->ip - st_x86_thunks, head;
 
 	if (!st_x86_thunks || off >= ST_X86_THUNKS * RETPOLINE_THUNK_SIZE)
 		return 0;
-	switch (off % RETPOLINE_THUNK_SIZE) {
-	case 0:
-	case 3:
+	off %= RETPOLINE_THUNK_SIZE;
+	if (off == 0 || off == 3)
 		return regs->sp;
-	case 0xc:
-		return regs->sp + sizeof(long);
-	}
-	return 0;
+	/*
+	 * The retpoline's "call 1f" leads to its "1: mov %reg, (%rsp)": at
+	 * 0xc up to 6.1, at 6 from 6.2.  Its target says where.
+	 */
+	if (!st_read_ulong_nofault(&head, (void *)(regs->ip - off)) || (head & 0xff) != 0xe8 ||
+	    off != 5 + (long)(s32)(head >> 8))
+		return 0;
+	return regs->sp + sizeof(long);
 }
 NOKPROBE_SYMBOL(st_x86_thunk_slot);
 
@@ -80,26 +84,33 @@ NOKPROBE_SYMBOL(st_x86_thunk_slot);
  * The graph tracer's return_to_handler, where a hooked function returns:
  * ORC ends the stack there too.  Reached as a return address, an
  * interrupt struck in its call of ftrace_return_to_handler(), before the
- * innermost return stack entry is popped: that entry holds the real
- * return address, and the slot it was taken from is just below the
- * returned function's CFA, above sp.
+ * returning function's entry is popped: the entry whose hooked slot lies
+ * just above sp (return_to_handler keeps 16 or 24 bytes below it) holds
+ * the real return address.  Newer entries may be an interrupt's, on
+ * another stack: the slot, not the order, picks it.
  */
+#define ST_X86_GRAPH_NEAR	64	/* bytes above sp the slot may be */
+#define ST_X86_GRAPH_ENTRIES	64	/* entries looked at, at most */
+
 static unsigned long st_x86_graph_hook, st_x86_graph_hook_size;
 
 static notrace unsigned long st_x86_graph_slot(const struct unwind_state *state,
 					       unsigned long *ret)
 {
 	unsigned long func, retp;
+	unsigned int n = 0;
 	int i;
 
 	if (!st_x86_graph_hook || state->regs ||
 	    state->ip - st_x86_graph_hook >= st_x86_graph_hook_size)
 		return 0;
-	i = st_graph_first(current);
-	if (i < 0)
-		return 0;
-	st_graph_entry(current, i, &func, ret, &retp);
-	return retp > state->sp && *ret != st_x86_graph_hook ? retp : 0;
+	for (i = st_graph_first(current); i >= 0 && n++ < ST_X86_GRAPH_ENTRIES;
+	     i = st_graph_next(current, i)) {
+		st_graph_entry(current, i, &func, ret, &retp);
+		if (retp > state->sp && retp - state->sp <= ST_X86_GRAPH_NEAR)
+			return *ret != st_x86_graph_hook ? retp : 0;
+	}
+	return 0;
 }
 NOKPROBE_SYMBOL(st_x86_graph_slot);
 
@@ -124,6 +135,29 @@ void st_unwind_exit(void)
 {
 	st_orc_exit();
 }
+
+/*
+ * Where the kernel's unwinder stopped short: the slot holding the return
+ * address to go on from (*@addr), and the bp there; 0 elsewhere.
+ */
+static notrace unsigned long st_x86_resume_slot(const struct unwind_state *state,
+						unsigned long *addr, unsigned long *bp)
+{
+	unsigned long slot;
+
+	if (state->regs && !user_mode(state->regs) && state->ip == state->regs->ip) {
+		slot = st_x86_thunk_slot(state->regs);
+		if (!slot || !st_read_ulong_nofault(addr, (void *)slot))
+			return 0;
+		*addr = st_orc_kretprobe_real(*addr, slot);
+		*bp = state->regs->bp;
+		return slot;
+	}
+	slot = st_x86_graph_slot(state, addr);
+	*bp = state->bp;
+	return slot;
+}
+NOKPROBE_SYMBOL(st_x86_resume_slot);
 
 /* The kernel's own walk from @regs (the benchmark checks the cache by it). */
 notrace unsigned int st_unwind_regs_kernel(struct pt_regs *regs, unsigned long *entries,
@@ -161,20 +195,9 @@ walk:
 	 * from the caller, as from registers trapped in the call instruction
 	 * (ORC of the call, not of what follows it).
 	 */
-	if (e.nr >= max)
-		return e.nr;
-	if (state.regs && !user_mode(state.regs) && state.ip == state.regs->ip &&
-	    (slot = st_x86_thunk_slot(state.regs)) &&
-	    st_read_ulong_nofault(&addr, (void *)slot)) {
-		addr = st_orc_kretprobe_real(addr, slot);
-		bp = state.regs->bp;
-	} else if ((slot = st_x86_graph_slot(&state, &addr))) {
-		bp = state.bp;
-	} else {
-		return e.nr;
-	}
+	slot = e.nr < max ? st_x86_resume_slot(&state, &addr, &bp) : 0;
 	/* (From a tracer's code, the frames up to it are dropped.) */
-	if (++resumed <= ST_X86_THUNKS) {
+	if (slot && ++resumed <= ST_X86_RESUMES) {
 		memset(&resume, 0, sizeof(resume));
 		resume.ip = addr - 1;
 		resume.sp = slot + sizeof(long);
