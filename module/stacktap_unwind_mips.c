@@ -239,7 +239,8 @@ static notrace bool st_mips_handler_label(const char *sym)
 		"o32_syscall_exit", "n64_syscall_exit",
 		/* entry.S, on the way out: sp is the pt_regs of the way in */
 		"syscall_exit", "resume_userspace", "resume_kernel", "restore_all",
-		"restore_partial", "ret_from_exception", "work_",
+		"restore_partial", "ret_from_exception", "work_pending", "work_resched",
+		"work_notifysig",
 	};
 	unsigned int i;
 
