@@ -93,12 +93,14 @@ static __always_inline unsigned long st_arm64_branch(u32 insn, unsigned long a, 
  * to the records, as it did before.
  */
 enum { ST_ARM64_FRAMED, ST_ARM64_LR_LIVE, ST_ARM64_UNKNOWN };
+/* The record's state along a path: not set up, set up, either. */
+enum { ST_ARM64_NO, ST_ARM64_YES, ST_ARM64_MAYBE };
 
 static notrace int st_arm64_analyse_lr(char *sym, unsigned long pc)
 {
 	unsigned long off, size, a, t, target[ST_ARM64_TARGETS];
-	bool framed = false, reached = true, changed = false, always;
-	bool state[ST_ARM64_TARGETS];
+	bool reached = true, changed = false, always;
+	u8 framed = ST_ARM64_NO, state[ST_ARM64_TARGETS];
 	unsigned int n = 0, i, kept;
 	u32 insn;
 
@@ -114,7 +116,8 @@ static notrace int st_arm64_analyse_lr(char *sym, unsigned long pc)
 	for (a = pc - off; a <= pc; a += 4) {
 		/* Where a path ended, only a branch leads in; passed ones go. */
 		for (i = kept = 0; i < n; i++) {
-			if (target[i] == a && (!reached || !state[i])) {
+			if (target[i] == a && (!reached || state[i] == ST_ARM64_NO ||
+						 (state[i] == ST_ARM64_MAYBE && framed == ST_ARM64_YES))) {
 				framed = state[i];
 				reached = true;
 			}
@@ -124,9 +127,14 @@ static notrace int st_arm64_analyse_lr(char *sym, unsigned long pc)
 			}
 		}
 		n = kept;
-		/* (Code that never sets up a record, a leaf, is never framed.) */
+		/*
+		 * Code after a path's end that no branch seen leads to (a
+		 * loop body entered from below) may be either; a branch from
+		 * before it to pc still tells.  (Code that never sets up a
+		 * record, a leaf, is never framed.)
+		 */
 		if (!reached && changed)
-			return ST_ARM64_UNKNOWN;
+			framed = ST_ARM64_MAYBE;
 		reached = true;
 		if (a == pc)
 			break;
@@ -138,7 +146,7 @@ static notrace int st_arm64_analyse_lr(char *sym, unsigned long pc)
 		    ((insn & 0xffe0001f) == 0xd4200000 && a - (pc - off) >= 8))
 			return ST_ARM64_UNKNOWN;
 		if (st_arm64_sets_fp(insn) || st_arm64_restores_fp(insn)) {
-			framed = st_arm64_sets_fp(insn);
+			framed = st_arm64_sets_fp(insn) ? ST_ARM64_YES : ST_ARM64_NO;
 			changed = true;
 		}
 		t = st_arm64_branch(insn, a, &always);
@@ -151,7 +159,9 @@ static notrace int st_arm64_analyse_lr(char *sym, unsigned long pc)
 		if (always || st_arm64_returns(insn))
 			reached = false;
 	}
-	return framed ? ST_ARM64_FRAMED : ST_ARM64_LR_LIVE;
+	if (framed == ST_ARM64_MAYBE)
+		return ST_ARM64_UNKNOWN;
+	return framed == ST_ARM64_YES ? ST_ARM64_FRAMED : ST_ARM64_LR_LIVE;
 }
 NOKPROBE_SYMBOL(st_arm64_analyse_lr);
 
