@@ -7,8 +7,9 @@
 #
 #   scripts/fetch-vmlinux.sh TARGET     prints the vmlinux's path
 #
-# Only Debian 12's own kernels (bookworm), the targets the full guest
-# suite runs on.
+# Every Debian kernel a guest boots: bookworm's 6.1 (and its PREEMPT_RT
+# flavour), bullseye's 5.10, trixie's 6.12 and forky's 7.2.  Malta's
+# other series are only built against, and have no guest to check.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,9 +19,13 @@ target=${1:?usage: fetch-vmlinux.sh TARGET}
 "$top/scripts/fetch-sysroot.sh" "$target" >&2
 # shellcheck disable=SC1090
 . "$DL/sysroot/$target/sysroot.env"
-case "$ST_SERIES" in
-6.1) ;;
-*) echo "fetch-vmlinux.sh: $target: only bookworm's 6.1 kernels are fetched" >&2; exit 2 ;;
+case "$target:$ST_SERIES" in
+mips*-5.10:*|mips*-6.12:*) echo "fetch-vmlinux.sh: $target: built against only, no Debian image" >&2; exit 2 ;;
+*:5.10) suite=bullseye ;;
+*:6.1) suite=bookworm ;;
+*:6.12) suite=trixie ;;
+*:7.2) suite=forky ;;
+*) echo "fetch-vmlinux.sh: $target: no suite known for $ST_SERIES" >&2; exit 2 ;;
 esac
 
 out=$DL/vmlinux/$ST_KVER-$ST_DEBVER/vmlinux
@@ -29,12 +34,16 @@ if [ ! -s "$out" ]; then
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
 	pkg=linux-image-$ST_KVER-dbg
-	(cd "$tmp" && apt-get download -q=2 -o APT::Sandbox::User=root "$pkg:$ST_DEBARCH=$ST_DEBVER") >&2
+	(cd "$tmp" && "$top/scripts/apt-suite.sh" "$suite" download -q=2 "$pkg:$ST_DEBARCH=$ST_DEBVER") >&2
 	# tar stops reading once vmlinux is out, which dpkg-deb calls a
 	# broken pipe; tar fails if vmlinux is not there.
+	# Up to 6.12 the file is boot/vmlinux-VER; forky's packages keep it
+	# as lib/modules/VER/vmlinux, with boot/'s name a symlink to it.
+	f=./usr/lib/debug/boot/vmlinux-$ST_KVER
+	[ "$ST_SERIES" != 7.2 ] || f=./usr/lib/debug/lib/modules/$ST_KVER/vmlinux
 	dpkg-deb --fsys-tarfile "$tmp/${pkg}_"*.deb 2>/dev/null |
-		tar -x -C "$tmp" --occurrence=1 "./usr/lib/debug/boot/vmlinux-$ST_KVER"
-	"${ST_CROSS}objcopy" --strip-debug "$tmp/usr/lib/debug/boot/vmlinux-$ST_KVER" "$tmp/vmlinux"
+		tar -x -C "$tmp" --occurrence=1 "$f"
+	"${ST_CROSS}objcopy" --strip-debug "$tmp/$f" "$tmp/vmlinux"
 	mkdir -p "$(dirname "$out")"
 	mv "$tmp/vmlinux" "$out"
 	rm -rf "$tmp"

@@ -41,7 +41,7 @@ CROSS = {'x86_64': '', 'arm64': 'aarch64-linux-gnu-',
 # Where whole stacks end (the frame last walked), per arch.
 ENDS = {
     'x86_64': r'(entry_SYSCALL_64|entry_SYSRETQ|asm_[a-z_]+|ret_from_fork|'
-              r'secondary_startup_64|x86_64_start_|start_secondary)',
+              r'secondary_startup_64|common_startup_64|x86_64_start_|start_secondary)',
     'arm64': r'(el[01]t?_?[0-9a-z_]*|__primary_switched|__secondary_switched|'
              r'ret_from_fork)',
     'mips': r'(ret_from_fork|ret_from_kernel_thread|handle_sys|sysn32_|syscall_common|'
@@ -124,10 +124,22 @@ class Kernel:
         if not sec:
             return alts
         addr, off, size = sec
-        for o in range(0, size - size % 12, 12):
-            instr, repl, _, ilen, rlen = struct.unpack_from('<iiHBB', self.elf, off + o)
-            site, raddr = addr + o + instr, addr + o + 4 + repl
-            alts[site & self.mask].append((ilen, raddr & self.mask, rlen))
+        rsec = self._sections().get('.altinstr_replacement', (0, 0, 0))
+        # An entry is 12 bytes up to 6.1 and 14 since 6.3 (a u32 of
+        # feature flags, not a u16): the size whose every replacement lies
+        # in .altinstr_replacement is the kernel's.
+        for esize, fmt in ((12, '<iiHBB'), (14, '<iiIBB')):
+            if size % esize:
+                continue
+            found = defaultdict(list)
+            for o in range(0, size, esize):
+                instr, repl, _, ilen, rlen = struct.unpack_from(fmt, self.elf, off + o)
+                site, raddr = addr + o + instr, addr + o + 4 + repl
+                if rlen and not rsec[0] <= raddr < rsec[0] + rsec[2]:
+                    break
+                found[site & self.mask].append((ilen, raddr & self.mask, rlen))
+            else:
+                return found
         return alts
 
     def _segments(self):

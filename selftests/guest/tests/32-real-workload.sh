@@ -54,7 +54,7 @@ probe_workload() {
 ip link set lo up 2>/dev/null
 
 # The kernel's entries, where a whole stack ends, on each arch.
-ends='^(entry_SYSCALL_64|entry_SYSRETQ|asm_[a-z_]+|ret_from_fork|secondary_startup_64|x86_64_start_|start_secondary|common_interrupt|el[01]t?_?[0-9a-z_]*|__primary_switched|__secondary_switched|secondary_start_kernel|cpu_startup_entry|ret_from_kernel_thread|handle_sys|sysn32_|syscall_common|handle_int|handle_tlb|tlb_do_page_fault_|handle_ade|handle_cpu|handle_ri|handle_fpe|except_vec|kernel_entry|start_kernel|call_on_irq_stack|do_softirq_own_stack|work_notifysig|work_resched|arch_call_rest_init|load_a[4-7]|loads_done|stack_done|syscall_exit|resume_userspace|restore_all|restore_partial|ret_from_exception)[A-Za-z0-9_.]*[+]'
+ends='^(entry_SYSCALL_64|entry_SYSRETQ|asm_[a-z_]+|ret_from_fork|secondary_startup_64|common_startup_64|x86_64_start_|start_secondary|common_interrupt|el[01]t?_?[0-9a-z_]*|__primary_switched|__secondary_switched|secondary_start_kernel|cpu_startup_entry|ret_from_kernel_thread|handle_sys|sysn32_|syscall_common|handle_int|handle_tlb|tlb_do_page_fault_|handle_ade|handle_cpu|handle_ri|handle_fpe|except_vec|kernel_entry|start_kernel|call_on_irq_stack|do_softirq_own_stack|work_notifysig|work_resched|arch_call_rest_init|load_a[4-7]|loads_done|stack_done|syscall_exit|resume_userspace|restore_all|restore_partial|ret_from_exception)[A-Za-z0-9_.]*[+]'
 # Tracer frames: lib.sh's, less the exception entries that page faults
 # share with breakpoints (asm_exc_page_fault, arm64's el1h_64_sync), the
 # die chain every MIPS page fault calls (notify_die), and ftrace's
