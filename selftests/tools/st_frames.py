@@ -43,7 +43,7 @@ ENDS = {
     'x86_64': r'(entry_SYSCALL_64|entry_SYSRETQ|asm_[a-z_]+|ret_from_fork|'
               r'secondary_startup_64|common_startup_64|x86_64_start_|start_secondary)',
     'arm64': r'(el[01]t?_?[0-9a-z_]*|__primary_switched|__secondary_switched|'
-             r'ret_from_fork)',
+             r'ret_from_fork|work_pending|ret_to_user)',
     'mips': r'(ret_from_fork|ret_from_kernel_thread|handle_sys|sysn32_|syscall_common|'
             r'handle_int|handle_tlb|tlb_do_page_fault_|handle_ade|handle_cpu|handle_ri|'
             r'handle_fpe|except_vec|kernel_entry|arch_call_rest_init|load_a[4-7]|'
@@ -217,6 +217,14 @@ class Kernel:
                 slot = self.read((ra + 1 + struct.unpack_from('<i', b, 2)[0]) & self.mask, 8)
                 if slot:
                     calls.append(('direct', struct.unpack('<Q', slot)[0]))
+            # 5.10's paravirt call, "call *pv_ops+N" by absolute address
+            # (7 bytes), patched the same way: the call it becomes ends
+            # 5 bytes in.
+            b = self.read(ra - 5, 7)
+            if b and b[:3] == b'\xff\x14\x25':
+                slot = self.read(struct.unpack_from('<i', b, 3)[0] & self.mask, 8)
+                if slot:
+                    calls.append(('direct', struct.unpack('<Q', slot)[0]))
             b = self.read(ra - 5, 5)
             if b and b[0] == 0xe8:
                 calls.append(('direct', (ra + struct.unpack('<i', b[1:])[0]) & self.mask))
@@ -311,7 +319,7 @@ class Kernel:
                 out.add(t)
         return out
 
-    def reaches(self, target, want, depth=3):
+    def reaches(self, target, want, depth=5):
         """How @target's code reaches @want by tail calls, or None."""
         seen, level = {target}, {target}
         for _ in range(depth):
@@ -411,7 +419,16 @@ def main():
         return 2
     arch, vmlinux, path = args
     k = Kernel(arch, vmlinux)
-    ends = re.compile('^' + ENDS['mips' if arch.startswith('mips') else arch] + r'[A-Za-z0-9_.]*$')
+    end_re = ENDS['mips' if arch.startswith('mips') else arch]
+    # Where a CPU's start code branches to its first C function without
+    # a link (arm64 up to 5.10: "mov x30, #0; b start_kernel"), that
+    # function is where the stack ends.
+    for entry in ('__primary_switched', '__secondary_switched'):
+        for start, _ in k.by_name.get(entry, ()) if arch == 'arm64' else ():
+            for t in k.jumps_from(start):
+                if t != INDIRECT and not k.in_entry(t):
+                    end_re = end_re[:-1] + '|' + re.escape(k.start_name[t]) + '$)'
+    ends = re.compile('^' + end_re + r'[A-Za-z0-9_.]*$')
     fig = defaultdict(lambda: defaultdict(int))
     bad = defaultdict(list)
     kinds = []
