@@ -16,6 +16,7 @@
 #include <linux/sched/task_stack.h>
 #include <linux/thread_info.h>
 #include <linux/uaccess.h>
+#include <asm/debug-monitors.h>
 
 #include "stacktap.h"
 #include "wrapper/arm64_frame.h"
@@ -139,11 +140,13 @@ static notrace int st_arm64_analyse_lr(char *sym, unsigned long pc)
 		if (a == pc)
 			break;
 		/*
-		 * A kprobe's brk hides what it replaced, unless it sits on
-		 * the entry's patchable nops, where no frame is set up.
+		 * A kprobe's brk (or kgdb's) hides what it replaced, unless
+		 * it sits on the entry's patchable nops, where no frame is set
+		 * up.  BUG()'s and WARN()'s brk are code of their own.
 		 */
 		if (!st_read_u32_nofault(&insn, (void *)a) ||
-		    ((insn & 0xffe0001f) == 0xd4200000 && a - (pc - off) >= 8))
+		    ((insn == BRK64_OPCODE_KPROBES || insn == AARCH64_BREAK_KGDB_DYN_DBG) &&
+		     a - (pc - off) >= 8))
 			return ST_ARM64_UNKNOWN;
 		if (st_arm64_sets_fp(insn) || st_arm64_restores_fp(insn)) {
 			framed = st_arm64_sets_fp(insn) ? ST_ARM64_YES : ST_ARM64_NO;
@@ -305,6 +308,11 @@ notrace unsigned int st_unwind_regs(struct pt_regs *regs, bool at_entry,
 		if ((fp & 7) || !st_read_ulong_nofault(&record[0], (void *)fp) ||
 		    !st_read_ulong_nofault(&record[1], (void *)(fp + sizeof(record[0]))))
 			break;
+		/*
+		 * A zero LR signed by paciasp is not zero: 5.10 enters
+		 * start_kernel and secondary_start_kernel with LR 0.
+		 */
+		record[1] = st_strip_pac(record[1]);
 		/*
 		 * Past an exception entry, the record is the one its pt_regs
 		 * hold (zeroed and typed from 6.13 on).
