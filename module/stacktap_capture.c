@@ -262,11 +262,19 @@ notrace void st_capture_regs(struct st_probe *p, struct pt_regs *regs,
 			     unsigned long ip, bool at_entry)
 {
 	unsigned long *frames = st_capture_enter(p, true, true);
+	unsigned long trap_ip = instruction_pointer(regs);
 	unsigned int nr;
 
 	if (!frames)
 		return;
+	/*
+	 * x86 leaves ip past its int3: the walk starts at the probed
+	 * instruction itself, as if it had not run (a one-byte push has).
+	 * kprobes reads ip again once we return.
+	 */
+	instruction_pointer_set(regs, ip);
 	nr = st_unwind_regs(regs, at_entry, frames, st_frames_max(p));
+	instruction_pointer_set(regs, trap_ip);
 	frames[0] = ip;
 	st_hit_store(p, frames, max(nr, 1U), NULL);
 	st_capture_leave();
