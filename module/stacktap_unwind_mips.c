@@ -358,6 +358,7 @@ struct st_mips_walk {
 	bool pc_is_ret;			/* pc is a return address, not a trap's */
 	bool ra_live;			/* ra still holds pc's return address */
 	bool trapped;			/* pc is where an exception struck */
+	bool at_mcount;			/* ra is the AT of pc's mcount call */
 	bool last;			/* pc is the kernel stack's last frame */
 	unsigned long low, high;	/* the stack sp is on */
 	struct st_kretprobe_iter kretprobe;	/* pending kretprobe instances */
@@ -394,20 +395,51 @@ static notrace unsigned long st_mips_kretprobe_ret(struct st_mips_walk *w)
 }
 
 /*
+ * Whether the function holding @at ends in a jump to @target (j, or b:
+ * "beq zero, zero"), a tail call; read up to its first ST_MIPS_SCAN_MAX
+ * bytes.
+ */
+static notrace bool st_mips_tail_calls(struct st_mips_cpu *c, unsigned long at,
+				       unsigned long target)
+{
+	const struct st_mips_frame *f = st_mips_frame_of(c, at, false);
+	unsigned long a, start = f->func;
+	unsigned long end = start + min_t(unsigned long, f->size, ST_MIPS_SCAN_MAX);
+	u32 insn;
+
+	for (a = start; start && a < end; a += 4) {
+		if (!st_read_u32_nofault(&insn, (void *)a))
+			return false;
+		if (st_op(insn) == 0x02 &&
+		    (((a + 4) & ~0x0fffffffUL) | ((insn & 0x3ffffff) << 2)) == target)
+			return true;
+		if (st_op(insn) == 0x04 && !st_rs(insn) && !st_rt(insn) &&
+		    a + 4 + st_imm(insn) * 4 == target)
+			return true;
+	}
+	return false;
+}
+NOKPROBE_SYMBOL(st_mips_tail_calls);
+
+/*
  * The function graph tracer made @f's function return to return_to_handler:
  * its real return address is in the innermost return stack entry not yet
  * used whose func (the traced function's mcount return point) lies in it.
+ * Or, where that function has no entry yet (entered, not yet hooked, or
+ * not traced), in the entry of the hooked function that jumped to it: its
+ * ra then was return_to_handler already.
  */
-static notrace unsigned long st_mips_graph_ret(struct st_mips_walk *w,
+static notrace unsigned long st_mips_graph_ret(struct st_mips_cpu *c, struct st_mips_walk *w,
 					       const struct st_mips_frame *f)
 {
-	unsigned long func, ret, retp;
+	unsigned long func, ret, retp, start = f->func;
+	u32 size = f->size;
 	bool chained = false;
 
 	while (w->graph >= 0) {
 		st_graph_entry(current, w->graph, &func, &ret, &retp);
 		w->graph = st_graph_next(current, w->graph);
-		if (func - f->func >= f->size && !chained)
+		if (func - start >= size && !chained && !st_mips_tail_calls(c, func, start))
 			continue;
 		/*
 		 * A tail call from a hooked function: the callee hooked the
@@ -419,6 +451,27 @@ static notrace unsigned long st_mips_graph_ret(struct st_mips_walk *w,
 	}
 	return 0;
 }
+NOKPROBE_SYMBOL(st_mips_graph_ret);
+
+/*
+ * Above the mcount frame of a function whose saved ra reads
+ * return_to_handler while its AT does not: an exception struck while
+ * ftrace_graph_caller hooked it, and AT, its ra at the mcount call, is
+ * the real return address.  Its entry, if pushed already, is used up.
+ */
+static notrace unsigned long st_mips_graph_hooking(struct st_mips_walk *w,
+						   const struct st_mips_frame *f)
+{
+	unsigned long func, ret, retp;
+
+	if (w->graph >= 0) {
+		st_graph_entry(current, w->graph, &func, &ret, &retp);
+		if (func - f->func < f->size && ret == w->ra)
+			w->graph = st_graph_next(current, w->graph);
+	}
+	return w->ra;
+}
+NOKPROBE_SYMBOL(st_mips_graph_hooking);
 
 enum st_mips_cross {
 	ST_MIPS_NOT_CROSSED,	/* not an exception frame, or unreadable */
@@ -573,11 +626,7 @@ static notrace bool st_mips_graph_hooked(struct st_mips_walk *w)
 	if (!st_mips_graph_tramp || off >= 9 * 4)
 		return false;
 	if (w->trapped ? off < 16 : off == 16) {
-		if (w->graph < 0)
-			return false;
-		st_graph_entry(current, w->graph, &func, &ret, &retp);
-		w->graph = st_graph_next(current, w->graph);
-		next = ret;
+		next = st_mips_graph_tramp;
 		if (!off)
 			sp = w->sp;	/* before PTR_SUBU */
 	} else if (w->trapped && off > 16) {
@@ -585,8 +634,24 @@ static notrace bool st_mips_graph_hooked(struct st_mips_walk *w)
 	} else {
 		return false;
 	}
-	if (next == st_mips_kretprobe_tramp)
-		next = st_mips_kretprobe_ret(w);
+	/*
+	 * A function a hooked one tail-called returns to return_to_handler
+	 * once more: its tail caller's entry, next, holds the address.  Each
+	 * round uses up an entry or an instance.
+	 */
+	for (;;) {
+		if (next == st_mips_graph_tramp && w->graph >= 0) {
+			st_graph_entry(current, w->graph, &func, &ret, &retp);
+			w->graph = st_graph_next(current, w->graph);
+			next = ret;
+		} else if (next == st_mips_kretprobe_tramp) {
+			next = st_mips_kretprobe_ret(w);
+		} else {
+			break;
+		}
+	}
+	if (next == st_mips_graph_tramp)
+		return false;
 	w->pc = next;
 	w->pc_is_ret = true;
 	w->trapped = false;
@@ -608,7 +673,9 @@ static notrace bool st_mips_step(struct st_mips_cpu *c, struct st_mips_walk *w)
 	const struct st_mips_frame *f = &frame;
 	struct st_mips_walk here;
 	unsigned long next, at;
+	bool at_mcount = w->at_mcount;
 
+	w->at_mcount = false;
 	if (w->last)
 		return false;
 	/*
@@ -655,6 +722,7 @@ static notrace bool st_mips_step(struct st_mips_cpu *c, struct st_mips_walk *w)
 		w->sp += f->frame;
 		w->ra = at;
 		w->ra_live = true;
+		w->at_mcount = true;
 		return true;
 	}
 	if (f->kind != ST_MIPS_CODE && f->kind != ST_MIPS_NO_PROLOGUE)
@@ -674,10 +742,16 @@ static notrace bool st_mips_step(struct st_mips_cpu *c, struct st_mips_walk *w)
 	 * entry runs before the mcount call: the graph tracer may have saved
 	 * the kretprobe's trampoline.
 	 */
-	if (next == st_mips_graph_tramp)
-		next = st_mips_graph_ret(w, f);
-	if (next == st_mips_kretprobe_tramp)
+	if (next == st_mips_graph_tramp && at_mcount && w->ra != st_mips_graph_tramp)
+		next = st_mips_graph_hooking(w, f);
+	else if (next == st_mips_graph_tramp)
+		next = st_mips_graph_ret(c, w, f);
+	if (next == st_mips_kretprobe_tramp) {
 		next = st_mips_kretprobe_ret(w);
+		/* A kretprobe on a function a hooked one tail-called. */
+		if (next == st_mips_graph_tramp)
+			next = st_mips_graph_ret(c, w, f);
+	}
 	if (!next)
 		return false;
 	w->pc = next;
