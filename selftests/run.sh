@@ -71,14 +71,14 @@ section() {
 	report "$title" "$log" $rc $(($(date +%s) - t0))
 }
 
-# guest TARGET: its guest suite, full or core.
+# guest TARGET: its guest suite, full or core (st_suite= tells the tests).
 guest() {
 	case " $full " in
-	*" $1 "*) tests= ;;
-	*) tests=$core ;;
+	*" $1 "*) tests= suite=full ;;
+	*) tests=$core suite=core ;;
 	esac
 	# shellcheck disable=SC2086
-	ST_APPEND="st_churn_seconds=$churn${ST_APPEND:+ $ST_APPEND}" ./selftests/guest.sh "$1" $tests
+	ST_APPEND="st_churn_seconds=$churn st_suite=$suite${ST_APPEND:+ $ST_APPEND}" ./selftests/guest.sh "$1" $tests
 }
 
 section "host: probe spec parser" make -s unit
