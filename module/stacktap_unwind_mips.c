@@ -566,6 +566,23 @@ static notrace enum st_mips_cross st_mips_cross_exception(struct st_mips_cpu *c,
 }
 
 /*
+ * Go on at return address @pc with sp @sp; @ra_live: @ra is still the
+ * register's.  The walk ends where @pc is 0.
+ */
+static notrace bool st_mips_return_to(struct st_mips_walk *w, unsigned long pc,
+				      unsigned long sp, unsigned long ra, bool ra_live)
+{
+	w->pc = pc;
+	w->pc_is_ret = true;
+	w->trapped = false;
+	w->sp = sp;
+	w->ra = ra;
+	w->ra_live = ra_live;
+	return pc != 0;
+}
+NOKPROBE_SYMBOL(st_mips_return_to);
+
+/*
  * An exception struck in mcount.S, between a traced function F's mcount
  * call and its return to F: go on at F.  Up to the callback's call, and
  * from RETURN_BACK on, F's pc (the mcount call's return) and F's ra are
@@ -598,12 +615,7 @@ static notrace bool st_mips_ftrace_trapped(struct st_mips_walk *w)
 			return false;
 		sp += sizeof(struct pt_regs);
 	}
-	w->pc = next;
-	w->pc_is_ret = true;
-	w->trapped = false;
-	w->sp = sp;
-	w->ra = at;
-	w->ra_live = true;
+	st_mips_return_to(w, next, sp, at, true);
 	st_mips_set_stack(w);
 	return next != 0;
 }
@@ -652,11 +664,7 @@ static notrace bool st_mips_graph_hooked(struct st_mips_walk *w)
 	}
 	if (next == st_mips_graph_tramp)
 		return false;
-	w->pc = next;
-	w->pc_is_ret = true;
-	w->trapped = false;
-	w->sp = sp;
-	w->ra_live = false;
+	st_mips_return_to(w, next, sp, w->ra, false);
 	st_mips_set_stack(w);
 	return next != 0;
 }
@@ -683,13 +691,8 @@ static notrace bool st_mips_step(struct st_mips_cpu *c, struct st_mips_walk *w)
 	 * its break runs: the function it hooked has returned, and its
 	 * caller is the innermost pending instance's return address.
 	 */
-	if (w->trapped && st_mips_kretprobe_tramp && w->pc == st_mips_kretprobe_tramp) {
-		w->pc = st_mips_kretprobe_ret(w);
-		w->pc_is_ret = true;
-		w->trapped = false;
-		w->ra_live = false;
-		return w->pc != 0;
-	}
+	if (w->trapped && st_mips_kretprobe_tramp && w->pc == st_mips_kretprobe_tramp)
+		return st_mips_return_to(w, st_mips_kretprobe_ret(w), w->sp, w->ra, false);
 	if ((w->trapped && st_mips_ftrace_trapped(w)) || st_mips_graph_hooked(w))
 		return true;
 	frame = *st_mips_frame_of(c, w->pc, w->pc_is_ret);
@@ -717,11 +720,7 @@ static notrace bool st_mips_step(struct st_mips_cpu *c, struct st_mips_walk *w)
 		if (!st_mips_read(w, w->sp + f->ra_slot, &next) ||
 		    !st_mips_read(w, w->sp + offsetof(struct pt_regs, regs[MIPS_AT]), &at))
 			return false;
-		w->pc = next;
-		w->pc_is_ret = true;
-		w->sp += f->frame;
-		w->ra = at;
-		w->ra_live = true;
+		st_mips_return_to(w, next, w->sp + f->frame, at, true);
 		w->at_mcount = true;
 		return true;
 	}
@@ -754,10 +753,7 @@ static notrace bool st_mips_step(struct st_mips_cpu *c, struct st_mips_walk *w)
 	}
 	if (!next)
 		return false;
-	w->pc = next;
-	w->pc_is_ret = true;
-	w->sp += f->frame;
-	w->ra_live = false;
+	st_mips_return_to(w, next, w->sp + f->frame, w->ra, false);
 
 	/*
 	 * An exception handler's frame is not shown: its context is.  One
