@@ -17,7 +17,7 @@
 #   ST_BUILD_ONLY="octeon ..."        targets only built (default: Octeon, MIPS 5.10 and 6.12)
 #   ST_DEPLOY="builtin dt dkms ..."   deployment checks (default: all, with
 #                                     DKMS also against 6.12 and 7.2)
-#   ST_CHURN_SECONDS=120              churn test's budget per guest (check-all: 480)
+#   ST_CHURN_SECONDS=90               churn test's budget per guest (check-all: 480)
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,7 +33,7 @@ arches=${ST_ARCHES:-$primary $others}
 full=${ST_FULL:-$primary}
 [ -z "${ST_ALL:-}" ] || full=$arches
 build_only=${ST_BUILD_ONLY-octeon mips64el-5.10 mipsel-5.10 mips64el-6.12 mipsel-6.12}
-churn=${ST_CHURN_SECONDS:-120}
+churn=${ST_CHURN_SECONDS:-90}
 [ -z "${ST_ALL:-}" ] || churn=${ST_CHURN_SECONDS:-480}
 core=$(grep -v '^#' selftests/guest/core | tr '\n' ' ')
 suite_start=$(date +%s)
