@@ -7,8 +7,9 @@
  *   per_cpu/cpuN/trace  one CPU's records.
  *   stacks	unique stacks per probe with their counts, highest first.
  *		Any write clears them.
- *   control	"add SPEC [OPTION...]", "del SPEC" or "clear" (records,
- *		stacks and all), one command per write.
+ *   control	"add SPEC [OPTION...]", "del SPEC", "clear" (records,
+ *		stacks and all) or "eof" (trace_pipe's readers get end of
+ *		file, for rmmod), one command per write.
  *   probes	"<spec> <hits> <misses>" and what else applies, per probe.
  *   stats	"cpuN written W dropped D bytes B" per possible CPU, then
  *		"stacks used U size S overflow O".
@@ -42,8 +43,10 @@ struct st_trace_iter {
 	loff_t index;
 	int only_cpu;			/* per_cpu/cpuN/trace, or -1 */
 	int cpu;			/* ring of the current record */
+	unsigned int eof_gen;		/* trace_pipe: st_pipe_eof_gen at open */
 	bool show_addr;			/* the opener has CAP_SYSLOG */
 	char sym[KSYM_SYMBOL_LEN];
+	char comm[4 * TASK_COMM_LEN + 1];	/* escaped */
 	unsigned long pos[];		/* per possible CPU */
 };
 
@@ -99,6 +102,30 @@ static void st_trace_stop(struct seq_file *m, void *v)
 	st_ring_read_unlock();
 }
 
+/*
+ * A task names itself: keep its name one word of printable text, so that
+ * "x\n => fake+0x0/0x1" cannot add a frame and a space or '[' cannot move
+ * the fields after it.  Anything else, and '\\', becomes \ooo.
+ */
+static void st_comm_escape(char *dst, const char *comm)
+{
+	const char *end = comm + TASK_COMM_LEN;
+	unsigned char c;
+
+	for (; comm < end && *comm; comm++) {
+		c = *comm;
+		if (c > ' ' && c < 0x7f && c != '\\' && c != '[') {
+			*dst++ = c;
+			continue;
+		}
+		*dst++ = '\\';
+		*dst++ = '0' + (c >> 6);
+		*dst++ = '0' + ((c >> 3) & 7);
+		*dst++ = '0' + (c & 7);
+	}
+	*dst = '\0';
+}
+
 static int st_trace_show(struct seq_file *m, void *v)
 {
 	struct st_trace_iter *it = m->private;
@@ -107,7 +134,12 @@ static int st_trace_show(struct seq_file *m, void *v)
 	u64 sec = div_u64_rem(rec->ts_ns, NSEC_PER_SEC, &nsec);
 	unsigned int i;
 
-	seq_printf(m, "%s-%u [%03d] %llu.%06u: %.*s", rec->comm, rec->pid,
+	/* Where the ring dropped records, as ftrace marks it. */
+	if (st_rec_lost(rec->hdr.flags))
+		seq_printf(m, "CPU:%d [LOST %u EVENTS]\n\n", it->cpu,
+			   st_rec_lost(rec->hdr.flags));
+	st_comm_escape(it->comm, rec->comm);
+	seq_printf(m, "%s-%u [%03d] %llu.%06u: %.*s", it->comm, rec->pid,
 		   it->cpu, sec, (u32)(nsec / NSEC_PER_USEC), rec->name_len,
 		   st_record_name(rec));
 	if (rec->hdr.flags & ST_REC_GLOB) {
@@ -171,6 +203,14 @@ static int st_trace_release(struct inode *inode, struct file *file)
 	return seq_release_private(inode, file);
 }
 
+/* A write-only open has no seq_file for seq_lseek() to use. */
+static loff_t st_seq_lseek(struct file *file, loff_t offset, int whence)
+{
+	if (!(file->f_mode & FMODE_READ))
+		return noop_llseek(file, offset, whence);
+	return seq_lseek(file, offset, whence);
+}
+
 void st_trace_clear(void)
 {
 	st_ring_read_lock();
@@ -205,7 +245,7 @@ static const struct file_operations st_trace_fops = {
 	.open = st_trace_open,
 	.read = seq_read,
 	.write = st_trace_write,
-	.llseek = seq_lseek,
+	.llseek = st_seq_lseek,
 	.release = st_trace_release,
 };
 
@@ -213,7 +253,7 @@ static const struct file_operations st_cpu_trace_fops = {
 	.owner = THIS_MODULE,
 	.open = st_trace_open,
 	.read = seq_read,
-	.llseek = seq_lseek,
+	.llseek = st_seq_lseek,
 	.release = st_trace_release,
 };
 
@@ -252,6 +292,28 @@ static const struct seq_operations st_pipe_seq_ops = {
 	.show = st_trace_show,
 };
 
+/*
+ * "eof" on control: every trace_pipe open so far reads end of file from
+ * then on, so its readers (cat, stacktapctl stream) exit and let go of
+ * the module for rmmod.
+ */
+static atomic_t st_pipe_eof_gen = ATOMIC_INIT(0);
+
+static bool st_pipe_ended(struct file *file)
+{
+	struct seq_file *m = file->private_data;
+	struct st_trace_iter *it = m->private;
+
+	return atomic_read(&st_pipe_eof_gen) != it->eof_gen;
+}
+
+static void st_pipe_end_readers(void)
+{
+	atomic_inc(&st_pipe_eof_gen);
+	wake_up_interruptible_all(st_ring_waitqueue());
+	pr_info("control: trace_pipe readers get end of file\n");
+}
+
 static int st_pipe_open(struct inode *inode, struct file *file)
 {
 	struct st_trace_iter *it;
@@ -262,6 +324,7 @@ static int st_pipe_open(struct inode *inode, struct file *file)
 	if (!it)
 		return -ENOMEM;
 	it->only_cpu = -1;
+	it->eof_gen = atomic_read(&st_pipe_eof_gen);
 	it->show_addr = st_may_see_addresses();
 	ret = nonseekable_open(inode, file);
 	if (ret) {
@@ -291,15 +354,23 @@ static ssize_t st_pipe_read(struct file *file, char __user *buf, size_t count,
 {
 	ssize_t ret;
 
+	/* seq_read() gives 0 for it, which the loop would take for "empty". */
+	if (!count)
+		return 0;
 	for (;;) {
+		if (st_pipe_ended(file))
+			return 0;
 		ret = seq_read(file, buf, count, ppos);
 		if (ret)
 			return ret;
+		if (signal_pending(current))
+			return -ERESTARTSYS;
 		/* Nothing: wait, unless another reader took what woke us. */
 		if (file->f_flags & O_NONBLOCK)
 			return -EAGAIN;
 		ret = wait_event_interruptible(*st_ring_waitqueue(),
-					       st_pipe_readable(file));
+					       st_pipe_readable(file) ||
+					       st_pipe_ended(file));
 		if (ret)
 			return ret;
 	}
@@ -308,6 +379,8 @@ static ssize_t st_pipe_read(struct file *file, char __user *buf, size_t count,
 static __poll_t st_pipe_poll(struct file *file, poll_table *wait)
 {
 	poll_wait(file, st_ring_waitqueue(), wait);
+	if (st_pipe_ended(file))
+		return EPOLLIN | EPOLLRDNORM | EPOLLHUP;
 	return st_pipe_readable(file) ? EPOLLIN | EPOLLRDNORM : 0;
 }
 
@@ -412,34 +485,41 @@ static const struct file_operations st_stacks_fops = {
 	.open = st_stacks_open,
 	.read = seq_read,
 	.write = st_stacks_write,
-	.llseek = seq_lseek,
+	.llseek = st_seq_lseek,
 	.release = st_stacks_release,
 };
 
 static int st_control_run(char *cmd, size_t len)
 {
-	char *arg;
+	char *arg, *sep;
 
 	while (len && isspace(cmd[len - 1]))
 		len--;
 	cmd[len] = '\0';
 	cmd = skip_spaces(cmd);
-	arg = strchr(cmd, ' ');
-	if (arg) {
-		*arg = '\0';
-		arg = skip_spaces(arg + 1);
+	sep = strchr(cmd, ' ');
+	arg = NULL;
+	if (sep) {
+		*sep = '\0';
+		arg = skip_spaces(sep + 1);
 	}
 
 	if (!strcmp(cmd, "clear") && !arg)
 		return st_clear_all();
+	if (!strcmp(cmd, "eof") && !arg) {
+		st_pipe_end_readers();
+		return 0;
+	}
 	if (arg && *arg) {
 		if (!strcmp(cmd, "add"))
 			return st_probe_add(arg, strlen(arg), NULL, NULL);
 		if (!strcmp(cmd, "del") && !strchr(arg, ' '))
 			return st_probe_del(arg, strlen(arg), NULL);
 	}
-	pr_warn("control: expected 'add SPEC [OPTION...]', 'del SPEC' or 'clear', got '%*pE'\n",
-		(int)min_t(size_t, strlen(cmd), 32), cmd);
+	if (sep)
+		*sep = ' ';	/* the whole command goes in the message */
+	pr_warn("control: expected 'add SPEC [OPTION...]', 'del SPEC', 'clear' or 'eof', got '%*pE'%s\n",
+		(int)min_t(size_t, strlen(cmd), 200), cmd, strlen(cmd) > 200 ? "..." : "");
 	return -EINVAL;
 }
 

@@ -22,6 +22,14 @@ struct st_rec_hdr {
 #define ST_REC_TRUNCATED	0x4u	/* stack was deeper than depth= */
 #define ST_REC_RET		0x8u	/* kretprobe: return value, latency */
 #define ST_REC_GLOB		0x10u	/* glob probe: name the matched function */
+/* Records this CPU's ring dropped just before this one, up to 0xffff. */
+#define ST_REC_LOST_SHIFT	16
+#define ST_REC_LOST_MAX		0xffffu
+
+static inline u32 st_rec_lost(u32 flags)
+{
+	return flags >> ST_REC_LOST_SHIFT;
+}
 
 struct st_record {
 	struct st_rec_hdr hdr;

@@ -41,6 +41,7 @@ struct st_ring {
 	unsigned long pipe;	/* trace_pipe's position, moved by readers only */
 	local_t written;
 	local_t dropped;
+	local_t lost;		/* dropped since the last commit */
 	char *data;
 };
 
@@ -139,8 +140,10 @@ notrace struct st_rec_hdr *st_ring_reserve(u32 len)
 	struct st_ring *r = this_cpu_ptr(st_rings);
 	struct st_rec_hdr *hdr = st_ring_claim(r, len);
 
-	if (!hdr)
+	if (!hdr) {
 		local_inc(&r->dropped);
+		local_inc(&r->lost);
+	}
 	return hdr;
 }
 NOKPROBE_SYMBOL(st_ring_reserve);
@@ -208,10 +211,19 @@ notrace void st_ring_cancel(struct st_rec_hdr *hdr)
 }
 NOKPROBE_SYMBOL(st_ring_cancel);
 
+/* The drops before it ride on the next record, for readers to show. */
 notrace void st_ring_commit(struct st_rec_hdr *hdr, u32 flags)
 {
+	struct st_ring *r = this_cpu_ptr(st_rings);
+	long lost = local_read(&r->lost);
+
+	if (lost) {
+		lost = min_t(long, lost, ST_REC_LOST_MAX);
+		local_sub(lost, &r->lost);
+		flags |= (u32)lost << ST_REC_LOST_SHIFT;
+	}
 	smp_store_release(&hdr->flags, flags | ST_REC_COMMITTED);
-	local_inc(&this_cpu_ptr(st_rings)->written);
+	local_inc(&r->written);
 	if (atomic_read(&st_ring_watchers))
 		irq_work_queue(&st_ring_wake_work);
 }

@@ -86,28 +86,52 @@ static void frames_json(const struct block *b)
 	printf("]");
 }
 
-/* Header: <comm>-<pid> [<cpu>] <s.us>: <spec>[ fields] */
+/* The kernel's \ooo escapes in a task name, undone in place. */
+static void comm_unescape(char *s)
+{
+	char *d = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
+		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*d++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
+			s += 3;
+		} else {
+			*d++ = *s;
+		}
+	}
+	*d = '\0';
+}
+
+/*
+ * Header: <comm>-<pid> [<cpu>] <s.us>: <spec>[ fields].  The kernel
+ * escapes spaces, '[' and control characters in <comm>, so it is the first
+ * word; a glob in <spec> may hold '[' and ' ', so parse from the left.
+ */
 void record_print_json(const struct block *b)
 {
 	char line[LINE_MAX_LEN], spec[512] = "?", rest[512] = "";
-	unsigned int pid = 0, cpu = 0;
+	unsigned int pid = 0, cpu = 0, lost;
 	double ts = 0;
-	char *bracket, *dash;
+	char *space, *dash;
 
-	snprintf(line, sizeof(line), "%s", b->line[0]);
-	bracket = strrchr(line, '[');
-	if (bracket && bracket != line) {
-		dash = bracket;
-		while (dash > line && dash[-1] == ' ')
-			dash--;
-		*dash = '\0';
-		sscanf(bracket, "[%u] %lf: %511s %511[^\n]", &cpu, &ts, spec, rest);
-		dash = strrchr(line, '-');
-		if (dash) {
-			sscanf(dash + 1, "%u", &pid);
-			*dash = '\0';	/* line now holds the comm */
-		}
+	/* Where a ring dropped records: "CPU:N [LOST M EVENTS]". */
+	if (sscanf(b->line[0], "CPU:%u [LOST %u EVENTS]", &cpu, &lost) == 2) {
+		printf("{\"cpu\": %u, \"lost\": %u}", cpu, lost);
+		return;
 	}
+	snprintf(line, sizeof(line), "%s", b->line[0]);
+	space = strchr(line, ' ');
+	if (space) {
+		*space = '\0';
+		sscanf(space + 1, " [%u] %lf: %511s %511[^\n]", &cpu, &ts, spec, rest);
+	}
+	dash = strrchr(line, '-');
+	if (dash) {
+		sscanf(dash + 1, "%u", &pid);
+		*dash = '\0';	/* line now holds the comm */
+	}
+	comm_unescape(line);
 	printf("{\"comm\": ");
 	json_str(line);
 	printf(", \"pid\": %u, \"cpu\": %u, \"time\": %.6f, \"probe\": ", pid, cpu, ts);
@@ -178,13 +202,18 @@ static int folded_cmp(const void *a, const void *b)
 	return x->count == y->count ? 0 : (x->count > y->count ? -1 : 1);
 }
 
-/* Probes match by canonical spec; a bare symbol means its p: probe. */
+/*
+ * Probes match by canonical spec; a bare symbol (or SYMBOL+OFFSET)
+ * matches its probes of every kind.
+ */
 static int probe_matches(const char *spec, const char *want)
 {
+	const char *colon = strchr(spec, ':');
+
 	if (!want)
 		return 1;
-	if (!strchr(want, ':'))
-		return !strncmp(spec, "p:", 2) && !strcmp(spec + 2, want);
+	if (!strchr(want, ':') && colon && colon - spec == 1)
+		return !strcmp(colon + 1, want);
 	return !strcmp(spec, want);
 }
 
@@ -249,6 +278,11 @@ int report_stacks(FILE *f, const char *probe, enum report_format fmt)
 	}
 	if (fmt == REPORT_JSON)
 		printf("%s]\n", n ? "\n" : "");
+	if (!n && probe) {
+		fprintf(stderr, "%s: report: no counted stacks of '%s' (see: %s list)\n",
+			prog, probe, prog);
+		return 1;
+	}
 	if (fmt == REPORT_FOLDED) {
 		qsort(fold, nfold, sizeof(*fold), folded_cmp);
 		for (i = 0; i < nfold; i++) {

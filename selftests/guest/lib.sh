@@ -97,9 +97,15 @@ stats_sum() {
 	awk -v k="$1" '{ for (i = 2; i < NF; i += 2) if ($i == k) s += $(i + 1) } END { print s + 0 }' "$ST/stats"
 }
 
-# Number of records in a trace file.
+# Number of records in a trace file; "CPU:N [LOST M EVENTS]" is not one.
 trace_records() {
-	awk '/^$/ { n++ } END { print n + 0 }' "$1"
+	awk '/^CPU:[0-9]+ \[LOST [0-9]+ EVENTS\]$/ { lost = 1 }
+	     /^$/ { if (!lost) n++; lost = 0 } END { print n + 0 }' "$1"
+}
+
+# Records the rings dropped, as the "CPU:N [LOST M EVENTS]" lines of a trace file say.
+trace_lost() {
+	sed -n 's/^CPU:[0-9]* \[LOST \([0-9]*\) EVENTS\]$/\1/p' "$1" | awk '{ s += $1 } END { print s + 0 }'
 }
 
 # check_truth FILE SPEC COUNT FRAME0
