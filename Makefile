@@ -63,6 +63,7 @@ selftests/unit/spec_test: selftests/unit/spec_test.c module/stacktap_spec.c modu
 unit: selftests/unit/spec_test
 	./selftests/unit/spec_test
 	./selftests/unit/results_test.sh
+	./selftests/unit/completion_test.sh
 
 setup:
 	./scripts/setup-host.sh

@@ -151,3 +151,4 @@ fs_initcall(st_init);
 module_exit(st_exit);
 MODULE_DESCRIPTION("stacktap: exact kernel call stacks at kprobes");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(STACKTAP_VERSION);

@@ -69,19 +69,88 @@ static int simple(uint8_t cmd, const char *what)
 	return err ? fail(what, NULL, err, req.why) : 0;
 }
 
+static int id_cb(const struct nlmsghdr *nlh, void *data);
+
+/* A word that is an option (key=value) rather than a probe spec. */
+static int is_option(const char *word)
+{
+	size_t key = strspn(word, "abcdefghijklmnopqrstuvwxyz_");
+
+	return key && word[key] == '=';
+}
+
+/*
+ * Each SPEC word, with the option words after it joined on as perf probe
+ * joins its arguments: "add vfs_read mode=count" is one probe.  The whole
+ * line is grouped before anything is armed, and it is all or nothing: if
+ * one probe is refused, the ones this command armed are taken off again.
+ */
 static int cmd_add(int argc, char **argv)
 {
-	int i, ret = 0, err;
+	char **specs = calloc(argc, sizeof(*specs));
+	uint32_t *ids = calloc(argc, sizeof(*ids));
+	int i, n = 0, armed = 0, ret = 1, err;
+	size_t len;
 
-	if (argc < 2)
-		return -1;
+	if (!specs || !ids) {
+		fprintf(stderr, "%s: add: out of memory\n", prog);
+		goto out;
+	}
+	if (argc < 2) {
+		ret = -1;
+		goto out;
+	}
 	for (i = 1; i < argc; i++) {
-		struct st_req req = { .cmd = STACKTAP_CMD_PROBE_ADD, .spec = argv[i] };
+		if (!is_option(argv[i]) || !n) {
+			if (is_option(argv[i])) {
+				fprintf(stderr, "%s: add: option '%s' comes before any probe "
+					"(try: %s add SYMBOL %s)\n", prog, argv[i], prog, argv[i]);
+				ret = 2;
+				goto out;
+			}
+			specs[n++] = strdup(argv[i]);
+		} else {
+			len = strlen(specs[n - 1]) + strlen(argv[i]) + 2;
+			specs[n - 1] = realloc(specs[n - 1], len);
+			if (specs[n - 1])
+				strcat(strcat(specs[n - 1], " "), argv[i]);
+		}
+		if (!specs[n - 1]) {
+			fprintf(stderr, "%s: add: out of memory\n", prog);
+			goto out;
+		}
+	}
+	for (armed = 0; armed < n; armed++) {
+		struct st_req req = { .cmd = STACKTAP_CMD_PROBE_ADD, .spec = specs[armed],
+				      .cb = id_cb, .data = &ids[armed] };
 
 		err = st_request(&req);
-		if (err)
-			ret = fail("add", err == ENOENT && !req.why[0] ? NULL : argv[i], err, req.why);
+		if (err) {
+			fail("add", err == ENOENT && !req.why[0] ? NULL : specs[armed], err, req.why);
+			break;
+		}
 	}
+	if (armed == n) {
+		for (i = 0; i < n; i++)
+			printf("%" PRIu32 " %s\n", ids[i], specs[i]);
+		ret = 0;
+		goto out;
+	}
+	for (i = 0; i < armed; i++) {
+		struct st_req req = { .cmd = STACKTAP_CMD_PROBE_DEL, .id = ids[i], .has_id = true };
+
+		if (st_request(&req))
+			fprintf(stderr, "%s: add: could not take '%s' (id %" PRIu32 ") off again: %s\n",
+				prog, specs[i], ids[i], req.why[0] ? req.why : "failed");
+	}
+	if (armed)
+		fprintf(stderr, "%s: add: nothing armed: the %d probe%s before '%s' %s taken off again\n",
+			prog, armed, armed > 1 ? "s" : "", specs[armed], armed > 1 ? "were" : "was");
+out:
+	for (i = 0; specs && i < n; i++)
+		free(specs[i]);
+	free(specs);
+	free(ids);
 	return ret;
 }
 
@@ -133,6 +202,22 @@ static uint32_t u32_of(const struct nlattr *a)
 	return a ? mnl_attr_get_u32(a) : 0;
 }
 
+/* PROBE_ADD's reply: the new probe's id. */
+static int id_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct attrs t = { 0 };
+
+	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), attr_cb, &t);
+	*(uint32_t *)data = u32_of(t.a[STACKTAP_A_PROBE_ID]);
+	return MNL_CB_OK;
+}
+
+static void list_header(void)
+{
+	printf("%-4s %-40s %12s %10s %10s %10s  %s\n", "ID", "SPEC", "HITS",
+	       "MISSES", "FILTERED", "OVERFLOW", "OPTIONS");
+}
+
 struct listing {
 	unsigned int n;
 	uint64_t dropped;	/* stats: summed over CPUs */
@@ -165,8 +250,7 @@ static int list_cb(const struct nlmsghdr *nlh, void *data)
 		       flags & STACKTAP_PROBE_F_VIA_FTRACE ? "true" : "false");
 	} else {
 		if (!l->n)
-			printf("%-4s %-40s %12s %10s %10s %10s  %s\n", "ID", "SPEC", "HITS",
-			       "MISSES", "FILTERED", "OVERFLOW", "OPTIONS");
+			list_header();
 		printf("%-4" PRIu32 " %-40s %12" PRIu64 " %10" PRIu64 " %10" PRIu64
 		       " %10" PRIu64 "  %s%s%s\n",
 		       u32_of(t.a[STACKTAP_A_PROBE_ID]), spec,
@@ -225,7 +309,21 @@ static int dump(uint8_t cmd, mnl_cb_t cb, const char *what)
 
 static int cmd_list(int argc, char **argv)
 {
-	return argc > 1 ? -1 : dump(STACKTAP_CMD_PROBE_LIST, list_cb, "list");
+	struct listing l = { 0 };
+	struct st_req req = { .cmd = STACKTAP_CMD_PROBE_LIST, .dump = true,
+			      .cb = list_cb, .data = &l };
+	int err;
+
+	if (argc > 1)
+		return -1;
+	if (json)
+		printf("[");
+	err = st_request(&req);
+	if (json)
+		printf("%s]\n", l.n ? "\n" : "");
+	else if (!err && !l.n)
+		list_header();	/* no probes: the header says so */
+	return err ? fail("list", NULL, err, req.why) : 0;
 }
 
 static int cmd_stats(int argc, char **argv)
@@ -416,6 +514,25 @@ static int cmd_help(int argc, char **argv)
 	return 0;
 }
 
+/* This tool's version, and the loaded module's when there is one. */
+static int cmd_version(void)
+{
+	char mod[64] = "";
+	FILE *f = fopen("/sys/module/stacktap/version", "r");
+
+	if (f) {
+		if (!fgets(mod, sizeof(mod), f))
+			mod[0] = '\0';
+		mod[strcspn(mod, "\n")] = '\0';
+		fclose(f);
+	}
+	printf("stacktapctl %s", STACKTAP_VERSION);
+	if (mod[0])
+		printf(", stacktap module %s", mod);
+	printf("\n");
+	return 0;
+}
+
 static const struct cmd cmds[] = {
 	{ "add", cmd_add, "SPEC...", "arm probes: [p:|r:|f:]SYMBOL[+OFFSET] [OPTION...]", 0 },
 	{ "del", cmd_del, "SPEC|ID...", "disarm probes by spec or by id", 0 },
@@ -449,6 +566,7 @@ static void usage(FILE *f)
 	fprintf(f, "\nSPEC: [p:|r:|f:]SYMBOL[+OFFSET] [mode=trace|count] [depth=N] [pid=N] [comm=NAME]\n"
 		   "      [cpu=N] [maxactive=N], one shell word (quote it).\n"
 		   "--json: machine-readable output for list, stats, show, report and stream.\n"
+		   "--version: this tool's version and the loaded module's.\n"
 		   "Exit status: 0 done, 1 the operation failed, 2 usage.\n"
 		   "See stacktapctl(8).\n");
 }
@@ -464,6 +582,8 @@ int main(int argc, char **argv)
 			json = 1;
 		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
 			return cmd_help(0, NULL);
+		else if (!strcmp(argv[i], "-V") || !strcmp(argv[i], "--version"))
+			return cmd_version();
 		else
 			argv[j++] = argv[i];
 	}

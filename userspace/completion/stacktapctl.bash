@@ -1,14 +1,19 @@
 # bash completion for stacktapctl
+#
+# bash splits "p:vfs_read" at the ':' of COMP_WORDBREAKS, so the word to
+# complete is taken from the line itself, and each match is handed back
+# without the part up to the last ':', which bash keeps.
 _stacktapctl() {
-	local cur=${COMP_WORDS[COMP_CWORD]} cmd= i
+	local line=${COMP_LINE:0:COMP_POINT} cur cmd= i colon
+	cur=${line##*[[:space:]]}
 	for ((i = 1; i < COMP_CWORD; i++)); do
-		[[ ${COMP_WORDS[i]} == -* ]] && continue
+		[[ ${COMP_WORDS[i]} == -* || ${COMP_WORDS[i]} == : ]] && continue
 		cmd=${COMP_WORDS[i]}
 		break
 	done
 	case "$cmd" in
 	"")
-		COMPREPLY=($(compgen -W "add del list stats show report stream clear reset help --json --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "add del list stats show report stream clear reset help --json --help --version" -- "$cur")) ;;
 	del)
 		# The armed probes, by spec.
 		COMPREPLY=($(compgen -W "$(stacktapctl list 2>/dev/null | awk 'NR > 1 { print $2 }')" -- "$cur")) ;;
@@ -20,5 +25,9 @@ _stacktapctl() {
 	*)
 		COMPREPLY=() ;;
 	esac
+	if [[ $cur == *:* && $COMP_WORDBREAKS == *:* ]]; then
+		colon=${cur%"${cur##*:}"}
+		COMPREPLY=("${COMPREPLY[@]#"$colon"}")
+	fi
 }
 complete -F _stacktapctl stacktapctl

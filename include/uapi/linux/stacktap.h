@@ -64,6 +64,9 @@ enum stacktap_probe_kind {
 	__STACKTAP_KIND_LAST
 };
 
+/* The release of stacktap.ko and stacktapctl (modinfo, --version). */
+#define STACKTAP_VERSION	"0.9.0"
+
 #define STACKTAP_GENL_NAME	"stacktap"
 #define STACKTAP_GENL_VERSION	1
 /* Longest probe text: a spec and its options. */
