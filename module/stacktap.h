@@ -219,6 +219,7 @@ void st_probe_del_all(void);
 /* A probe as the interfaces report it. */
 struct st_probe_info {
 	u32 id;
+	u32 gen;			/* the registry's generation */
 	u8 kind;
 	u32 flags;			/* STACKTAP_PROBE_F_* */
 	u64 hits;

@@ -21,6 +21,7 @@
 #include <linux/kernel.h>
 #include <linux/math64.h>
 #include <linux/poll.h>
+#include <linux/security.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -180,11 +181,20 @@ static const struct seq_operations st_trace_seq_ops = {
 	.show = st_trace_show,
 };
 
+/* Records and stacks are tracing output: closed under lockdown, as tracefs. */
+static int st_check_lockdown(void)
+{
+	return security_locked_down(LOCKDOWN_TRACEFS) ? -EPERM : 0;
+}
+
 /* inode->i_private: NULL for every CPU, else the CPU number plus one. */
 static int st_trace_open(struct inode *inode, struct file *file)
 {
 	struct st_trace_iter *it;
+	int ret = st_check_lockdown();
 
+	if (ret)
+		return ret;
 	if (!(file->f_mode & FMODE_READ))
 		return 0;
 	it = __seq_open_private(file, &st_trace_seq_ops,
@@ -317,8 +327,10 @@ static void st_pipe_end_readers(void)
 static int st_pipe_open(struct inode *inode, struct file *file)
 {
 	struct st_trace_iter *it;
-	int ret;
+	int ret = st_check_lockdown();
 
+	if (ret)
+		return ret;
 	it = __seq_open_private(file, &st_pipe_seq_ops,
 				struct_size(it, pos, nr_cpu_ids));
 	if (!it)
@@ -445,7 +457,10 @@ static const struct seq_operations st_stacks_seq_ops = {
 static int st_stacks_open(struct inode *inode, struct file *file)
 {
 	struct st_stacks_iter *it;
+	int ret = st_check_lockdown();
 
+	if (ret)
+		return ret;
 	if (!(file->f_mode & FMODE_READ))
 		return 0;
 	it = __seq_open_private(file, &st_stacks_seq_ops, sizeof(*it));

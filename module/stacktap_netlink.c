@@ -111,10 +111,13 @@ static int st_nl_put_probe(const struct st_probe_info *p, void *arg)
 	struct st_nl_dump *d = arg;
 	void *hdr;
 
+	/* Netlink compares it with the last part's: NLM_F_DUMP_INTR. */
+	d->cb->seq = p->gen + 1;
 	hdr = genlmsg_put(d->skb, NETLINK_CB(d->cb->skb).portid, d->cb->nlh->nlmsg_seq,
 			  &st_nl_family, NLM_F_MULTI, STACKTAP_CMD_PROBE_LIST);
 	if (!hdr)
 		return -EMSGSIZE;
+	genl_dump_check_consistent(d->cb, hdr);
 	if (nla_put_u32(d->skb, STACKTAP_A_PROBE_ID, p->id) ||
 	    nla_put_string(d->skb, STACKTAP_A_SPEC, p->name) ||
 	    nla_put_u8(d->skb, STACKTAP_A_KIND, p->kind) ||
@@ -131,7 +134,7 @@ static int st_nl_put_probe(const struct st_probe_info *p, void *arg)
 	return 0;
 }
 
-/* cb->args[0]: the next probe's index in the registry. */
+/* cb->args[0]: the id of the last probe reported. */
 static int st_nl_probe_list(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct st_nl_dump d = { .skb = skb, .cb = cb };
@@ -208,6 +211,12 @@ static struct genl_family st_nl_family __ro_after_init = {
 	.maxattr = STACKTAP_A_MAX,
 	.policy = st_nl_policy,
 	.module = THIS_MODULE,
+	/*
+	 * Not under genl_mutex: add and del wait out ftrace updates and RCU
+	 * grace periods, which would stall every other family.  The registry
+	 * and the records have their own locks, as the debugfs door needs.
+	 */
+	.parallel_ops = true,
 	.small_ops = st_nl_ops,
 	.n_small_ops = ARRAY_SIZE(st_nl_ops),
 };

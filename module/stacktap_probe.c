@@ -10,6 +10,7 @@
 #include <linux/module.h>
 #include <linux/notifier.h>
 #include <linux/mutex.h>
+#include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -17,7 +18,8 @@
 
 static LIST_HEAD(st_probes);
 static DEFINE_MUTEX(st_probes_mutex);
-static u32 st_probes_next_id = 1;
+static u32 st_probes_next_id = 1;	/* ids rise along the list */
+static u32 st_probes_gen;		/* changes with every add and del */
 
 static const struct st_probe_kind *const st_kinds[__STACKTAP_KIND_LAST] = {
 	[STACKTAP_KIND_KPROBE] = &st_kprobe_kind,
@@ -59,6 +61,21 @@ static int st_probe_check_options(const struct st_spec *spec, const char **why)
 	return 0;
 }
 
+/* Under lockdown, what kprobe_events and tracefs refuse, from every door. */
+static int st_probe_check_lockdown(const struct st_spec *spec, const char **why)
+{
+	if (spec->kind == STACKTAP_KIND_FTRACE) {
+		if (!security_locked_down(LOCKDOWN_TRACEFS))
+			return 0;
+		*why = "the kernel is locked down: no tracing";
+	} else {
+		if (!security_locked_down(LOCKDOWN_KPROBES))
+			return 0;
+		*why = "the kernel is locked down: no kprobes";
+	}
+	return -EPERM;
+}
+
 /*
  * Arm the probe @text (a spec and its options) and return 0 with its id,
  * or -errno with *why saying why; the reason is logged once here, for
@@ -80,6 +97,9 @@ static int st_probe_add_one(const char *text, size_t len, bool pending_ok,
 	if (ret)
 		goto err_refused;
 	ret = st_probe_check_options(&spec, &why);
+	if (ret)
+		goto err_refused;
+	ret = st_probe_check_lockdown(&spec, &why);
 	if (ret)
 		goto err_refused;
 
@@ -124,6 +144,7 @@ static int st_probe_add_one(const char *text, size_t len, bool pending_ok,
 	if (id)
 		*id = p->id;
 	list_add_tail(&p->list, &st_probes);
+	st_probes_gen++;
 	mutex_unlock(&st_probes_mutex);
 	if (p->pending)
 		pr_info("%s matches no function yet: armed when a module provides one\n",
@@ -165,6 +186,7 @@ static void st_probe_destroy(struct st_probe *p)
 static void st_probe_remove(struct st_probe *p)
 {
 	list_del(&p->list);
+	st_probes_gen++;
 	pr_info("disarmed %s\n", p->name);
 	st_probe_destroy(p);
 }
@@ -247,29 +269,33 @@ void st_probe_del_all(void)
 	mutex_lock(&st_probes_mutex);
 	list_for_each_entry_safe(p, tmp, &st_probes, list) {
 		list_del(&p->list);
+		st_probes_gen++;
 		st_probe_destroy(p);
 	}
 	mutex_unlock(&st_probes_mutex);
 }
 
 /*
- * Report each probe from *cursor on to @emit, under the registry lock,
+ * Report each probe after id *cursor to @emit, under the registry lock,
  * until @emit returns non-zero (its buffer is full: resume from *cursor).
+ * The cursor is the last id reported, so a probe deleted between two
+ * calls moves no other out of place; info.gen tells the caller that the
+ * registry changed meanwhile.
  */
 int st_probe_dump(unsigned long *cursor,
 		  int (*emit)(const struct st_probe_info *info, void *arg),
 		  void *arg)
 {
 	struct st_probe_info info;
-	unsigned long i = 0;
 	struct st_probe *p;
 	int cpu, ret = 0;
 
 	mutex_lock(&st_probes_mutex);
 	list_for_each_entry(p, &st_probes, list) {
-		if (i++ < *cursor)
+		if (p->id <= *cursor)
 			continue;
 		info.id = p->id;
+		info.gen = st_probes_gen;
 		info.kind = p->spec.kind;
 		info.flags = (p->pending ? STACKTAP_PROBE_F_PENDING : 0) |
 			     (p->via_ftrace ? STACKTAP_PROBE_F_VIA_FTRACE : 0);
@@ -291,7 +317,7 @@ int st_probe_dump(unsigned long *cursor,
 		ret = emit(&info, arg);
 		if (ret)
 			break;
-		*cursor = i;
+		*cursor = p->id;
 	}
 	mutex_unlock(&st_probes_mutex);
 	return ret;

@@ -86,10 +86,21 @@ out_unlock:
 	mutex_unlock(&st_symbols_mutex);
 }
 
-/* Whether the task opening a stacktap file may see kernel addresses. */
+/*
+ * Whether the task opening a stacktap file may see kernel addresses: as
+ * %pK decides for it, since kptr_restrict is not exported.  2 hides them
+ * from everyone and 1 shows them to CAP_SYSLOG (%pK prints zeros to the
+ * rest); 0 hashes %pK, and then /proc/kallsyms's rule stands: CAP_SYSLOG.
+ */
 bool st_may_see_addresses(void)
 {
-	return st_capable_syslog();
+	unsigned long probe = (unsigned long)&st_symbols_mutex, shown;
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%pK", (void *)probe);
+	if (kstrtoul(buf, 16, &shown) || !shown)
+		return false;
+	return shown == probe || st_capable_syslog();
 }
 
 static void st_initsym_add(unsigned long addr, bool ret_addr, u64 now)

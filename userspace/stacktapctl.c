@@ -53,7 +53,8 @@ static int fail(const char *what, const char *arg, int err, const char *why)
 	if (arg)
 		fprintf(stderr, " '%s'", arg);
 	fprintf(stderr, ": %s", why[0] ? why : strerror(err));
-	if (err == EPERM)
+	/* Not for other refusals, such as lockdown's. */
+	if (err == EPERM && (!why[0] || strstr(why, "CAP_SYS_ADMIN")))
 		fprintf(stderr, " (stacktap needs CAP_SYS_ADMIN: run as root)");
 	fputc('\n', stderr);
 	return 1;
@@ -323,6 +324,8 @@ static int cmd_list(int argc, char **argv)
 		printf("%s]\n", l.n ? "\n" : "");
 	else if (!err && !l.n)
 		list_header();	/* no probes: the header says so */
+	if (err == EINTR)	/* NLM_F_DUMP_INTR */
+		return fail("list", NULL, err, "probes were added or deleted while they were listed: run it again");
 	return err ? fail("list", NULL, err, req.why) : 0;
 }
 

@@ -40,6 +40,10 @@
  * RCU callback can on MIPS (see st_truth_clobber_set()); 'irqs_off' reads
  * how many triggered runs returned with interrupts off.
  *
+ * And 'genl_hold': writing N holds the generic netlink mutex for N ms, as a
+ * slow command of a family without parallel_ops does; reading it says
+ * whether it is held now.
+ *
  * And the benchmark's workload (selftests/bench):
  *   bench		  write "N R": this CPU calls st_truth_leaf N times
  *		  through R levels of st_truth_r, timed in the kernel; read:
@@ -58,6 +62,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <net/genetlink.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
@@ -523,6 +528,28 @@ out:
 }
 DEFINE_DEBUGFS_ATTRIBUTE(st_truth_clobber_fops, NULL, st_truth_clobber_set, "%llu\n");
 
+static atomic_t st_truth_genl_held;
+
+static int st_truth_genl_hold_set(void *data, u64 ms)
+{
+	if (ms > 10000)
+		return -ERANGE;
+	genl_lock();
+	atomic_set(&st_truth_genl_held, 1);
+	msleep(ms);
+	atomic_set(&st_truth_genl_held, 0);
+	genl_unlock();
+	return 0;
+}
+
+static int st_truth_genl_hold_get(void *data, u64 *held)
+{
+	*held = atomic_read(&st_truth_genl_held);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(st_truth_genl_hold_fops, st_truth_genl_hold_get,
+			 st_truth_genl_hold_set, "%llu\n");
+
 static int __init st_truth_init(void)
 {
 	unsigned int i;
@@ -549,6 +576,8 @@ static int __init st_truth_init(void)
 				   &st_truth_clobber_fops);
 	debugfs_create_file_unsafe("irqs_off", 0400, st_truth_dir, NULL,
 				   &st_truth_irqs_off_fops);
+	debugfs_create_file_unsafe("genl_hold", 0600, st_truth_dir, NULL,
+				   &st_truth_genl_hold_fops);
 	return 0;
 }
 

@@ -64,8 +64,8 @@ enum stacktap_probe_kind {
 	__STACKTAP_KIND_LAST
 };
 
-/* The release of stacktap.ko and stacktapctl (modinfo, --version). */
-#define STACKTAP_VERSION	"0.9.0"
+/* The release of stacktap.ko and stacktapctl (modinfo, --version); dkms.conf says it too. */
+#define STACKTAP_VERSION	"0.5.0"
 
 #define STACKTAP_GENL_NAME	"stacktap"
 #define STACKTAP_GENL_VERSION	1
