@@ -212,7 +212,7 @@ void st_probes_exit(void);
 int st_probe_add(const char *text, size_t len, const char **why, u32 *id);
 int st_probe_del(const char *text, size_t len, const char **why);
 int st_probe_del_id(u32 id, const char **why);
-int st_probe_add_list(const char *list);
+int st_probe_add_list(const char *list, bool skip_bad);
 int st_probe_add_boot(const char *text, size_t len);
 void st_probe_del_all(void);
 

@@ -99,7 +99,8 @@ static int __init st_init(void)
 	if (ret)
 		goto err_symbols;
 	if (probes && *probes) {
-		ret = st_probe_add_list(probes);
+		/* A bad item fails insmod; at boot it is logged and skipped. */
+		ret = st_probe_add_list(probes, !IS_ENABLED(MODULE));
 		if (ret)
 			goto err_probes;
 	} else {

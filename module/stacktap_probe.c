@@ -244,22 +244,41 @@ int st_probe_add_boot(const char *text, size_t len)
 	return st_probe_add_one(text, len, true, NULL, NULL);
 }
 
-/* Arm a comma-separated list of specs; stops at the first refusal. */
-int st_probe_add_list(const char *list)
+/*
+ * Arm probes=, a comma-separated list of specs.  Quotes only keep an
+ * item's spaces from the kernel's parameter parser, which strips some of
+ * them and leaves others ('probes="a b",c' arrives as 'a b",c'); no spec
+ * holds a quote or a comma, so every quote goes.  @skip_bad: log a refused
+ * item and go on (at boot, where failing would lose every probe); else
+ * stop at the first.
+ */
+int st_probe_add_list(const char *list, bool skip_bad)
 {
-	const char *s = list, *end;
-	int ret;
+	char *buf = kstrdup(list, GFP_KERNEL), *s, *d, *item;
+	int ret = 0;
 
-	while (s && *s) {
-		end = strchrnul(s, ',');
-		while (s < end && *s == ' ')
-			s++;
-		ret = st_probe_add_one(s, end - s, true, NULL, NULL);
-		if (ret)
-			return ret;
-		s = *end ? end + 1 : end;
+	if (!buf)
+		return -ENOMEM;
+	for (s = d = buf; *s; s++)
+		if (*s != '"')
+			*d++ = *s;
+	*d = '\0';
+	s = buf;
+	while ((item = strsep(&s, ","))) {
+		item = skip_spaces(item);
+		if (!*item && !s)
+			break;	/* a trailing comma */
+		ret = st_probe_add_one(item, strlen(item), true, NULL, NULL);
+		if (!ret)
+			continue;
+		if (!skip_bad)
+			break;
+		pr_warn("probes=: skipped '%*pE', armed the rest\n",
+			(int)min_t(size_t, strlen(item), 64), item);
+		ret = 0;
 	}
-	return 0;
+	kfree(buf);
+	return ret;
 }
 
 void st_probe_del_all(void)

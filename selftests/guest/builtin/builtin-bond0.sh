@@ -1,12 +1,15 @@
 # The field report's board: stacktap and bonding built into the kernel,
-# stacktap.probes=register_netdevice on the command line.  bonding created
+# stacktap.probes=no_such_function_xyz,register_netdevice on the command
+# line: the bad item is logged and skipped, the rest armed.  bonding created
 # bond0 during boot, in an initcall, before any userspace ran, and the
 # record of it is there once debugfs is mounted.
 . /lib/st/lib.sh
 cat /proc/cmdline
 [ -d /sys/module/stacktap ] || fail "stacktap is not in this kernel"
 [ -e /sys/module/stacktap/initstate ] && fail "stacktap is a loaded module, not built in"
-grep -q 'stacktap.probes=register_netdevice' /proc/cmdline || fail "no stacktap.probes= on the command line"
+grep -q 'stacktap.probes=no_such_function_xyz,register_netdevice' /proc/cmdline || fail "no stacktap.probes= on the command line"
+dmesg | grep "stacktap: add 'no_such_function_xyz'\|stacktap: probes=" || fail "the bad item of stacktap.probes= was not logged"
+dmesg | grep -q "stacktap: probes=: skipped 'no_such_function_xyz', armed the rest" || fail "the bad item was not skipped"
 cat "$ST/probes"
 grep -q '^p:register_netdevice [1-9][0-9]* 0$' "$ST/probes" || fail "register_netdevice never hit"
 cat "$ST/trace" >/tmp/trace

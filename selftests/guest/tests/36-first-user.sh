@@ -2,7 +2,9 @@
 # left unquoted belong to the spec before them, and a refused probe arms
 # nothing; report SYMBOL finds the symbol's probes of every kind and says
 # when it finds none; list prints its header with no probes; add prints
-# each new id; --version and modinfo give the version.
+# each new id; --version and modinfo give the version.  And item 20: each
+# documented way of quoting options in probes= works, and a bad item says
+# what is wrong in the kernel log.
 . /lib/st/lib.sh
 truth_load
 st_load
@@ -52,3 +54,20 @@ mv=$(cat /sys/module/stacktap/version) || fail "the module has no version"
 [ "$v" = "stacktapctl $mv, stacktap module $mv" ] || fail "--version said '$v', module $mv"
 stacktapctl reset || fail "reset"
 st_unload
+
+# 20. probes= with options, quoted as the user guide and the README show
+# it, as the shell hands it to insmod.
+for form in '"r:st_truth_c maxactive=16",st_truth_leaf' 'st_truth_leaf,"r:st_truth_c maxactive=16"' \
+	'"r:st_truth_c maxactive=16","st_truth_leaf mode=count"' '"r:st_truth_c maxactive=16"'; do
+	insmod /st/stacktap.ko "probes=$form" || fail "insmod stacktap.ko 'probes=$form'"
+	echo "probes=$form:"
+	cat "$ST/probes"
+	grep -qx 'r:st_truth_c 0 0 maxactive=16' "$ST/probes" || fail "probes=$form: no r:st_truth_c maxactive=16"
+	case "$form" in
+	*mode=count*) grep -qx 'p:st_truth_leaf 0 0 mode=count' "$ST/probes" || fail "probes=$form: no p:st_truth_leaf mode=count" ;;
+	*st_truth_leaf*) grep -qx 'p:st_truth_leaf 0 0' "$ST/probes" || fail "probes=$form: no p:st_truth_leaf" ;;
+	esac
+	st_unload
+done
+insmod /st/stacktap.ko probes=st_truth_lea 2>/dev/null && fail "insmod probes=st_truth_lea succeeded"
+dmesg | grep -q "stacktap: add 'st_truth_lea': symbol not found" || fail "no log line says why probes=st_truth_lea failed"
