@@ -124,6 +124,7 @@ static notrace struct orc_entry *st_orc_table_find(unsigned long key, unsigned l
 	const struct st_orc_mods *mods;
 	const struct st_orc_mod *m;
 	unsigned int idx, start, stop, i;
+	unsigned long size;
 
 	if (key >= st_orc.stext && text < st_orc.etext) {
 		idx = (key - st_orc.stext) / LOOKUP_BLOCK_SIZE;
@@ -140,9 +141,10 @@ static notrace struct orc_entry *st_orc_table_find(unsigned long key, unsigned l
 	mods = rcu_dereference_raw(st_orc_mods);	/* irqs are off */
 	for (i = 0; mods && i < mods->nr; i++) {
 		m = &mods->m[i];
-		if (text - m->base >= m->size)
+		size = READ_ONCE(m->size);	/* 0 once the module goes */
+		if (text - m->base >= size)
 			continue;
-		if (key - m->base >= m->size)
+		if (key - m->base >= size)
 			return NULL;
 		*cacheable = READ_ONCE(m->mod->state) == MODULE_STATE_LIVE;
 		return st_orc_bsearch(m->mod->arch.orc_unwind_ip, m->mod->arch.orc_unwind,
@@ -357,13 +359,37 @@ static int st_orc_mods_update(void)
 }
 
 /*
- * A module coming joins the table.  One going leaves it, and may take code
- * whose entries are cached: every CPU empties its cache before its next walk.
+ * A going module's entry covers nothing from now on.  In place, so it
+ * cannot fail: the table must never point at a freed module, and the
+ * rebuild after it needs memory.  Walkers still inside its tables run
+ * with interrupts off, and the module's memory is freed only after an
+ * RCU grace period.
+ */
+static void st_orc_mods_forget(const struct module *mod)
+{
+	struct st_orc_mods *mods;
+	unsigned int i;
+
+	mutex_lock(&st_orc_mods_mutex);
+	mods = rcu_dereference_protected(st_orc_mods, lockdep_is_held(&st_orc_mods_mutex));
+	for (i = 0; mods && i < mods->nr; i++)
+		if (mods->m[i].mod == mod)
+			WRITE_ONCE(mods->m[i].size, 0);
+	mutex_unlock(&st_orc_mods_mutex);
+}
+
+/*
+ * A module coming joins the table (if the rebuild fails, the kernel's
+ * unwinder walks its code).  One going leaves it, and may take code
+ * whose entries are cached: every CPU empties its cache before its next
+ * walk.
  */
 static int st_orc_module_event(struct notifier_block *nb, unsigned long state, void *data)
 {
-	if (state == MODULE_STATE_GOING)
+	if (state == MODULE_STATE_GOING) {
 		atomic_inc(&st_orc_gen);
+		st_orc_mods_forget(data);
+	}
 	if (state == MODULE_STATE_COMING || state == MODULE_STATE_GOING)
 		st_orc_mods_update();
 	return NOTIFY_DONE;
