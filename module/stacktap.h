@@ -66,7 +66,8 @@ struct st_probe {
 	char name[STACKTAP_SPEC_MAX + 1];	/* canonical spec text */
 	u8 name_len;
 	u32 owner;		/* its stacks' owner in the aggregation table */
-	bool pending;		/* f: from probes= waiting for a module */
+	bool pending;		/* waiting for a module to load */
+	char mod[ST_MODULE_NAME_MAX];	/* whose code it probes, "" the kernel's */
 	bool via_ftrace;	/* p: at an ftrace site, served by ftrace */
 	/* r: on MIPS: the kretprobe's own entry pre-handler, which we wrap */
 	int (*kret_pre)(struct kprobe *kp, struct pt_regs *regs);
@@ -209,7 +210,7 @@ static __always_inline bool st_emit(struct st_emit *e, unsigned long addr)
 /* stacktap_probe.c: the probe registry */
 int st_probes_init(void);
 void st_probes_exit(void);
-int st_probe_add(const char *text, size_t len, const char **why, u32 *id);
+int st_probe_add(const char *text, size_t len, const char **why, u32 *id, u32 *flags);
 int st_probe_del(const char *text, size_t len, const char **why);
 int st_probe_del_id(u32 id, const char **why);
 int st_probe_add_list(const char *list, bool skip_bad);

@@ -527,7 +527,7 @@ static int st_control_run(char *cmd, size_t len)
 	}
 	if (arg && *arg) {
 		if (!strcmp(cmd, "add"))
-			return st_probe_add(arg, strlen(arg), NULL, NULL);
+			return st_probe_add(arg, strlen(arg), NULL, NULL, NULL);
 		if (!strcmp(cmd, "del") && !strchr(arg, ' '))
 			return st_probe_del(arg, strlen(arg), NULL);
 	}

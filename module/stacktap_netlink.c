@@ -44,7 +44,7 @@ static int st_nl_probe_add(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *reply;
 	const char *why = "out of memory";
 	void *hdr;
-	u32 id;
+	u32 id, flags;
 	int ret;
 
 	if (!st_nl_allowed(skb, info->extack))
@@ -53,14 +53,15 @@ static int st_nl_probe_add(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "missing probe spec");
 		return -EINVAL;
 	}
-	reply = genlmsg_new(nla_total_size(sizeof(u32)), GFP_KERNEL);
+	reply = genlmsg_new(2 * nla_total_size(sizeof(u32)), GFP_KERNEL);
 	if (!reply)
 		goto err_extack;
-	ret = st_probe_add(nla_data(spec), nla_len(spec) - 1, &why, &id);
+	ret = st_probe_add(nla_data(spec), nla_len(spec) - 1, &why, &id, &flags);
 	if (ret)
 		goto err_free_reply;
 	hdr = genlmsg_put_reply(reply, info, &st_nl_family, 0, STACKTAP_CMD_PROBE_ADD);
-	if (!hdr || nla_put_u32(reply, STACKTAP_A_PROBE_ID, id)) {
+	if (!hdr || nla_put_u32(reply, STACKTAP_A_PROBE_ID, id) ||
+	    nla_put_u32(reply, STACKTAP_A_PROBE_FLAGS, flags)) {
 		nlmsg_free(reply);
 		return -EMSGSIZE;	/* armed all the same */
 	}

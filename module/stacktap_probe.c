@@ -5,6 +5,7 @@
  * debugfs control, later netlink); the hit path never takes it.
  */
 #include <linux/cpumask.h>
+#include <linux/kallsyms.h>
 #include <linux/kernel.h>
 #include <linux/list.h>
 #include <linux/module.h>
@@ -77,15 +78,60 @@ static int st_probe_check_lockdown(const struct st_spec *spec, const char **why)
 }
 
 /*
+ * Which module's code @p probes, from its spec's MOD: or from kallsyms:
+ * when that module goes, the probe goes pending (st_probes_module_notify).
+ * "" for the kernel's own code and for globs, which ftrace follows.
+ */
+static void st_probe_note_module(struct st_probe *p)
+{
+	char buf[KSYM_SYMBOL_LEN], *open, *close;
+	unsigned long addr;
+
+	p->mod[0] = '\0';
+	if (p->spec.module_len) {
+		memcpy(p->mod, p->spec.symbol, p->spec.module_len);
+		p->mod[p->spec.module_len] = '\0';
+		return;
+	}
+	if (p->spec.glob)
+		return;
+	addr = st_kernel_symbol(p->spec.symbol);
+	if (!addr)
+		return;
+	sprint_symbol(buf, addr);
+	open = strrchr(buf, '[');
+	close = open ? strchr(open, ']') : NULL;
+	if (close && close - open - 1 < (long)sizeof(p->mod))
+		strscpy(p->mod, open + 1, close - open);
+}
+
+/*
+ * Arm @p again from scratch: kprobes and ftrace want a zeroed kprobe,
+ * kretprobe or ftrace_ops, and a p: that ftrace served may now be a
+ * kprobe site.
+ */
+static int st_probe_rearm(struct st_probe *p, const char **why)
+{
+	p->kind = st_kinds[p->spec.kind];
+	p->via_ftrace = false;
+	/* The whole union: a kretprobe holds a kprobe, the ops may be larger. */
+	memset(&p->rp, 0, sizeof(p->rp));
+	memset(&p->ops, 0, sizeof(p->ops));
+	return p->kind->arm(p, why);
+}
+
+/*
  * Arm the probe @text (a spec and its options) and return 0 with its id,
  * or -errno with *why saying why; the reason is logged once here, for
  * every interface.  @pending_ok: an f: probe that matches nothing yet is
  * kept and armed when a module that provides a match loads (probes= at
  * load time names functions of modules that load later, as ftrace's
- * boot-time filters do).
+ * boot-time filters do).  A MOD:SYMBOL probe whose module is not loaded
+ * (or lacks SYMBOL) waits for it from every door.  *@flags, if given,
+ * gets STACKTAP_PROBE_F_PENDING for a probe left waiting.
  */
 static int st_probe_add_one(const char *text, size_t len, bool pending_ok,
-			    const char **whyp, u32 *id)
+			    const char **whyp, u32 *id, u32 *flags)
 {
 	struct st_probe *p;
 	struct st_spec spec;
@@ -128,7 +174,10 @@ static int st_probe_add_one(const char *text, size_t len, bool pending_ok,
 		goto err_unlock;
 	}
 	ret = p->kind->arm(p, &why);
-	if (ret == -ENOENT && pending_ok && spec.kind == STACKTAP_KIND_FTRACE) {
+	if (ret == -ENOENT && spec.module_len) {
+		p->pending = true;
+		ret = 0;
+	} else if (ret == -ENOENT && pending_ok && spec.kind == STACKTAP_KIND_FTRACE) {
 		/* Wait only for a name no loaded code has: notrace stays notrace. */
 		if (!spec.glob && st_kprobe_symbol_exists(spec.symbol)) {
 			why = "function is not traceable (notrace, or its text was freed)";
@@ -140,13 +189,19 @@ static int st_probe_add_one(const char *text, size_t len, bool pending_ok,
 	}
 	if (ret)
 		goto err_forget_owner;
+	st_probe_note_module(p);
 	p->id = st_probes_next_id++;
 	if (id)
 		*id = p->id;
+	if (flags)
+		*flags = p->pending ? STACKTAP_PROBE_F_PENDING : 0;
 	list_add_tail(&p->list, &st_probes);
 	st_probes_gen++;
 	mutex_unlock(&st_probes_mutex);
-	if (p->pending)
+	if (p->pending && p->mod[0])
+		pr_info("%s is pending: armed when module %s loads with %s\n", p->name,
+			p->mod, p->spec.symbol + p->spec.module_len + 1);
+	else if (p->pending)
 		pr_info("%s matches no function yet: armed when a module provides one\n",
 			p->name);
 	else
@@ -168,9 +223,9 @@ err_refused:
 	return ret;
 }
 
-int st_probe_add(const char *text, size_t len, const char **why, u32 *id)
+int st_probe_add(const char *text, size_t len, const char **why, u32 *id, u32 *flags)
 {
-	return st_probe_add_one(text, len, false, why, id);
+	return st_probe_add_one(text, len, false, why, id, flags);
 }
 
 /* Disarm (waiting out running handlers) and free a probe off the list. */
@@ -241,7 +296,7 @@ int st_probe_del_id(u32 id, const char **why)
 /* Arm one spec from boot-time configuration: f: probes may wait. */
 int st_probe_add_boot(const char *text, size_t len)
 {
-	return st_probe_add_one(text, len, true, NULL, NULL);
+	return st_probe_add_one(text, len, true, NULL, NULL, NULL);
 }
 
 /*
@@ -268,7 +323,7 @@ int st_probe_add_list(const char *list, bool skip_bad)
 		item = skip_spaces(item);
 		if (!*item && !s)
 			break;	/* a trailing comma */
-		ret = st_probe_add_one(item, strlen(item), true, NULL, NULL);
+		ret = st_probe_add_one(item, strlen(item), true, NULL, NULL, NULL);
 		if (!ret)
 			continue;
 		if (!skip_bad)
@@ -342,7 +397,11 @@ int st_probe_dump(unsigned long *cursor,
 	return ret;
 }
 
-/* A module is coming: arm the pending probes it provides a match for. */
+/*
+ * A module going: the probes on its code are disarmed and wait for it,
+ * as kprobe_events' do.  A module coming: arm the pending probes it
+ * provides a match for.
+ */
 static int st_probes_module_notify(struct notifier_block *nb,
 				   unsigned long action, void *data)
 {
@@ -350,13 +409,24 @@ static int st_probes_module_notify(struct notifier_block *nb,
 	struct st_probe *p;
 	const char *why;
 
-	if (action != MODULE_STATE_COMING)
+	if (action != MODULE_STATE_COMING && action != MODULE_STATE_GOING)
 		return NOTIFY_DONE;
 	mutex_lock(&st_probes_mutex);
 	list_for_each_entry(p, &st_probes, list) {
-		if (!p->pending || p->kind->arm(p, &why))
+		if (action == MODULE_STATE_GOING) {
+			if (p->pending || strcmp(p->mod, mod->name))
+				continue;
+			p->kind->disarm(p);
+			p->pending = true;
+			pr_info("%s is pending: module %s is going, armed again when it loads\n",
+				p->name, mod->name);
+			continue;
+		}
+		if (!p->pending || (p->mod[0] && strcmp(p->mod, mod->name)) ||
+		    st_probe_rearm(p, &why))
 			continue;
 		p->pending = false;
+		st_probe_note_module(p);
 		pr_info("armed %s in module %s\n", p->name, mod->name);
 	}
 	mutex_unlock(&st_probes_mutex);

@@ -48,6 +48,12 @@ static bool st_is_symbol_char(char c)
 	return st_is_alpha(c) || st_is_digit(c) || c == '.';
 }
 
+/* Module names: what a .ko file name gives, '-' folded or not. */
+static bool st_is_module_char(char c)
+{
+	return st_is_alpha(c) || st_is_digit(c) || c == '-';
+}
+
 static int st_hex_value(char c)
 {
 	if (st_is_digit(c))
@@ -94,7 +100,7 @@ static int st_parse_offset(const char *s, size_t len, unsigned long *out,
 int st_spec_parse(struct st_spec *spec, const char *text, size_t len,
 		  const char **why)
 {
-	const char *sym, *plus;
+	const char *sym, *plus, *colon;
 	size_t sym_len, i;
 
 	memset(spec, 0, sizeof(*spec));
@@ -135,12 +141,36 @@ int st_spec_parse(struct st_spec *spec, const char *text, size_t len,
 		*why = "symbol name too long";
 		return -ENAMETOOLONG;
 	}
-	for (i = 0; i < sym_len; i++) {
+	/* MOD:SYM, a function of module MOD, loaded or not. */
+	colon = memchr(sym, ':', sym_len);
+	if (colon) {
+		spec->module_len = colon - sym;
+		if (!spec->module_len || spec->module_len >= ST_MODULE_NAME_MAX) {
+			*why = "module name before ':' missing or too long";
+			return -EINVAL;
+		}
+		for (i = 0; i < spec->module_len; i++) {
+			if (!st_is_module_char(sym[i])) {
+				*why = "invalid character in module name";
+				return -EINVAL;
+			}
+		}
+		if (spec->kind == STACKTAP_KIND_FTRACE) {
+			*why = "MOD:SYMBOL is for p: and r: probes (f: takes SYMBOL or a glob)";
+			return -EINVAL;
+		}
+		if (spec->module_len + 1 == sym_len) {
+			*why = "missing symbol name";
+			return -EINVAL;
+		}
+	}
+	for (i = colon ? spec->module_len + 1 : 0; i < sym_len; i++) {
 		if (st_is_glob(sym[i])) {
 			spec->glob = true;
 			continue;
 		}
-		if (!st_is_symbol_char(sym[i]) || (i == 0 && st_is_digit(sym[i]))) {
+		if (!st_is_symbol_char(sym[i]) ||
+		    (i == (colon ? spec->module_len + 1 : 0) && st_is_digit(sym[i]))) {
 			*why = "invalid character in symbol name";
 			return -EINVAL;
 		}

@@ -17,12 +17,15 @@
 
 /* TASK_COMM_LEN, which the unit test's host build does not have */
 #define ST_COMM_LEN		16
+/* MODULE_NAME_LEN on 64-bit, the smaller: what both may hold */
+#define ST_MODULE_NAME_MAX	56
 
 struct st_spec {
 	enum stacktap_probe_kind kind;
 	bool glob;
 	unsigned long offset;
-	char symbol[STACKTAP_SYMBOL_MAX];
+	char symbol[STACKTAP_SYMBOL_MAX];	/* "MOD:SYM" with a module */
+	size_t module_len;			/* length of "MOD", 0 without */
 	/* options, after the spec; zero means not given */
 	unsigned int maxactive;		/* r: instances, 0: the kernel's default */
 	bool count_only;		/* mode=count: aggregate, write no records */

@@ -70,6 +70,11 @@ static int simple(uint8_t cmd, const char *what)
 	return err ? fail(what, NULL, err, req.why) : 0;
 }
 
+/* PROBE_ADD's reply: the new probe's id and flags. */
+struct added {
+	uint32_t id, flags;
+};
+
 static int id_cb(const struct nlmsghdr *nlh, void *data);
 
 /* A word that is an option (key=value) rather than a probe spec. */
@@ -89,7 +94,7 @@ static int is_option(const char *word)
 static int cmd_add(int argc, char **argv)
 {
 	char **specs = calloc(argc, sizeof(*specs));
-	uint32_t *ids = calloc(argc, sizeof(*ids));
+	struct added *ids = calloc(argc, sizeof(*ids));
 	int i, n = 0, armed = 0, ret = 1, err;
 	size_t len;
 
@@ -133,16 +138,18 @@ static int cmd_add(int argc, char **argv)
 	}
 	if (armed == n) {
 		for (i = 0; i < n; i++)
-			printf("%" PRIu32 " %s\n", ids[i], specs[i]);
+			printf("%" PRIu32 " %s%s\n", ids[i].id, specs[i],
+			       ids[i].flags & STACKTAP_PROBE_F_PENDING ?
+			       " (pending: armed when its module loads)" : "");
 		ret = 0;
 		goto out;
 	}
 	for (i = 0; i < armed; i++) {
-		struct st_req req = { .cmd = STACKTAP_CMD_PROBE_DEL, .id = ids[i], .has_id = true };
+		struct st_req req = { .cmd = STACKTAP_CMD_PROBE_DEL, .id = ids[i].id, .has_id = true };
 
 		if (st_request(&req))
 			fprintf(stderr, "%s: add: could not take '%s' (id %" PRIu32 ") off again: %s\n",
-				prog, specs[i], ids[i], req.why[0] ? req.why : "failed");
+				prog, specs[i], ids[i].id, req.why[0] ? req.why : "failed");
 	}
 	if (armed)
 		fprintf(stderr, "%s: add: nothing armed: the %d probe%s before '%s' %s taken off again\n",
@@ -203,20 +210,21 @@ static uint32_t u32_of(const struct nlattr *a)
 	return a ? mnl_attr_get_u32(a) : 0;
 }
 
-/* PROBE_ADD's reply: the new probe's id. */
 static int id_cb(const struct nlmsghdr *nlh, void *data)
 {
+	struct added *a = data;
 	struct attrs t = { 0 };
 
 	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), attr_cb, &t);
-	*(uint32_t *)data = u32_of(t.a[STACKTAP_A_PROBE_ID]);
+	a->id = u32_of(t.a[STACKTAP_A_PROBE_ID]);
+	a->flags = u32_of(t.a[STACKTAP_A_PROBE_FLAGS]);
 	return MNL_CB_OK;
 }
 
 static void list_header(void)
 {
-	printf("%-4s %-40s %12s %10s %10s %10s  %s\n", "ID", "SPEC", "HITS",
-	       "MISSES", "FILTERED", "OVERFLOW", "OPTIONS");
+	printf("%-4s %-40s %12s %10s %10s %10s %-8s %s\n", "ID", "SPEC", "HITS",
+	       "MISSES", "FILTERED", "OVERFLOW", "STATE", "OPTIONS");
 }
 
 struct listing {
@@ -246,19 +254,19 @@ static int list_cb(const struct nlmsghdr *nlh, void *data)
 		       u64_of(t.a[STACKTAP_A_HITS]), u64_of(t.a[STACKTAP_A_MISSES]),
 		       u64_of(t.a[STACKTAP_A_FILTERED]), u64_of(t.a[STACKTAP_A_OVERFLOW]));
 		json_str(opts);
-		printf(", \"pending\": %s, \"via_ftrace\": %s}",
+		printf(", \"state\": \"%s\", \"pending\": %s, \"via_ftrace\": %s}",
+		       flags & STACKTAP_PROBE_F_PENDING ? "pending" : "armed",
 		       flags & STACKTAP_PROBE_F_PENDING ? "true" : "false",
 		       flags & STACKTAP_PROBE_F_VIA_FTRACE ? "true" : "false");
 	} else {
 		if (!l->n)
 			list_header();
 		printf("%-4" PRIu32 " %-40s %12" PRIu64 " %10" PRIu64 " %10" PRIu64
-		       " %10" PRIu64 "  %s%s%s\n",
+		       " %10" PRIu64 " %-8s %s%s\n",
 		       u32_of(t.a[STACKTAP_A_PROBE_ID]), spec,
 		       u64_of(t.a[STACKTAP_A_HITS]), u64_of(t.a[STACKTAP_A_MISSES]),
 		       u64_of(t.a[STACKTAP_A_FILTERED]), u64_of(t.a[STACKTAP_A_OVERFLOW]),
-		       opts,
-		       flags & STACKTAP_PROBE_F_PENDING ? " pending" : "",
+		       flags & STACKTAP_PROBE_F_PENDING ? "pending" : "armed", opts,
 		       flags & STACKTAP_PROBE_F_VIA_FTRACE ? " via=ftrace" : "");
 	}
 	l->n++;

@@ -58,6 +58,18 @@ int main(void)
 	accept("p:vfs_read+16", STACKTAP_KIND_KPROBE, "vfs_read", 16, "p:vfs_read+0x10");
 	accept("p:vfs_read+0", STACKTAP_KIND_KPROBE, "vfs_read", 0, "p:vfs_read");
 	accept("r:do_sys_open", STACKTAP_KIND_KRETPROBE, "do_sys_open", 0, "r:do_sys_open");
+	accept("bonding:bond_create", STACKTAP_KIND_KPROBE, "bonding:bond_create", 0,
+	       "p:bonding:bond_create");
+	accept("r:nf-conntrack:nf_ct_get", STACKTAP_KIND_KRETPROBE, "nf-conntrack:nf_ct_get", 0,
+	       "r:nf-conntrack:nf_ct_get");
+	accept("p:tun:tun_chr_ioctl+0x8", STACKTAP_KIND_KPROBE, "tun:tun_chr_ioctl", 8,
+	       "p:tun:tun_chr_ioctl+0x8");
+	REFUSE("f:bonding:bond_*", -EINVAL, "MOD:SYMBOL is for p: and r: probes (f: takes SYMBOL or a glob)");
+	REFUSE(":bond_create", -EINVAL, "module name before ':' missing or too long");
+	REFUSE("bonding:", -EINVAL, "missing symbol name");
+	REFUSE("bon.ding:bond_create", -EINVAL, "invalid character in module name");
+	REFUSE("bonding:1bond", -EINVAL, "invalid character in symbol name");
+	REFUSE("bonding:bond:create", -EINVAL, "invalid character in symbol name");
 	accept("f:tcp_*", STACKTAP_KIND_FTRACE, "tcp_*", 0, "f:tcp_*");
 	accept("f:st_truth_[abc]", STACKTAP_KIND_FTRACE, "st_truth_[abc]", 0, "f:st_truth_[abc]");
 	accept("foo.isra.0", STACKTAP_KIND_KPROBE, "foo.isra.0", 0, "p:foo.isra.0");
@@ -75,7 +87,7 @@ int main(void)
 	REFUSE("+4", -EINVAL, "missing symbol name");
 	REFUSE("foo bar", -EINVAL, "invalid character in symbol name");
 	REFUSE("1foo", -EINVAL, "invalid character in symbol name");
-	REFUSE("p:foo:bar", -EINVAL, "invalid character in symbol name");
+	REFUSE("p:foo.bar:baz", -EINVAL, "invalid character in module name");
 	REFUSE("p:tcp_*", -EINVAL, "wildcards need an f: probe");
 	REFUSE("tcp_*", -EINVAL, "wildcards need an f: probe");
 	REFUSE("r:foo+4", -EINVAL, "only p: probes take an offset");

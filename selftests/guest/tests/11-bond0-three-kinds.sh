@@ -7,8 +7,8 @@ cat "$ST/probes"
 grep -qx 'f:bond_create 0 0 pending' "$ST/probes" || fail "f:bond_create is not pending before bonding loads"
 # Probes armed by probes= are listed over netlink like any other.
 stacktapctl list
-[ "$(stacktapctl list | awk 'NR > 1 { print $2 $NF }' | tr '\n' ' ')" = \
-  "p:register_netdevice0 r:register_netdevice0 f:bond_createpending " ] ||
+[ "$(stacktapctl list | awk 'NR > 1 { print $2 $7 }' | tr '\n' ' ')" = \
+  "p:register_netdevicearmed r:register_netdevicearmed f:bond_createpending " ] ||
 	fail "probes= probes not in PROBE_LIST"
 modprobe bonding || fail "modprobe bonding"
 cat "$ST/probes"
