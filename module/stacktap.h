@@ -56,6 +56,7 @@ extern const struct st_probe_kind st_kretprobe_kind;
 extern const struct st_probe_kind st_fprobe_kind;
 void st_fprobe_init(unsigned int glob_max);
 bool st_kprobe_symbol_exists(const char *symbol);
+bool st_kprobe_entry_is_ftrace_site(const char *symbol);
 int st_kprobe_check_arch(const struct st_probe *p, const char **why);
 
 struct st_probe {

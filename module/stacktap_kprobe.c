@@ -115,15 +115,48 @@ bool st_kprobe_symbol_exists(const char *symbol)
 }
 
 /*
+ * Why kprobes refused @symbol's entry with EINVAL, where the arch lacks
+ * KPROBES_ON_FTRACE: an ftrace call site there (a MIPS module's frameless
+ * leaf starts with its mcount sequence) leaves the instructions after it
+ * kprobe-able; the kprobe blacklist (NOKPROBE_SYMBOL), notrace sections
+ * or no text at all refuse every one.  Two tries: a disabled MIPS site
+ * is a branch, and kprobes refuse its delay slot.
+ */
+bool st_kprobe_entry_is_ftrace_site(const char *symbol)
+{
+	struct kprobe kp;
+	unsigned int i;
+
+	if (IS_ENABLED(CONFIG_KPROBES_ON_FTRACE))
+		return false;
+	for (i = 1; i <= 2; i++) {
+		memset(&kp, 0, sizeof(kp));
+		kp.symbol_name = symbol;
+		kp.offset = i * ST_INSN_ALIGN;
+		kp.flags = KPROBE_FLAG_DISABLED;
+		if (!register_kprobe(&kp)) {
+			unregister_kprobe(&kp);
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
  * Without KPROBES_ON_FTRACE kprobes refuse a function entry that is an
- * ftrace call site (a MIPS module's frameless leaf starts with its mcount
- * sequence).  ftrace sees the same moment there: serve the p: probe from
- * an ftrace_ops, and say so in 'probes'.
+ * ftrace call site.  ftrace sees the same moment there: serve the p:
+ * probe from an ftrace_ops, and say so in 'probes'.  Not for a function
+ * kprobes refuse for another reason (the blacklist): ftrace would put a
+ * probe where the user was told there can be none.
  */
 static int st_kprobe_arm_ftrace(struct st_probe *p, const char **why)
 {
 	int ret;
 
+	if (!st_kprobe_entry_is_ftrace_site(p->spec.symbol)) {
+		*why = st_kprobe_error(-EINVAL);
+		return -EINVAL;
+	}
 	memset(&p->ops, 0, sizeof(p->ops));	/* register_kprobe() wrote to kp */
 	p->kind = &st_fprobe_kind;
 	ret = p->kind->arm(p, why);

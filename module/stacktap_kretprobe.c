@@ -90,6 +90,10 @@ static int st_kretprobe_arm(struct st_probe *p, const char **why)
 	if (ST_KPROBE_HOLD_SOFTIRQ)
 		p->rp.kp.flags |= KPROBE_FLAG_DISABLED;
 	ret = register_kretprobe(&p->rp);
+	if (ret == -EINVAL && st_kprobe_entry_is_ftrace_site(p->spec.symbol)) {
+		*why = "its entry is an ftrace call site, where a kernel without KPROBES_ON_FTRACE takes no kretprobe; p: or f: on it records its entry";
+		return ret;
+	}
 	if (ret) {
 		*why = st_kprobe_error(ret);
 		return ret;

@@ -73,6 +73,20 @@ f0=$(entry_off st_truth_mleaf)
 awk -v f0="^st_truth_mleaf[+]$f0/" '/: p:st_truth_mleaf/ { getline; if ($2 !~ f0) bad++ } END { exit bad > 0 }' /tmp/trace ||
 	{ echo "p:st_truth_mleaf frame 0 is not st_truth_mleaf+$f0"; ok=1; }
 
+# Where kprobes refuse an entry for being an ftrace call site, r: cannot
+# sit there either: say so (issue 20, item 24).  A function kprobes refuse
+# for the blacklist (NOKPROBE_SYMBOL) is refused, not served by ftrace,
+# whatever the arch (item 10).
+st_ctl "del p:st_truth_mleaf"
+case "$(uname -m)" in
+mips*)
+	st_ctl_fails "add r:st_truth_mleaf" "Invalid argument"
+	dmesg | grep -q "add 'r:st_truth_mleaf': its entry is an ftrace call site, where a kernel without KPROBES_ON_FTRACE takes no kretprobe; p: or f: on it records its entry" ||
+		{ echo "r:st_truth_mleaf: not refused as an ftrace call site: $(dmesg | grep "r:st_truth_mleaf" | tail -n1)"; ok=1; } ;;
+esac
+st_ctl_fails "add p:atomic_notifier_call_chain" "Invalid argument"
+grep -q '^p:atomic_notifier_call_chain ' "$ST/probes" && { echo "p: on a blacklisted function armed"; ok=1; }
+
 # o32: past a module leaf's mcount call, whose delay slot's "addiu sp,-8"
 # _mcount undoes.  The module's sequence has "move $12,zero" between
 # "move at,ra" and the call: that addiu is no frame either.
