@@ -15,15 +15,24 @@
 /* Contexts that can nest on one CPU: task, softirq, hardirq, NMI. */
 #define ST_MAX_NEST	4
 
+/* Set on this CPU while a kprobe hit that came by trap runs (x86). */
+DECLARE_PER_CPU(bool, st_trap_hit);
+
 /*
  * The context a hit runs in, 0 to ST_MAX_NEST - 1: task, softirq, hardirq,
  * NMI.  Each may interrupt only those below it, so each has its own scratch.
+ * An x86 int3 hit runs in the NMI that int3 entered (ST_TRAP_ENTERS_NMI):
+ * its context is the one below; a real NMI inside it is one NMI deeper.
  */
 static __always_inline unsigned int st_context(void)
 {
-	if (in_nmi())
+	unsigned long pc = preempt_count();
+
+	if (ST_TRAP_ENTERS_NMI && (pc & NMI_MASK) && __this_cpu_read(st_trap_hit))
+		pc -= NMI_OFFSET + HARDIRQ_OFFSET;
+	if (pc & NMI_MASK)
 		return 3;
-	if (hardirq_count())
+	if (pc & HARDIRQ_MASK)
 		return 2;
 	return in_serving_softirq() ? 1 : 0;
 }
@@ -93,11 +102,17 @@ unsigned int st_capture_depth(void);
 unsigned int st_capture_max(const struct st_probe *p);
 /* One call per hit, from each probe kind's handler. */
 void st_capture_regs(struct st_probe *p, struct pt_regs *regs,
-		     unsigned long ip, bool at_entry);
+		     unsigned long ip, bool at_entry, bool trap);
 void st_capture_ftrace(struct st_probe *p, unsigned long ip,
 		       unsigned long parent_ip, struct pt_regs *regs);
 unsigned int st_capture_entry(struct st_probe *p, struct pt_regs *regs,
-			      unsigned long ip, unsigned long *frames);
+			      unsigned long ip, unsigned long *frames, bool trap);
+void st_capture_context_hits(int cpu, unsigned long hits[ST_MAX_NEST]);
+/* A kprobe that came by trap, not called by ftrace from an ftrace site. */
+static inline bool st_kprobe_trapped(const struct kprobe *kp)
+{
+	return !(kp->flags & KPROBE_FLAG_FTRACE);
+}
 void st_capture_return(struct st_probe *p, unsigned long *frames,
 		       unsigned int nr, const struct st_ret *ret);
 

@@ -26,9 +26,40 @@ struct st_capture_cpu {
 	unsigned int busy;	/* a bit per context (st_context()) in a hit */
 	/* each context's record being unwound into, until stored */
 	struct st_record *open[ST_MAX_NEST];
+	unsigned long hits[ST_MAX_NEST];	/* per context, for 'stats' */
 };
 
 static DEFINE_PER_CPU(struct st_capture_cpu, st_capture_cpu);
+DEFINE_PER_CPU(bool, st_trap_hit);
+
+/*
+ * Around a kprobe hit: whether it came by trap (not through ftrace, as a
+ * kprobe on an ftrace site does), for st_context().  Returns the state to
+ * give back to st_trap_end(): a real NMI's hit may nest inside.
+ */
+static __always_inline bool st_trap_begin(bool trap)
+{
+	bool old = __this_cpu_read(st_trap_hit);
+
+	if (ST_TRAP_ENTERS_NMI)
+		__this_cpu_write(st_trap_hit, trap);
+	return old;
+}
+
+static __always_inline void st_trap_end(bool old)
+{
+	if (ST_TRAP_ENTERS_NMI)
+		__this_cpu_write(st_trap_hit, old);
+}
+
+/* Hits @cpu counted per context: task, softirq, hardirq, NMI. */
+void st_capture_context_hits(int cpu, unsigned long hits[ST_MAX_NEST])
+{
+	unsigned int i;
+
+	for (i = 0; i < ST_MAX_NEST; i++)
+		hits[i] = READ_ONCE(per_cpu_ptr(&st_capture_cpu, cpu)->hits[i]);
+}
 static unsigned long __percpu *st_scratch;	/* [ST_MAX_NEST][depth + 1] */
 static unsigned int st_depth;
 
@@ -209,6 +240,8 @@ static __always_inline void st_hit_store(struct st_probe *p, unsigned long *fram
 	u32 flags = 0;
 
 	local_inc(&this_cpu_ptr(p->stats)->hits);
+	/* Each context writes its own counter: no nesting race. */
+	__this_cpu_inc(st_capture_cpu.hits[st_context()]);
 	if (nr > depth) {
 		nr = depth;
 		flags |= ST_REC_TRUNCATED;
@@ -256,17 +289,19 @@ static __always_inline void st_hit_store(struct st_probe *p, unsigned long *fram
 /*
  * A hit with trap registers (kprobes): @ip is the probed address, frame 0
  * whatever the arch left in regs' pc; @at_entry when it is the first
- * instruction of a function.
+ * instruction of a function; @trap unless the kprobe sits on an ftrace
+ * site and ftrace called it.
  */
 notrace void st_capture_regs(struct st_probe *p, struct pt_regs *regs,
-			     unsigned long ip, bool at_entry)
+			     unsigned long ip, bool at_entry, bool trap)
 {
+	bool trap_old = st_trap_begin(trap);
 	unsigned long *frames = st_capture_enter(p, true, true);
 	unsigned long trap_ip = instruction_pointer(regs);
 	unsigned int nr;
 
 	if (!frames)
-		return;
+		goto out;
 	/*
 	 * x86 leaves ip past its int3: the walk starts at the probed
 	 * instruction itself, as if it had not run (a one-byte push has).
@@ -278,6 +313,8 @@ notrace void st_capture_regs(struct st_probe *p, struct pt_regs *regs,
 	frames[0] = ip;
 	st_hit_store(p, frames, max(nr, 1U), NULL);
 	st_capture_leave();
+out:
+	st_trap_end(trap_old);
 }
 NOKPROBE_SYMBOL(st_capture_regs);
 
@@ -319,15 +356,18 @@ NOKPROBE_SYMBOL(st_capture_ftrace);
  * is no return to record.
  */
 notrace unsigned int st_capture_entry(struct st_probe *p, struct pt_regs *regs,
-				      unsigned long ip, unsigned long *frames)
+				      unsigned long ip, unsigned long *frames, bool trap)
 {
-	unsigned int nr;
+	bool trap_old = st_trap_begin(trap);
+	unsigned int nr = 0;
 
 	if (!st_capture_enter(p, true, false))
-		return 0;
+		goto out;
 	nr = max(st_unwind_regs(regs, true, frames, st_frames_max(p)), 1U);
 	frames[0] = ip;
 	st_capture_leave();
+out:
+	st_trap_end(trap_old);
 	return nr;
 }
 NOKPROBE_SYMBOL(st_capture_entry);

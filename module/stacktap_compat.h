@@ -147,6 +147,18 @@ static inline int st_kprobe_arch_init(void)
 static inline void st_kprobe_arch_exit(void) {}
 #endif
 
+/*
+ * x86 takes int3 as an NMI (exc_int3 -> irqentry_nmi_enter), so in_nmi()
+ * holds in every int3 kprobe's handler; the hit's context is the one the
+ * trap interrupted, one NMI and hardirq level down (st_context()).  arm64
+ * and MIPS take their breaks without entering NMI.
+ */
+#ifdef CONFIG_X86
+#define ST_TRAP_ENTERS_NMI	1
+#else
+#define ST_TRAP_ENTERS_NMI	0
+#endif
+
 /* Where an instruction may start: fixed-width ISAs have 4-byte words. */
 #if defined(CONFIG_MIPS) || defined(CONFIG_ARM64)
 #define ST_INSN_ALIGN		4

@@ -601,6 +601,13 @@ static int st_stats_show(struct seq_file *m, void *v)
 	st_stacks_stats(&ss);
 	seq_printf(m, "stacks used %lu size %lu overflow %lu\n", ss.used, ss.size,
 		   ss.overflow);
+	for_each_possible_cpu(cpu) {
+		unsigned long h[ST_MAX_NEST];
+
+		st_capture_context_hits(cpu, h);
+		seq_printf(m, "cpu%d hits task %lu softirq %lu hardirq %lu nmi %lu\n",
+			   cpu, h[0], h[1], h[2], h[3]);
+	}
 	if (ST_KPROBE_HOLD_SOFTIRQ)
 		seq_printf(m, "kprobe steps recovered %lu\n", st_kprobe_steps_recovered());
 	return 0;

@@ -65,7 +65,8 @@ static notrace int st_kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 	struct st_probe *p = container_of(kp, struct st_probe, kp);
 
 	st_kprobe_hold_softirq();
-	st_capture_regs(p, regs, (unsigned long)kp->addr, !p->spec.offset);
+	st_capture_regs(p, regs, (unsigned long)kp->addr, !p->spec.offset,
+			st_kprobe_trapped(kp));
 	return st_kprobe_step_over(kp, regs);
 }
 NOKPROBE_SYMBOL(st_kprobe_pre);

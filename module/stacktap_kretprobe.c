@@ -27,7 +27,8 @@ static notrace int st_kretprobe_entry(struct kretprobe_instance *ri,
 	 * Filtered, or a hit from inside stacktap's own hit path: non-zero, so
 	 * no return handler for this call and the instance is freed.
 	 */
-	d->nr = st_capture_entry(p, regs, (unsigned long)p->rp.kp.addr, d->frames);
+	d->nr = st_capture_entry(p, regs, (unsigned long)p->rp.kp.addr, d->frames,
+				 st_kprobe_trapped(&p->rp.kp));
 	if (!d->nr)
 		return 1;
 	d->entry_ns = ktime_get_mono_fast_ns();

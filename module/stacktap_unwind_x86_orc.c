@@ -291,7 +291,7 @@ notrace unsigned int st_orc_unwind_regs(struct pt_regs *regs, unsigned long *ent
 	unsigned int nr, gen;
 
 	/* NMIs may interrupt a walk: they leave the cache alone. */
-	if (!st_orc_cpu || in_nmi() || !max)
+	if (!st_orc_cpu || st_context() == 3 || !max)
 		return 0;
 	raw_local_irq_save(flags);
 	c = this_cpu_ptr(st_orc_cpu);
