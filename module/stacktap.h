@@ -287,6 +287,31 @@ struct st_stacks_snap {
 struct st_stacks_snap *st_stacks_snapshot(void);
 void st_stacks_snapshot_free(struct st_stacks_snap *snap);
 
+/*
+ * Hit path: "0x1f..." at *@s: its value, with *@s moved past it,
+ * without calling sscanf() or kstrto*(), which a user may probe.
+ */
+static __always_inline unsigned long st_parse_hex(const char **s)
+{
+	unsigned long v = 0;
+	const char *p = *s;
+	char c;
+
+	if (p[0] == '0' && p[1] == 'x')
+		p += 2;
+	for (;; p++) {
+		c = *p;
+		if (c >= '0' && c <= '9')
+			v = v * 16 + (c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = v * 16 + (c - 'a' + 10);
+		else
+			break;
+	}
+	*s = p;
+	return v;
+}
+
 /* stacktap_symbols.c: frames named at read time, gone text included */
 int st_symbols_init(void);
 void st_symbols_exit(void);

@@ -35,10 +35,17 @@ unsigned long st_kernel_symbol(const char *name)
 notrace bool st_symbol_offset(char *buf, unsigned long addr, unsigned long *off,
 			      unsigned long *size)
 {
-	const char *p;
+	const char *p = buf;
 
 	sprint_symbol(buf, addr);
-	p = strchr(buf, '+');
-	return p && sscanf(p, "+%lx/%lx", off, size) == 2 && *size;
+	while (*p && *p != '+')
+		p++;
+	if (!*p++)
+		return false;
+	*off = st_parse_hex(&p);
+	if (*p++ != '/')
+		return false;
+	*size = st_parse_hex(&p);
+	return *size;
 }
 NOKPROBE_SYMBOL(st_symbol_offset);

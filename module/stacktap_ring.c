@@ -101,7 +101,7 @@ void st_ring_exit(void)
 	st_rings = NULL;
 }
 
-static inline struct st_rec_hdr *st_ring_at(struct st_ring *r, unsigned long pos)
+static __always_inline struct st_rec_hdr *st_ring_at(struct st_ring *r, unsigned long pos)
 {
 	return (struct st_rec_hdr *)(r->data + (pos & (st_ring_bytes - 1)));
 }

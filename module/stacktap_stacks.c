@@ -79,7 +79,7 @@ static LIST_HEAD(st_owners);
 static u32 st_owners_nr;
 static DEFINE_MUTEX(st_stacks_mutex);
 
-static inline struct st_slot *st_slot_at(struct st_table *t, unsigned int i)
+static __always_inline struct st_slot *st_slot_at(struct st_table *t, unsigned int i)
 {
 	return (struct st_slot *)(t->slots + (size_t)i * st_slot_size);
 }

@@ -168,7 +168,8 @@ static notrace int st_arm64_analyse_lr(char *sym, unsigned long pc)
 }
 NOKPROBE_SYMBOL(st_arm64_analyse_lr);
 
-static notrace bool st_arm64_lr_live(unsigned long pc)
+/* __noclone: NOKPROBE_SYMBOL() covers no partial-inlining clone of it. */
+static notrace __noclone bool st_arm64_lr_live(unsigned long pc)
 {
 	struct st_arm64_cpu *c;
 	unsigned long flags, *slot;
@@ -177,7 +178,7 @@ static notrace bool st_arm64_lr_live(unsigned long pc)
 	/* An NMI may strike inside a walk that is using the CPU's buffers. */
 	if (!st_arm64_cpu || (pc & 3) || in_nmi())
 		return false;
-	local_irq_save(flags);
+	raw_local_irq_save(flags);
 	c = this_cpu_ptr(st_arm64_cpu);
 	slot = &c->pc[hash_long(pc, ST_ARM64_CACHE_BITS)];
 	if ((*slot & ~1UL) == pc) {
@@ -188,7 +189,7 @@ static notrace bool st_arm64_lr_live(unsigned long pc)
 		if (live != ST_ARM64_UNKNOWN && pc - st_arm64_stext < st_arm64_etext - st_arm64_stext)
 			*slot = pc | (live == ST_ARM64_LR_LIVE);
 	}
-	local_irq_restore(flags);
+	raw_local_irq_restore(flags);
 	return live == ST_ARM64_LR_LIVE;
 }
 NOKPROBE_SYMBOL(st_arm64_lr_live);

@@ -148,14 +148,14 @@ void st_unwind_exit(void)
 }
 
 /* addiu/daddiu sp, sp, imm */
-static bool st_is_sp_adjust(u32 insn)
+static __always_inline bool st_is_sp_adjust(u32 insn)
 {
 	return (st_op(insn) == 0x09 || st_op(insn) == 0x19) &&
 	       st_rs(insn) == MIPS_SP && st_rt(insn) == MIPS_SP;
 }
 
 /* subu/dsubu/addu/daddu sp, sp, reg: a frame sized at run time */
-static bool st_is_sp_dynamic(u32 insn)
+static __always_inline bool st_is_sp_dynamic(u32 insn)
 {
 	unsigned int f = st_funct(insn);
 
@@ -164,27 +164,27 @@ static bool st_is_sp_dynamic(u32 insn)
 }
 
 /* break: how kprobes patch the instruction they probe */
-static bool st_is_break(u32 insn)
+static __always_inline bool st_is_break(u32 insn)
 {
 	return st_op(insn) == 0 && st_funct(insn) == 0x0d;
 }
 
 /* sw/sd ra, off(sp) */
-static bool st_is_ra_save(u32 insn)
+static __always_inline bool st_is_ra_save(u32 insn)
 {
 	return (st_op(insn) == 0x2b || st_op(insn) == 0x3f) &&
 	       st_rs(insn) == MIPS_SP && st_rt(insn) == MIPS_RA;
 }
 
 /* jal, jalr: a call, whose next instruction is its delay slot */
-static bool st_is_call(u32 insn)
+static __always_inline bool st_is_call(u32 insn)
 {
 	return st_op(insn) == 0x03 ||
 	       (st_op(insn) == 0 && st_funct(insn) == 0x09 && st_rd(insn) != 0);
 }
 
 /* move at, ra: the mcount call sequence's first half */
-static bool st_is_move_at_ra(u32 insn)
+static __always_inline bool st_is_move_at_ra(u32 insn)
 {
 	unsigned int f = st_funct(insn);
 
@@ -192,22 +192,33 @@ static bool st_is_move_at_ra(u32 insn)
 	       st_rt(insn) == 0 && (f == 0x21 || f == 0x25 || f == 0x2d);
 }
 
-/* "name+0xoff/0xsize [mod]" -> name's end, offset, size; false without one */
-static bool st_parse_sym(const char *sym, unsigned long *off, unsigned long *size,
-			 const char **plus)
+/* Whether @s starts with @prefix; no library call on the hit path. */
+static __always_inline bool st_mips_prefix(const char *s, const char *prefix)
 {
-	const char *p = strchr(sym, '+');
-	char *end;
-
-	if (!p)
-		return false;
-	*plus = p;
-	*off = simple_strtoul(p + 1, &end, 16);
-	if (*end != '/')
-		return false;
-	*size = simple_strtoul(end + 1, &end, 16);
+	for (; *prefix; s++, prefix++)
+		if (*s != *prefix)
+			return false;
 	return true;
 }
+
+/* "name+0xoff/0xsize [mod]" -> name's end, offset, size; false without one */
+static notrace bool st_parse_sym(const char *sym, unsigned long *off, unsigned long *size,
+				 const char **plus)
+{
+	const char *p = sym;
+
+	while (*p && *p != '+')
+		p++;
+	if (!*p)
+		return false;
+	*plus = p++;
+	*off = st_parse_hex(&p);
+	if (*p++ != '/')
+		return false;
+	*size = st_parse_hex(&p);
+	return true;
+}
+NOKPROBE_SYMBOL(st_parse_sym);
 
 /* How many bytes the first "addiu/daddiu sp,sp,+N" in a function frees. */
 static notrace u32 st_mips_epilogue_frame(unsigned long start, unsigned long size)
@@ -245,7 +256,7 @@ static notrace bool st_mips_handler_label(const char *sym)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(prefixes); i++)
-		if (!strncmp(sym, prefixes[i], strlen(prefixes[i])))
+		if (st_mips_prefix(sym, prefixes[i]))
 			return true;
 	return false;
 }
@@ -287,8 +298,8 @@ static notrace void st_mips_analyse(struct st_mips_cpu *c, unsigned long pc,
 	 * and that function's ra at regs[1].  Only an interrupt in a
 	 * callback walks through here.
 	 */
-	if ((plus - c->sym == 11 && !strncmp(c->sym, "ftrace_call", 11)) ||
-	    (plus - c->sym == 19 && !strncmp(c->sym, "ftrace_graph_caller", 19))) {
+	if ((plus - c->sym == 11 && st_mips_prefix(c->sym, "ftrace_call")) ||
+	    (plus - c->sym == 19 && st_mips_prefix(c->sym, "ftrace_graph_caller"))) {
 		f->kind = ST_MIPS_MCOUNT;
 		f->frame = sizeof(struct pt_regs);
 		f->ra_slot = offsetof(struct pt_regs, regs[MIPS_RA]);
@@ -370,6 +381,7 @@ static notrace void st_mips_set_stack(struct st_mips_walk *w)
 	w->low = w->sp & ~(THREAD_SIZE - 1);
 	w->high = w->low + THREAD_SIZE;
 }
+NOKPROBE_SYMBOL(st_mips_set_stack);
 
 static notrace bool st_mips_read(struct st_mips_walk *w, unsigned long addr,
 				 unsigned long *val)
@@ -378,6 +390,7 @@ static notrace bool st_mips_read(struct st_mips_walk *w, unsigned long addr,
 		return false;
 	return st_read_ulong_nofault(val, (void *)addr);
 }
+NOKPROBE_SYMBOL(st_mips_read);
 
 /*
  * The next pending kretprobe's real return address, innermost first.  Two
@@ -393,6 +406,7 @@ static notrace unsigned long st_mips_kretprobe_ret(struct st_mips_walk *w)
 			return ret;
 	return 0;
 }
+NOKPROBE_SYMBOL(st_mips_kretprobe_ret);
 
 /*
  * Whether the function holding @at ends in a jump to @target (j, or b:
@@ -508,6 +522,7 @@ static notrace enum st_mips_cross st_mips_cross_regs(struct st_mips_walk *w,
 	st_mips_set_stack(w);
 	return ST_MIPS_CROSSED;
 }
+NOKPROBE_SYMBOL(st_mips_cross_regs);
 
 /*
  * Cross the pt_regs frame at sp, if it is one.  A kernel-mode exception
@@ -525,6 +540,7 @@ static notrace enum st_mips_cross st_mips_cross_frame(struct st_mips_walk *w)
 		return ST_MIPS_NOT_CROSSED;
 	return st_mips_cross_regs(w, w->sp);
 }
+NOKPROBE_SYMBOL(st_mips_cross_frame);
 
 /*
  * Is the frame at (pc, sp) an exception's?  Then walk on in the
@@ -564,6 +580,7 @@ static notrace enum st_mips_cross st_mips_cross_exception(struct st_mips_cpu *c,
 		return ST_MIPS_NOT_CROSSED;
 	return st_mips_cross_frame(w);
 }
+NOKPROBE_SYMBOL(st_mips_cross_exception);
 
 /*
  * Go on at return address @pc with sp @sp; @ra_live: @ra is still the
@@ -791,7 +808,7 @@ static notrace unsigned int st_mips_walk(unsigned long pc, unsigned long sp,
 
 	st_kretprobe_first(&w.kretprobe);
 	st_mips_set_stack(&w);
-	local_irq_save(flags);
+	raw_local_irq_save(flags);
 	c = this_cpu_ptr(st_mips_cpu);
 	gen = atomic_read_acquire(&st_mips_gen);
 	if (unlikely(c->gen != gen)) {
@@ -812,7 +829,7 @@ static notrace unsigned int st_mips_walk(unsigned long pc, unsigned long sp,
 		/* Dropped tracer frames make room: the walk is bounded still. */
 	} while (room && ++steps < min_t(unsigned int, 2 * max + 16, ST_MIPS_STEPS_MAX) &&
 		 st_mips_step(c, &w));
-	local_irq_restore(flags);
+	raw_local_irq_restore(flags);
 	return e.nr;
 }
 NOKPROBE_SYMBOL(st_mips_walk);

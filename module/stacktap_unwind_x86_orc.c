@@ -85,7 +85,7 @@ struct st_orc_mods {
 static struct st_orc_mods __rcu *st_orc_mods;
 static DEFINE_MUTEX(st_orc_mods_mutex);
 
-static inline unsigned long st_orc_ip(const int *ip)
+static __always_inline unsigned long st_orc_ip(const int *ip)
 {
 	return (unsigned long)ip + *ip;
 }
