@@ -4,8 +4,13 @@
 # complete is taken from the line itself, and each match is handed back
 # without the part up to the last ':', which bash keeps.
 _stacktapctl() {
-	local line=${COMP_LINE:0:COMP_POINT} cur cmd= i colon
-	cur=${line##*[[:space:]]}
+	local line cur cmd= i colon
+	if [[ -n ${COMP_LINE+set} ]]; then
+		line=${COMP_LINE:0:COMP_POINT}
+		cur=${line##*[[:space:]]}
+	else
+		cur=${COMP_WORDS[COMP_CWORD]}	# called without bash's line
+	fi
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		[[ ${COMP_WORDS[i]} == -* || ${COMP_WORDS[i]} == : ]] && continue
 		cmd=${COMP_WORDS[i]}
