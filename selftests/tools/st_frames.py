@@ -61,6 +61,9 @@ TRACER = re.compile(r'kprobe|ftrace_(caller|call|regs|common|graph_call|graph_ca
                     r'ops_|stub|epilogue)|_mcount|function_graph_enter|ftrace_return_to_handler|'
                     r'trampoline|rethook|stacktap|^st_|handle_bp|do_bp|int3|el1_dbg|'
                     r'do_debug_exception|brk_handler|call_break_hook|return_to_handler')
+# Kernel code that runs outside any probe although its name says kprobe:
+# 5.10's kprobe_flush_task, at every task switch (finish_task_switch).
+NOT_TRACER = re.compile(r'^kprobe_flush_task$')
 # A stack that came through stacktap's own control path (a probe on
 # something it calls), or through arming or disarming a probe, shows
 # stacktap's or kprobes' frames rightly: counted apart.
@@ -474,7 +477,7 @@ def main():
                     if cands else name
                 if not cands:
                     why = 'symbol not in vmlinux (%s)' % name
-                elif TRACER.search(real):
+                elif TRACER.search(real) and not NOT_TRACER.search(real):
                     why = 'tracer frame'
                 else:
                     if len(cands) > 1:

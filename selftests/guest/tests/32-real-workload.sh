@@ -61,7 +61,9 @@ ends='^(entry_SYSCALL_64|entry_SYSRETQ|asm_[a-z_]+|ret_from_fork|secondary_start
 # Tracer frames: lib.sh's, less the exception entries that page faults
 # share with breakpoints (asm_exc_page_fault, arm64's el1h_64_sync), the
 # die chain every MIPS page fault calls (notify_die), and ftrace's
-# functions that run outside a probe (fork's ftrace_graph_init_task).  A frame at its
+# functions that run outside a probe (fork's ftrace_graph_init_task); and
+# 5.10's kprobe_flush_task, which every task switch runs (finish_task_switch),
+# probe or none, so an interrupt there has it as its real caller.  A frame at its
 # function's very end ("f+0x30/0x30") is an interrupted pc at the next
 # function's first instruction, which kallsyms names after the one
 # before: its name says nothing, and it is counted apart.
@@ -82,6 +84,7 @@ check_stacks() {
 		}
 		for (i = 1; i <= nf; i++) {
 			if (split(f[i], o, /[+\/ ]/) >= 3 && o[2] == o[3]) { atend[spec]++; continue }
+			if (f[i] ~ /^kprobe_flush_task[+]/) continue
 			if (f[i] ~ tracer || f[i] ~ /^0x/) { trac[spec]++; show("frame " i " is a tracer frame", 1); spec = ""; return }
 		}
 		if (!trunc && f[nf] !~ ends) { cut[spec]++; show("ends at " f[nf], 0) }
