@@ -99,6 +99,20 @@ if [ "$(uname -m)" = mips ]; then
 fi
 st_unload
 
+# x86: a p: probe one past the entry's __fentry__ call takes int3, which
+# leaves ip after itself; in st_truth_nap that instruction is a one-byte
+# "push %rbx", and an unwinder that looked ip up would take the push as
+# done and read the caller from the wrong slot (issue 20, item 9).
+if [ "$(uname -m)" = x86_64 ]; then
+	st_load
+	off=$(printf '0x%x' $(($(entry_off st_truth_nap) + 5)))
+	st_ctl "add p:st_truth_nap+$off" || fail "add p:st_truth_nap+$off"
+	echo 4 >"$TRUTH/trigger_nap"
+	cat "$ST/trace" >/tmp/trace
+	expect /tmp/trace "p:st_truth_nap+$off" 4 "st_truth_nap[+]$off/ st_truth_trigger_write" || ok=1
+	st_unload
+fi
+
 # A kretprobe armed on a middle function before any stack went through it:
 # its kprobe replaced st_truth_b's first instruction, the frame allocation
 # on MIPS, with a break, so the walker must size the frame another way.
