@@ -370,7 +370,9 @@ static ssize_t st_pipe_read(struct file *file, char __user *buf, size_t count,
 	if (!count)
 		return 0;
 	for (;;) {
-		if (st_pipe_ended(file))
+		/* Text a read already took from the rings goes out first. */
+		if (st_pipe_ended(file) &&
+		    !READ_ONCE(((struct seq_file *)file->private_data)->count))
 			return 0;
 		ret = seq_read(file, buf, count, ppos);
 		if (ret)

@@ -181,6 +181,10 @@ int st_spec_parse(struct st_spec *spec, const char *text, size_t len,
 	}
 	memcpy(spec->symbol, sym, sym_len);
 	spec->symbol[sym_len] = '\0';
+	/* The kernel names a module with '_' for every '-' of its file. */
+	for (i = 0; i < spec->module_len; i++)
+		if (spec->symbol[i] == '-')
+			spec->symbol[i] = '_';
 
 	if (!plus)
 		return 0;

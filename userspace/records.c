@@ -108,6 +108,18 @@ static void comm_unescape(char *s)
  * escapes spaces, '[' and control characters in <comm>, so it is the first
  * word; a glob in <spec> may hold '[' and ' ', so parse from the left.
  */
+/*
+ * Where a ring dropped records: "CPU:N [LOST M EVENTS]".  A task name
+ * cannot pass for it: the kernel escapes the spaces in one.
+ */
+int block_lost(const struct block *b, unsigned int *cpu, unsigned int *lost)
+{
+	int end = 0;
+
+	return sscanf(b->line[0], "CPU:%u [LOST %u EVENTS]%n", cpu, lost, &end) == 2 &&
+	       end && !b->line[0][end];
+}
+
 void record_print_json(const struct block *b)
 {
 	char line[LINE_MAX_LEN], spec[512] = "?", rest[512] = "";
@@ -115,8 +127,7 @@ void record_print_json(const struct block *b)
 	double ts = 0;
 	char *space, *dash;
 
-	/* Where a ring dropped records: "CPU:N [LOST M EVENTS]". */
-	if (sscanf(b->line[0], "CPU:%u [LOST %u EVENTS]", &cpu, &lost) == 2) {
+	if (block_lost(b, &cpu, &lost)) {
 		printf("{\"cpu\": %u, \"lost\": %u}", cpu, lost);
 		return;
 	}
@@ -208,13 +219,12 @@ static int folded_cmp(const void *a, const void *b)
  */
 static int probe_matches(const char *spec, const char *want)
 {
-	const char *colon = strchr(spec, ':');
-
 	if (!want)
 		return 1;
-	if (!strchr(want, ':') && colon && colon - spec == 1)
-		return !strcmp(colon + 1, want);
-	return !strcmp(spec, want);
+	/* "p:", "r:" or "f:" first: a whole spec; else SYMBOL or MOD:SYMBOL. */
+	if (want[0] && want[1] == ':' && strchr("prf", want[0]))
+		return !strcmp(spec, want);
+	return spec[0] && spec[1] == ':' && !strcmp(spec + 2, want);
 }
 
 int report_stacks(FILE *f, const char *probe, enum report_format fmt)

@@ -26,6 +26,7 @@ int block_add_line(struct block *b, const char *line);
 int block_read(FILE *f, struct block *b);
 
 /* A trace record as one JSON object, no newline. */
+int block_lost(const struct block *b, unsigned int *cpu, unsigned int *lost);
 void record_print_json(const struct block *b);
 
 /* A block as text, blank line included. */

@@ -116,10 +116,15 @@ static int cmd_add(int argc, char **argv)
 			}
 			specs[n++] = strdup(argv[i]);
 		} else {
+			char *joined;
+
 			len = strlen(specs[n - 1]) + strlen(argv[i]) + 2;
-			specs[n - 1] = realloc(specs[n - 1], len);
-			if (specs[n - 1])
-				strcat(strcat(specs[n - 1], " "), argv[i]);
+			joined = realloc(specs[n - 1], len);
+			if (!joined) {
+				fprintf(stderr, "%s: add: out of memory\n", prog);
+				goto out;
+			}
+			specs[n - 1] = strcat(strcat(joined, " "), argv[i]);
 		}
 		if (!specs[n - 1]) {
 			fprintf(stderr, "%s: add: out of memory\n", prog);
@@ -450,6 +455,7 @@ static int cmd_stream(int argc, char **argv)
 	char path[4200], buf[65536], line[LINE_MAX_LEN];
 	size_t llen = 0;
 	unsigned long long printed = 0;
+	unsigned int cpu, lost;
 	int64_t dropped0, dropped1;
 	struct pollfd pfd;
 	ssize_t n, i;
@@ -503,8 +509,10 @@ static int cmd_stream(int argc, char **argv)
 			} else {
 				block_print(&b);
 			}
+			/* A "CPU:N [LOST M EVENTS]" mark is no record. */
+			if (!block_lost(&b, &cpu, &lost))
+				printed++;
 			b.n = 0;
-			printed++;
 			if (fflush(stdout) == EOF)
 				stream_stop = 1;	/* the reader went away */
 		}

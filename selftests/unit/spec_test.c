@@ -60,8 +60,8 @@ int main(void)
 	accept("r:do_sys_open", STACKTAP_KIND_KRETPROBE, "do_sys_open", 0, "r:do_sys_open");
 	accept("bonding:bond_create", STACKTAP_KIND_KPROBE, "bonding:bond_create", 0,
 	       "p:bonding:bond_create");
-	accept("r:nf-conntrack:nf_ct_get", STACKTAP_KIND_KRETPROBE, "nf-conntrack:nf_ct_get", 0,
-	       "r:nf-conntrack:nf_ct_get");
+	accept("r:nf-conntrack:nf_ct_get", STACKTAP_KIND_KRETPROBE, "nf_conntrack:nf_ct_get", 0,
+	       "r:nf_conntrack:nf_ct_get");
 	accept("p:tun:tun_chr_ioctl+0x8", STACKTAP_KIND_KPROBE, "tun:tun_chr_ioctl", 8,
 	       "p:tun:tun_chr_ioctl+0x8");
 	REFUSE("f:bonding:bond_*", -EINVAL, "MOD:SYMBOL is for p: and r: probes (f: takes SYMBOL or a glob)");

@@ -7,16 +7,6 @@ truth_load
 st_load
 st_ctl "add st_truth_leaf" || fail "add"
 
-# wait_records FILE N: up to 20 s for FILE to hold N records.
-wait_records() {
-	i=0
-	while [ "$(trace_records "$1")" -lt "$2" ] && [ $i -lt 200 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	echo "$1: $(trace_records "$1") records, waited $((i * 100)) ms"
-}
-
 cat "$ST/trace_pipe" >/tmp/pipe &
 reader=$!
 sleep 1

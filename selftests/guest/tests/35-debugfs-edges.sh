@@ -55,6 +55,14 @@ wait $reader || fail "cat trace_pipe exited $? after eof"
 wait $streamer || fail "stacktapctl stream exited $? after eof"
 echo "after eof: cat and stacktapctl stream ended in $((i * 100)) ms; $(cat /tmp/stream.err)"
 dmesg | grep -q 'stacktap: control: trace_pipe readers get end of file' || fail "eof not logged"
+# Text a reader already took from the rings still reaches it after eof.
+echo 1 >"$TRUTH/trigger"
+exec 3<"$ST/trace_pipe"
+dd bs=1 count=1 <&3 >/tmp/pipe1 2>/dev/null
+st_ctl eof || fail "eof"
+timeout 5 cat <&3 >>/tmp/pipe1
+exec 3<&-
+[ "$(trace_records /tmp/pipe1)" = 1 ] || fail "a record half read before eof was cut: $(head -c 200 /tmp/pipe1)"
 # A reader that opens after eof blocks as before.
 echo 1 >"$TRUTH/trigger"
 timeout 2 cat "$ST/trace_pipe" >/tmp/pipe

@@ -53,6 +53,9 @@ for spec in p:bond_create r:bond_create f:bond_create; do
 		END { exit !ok }' /tmp/trace || fail "no $spec record from bonding's second load starting at bond_create"
 done
 echo "each probe on bonding, re-armed, recorded bond0's second creation"
+# report finds a probe by MOD:SYMBOL as add took it.
+stacktapctl report bonding:bond_create >/tmp/report || fail "report bonding:bond_create exited $?"
+[ "$(awk '/^@\[p:bonding:bond_create\] / { s += $2 } END { print s + 0 }' /tmp/report)" = 2 ] || fail "report bonding:bond_create: $(head -c 300 /tmp/report)"
 stacktapctl reset || fail "reset"
 rmmod bonding
 st_unload
