@@ -256,6 +256,8 @@ int st_stacks_init(unsigned int slots, unsigned int depth);
 void st_stacks_exit(void);
 int st_stacks_owner(const char *name, u32 *idx, bool *created);
 void st_stacks_owner_undo(u32 idx);
+void st_stacks_owner_put(u32 idx);
+unsigned int st_stacks_owners(void);
 bool st_stacks_add(u32 owner, const unsigned long *frames, unsigned int nr,
 		   bool truncated);
 int st_stacks_clear(void);
@@ -271,21 +273,24 @@ unsigned long st_stacks_overflow(int cpu);
 /* A stack as read: its probe's name, count and frames. */
 struct st_stack {
 	const char *name;
+	const unsigned long *frames;	/* in the snapshot's table */
+	unsigned long count;
+	u64 first_ns;
 	u32 owner;
 	u16 nr;
 	bool truncated;
-	unsigned long count;
-	u64 first_ns;
-	unsigned long frames[];
 };
 
+struct st_table;
 struct st_stacks_snap {
 	unsigned int nr;
-	char *data;
-	struct st_stack *stacks[];
+	struct st_table *table;		/* held while the snapshot lives */
+	struct st_stack stacks[];
 };
 struct st_stacks_snap *st_stacks_snapshot(void);
 void st_stacks_snapshot_free(struct st_stacks_snap *snap);
+void st_stacks_for_each_frame(void (*fn)(unsigned long addr, bool ret_addr,
+					 u64 first_ns, void *arg), void *arg);
 
 /*
  * Hit path: "0x1f..." at *@s: its value, with *@s moved past it,
@@ -318,6 +323,7 @@ void st_symbols_exit(void);
 void st_sym_format(char *buf, size_t size, unsigned long addr, bool ret_addr,
 		   u64 ts_ns, bool show_addr);
 bool st_may_see_addresses(void);
+void st_symbols_counts(unsigned int *init, unsigned int *unloaded);
 void st_symbols_clear(void);
 
 /* stacktap_ksym.c: a kernel symbol's address through kallsyms */

@@ -11,8 +11,11 @@
  *		stacks and all) or "eof" (trace_pipe's readers get end of
  *		file, for rmmod), one command per write.
  *   probes	"<spec> <hits> <misses>" and what else applies, per probe.
- *   stats	"cpuN written W dropped D bytes B" per possible CPU, then
- *		"stacks used U size S overflow O".
+ *   stats	"cpuN written W dropped D bytes B ring R" per possible CPU
+ *		(R: ring bytes allocated, 0 until the CPU first comes up), then
+ *		"stacks used U size S overflow O", "names owners O init I
+ *		unloaded G" (probe names, init-text names and unloaded
+ *		ranges kept).
  */
 #include <linux/ctype.h>
 #include <linux/debugfs.h>
@@ -418,7 +421,7 @@ static void *st_stacks_start(struct seq_file *m, loff_t *pos)
 {
 	struct st_stacks_iter *it = m->private;
 
-	return *pos < it->snap->nr ? it->snap->stacks[*pos] : NULL;
+	return *pos < it->snap->nr ? &it->snap->stacks[*pos] : NULL;
 }
 
 static void *st_stacks_next(struct seq_file *m, void *v, loff_t *pos)
@@ -593,16 +596,20 @@ static int st_stats_show(struct seq_file *m, void *v)
 {
 	struct st_stacks_stats ss;
 	struct st_ring_stats s;
+	unsigned int init, unloaded;
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
 		st_ring_stats(cpu, &s);
-		seq_printf(m, "cpu%d written %lu dropped %lu bytes %lu\n", cpu,
-			   s.written, s.dropped, s.bytes);
+		seq_printf(m, "cpu%d written %lu dropped %lu bytes %lu ring %lu\n", cpu,
+			   s.written, s.dropped, s.bytes, s.ring);
 	}
 	st_stacks_stats(&ss);
 	seq_printf(m, "stacks used %lu size %lu overflow %lu\n", ss.used, ss.size,
 		   ss.overflow);
+	st_symbols_counts(&init, &unloaded);
+	seq_printf(m, "names owners %u init %u unloaded %u\n", st_stacks_owners(), init,
+		   unloaded);
 	for_each_possible_cpu(cpu) {
 		unsigned long h[ST_MAX_NEST];
 

@@ -211,6 +211,8 @@ static int st_probe_add_one(const char *text, size_t len, bool pending_ok,
 err_forget_owner:
 	if (new_owner)
 		st_stacks_owner_undo(p->owner);
+	else
+		st_stacks_owner_put(p->owner);
 err_unlock:
 	mutex_unlock(&st_probes_mutex);
 	free_percpu(p->stats);
@@ -233,6 +235,7 @@ static void st_probe_destroy(struct st_probe *p)
 {
 	if (!p->pending)
 		p->kind->disarm(p);
+	st_stacks_owner_put(p->owner);
 	free_percpu(p->stats);
 	kfree(p);
 }

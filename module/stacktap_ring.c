@@ -20,7 +20,13 @@
  * cleared, unless the ring is more than half full: then trace_pipe frees
  * what it delivered, so a stream can run for ever.  Writers wake pipe
  * readers through an irq_work, which is safe from any context, NMI too.
+ *
+ * A CPU's ring is allocated when the CPU first comes up (a CPU hotplug
+ * prepare step), not for every possible CPU, and kept when it goes down
+ * so that its records stay readable.  A CPU whose ring could not be
+ * allocated still comes up; its hits are counted as dropped.
  */
+#include <linux/cpuhotplug.h>
 #include <linux/irq_work.h>
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
@@ -42,11 +48,12 @@ struct st_ring {
 	local_t written;
 	local_t dropped;
 	local_t lost;		/* dropped since the last commit */
-	char *data;
+	char *data;		/* NULL until the CPU first comes up */
 };
 
 static struct st_ring __percpu *st_rings;
 static unsigned long st_ring_bytes;
+static int st_ring_hp_state = -1;
 static DEFINE_MUTEX(st_ring_read_mutex);
 
 static DECLARE_WAIT_QUEUE_HEAD(st_ring_wq);
@@ -63,9 +70,28 @@ unsigned long st_ring_size(void)
 	return st_ring_bytes;
 }
 
+/* @cpu is coming up, for the first time since load or again. */
+static int st_ring_cpu_prepare(unsigned int cpu)
+{
+	struct st_ring *r = per_cpu_ptr(st_rings, cpu);
+	char *data;
+
+	if (r->data)
+		return 0;
+	data = vzalloc_node(st_ring_bytes, cpu_to_node(cpu));
+	if (!data) {
+		pr_warn("no %lu KiB ring for cpu%u: its hits are dropped\n",
+			st_ring_bytes / 1024, cpu);
+		return 0;	/* never keep a CPU down for a tracer */
+	}
+	/* The CPU runs nothing before this step is done. */
+	WRITE_ONCE(r->data, data);
+	return 0;
+}
+
 int st_ring_init(unsigned long bytes_per_cpu)
 {
-	int cpu;
+	int ret;
 
 	if (!is_power_of_2(bytes_per_cpu))
 		return -EINVAL;
@@ -74,18 +100,15 @@ int st_ring_init(unsigned long bytes_per_cpu)
 	st_rings = alloc_percpu(struct st_ring);
 	if (!st_rings)
 		return -ENOMEM;
-	for_each_possible_cpu(cpu) {
-		struct st_ring *r = per_cpu_ptr(st_rings, cpu);
-
-		r->data = vzalloc_node(bytes_per_cpu, cpu_to_node(cpu));
-		if (!r->data)
-			goto err_free_data;
+	ret = cpuhp_setup_state(CPUHP_BP_PREPARE_DYN, "stacktap:ring",
+				st_ring_cpu_prepare, NULL);
+	if (ret < 0) {
+		free_percpu(st_rings);
+		st_rings = NULL;
+		return ret;
 	}
+	st_ring_hp_state = ret;
 	return 0;
-
-err_free_data:
-	st_ring_exit();
-	return -ENOMEM;
 }
 
 void st_ring_exit(void)
@@ -94,6 +117,7 @@ void st_ring_exit(void)
 
 	if (!st_rings)
 		return;
+	cpuhp_remove_state_nocalls(st_ring_hp_state);
 	irq_work_sync(&st_ring_wake_work);
 	for_each_possible_cpu(cpu)
 		vfree(per_cpu_ptr(st_rings, cpu)->data);
@@ -112,6 +136,8 @@ static notrace struct st_rec_hdr *st_ring_claim(struct st_ring *r, u32 len)
 	unsigned long head, tail, off, pad, next;
 	struct st_rec_hdr *hdr;
 
+	if (unlikely(!READ_ONCE(r->data)))
+		return NULL;
 	do {
 		head = local_read(&r->head);
 		tail = smp_load_acquire(&r->tail);
@@ -259,6 +285,8 @@ struct st_rec_hdr *st_ring_peek(int cpu, unsigned long *pos)
 	lockdep_assert_held(&st_ring_read_mutex);
 	if ((long)(*pos - r->tail) < 0)
 		*pos = r->tail;
+	if (!READ_ONCE(r->data))
+		return NULL;
 	while (*pos != head) {
 		hdr = st_ring_at(r, *pos);
 		flags = smp_load_acquire(&hdr->flags);
@@ -280,6 +308,8 @@ static void st_ring_consume(struct st_ring *r, unsigned long pos)
 	unsigned long len = pos - r->tail;
 	unsigned long first = min(len, st_ring_bytes - off);
 
+	if (!len)
+		return;
 	memset(r->data + off, 0, first);
 	memset(r->data, 0, len - first);
 	smp_store_release(&r->tail, pos);
@@ -337,6 +367,8 @@ bool st_ring_pipe_ready(void)
 	for_each_possible_cpu(cpu) {
 		struct st_ring *r = per_cpu_ptr(st_rings, cpu);
 
+		if (!READ_ONCE(r->data))
+			continue;
 		tail = smp_load_acquire(&r->tail);
 		pos = READ_ONCE(r->pipe);
 		if ((long)(pos - tail) < 0)
@@ -377,4 +409,5 @@ void st_ring_stats(int cpu, struct st_ring_stats *stats)
 	stats->written = local_read(&r->written);
 	stats->dropped = local_read(&r->dropped);
 	stats->bytes = local_read(&r->head) - READ_ONCE(r->tail);
+	stats->ring = READ_ONCE(r->data) ? st_ring_bytes : 0;
 }

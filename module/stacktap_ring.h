@@ -36,6 +36,7 @@ struct st_ring_stats {
 	unsigned long written;
 	unsigned long dropped;
 	unsigned long bytes;
+	unsigned long ring;	/* allocated: 0 for a CPU never up */
 };
 void st_ring_stats(int cpu, struct st_ring_stats *stats);
 

@@ -13,17 +13,25 @@
  * merges such twins.  No free slot within reach counts an overflow:
  * a hit is never lost silently.
  *
- * Owners are interned by name and live until the module goes, so a
- * deleted probe's stacks stay readable and a re-added one counts on; only
- * a name interned for a probe that then failed to arm, so never hit, is
- * dropped at once.
- * Readers work on a snapshot taken under st_stacks_mutex.
+ * Owners are interned by name, found by index in an xarray, and kept
+ * while a probe files under them or the table holds one of their stacks:
+ * a deleted probe's stacks stay readable and a re-added one counts on.
+ * A name interned for a probe that then failed to arm, so never hit, is
+ * dropped at once; the rest are dropped by the first clear or complete
+ * snapshot that finds them without probe or stack.
  *
- * Clearing swaps in a new, empty table and frees the old one once no hit
- * can be using it (RCU): a hit is never turned away for a clear.
+ * Readers work on a snapshot taken under st_stacks_mutex: per stack, its
+ * count and a pointer to its frames in the table, which the snapshot
+ * holds a reference to (a stack's frames never change once it is ready),
+ * so a snapshot costs tens of bytes per stack, not a copy of the table.
+ *
+ * Clearing swaps in a new, empty table and drops the old one once no hit
+ * can be using it (RCU) and no snapshot holds it: a hit is never turned
+ * away for a clear.
  */
 #include <linux/hash.h>
 #include <linux/kernel.h>
+#include <linux/kref.h>
 #include <linux/kprobes.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -33,6 +41,7 @@
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 #include <linux/vmalloc.h>
+#include <linux/xarray.h>
 #include <asm/local.h>
 
 #include "stacktap.h"
@@ -58,12 +67,13 @@ struct st_slot {
 };
 
 struct st_owner {
-	struct list_head list;
 	u32 idx;
+	unsigned int probes;	/* probes filing their stacks under it */
 	char name[];
 };
 
 struct st_table {
+	struct kref ref;	/* the table's own while current, and snapshots' */
 	atomic_t used;
 	/* st_slots slots of st_slot_size bytes, 8-aligned as each slot */
 	char slots[] __aligned(8);
@@ -75,8 +85,8 @@ static unsigned int st_slot_size;	/* bytes, frames for depth= included */
 static unsigned int st_depth;
 static DEFINE_PER_CPU(local_t, st_overflow);
 
-static LIST_HEAD(st_owners);
-static u32 st_owners_nr;
+static DEFINE_XARRAY(st_owners);	/* index -> struct st_owner */
+static u32 st_owners_next;		/* never reused */
 static DEFINE_MUTEX(st_stacks_mutex);
 
 static __always_inline struct st_slot *st_slot_at(struct st_table *t, unsigned int i)
@@ -86,8 +96,17 @@ static __always_inline struct st_slot *st_slot_at(struct st_table *t, unsigned i
 
 static struct st_table *st_table_alloc(void)
 {
-	return vzalloc(struct_size((struct st_table *)NULL, slots,
-				   array_size(st_slots, st_slot_size)));
+	struct st_table *t = vzalloc(struct_size((struct st_table *)NULL, slots,
+						 array_size(st_slots, st_slot_size)));
+
+	if (t)
+		kref_init(&t->ref);
+	return t;
+}
+
+static void st_table_release(struct kref *ref)
+{
+	vfree(container_of(ref, struct st_table, ref));
 }
 
 /* The table, for those who hold st_stacks_mutex. */
@@ -112,16 +131,22 @@ int st_stacks_init(unsigned int slots, unsigned int depth)
 
 void st_stacks_exit(void)
 {
-	struct st_owner *o, *tmp;
+	struct st_owner *o;
+	unsigned long i;
 
-	/* No probe is left to hit it. */
-	vfree(rcu_dereference_protected(st_table, 1));
+	/* No probe is left to hit it, no reader to hold it. */
+	kref_put(&rcu_dereference_protected(st_table, 1)->ref, st_table_release);
 	RCU_INIT_POINTER(st_table, NULL);
-	list_for_each_entry_safe(o, tmp, &st_owners, list) {
-		list_del(&o->list);
+	xa_for_each(&st_owners, i, o)
 		kfree(o);
-	}
-	st_owners_nr = 0;
+	xa_destroy(&st_owners);
+	st_owners_next = 0;
+}
+
+static void st_owner_free(struct st_owner *o)
+{
+	xa_erase(&st_owners, o->idx);
+	kfree(o);
 }
 
 /*
@@ -132,28 +157,38 @@ int st_stacks_owner(const char *name, u32 *idx, bool *created)
 {
 	struct st_owner *o;
 	size_t len = strlen(name);
+	unsigned long i;
+	int ret;
 
 	*created = false;
 	mutex_lock(&st_stacks_mutex);
-	list_for_each_entry(o, &st_owners, list) {
+	/* A walk of the owners, on the control path only. */
+	xa_for_each(&st_owners, i, o) {
 		if (!strcmp(o->name, name)) {
+			o->probes++;
 			*idx = o->idx;
 			mutex_unlock(&st_stacks_mutex);
 			return 0;
 		}
 	}
+	ret = -ENOMEM;
 	o = kmalloc(struct_size(o, name, len + 1), GFP_KERNEL);
-	if (!o) {
-		mutex_unlock(&st_stacks_mutex);
-		return -ENOMEM;
-	}
-	o->idx = st_owners_nr++;
+	if (!o)
+		goto out_unlock;
+	o->idx = st_owners_next;
+	o->probes = 1;
 	memcpy(o->name, name, len + 1);
-	list_add_tail(&o->list, &st_owners);
+	ret = xa_err(xa_store(&st_owners, o->idx, o, GFP_KERNEL));
+	if (ret) {
+		kfree(o);
+		goto out_unlock;
+	}
+	st_owners_next++;
 	*idx = o->idx;
 	*created = true;
+out_unlock:
 	mutex_unlock(&st_stacks_mutex);
-	return 0;
+	return ret;
 }
 
 /*
@@ -166,14 +201,56 @@ void st_stacks_owner_undo(u32 idx)
 	struct st_owner *o;
 
 	mutex_lock(&st_stacks_mutex);
-	list_for_each_entry(o, &st_owners, list) {
-		if (o->idx == idx) {
-			list_del(&o->list);
-			kfree(o);
-			break;
-		}
-	}
+	o = xa_load(&st_owners, idx);
+	if (o)
+		st_owner_free(o);
 	mutex_unlock(&st_stacks_mutex);
+}
+
+/*
+ * A probe filing under @idx is gone, its hits waited out.  Its stacks
+ * keep the name until a clear, or a snapshot finds none left.
+ */
+void st_stacks_owner_put(u32 idx)
+{
+	struct st_owner *o;
+
+	mutex_lock(&st_stacks_mutex);
+	o = xa_load(&st_owners, idx);
+	if (o && o->probes)
+		o->probes--;
+	mutex_unlock(&st_stacks_mutex);
+}
+
+unsigned int st_stacks_owners(void)
+{
+	struct st_owner *o;
+	unsigned int n = 0;
+	unsigned long i;
+
+	mutex_lock(&st_stacks_mutex);
+	xa_for_each(&st_owners, i, o)
+		n++;
+	mutex_unlock(&st_stacks_mutex);
+	return n;
+}
+
+/* Owners no probe files under: the table that held their stacks is gone. */
+static void st_owners_prune(const struct st_stacks_snap *snap)
+{
+	unsigned int j = 0;
+	struct st_owner *o;
+	unsigned long i;
+
+	lockdep_assert_held(&st_stacks_mutex);
+	xa_for_each(&st_owners, i, o) {
+		/* @snap, sorted by owner, lists every owner with a stack. */
+		while (snap && j < snap->nr && snap->stacks[j].owner < o->idx)
+			j++;
+		if (o->probes || (snap && j < snap->nr && snap->stacks[j].owner == o->idx))
+			continue;
+		st_owner_free(o);
+	}
 }
 
 static notrace bool st_slot_matches(const struct st_slot *s, u32 hash, u32 owner,
@@ -267,9 +344,10 @@ int st_stacks_clear(void)
 	mutex_lock(&st_stacks_mutex);
 	old = st_table_locked();
 	rcu_assign_pointer(st_table, t);
+	st_owners_prune(NULL);
 	mutex_unlock(&st_stacks_mutex);
 	st_synchronize_hits();
-	vfree(old);
+	kref_put(&old->ref, st_table_release);
 	return 0;
 }
 
@@ -294,8 +372,7 @@ unsigned long st_stacks_overflow(int cpu)
 /* Snapshot order for finding twins: by owner, then by whole key. */
 static int st_cmp_key(const void *a, const void *b)
 {
-	const struct st_stack *x = *(const struct st_stack * const *)a;
-	const struct st_stack *y = *(const struct st_stack * const *)b;
+	const struct st_stack *x = a, *y = b;
 	unsigned int n = min(x->nr, y->nr);
 	int c;
 
@@ -312,8 +389,7 @@ static int st_cmp_key(const void *a, const void *b)
 /* Output order: by owner, then highest count first. */
 static int st_cmp_count(const void *a, const void *b)
 {
-	const struct st_stack *x = *(const struct st_stack * const *)a;
-	const struct st_stack *y = *(const struct st_stack * const *)b;
+	const struct st_stack *x = a, *y = b;
 
 	if (x->owner != y->owner)
 		return x->owner < y->owner ? -1 : 1;
@@ -322,27 +398,37 @@ static int st_cmp_count(const void *a, const void *b)
 	return st_cmp_key(a, b);
 }
 
-static const char *st_owner_name(u32 idx)
+/* Each owner's name, copied: an owner may go while the snapshot is read. */
+static int st_snapshot_names(struct st_stacks_snap *snap)
 {
+	struct st_stack *st;
 	struct st_owner *o;
+	unsigned int i;
 
-	lockdep_assert_held(&st_stacks_mutex);
-	list_for_each_entry(o, &st_owners, list)
-		if (o->idx == idx)
-			return o->name;
-	return "?";
+	for (i = 0; i < snap->nr; i++) {
+		st = &snap->stacks[i];
+		if (i && st->owner == snap->stacks[i - 1].owner) {
+			st->name = snap->stacks[i - 1].name;
+			continue;
+		}
+		o = xa_load(&st_owners, st->owner);
+		st->name = kstrdup(o ? o->name : "?", GFP_KERNEL);
+		if (!st->name)
+			return -ENOMEM;
+	}
+	return 0;
 }
 
 /*
- * Copy the table's stacks, twins merged, sorted for output.  NULL when out
- * of memory; free with st_stacks_snapshot_free().
+ * The table's stacks, twins merged, sorted for output.  NULL when out of
+ * memory; free with st_stacks_snapshot_free().
  */
 struct st_stacks_snap *st_stacks_snapshot(void)
 {
-	size_t stack_size = struct_size((struct st_stack *)NULL, frames, st_depth);
 	struct st_stacks_snap *snap;
 	struct st_stack *st, *prev;
 	unsigned int i, n = 0, kept, cap;
+	bool complete = true;
 	struct st_table *t;
 	struct st_slot *s;
 
@@ -353,42 +439,47 @@ struct st_stacks_snap *st_stacks_snapshot(void)
 	snap = kvzalloc(struct_size(snap, stacks, cap), GFP_KERNEL);
 	if (!snap)
 		goto out_unlock;
-	snap->data = kvmalloc_array(max(cap, 1U), stack_size, GFP_KERNEL);
-	if (!snap->data) {
-		kvfree(snap);
-		snap = NULL;
-		goto out_unlock;
-	}
-	for (i = 0; i < st_slots && n < cap; i++) {
+	kref_get(&t->ref);
+	snap->table = t;
+	for (i = 0; i < st_slots; i++) {
 		s = st_slot_at(t, i);
 		if (atomic_read_acquire(&s->state) != ST_SLOT_READY)
 			continue;
-		st = (struct st_stack *)(snap->data + n * stack_size);
+		if (n == cap) {
+			complete = false;
+			break;
+		}
+		st = &snap->stacks[n++];
 		st->owner = s->owner;
 		st->nr = s->nr;
 		st->truncated = s->truncated;
 		st->first_ns = s->first_ns;
 		st->count = atomic_long_read(&s->count);
-		memcpy(st->frames, s->frames, s->nr * sizeof(s->frames[0]));
-		snap->stacks[n++] = st;
+		st->frames = s->frames;
 	}
 
 	/* Merge twins (same key, filled concurrently), keeping the oldest. */
 	sort(snap->stacks, n, sizeof(snap->stacks[0]), st_cmp_key, NULL);
 	for (i = 0, kept = 0; i < n; i++) {
-		st = snap->stacks[i];
-		prev = kept ? snap->stacks[kept - 1] : NULL;
-		if (prev && !st_cmp_key(&prev, &st)) {
+		st = &snap->stacks[i];
+		prev = kept ? &snap->stacks[kept - 1] : NULL;
+		if (prev && !st_cmp_key(prev, st)) {
 			prev->count += st->count;
 			prev->first_ns = min(prev->first_ns, st->first_ns);
 			continue;
 		}
-		snap->stacks[kept++] = st;
+		snap->stacks[kept++] = *st;
 	}
 	sort(snap->stacks, kept, sizeof(snap->stacks[0]), st_cmp_count, NULL);
-	for (i = 0; i < kept; i++)
-		snap->stacks[i]->name = st_owner_name(snap->stacks[i]->owner);
 	snap->nr = kept;
+	/* A scan that saw every slot knows which owners have no stack left. */
+	if (complete)
+		st_owners_prune(snap);
+	if (st_snapshot_names(snap)) {
+		mutex_unlock(&st_stacks_mutex);
+		st_stacks_snapshot_free(snap);
+		return NULL;
+	}
 out_unlock:
 	mutex_unlock(&st_stacks_mutex);
 	return snap;
@@ -396,8 +487,38 @@ out_unlock:
 
 void st_stacks_snapshot_free(struct st_stacks_snap *snap)
 {
+	unsigned int i;
+
 	if (!snap)
 		return;
-	kvfree(snap->data);
+	for (i = 0; i < snap->nr; i++)
+		if (!i || snap->stacks[i].name != snap->stacks[i - 1].name)
+			kfree(snap->stacks[i].name);
+	if (snap->table)
+		kref_put(&snap->table->ref, st_table_release);
 	kvfree(snap);
+}
+
+/*
+ * Call @fn for each frame of each stack in the table, in place: no copy,
+ * whatever the table's size.  @fn may not sleep on st_stacks_mutex.
+ */
+void st_stacks_for_each_frame(void (*fn)(unsigned long addr, bool ret_addr,
+					 u64 first_ns, void *arg), void *arg)
+{
+	struct st_table *t;
+	struct st_slot *s;
+	unsigned int i, j;
+
+	mutex_lock(&st_stacks_mutex);
+	t = st_table_locked();
+	for (i = 0; i < st_slots; i++) {
+		s = st_slot_at(t, i);
+		if (atomic_read_acquire(&s->state) != ST_SLOT_READY)
+			continue;
+		for (j = 0; j < s->nr; j++)
+			fn(s->frames[j], j > 0, s->first_ns, arg);
+		cond_resched();
+	}
+	mutex_unlock(&st_stacks_mutex);
 }
