@@ -111,8 +111,13 @@ void st_kprobe_step_done(void);
 unsigned long st_kprobe_step_slot(struct kprobe *kp);
 void st_kprobe_forget_steps(unsigned long slot);
 unsigned long st_kprobe_steps_recovered(void);
+unsigned long st_kprobe_steps_faulted(void);
 int st_kprobe_arch_init(void);
 void st_kprobe_arch_exit(void);
+int st_kprobe_note_insn(const struct kprobe *kp);
+void st_kprobe_forget_insn(const struct kprobe *kp);
+bool st_kprobe_orig_insn(unsigned long addr, u32 *insn);
+void st_unwind_code_changed(void);
 #else
 #define ST_UNWIND_FTRACE_NOREGS	0
 #define ST_KPROBE_HOLD_SOFTIRQ	0
@@ -139,12 +144,23 @@ static inline unsigned long st_kprobe_steps_recovered(void)
 	return 0;
 }
 
+static inline unsigned long st_kprobe_steps_faulted(void)
+{
+	return 0;
+}
+
 static inline int st_kprobe_arch_init(void)
 {
 	return 0;
 }
 
 static inline void st_kprobe_arch_exit(void) {}
+static inline int st_kprobe_note_insn(const struct kprobe *kp)
+{
+	return 0;
+}
+
+static inline void st_kprobe_forget_insn(const struct kprobe *kp) {}
 #endif
 
 /*

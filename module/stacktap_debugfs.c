@@ -618,7 +618,8 @@ static int st_stats_show(struct seq_file *m, void *v)
 			   cpu, h[0], h[1], h[2], h[3]);
 	}
 	if (ST_KPROBE_HOLD_SOFTIRQ)
-		seq_printf(m, "kprobe steps recovered %lu\n", st_kprobe_steps_recovered());
+		seq_printf(m, "kprobe steps recovered %lu faulted %lu\n",
+			   st_kprobe_steps_recovered(), st_kprobe_steps_faulted());
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(st_stats);

@@ -222,13 +222,23 @@ static int st_kprobe_arm(struct st_probe *p, const char **why)
 		ret = -ERANGE;
 		goto err_unregister;
 	}
+	/* Before the break goes in: the walker reads through it. */
+	ret = st_kprobe_note_insn(&p->kp);
+	if (ret) {
+		*why = "out of memory";
+		goto err_unregister;
+	}
 	ret = enable_kprobe(&p->kp);
 	if (ret) {
 		*why = "kprobe could not be enabled";
-		goto err_unregister;
+		goto err_forget_insn;
 	}
 	return 0;
 
+err_forget_insn:
+	unregister_kprobe(&p->kp);
+	st_kprobe_forget_insn(&p->kp);
+	return ret;
 err_unregister:
 	unregister_kprobe(&p->kp);
 	return ret;
@@ -239,6 +249,7 @@ static void st_kprobe_disarm(struct st_probe *p)
 	unsigned long slot = st_kprobe_step_slot(&p->kp);
 
 	unregister_kprobe(&p->kp);
+	st_kprobe_forget_insn(&p->kp);
 	st_kprobe_forget_steps(slot);
 }
 

@@ -9,10 +9,13 @@
  * kprobes disowned that way (st_kprobe_die()).
  */
 #include <linux/atomic.h>
+#include <linux/hashtable.h>
 #include <linux/kdebug.h>
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
+#include <linux/mutex.h>
 #include <linux/notifier.h>
+#include <linux/rculist.h>
 #include <linux/percpu.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
@@ -40,6 +43,71 @@ bool st_kprobe_arch_refuses(const char *symbol)
 			return true;
 	return false;
 }
+
+/*
+ * The instruction each of stacktap's kprobes replaced with a break, by
+ * address, for the walker: a probe in a prologue hides the "addiu sp" or
+ * "sw ra" that tells how the frame is laid out.  Noted while the probe is
+ * registered disabled, before its break goes in, and forgotten once the
+ * break is out; the walker reads it with interrupts off (RCU).
+ */
+struct st_kprobe_insn {
+	struct hlist_node node;
+	struct rcu_head rcu;
+	const struct kprobe *kp;
+	unsigned long addr;
+	u32 insn;
+};
+static DEFINE_HASHTABLE(st_kprobe_insns, 6);
+static DEFINE_MUTEX(st_kprobe_insns_mutex);
+
+int st_kprobe_note_insn(const struct kprobe *kp)
+{
+	struct st_kprobe_insn *i = kmalloc(sizeof(*i), GFP_KERNEL);
+
+	if (!i)
+		return -ENOMEM;
+	i->kp = kp;
+	i->addr = (unsigned long)kp->addr;
+	i->insn = kp->opcode.word;
+	mutex_lock(&st_kprobe_insns_mutex);
+	hash_add_rcu(st_kprobe_insns, &i->node, i->addr);
+	mutex_unlock(&st_kprobe_insns_mutex);
+	/* A walk may have cached a break here (another tracer's probe). */
+	st_unwind_code_changed();
+	return 0;
+}
+
+void st_kprobe_forget_insn(const struct kprobe *kp)
+{
+	struct st_kprobe_insn *i;
+	struct hlist_node *tmp;
+
+	mutex_lock(&st_kprobe_insns_mutex);
+	hash_for_each_possible_safe(st_kprobe_insns, i, tmp, node, (unsigned long)kp->addr) {
+		if (i->kp == kp) {
+			hash_del_rcu(&i->node);
+			kfree_rcu(i, rcu);
+			break;
+		}
+	}
+	mutex_unlock(&st_kprobe_insns_mutex);
+}
+
+/* Walker, interrupts off: what a break of ours at @addr replaced. */
+notrace bool st_kprobe_orig_insn(unsigned long addr, u32 *insn)
+{
+	struct st_kprobe_insn *i;
+
+	hash_for_each_possible_rcu_notrace(st_kprobe_insns, i, node, addr) {
+		if (i->addr == addr) {
+			*insn = READ_ONCE(i->insn);
+			return true;
+		}
+	}
+	return false;
+}
+NOKPROBE_SYMBOL(st_kprobe_orig_insn);
 
 /*
  * Emulate @kp's instruction on @regs and move past it: addiu, daddiu,
@@ -114,6 +182,7 @@ struct st_kprobe_step {
 };
 static DEFINE_PER_CPU(struct st_kprobe_step, st_kprobe_steps[ST_MAX_NEST]);
 static atomic_long_t st_kprobe_recovered;
+static atomic_long_t st_kprobe_faulted;
 
 /*
  * Called by a pre-handler that leaves @kp's instruction to kprobes'
@@ -167,6 +236,30 @@ unsigned long st_kprobe_steps_recovered(void)
 	return atomic_long_read(&st_kprobe_recovered);
 }
 
+unsigned long st_kprobe_steps_faulted(void)
+{
+	return atomic_long_read(&st_kprobe_faulted);
+}
+
+/*
+ * A page fault in a step of ours: kprobes' own notifier, which runs
+ * first, has given the step up (resumed after the probed instruction, as
+ * its kprobe_fault_handler() does) and calls no post-handler, so let
+ * softirqs go here.  Held, they would make the fault look atomic to
+ * do_page_fault(), which then oopses on a fault it could have served.
+ */
+static notrace int st_kprobe_fault(struct pt_regs *regs)
+{
+	struct st_kprobe_step *s = this_cpu_ptr(&st_kprobe_steps[st_context()]);
+
+	if (!s->brk || s->task != current || regs->cp0_epc != s->resume)
+		return NOTIFY_DONE;
+	st_kprobe_post(NULL, regs, 0);
+	atomic_long_inc(&st_kprobe_faulted);
+	return NOTIFY_DONE;
+}
+NOKPROBE_SYMBOL(st_kprobe_fault);
+
 /*
  * A single-step break kprobes did not claim: current_kprobe was cleared
  * while the step was pending (kprobe_flush_task() in an RCU callback, see
@@ -182,6 +275,8 @@ static notrace int st_kprobe_die(struct notifier_block *nb, unsigned long val,
 	struct pt_regs *regs = args->regs;
 	struct st_kprobe_step *s;
 
+	if (val == DIE_PAGE_FAULT && !user_mode(regs))
+		return st_kprobe_fault(regs);
 	if (val != DIE_SSTEPBP || user_mode(regs))
 		return NOTIFY_DONE;
 	s = this_cpu_ptr(&st_kprobe_steps[st_context()]);

@@ -103,14 +103,24 @@ static int st_kretprobe_arm(struct st_probe *p, const char **why)
 		p->kret_pre = p->rp.kp.pre_handler;
 		p->rp.kp.pre_handler = st_kretprobe_pre;
 		p->rp.kp.post_handler = st_kprobe_post;
+		/* Before the break goes in: the walker reads through it. */
+		ret = st_kprobe_note_insn(&p->rp.kp);
+		if (ret) {
+			*why = "out of memory";
+			goto err_unregister;
+		}
 		ret = enable_kretprobe(&p->rp);
 		if (ret) {
 			*why = "kretprobe could not be enabled";
-			goto err_unregister;
+			goto err_forget_insn;
 		}
 	}
 	return 0;
 
+err_forget_insn:
+	unregister_kretprobe(&p->rp);
+	st_kprobe_forget_insn(&p->rp.kp);
+	return ret;
 err_unregister:
 	unregister_kretprobe(&p->rp);
 	return ret;
@@ -121,6 +131,7 @@ static void st_kretprobe_disarm(struct st_probe *p)
 	unsigned long slot = st_kprobe_step_slot(&p->rp.kp);
 
 	unregister_kretprobe(&p->rp);
+	st_kprobe_forget_insn(&p->rp.kp);
 	st_kprobe_forget_steps(slot);
 }
 

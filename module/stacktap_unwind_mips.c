@@ -92,6 +92,12 @@ static struct notifier_block st_mips_module_nb = {
 	.notifier_call = st_mips_module_event,
 };
 
+/* A kprobe of ours goes in: code a walk may have cached reads otherwise. */
+void st_unwind_code_changed(void)
+{
+	atomic_inc(&st_mips_gen);
+}
+
 /* Every tracer of MIPS runs in text kallsyms names. */
 notrace bool st_unwind_tracer_text(unsigned long addr)
 {
@@ -220,17 +226,49 @@ static notrace bool st_parse_sym(const char *sym, unsigned long *off, unsigned l
 }
 NOKPROBE_SYMBOL(st_parse_sym);
 
-/* How many bytes the first "addiu/daddiu sp,sp,+N" in a function frees. */
+/* jr ra: a return */
+static __always_inline bool st_is_return(u32 insn)
+{
+	return st_op(insn) == 0 && st_funct(insn) == 0x08 && st_rs(insn) == MIPS_RA;
+}
+
+/* Any branch or jump: the end of a straight run of code. */
+static __always_inline bool st_is_branch(u32 insn)
+{
+	unsigned int op = st_op(insn);
+
+	return (op == 0 && (st_funct(insn) == 0x08 || st_funct(insn) == 0x09)) ||
+	       op == 0x01 || (op >= 0x02 && op <= 0x07) || (op >= 0x14 && op <= 0x17);
+}
+
+/*
+ * How many bytes a function's epilogue frees: the "addiu/daddiu sp,sp,+N"
+ * that goes with its first "jr ra", in the delay slot or in the straight
+ * run of code before it.  Not any positive adjustment: one elsewhere may
+ * belong to some other path.  0 when none is found.
+ */
 static notrace u32 st_mips_epilogue_frame(unsigned long start, unsigned long size)
 {
-	unsigned long a;
-	u32 insn;
+	unsigned long a, b, end = start + min(size, ST_MIPS_EPILOGUE_MAX);
+	u32 insn, frame;
 
-	for (a = start + 4; a < start + min(size, ST_MIPS_EPILOGUE_MAX); a += 4) {
+	for (a = start + 4; a + 4 < end; a += 4) {
 		if (!st_read_u32_nofault(&insn, (void *)a))
 			return 0;
-		if (st_is_sp_adjust(insn) && st_imm(insn) > 0)
-			return st_imm(insn);
+		if (!st_is_return(insn))
+			continue;
+		if (!st_read_u32_nofault(&insn, (void *)(a + 4)))
+			return 0;
+		frame = st_is_sp_adjust(insn) && st_imm(insn) > 0 ? st_imm(insn) : 0;
+		for (b = a - 4; b > start && b + 32 >= a; b -= 4) {
+			if (!st_read_u32_nofault(&insn, (void *)b) || st_is_branch(insn))
+				break;
+			if (st_is_sp_adjust(insn) && st_imm(insn) > 0)
+				frame += st_imm(insn);
+		}
+		if (frame)
+			return frame;
+		/* A return without a frame: a shrink-wrapped early exit. */
 	}
 	return 0;
 }
@@ -272,8 +310,8 @@ static notrace void st_mips_analyse(struct st_mips_cpu *c, unsigned long pc,
 				    bool ret, struct st_mips_frame *f)
 {
 	unsigned long off, size, start, a, at = ret ? pc - 4 : pc, at_ra = 0;
-	bool after_call = false, mcount_call = false;
-	u32 insn;
+	bool after_call = false, mcount_call = false, from_epilogue = false;
+	u32 insn, ra_frame = 0;
 	const char *plus;
 
 	f->pc = pc | ret;
@@ -312,14 +350,15 @@ static notrace void st_mips_analyse(struct st_mips_cpu *c, unsigned long pc,
 		if (!st_read_u32_nofault(&insn, (void *)a))
 			return;
 		/*
-		 * A kprobe (a p: or r: probe on this very function) replaced
-		 * the frame allocation with a break: the epilogue says how
-		 * big the frame is.
+		 * A kprobe's break: stacktap's own probes say what it
+		 * replaced.  Another tracer's, on the frame allocation at
+		 * the start, leaves the epilogue to say how big it is.
 		 */
-		if (a == start && st_is_break(insn)) {
+		if (st_is_break(insn) && !st_kprobe_orig_insn(a, &insn) && a == start) {
 			f->frame = st_mips_epilogue_frame(start, size);
 			if (!f->frame)
 				return;
+			from_epilogue = true;
 			continue;
 		}
 		/*
@@ -335,12 +374,21 @@ static notrace void st_mips_analyse(struct st_mips_cpu *c, unsigned long pc,
 			continue;
 		if (st_is_sp_dynamic(insn))
 			return;
-		/* Only allocations count: "addiu sp,sp,+N" ends some other path. */
-		if (st_is_sp_adjust(insn) && st_imm(insn) < 0 && !f->frame)
-			f->frame = -st_imm(insn);
-		else if (st_is_ra_save(insn) && f->frame && f->ra_slot < 0)
+		/*
+		 * Only allocations count, every one of them (a frame may be
+		 * built in two steps): "addiu sp,sp,+N" ends some other path.
+		 */
+		if (st_is_sp_adjust(insn) && st_imm(insn) < 0) {
+			if (!from_epilogue)
+				f->frame += -st_imm(insn);
+		} else if (st_is_ra_save(insn) && f->frame && f->ra_slot < 0) {
 			f->ra_slot = st_imm(insn);
+			ra_frame = f->frame;
+		}
 	}
+	/* ra's slot as seen from the final sp, below later allocations. */
+	if (f->ra_slot >= 0)
+		f->ra_slot += f->frame - ra_frame;
 	f->kind = f->frame || pc == start ? ST_MIPS_CODE : ST_MIPS_NO_PROLOGUE;
 	/*
 	 * Inside an exception handler, past its SAVE_ALL: a handler whose
@@ -357,8 +405,17 @@ static notrace const struct st_mips_frame *st_mips_frame_of(struct st_mips_cpu *
 {
 	struct st_mips_frame *f = &c->cache[hash_long(pc | ret, ST_MIPS_CACHE_BITS)];
 
-	if (f->pc != (pc | ret))
-		st_mips_analyse(c, pc, ret, f);
+	if (f->pc == (pc | ret))
+		return f;
+	st_mips_analyse(c, pc, ret, f);
+	/*
+	 * BPF JIT code (kallsyms names it bpf_prog_*, bpf_trampoline_*,
+	 * bpf_dispatcher_*) comes and goes with no notifier to say so: its
+	 * frames are read afresh each time, never kept.
+	 */
+	if (st_mips_prefix(c->sym, "bpf_prog_") || st_mips_prefix(c->sym, "bpf_trampoline_") ||
+	    st_mips_prefix(c->sym, "bpf_dispatcher_"))
+		f->pc = 0;
 	return f;
 }
 NOKPROBE_SYMBOL(st_mips_frame_of);

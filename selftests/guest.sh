@@ -99,7 +99,7 @@ make -s -C "$B/ctl/userspace" clean
 make -s -C "$B/ctl/userspace" CC="$cc" SYSROOT="$sysroot" >"$B/ctl.log" 2>&1 ||
 	{ cat "$B/ctl.log"; echo "$arch: build of stacktapctl failed" >&2; exit 1; }
 cp "$B/ctl/userspace/stacktapctl" "$R/bin/"
-for t in fuzz/st_nlfuzz tools/st_nocap tools/st_badinput tools/st_churn tools/st_read0 tools/st_nlpar tools/st_nldump tools/st_openn; do
+for t in fuzz/st_nlfuzz tools/st_nocap tools/st_badinput tools/st_churn tools/st_read0 tools/st_nlpar tools/st_nldump tools/st_openn tools/st_uread; do
 	$cc -std=gnu11 -O2 -Wall -Wextra -Werror -o "$R/bin/${t#*/}" "$top/selftests/$t.c" \
 		>>"$B/ctl.log" 2>&1 || { cat "$B/ctl.log"; echo "$arch: build of ${t#*/} failed" >&2; exit 1; }
 done

@@ -36,6 +36,18 @@
  *   trigger_nap	  st_truth_nap sleeps 50 ms; 'napping' reads how many
  *		  tasks are inside it now.
  *
+ * MIPS prologues a walker must read right (issue 20, item 11):
+ *   trigger_adj2   a_adj2 -> st_truth_adj2 -> c -> leaf, where st_truth_adj2
+ *		  (asm) builds its frame in two steps and frees it in two.
+ *   offsets	  reads "sw_ra=0xN": where st_truth_b saves ra, for a p:
+ *		  probe whose break hides that store; "uread_load=0xN": the
+ *		  get_user() load in st_truth_uread, which the write to
+ *		  'uread' runs on the writer's buffer (issue 20, item 1: a
+ *		  fault in a single-step, on a user page not yet touched).
+ *   foreign_kprobe writing 1 puts a kprobe with no handler on st_truth_adj2's
+ *		  first instruction: another tracer's break, which stacktap
+ *		  has no record of.
+ *
  * And 'clobber': a kprobe on st_truth_c that clears current_kprobe, as an
  * RCU callback can on MIPS (see st_truth_clobber_set()); 'irqs_off' reads
  * how many triggered runs returned with interrupts off.
@@ -108,6 +120,44 @@ static ST_TRUTH_FN unsigned long st_truth_d(unsigned long x)
 	return st_truth_c(x + 2) + 1;
 }
 
+#ifdef CONFIG_MIPS
+/*
+ * A frame allocated in two steps and freed in two, as no compiler here
+ * builds one: a walker that sizes it by the first allocation, or by the
+ * first "addiu sp,sp,+N" it meets, reads the caller from the wrong slot.
+ * Calls @next (st_truth_c) with @x.
+ */
+unsigned long st_truth_adj2(unsigned long x, unsigned long (*next)(unsigned long));
+#ifdef CONFIG_64BIT
+#define ST_TRUTH_ADDIU	"daddiu"
+#define ST_TRUTH_SREG	"sd"
+#define ST_TRUTH_LREG	"ld"
+#else
+#define ST_TRUTH_ADDIU	"addiu"
+#define ST_TRUTH_SREG	"sw"
+#define ST_TRUTH_LREG	"lw"
+#endif
+asm(".text\n"
+"	.globl	st_truth_adj2\n"
+"	.type	st_truth_adj2, @function\n"
+"	.set	push\n"
+"	.set	noreorder\n"
+"st_truth_adj2:\n"
+"	" ST_TRUTH_ADDIU "	$sp, $sp, -16\n"
+"	" ST_TRUTH_ADDIU "	$sp, $sp, -16\n"
+"	" ST_TRUTH_SREG "	$ra, 24($sp)\n"
+"	move	$25, $5\n"
+"	jalr	$25\n"
+"	 nop\n"
+"	" ST_TRUTH_LREG "	$ra, 24($sp)\n"
+"	" ST_TRUTH_ADDIU "	$sp, $sp, 16\n"
+"	" ST_TRUTH_ADDIU "	$sp, $sp, 16\n"
+"	jr	$ra\n"
+"	 nop\n"
+"	.set	pop\n"
+"	.size	st_truth_adj2, . - st_truth_adj2\n");
+#endif
+
 /*
  * Shrink-wrapped: the odd case returns before any frame is built.  Only
  * notrace code can be: -pg puts the prologue ahead of the mcount call.
@@ -123,6 +173,13 @@ static ST_TRUTH_FN unsigned long st_truth_a_sw(unsigned long x)
 {
 	return st_truth_sw(2 * x) + 1;
 }
+
+#ifdef CONFIG_MIPS
+static ST_TRUTH_FN unsigned long st_truth_a_adj2(unsigned long x)
+{
+	return st_truth_adj2(x + 1, st_truth_c) + 1;
+}
+#endif
 
 static ST_TRUTH_FN unsigned long st_truth_mleaf(unsigned long x)
 {
@@ -403,6 +460,9 @@ static const struct {
 	{ "trigger_spread", st_truth_spread },
 	{ "trigger_ptr", st_truth_ptr },
 	{ "trigger_nap", st_truth_nap },
+#ifdef CONFIG_MIPS
+	{ "trigger_adj2", st_truth_a_adj2 },
+#endif
 };
 
 /*
@@ -550,6 +610,80 @@ static int st_truth_genl_hold_get(void *data, u64 *held)
 DEFINE_DEBUGFS_ATTRIBUTE(st_truth_genl_hold_fops, st_truth_genl_hold_get,
 			 st_truth_genl_hold_set, "%llu\n");
 
+#ifdef CONFIG_MIPS
+/* A user word, read where the caller's buffer is: its first touch faults. */
+static ST_TRUTH_FN int st_truth_uread(const u32 __user *p)
+{
+	u32 v;
+	int ret = get_user(v, p);
+
+	WRITE_ONCE(st_truth_last, v);
+	return ret;
+}
+
+static ssize_t st_truth_uread_write(struct file *file, const char __user *ubuf,
+				    size_t len, loff_t *ppos)
+{
+	if (len < sizeof(u32))
+		return -EINVAL;
+	return st_truth_uread((const u32 __user *)ubuf) ? -EFAULT : len;
+}
+
+static const struct file_operations st_truth_uread_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = st_truth_uread_write,
+};
+
+/*
+ * Where st_truth_b saves ra (its first "sw/sd ra, N(sp)"), and where
+ * st_truth_uread loads from user memory (its exception table entry).
+ */
+static int st_truth_offsets_show(struct seq_file *m, void *v)
+{
+	const u32 *insn = (const u32 *)st_truth_b;
+	unsigned long uread = (unsigned long)st_truth_uread;
+	unsigned int i, op;
+
+	for (i = 0; i < 32; i++) {
+		op = insn[i] >> 26;
+		if ((op == 0x2b || op == 0x3f) && ((insn[i] >> 21) & 31) == 29 &&
+		    ((insn[i] >> 16) & 31) == 31) {
+			seq_printf(m, "sw_ra=0x%x\n", i * 4);
+			break;
+		}
+	}
+	for (i = 0; i < THIS_MODULE->num_exentries; i++)
+		if (THIS_MODULE->extable[i].insn - uread < 256)
+			seq_printf(m, "uread_load=0x%lx\n", THIS_MODULE->extable[i].insn - uread);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(st_truth_offsets);
+
+static struct kprobe st_truth_foreign_kp;
+static bool st_truth_foreign;
+static DEFINE_MUTEX(st_truth_foreign_mutex);
+
+static int st_truth_foreign_set(void *data, u64 on)
+{
+	int ret = 0;
+
+	mutex_lock(&st_truth_foreign_mutex);
+	if (on && !st_truth_foreign) {
+		memset(&st_truth_foreign_kp, 0, sizeof(st_truth_foreign_kp));
+		st_truth_foreign_kp.addr = (kprobe_opcode_t *)st_truth_adj2;
+		ret = register_kprobe(&st_truth_foreign_kp);
+		st_truth_foreign = !ret;
+	} else if (!on && st_truth_foreign) {
+		unregister_kprobe(&st_truth_foreign_kp);
+		st_truth_foreign = false;
+	}
+	mutex_unlock(&st_truth_foreign_mutex);
+	return ret;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(st_truth_foreign_fops, NULL, st_truth_foreign_set, "%llu\n");
+#endif
+
 static int __init st_truth_init(void)
 {
 	unsigned int i;
@@ -578,6 +712,12 @@ static int __init st_truth_init(void)
 				   &st_truth_irqs_off_fops);
 	debugfs_create_file_unsafe("genl_hold", 0600, st_truth_dir, NULL,
 				   &st_truth_genl_hold_fops);
+#ifdef CONFIG_MIPS
+	debugfs_create_file("offsets", 0400, st_truth_dir, NULL, &st_truth_offsets_fops);
+	debugfs_create_file("uread", 0200, st_truth_dir, NULL, &st_truth_uread_fops);
+	debugfs_create_file_unsafe("foreign_kprobe", 0200, st_truth_dir, NULL,
+				   &st_truth_foreign_fops);
+#endif
 	return 0;
 }
 
@@ -585,6 +725,9 @@ static void __exit st_truth_exit(void)
 {
 	debugfs_remove_recursive(st_truth_dir);
 	st_truth_clobber_set(NULL, 0);
+#ifdef CONFIG_MIPS
+	st_truth_foreign_set(NULL, 0);
+#endif
 	hrtimer_cancel(&st_truth_timer);
 	/* del_timer_sync() is timer_delete_sync() since 6.2, and only so in 7.x. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)

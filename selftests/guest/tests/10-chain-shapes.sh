@@ -113,6 +113,45 @@ if [ "$(uname -m)" = x86_64 ]; then
 	st_unload
 fi
 
+# MIPS prologues (issue 20, item 11).  st_truth_adj2 allocates its frame
+# in two steps and frees it in two; its caller is found only if both
+# allocations count, and, where a break hides its first, only if the
+# epilogue is read whole (another tracer's break) or stacktap knows what
+# its own break replaced.  A p: probe on st_truth_b's "sw ra" hides where
+# ra went from every stack through st_truth_b.
+case $(uname -m) in
+mips*)
+	st_load
+	st_ctl "add p:st_truth_leaf" || fail "add p:st_truth_leaf"
+	adj2="st_truth_leaf st_truth_c st_truth_adj2 st_truth_a_adj2 st_truth_trigger_write"
+	echo 50 >"$TRUTH/trigger_adj2"
+	cat "$ST/trace" >/tmp/trace; st_ctl clear
+	expect /tmp/trace p:st_truth_leaf 50 "$adj2" || ok=1
+	for off in 0x0 0x4 0x8; do
+		st_ctl "add p:st_truth_adj2+$off" || fail "add p:st_truth_adj2+$off"
+		echo 50 >"$TRUTH/trigger_adj2"
+		cat "$ST/trace" >/tmp/trace; st_ctl clear
+		expect /tmp/trace p:st_truth_leaf 50 "$adj2" || ok=1
+		spec=p:st_truth_adj2; [ $off = 0x0 ] || spec=$spec+$off
+		expect /tmp/trace $spec 50 "st_truth_adj2[+]$off/ st_truth_a_adj2 st_truth_trigger_write" || ok=1
+		st_ctl "del p:st_truth_adj2+$off"
+	done
+	echo 1 >"$TRUTH/foreign_kprobe" || fail "foreign_kprobe"
+	echo 50 >"$TRUTH/trigger_adj2"
+	echo 0 >"$TRUTH/foreign_kprobe"
+	cat "$ST/trace" >/tmp/trace; st_ctl clear
+	echo "another tracer's break on st_truth_adj2's first allocation:"
+	expect /tmp/trace p:st_truth_leaf 50 "$adj2" || ok=1
+	sw=$(sed -n 's/^sw_ra=//p' "$TRUTH/offsets")
+	[ -n "$sw" ] || fail "no sw ra in st_truth_b"
+	st_ctl "add p:st_truth_b+$sw" || fail "add p:st_truth_b+$sw"
+	echo 50 >"$TRUTH/trigger"
+	cat "$ST/trace" >/tmp/trace; st_ctl clear
+	expect /tmp/trace p:st_truth_leaf 50 "st_truth_leaf st_truth_c st_truth_b st_truth_a st_truth_trigger_write" || ok=1
+	expect /tmp/trace "p:st_truth_b+$sw" 50 "st_truth_b[+]$sw/ st_truth_a st_truth_trigger_write" || ok=1
+	st_unload ;;
+esac
+
 # A kretprobe armed on a middle function before any stack went through it:
 # its kprobe replaced st_truth_b's first instruction, the frame allocation
 # on MIPS, with a break, so the walker must size the frame another way.
