@@ -43,7 +43,12 @@ static int st_fprobe_arm(struct st_probe *p, const char **why)
 	char glob[STACKTAP_SYMBOL_MAX];
 	int ret;
 
-	strscpy(glob, p->spec.symbol, sizeof(glob));
+	/*
+	 * A p:MOD:SYMBOL served through ftrace: ftrace filters by name
+	 * alone, so SYMBOL must name one traceable function only.
+	 */
+	strscpy(glob, p->spec.symbol + (p->spec.module_len ? p->spec.module_len + 1 : 0),
+		sizeof(glob));
 	p->ops.func = st_fprobe_hit;
 	p->ops.flags = ST_FTRACE_OPS_FLAGS;
 	ret = ftrace_set_filter(&p->ops, glob, strlen(glob), 1);
@@ -54,6 +59,11 @@ static int st_fprobe_arm(struct st_probe *p, const char **why)
 	}
 	/* A glob over thousands of functions would make every call a hit. */
 	matched = st_ftrace_filter_count(&p->ops);
+	if (p->spec.module_len && matched != 1) {
+		*why = "its name is not the only one: ftrace, which serves this entry, cannot single out the module's";
+		ret = -ENOTUNIQ;
+		goto err_free_filter;
+	}
 	if (matched > st_fprobe_glob_max) {
 		pr_warn("%s matches %lu functions, more than glob_max=%u\n",
 			p->name, matched, st_fprobe_glob_max);

@@ -166,6 +166,8 @@ static int st_kprobe_arm_ftrace(struct st_probe *p, const char **why)
 		return 0;
 	}
 	p->kind = &st_kprobe_kind;
+	if (ret == -ENOTUNIQ)
+		return ret;	/* *why says which name */
 	*why = st_kprobe_error(-EINVAL);
 	return -EINVAL;
 }

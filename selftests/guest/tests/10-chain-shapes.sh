@@ -72,12 +72,19 @@ expect /tmp/trace p:st_truth_mleaf 200 "st_truth_mleaf st_truth_c2 st_truth_b2 s
 f0=$(entry_off st_truth_mleaf)
 awk -v f0="^st_truth_mleaf[+]$f0/" '/: p:st_truth_mleaf/ { getline; if ($2 !~ f0) bad++ } END { exit bad > 0 }' /tmp/trace ||
 	{ echo "p:st_truth_mleaf frame 0 is not st_truth_mleaf+$f0"; ok=1; }
+st_ctl "del p:st_truth_mleaf"
+# The same entry named MOD:SYMBOL: ftrace, which filters by name, serves it too.
+st_ctl "add p:st_truth:st_truth_mleaf" || fail "add p:st_truth:st_truth_mleaf"
+grep '^p:st_truth:st_truth_mleaf ' "$ST/probes"
+echo 20 >"$TRUTH/trigger_mleaf"
+cat "$ST/trace" >/tmp/trace; st_ctl clear
+expect /tmp/trace p:st_truth:st_truth_mleaf 20 "st_truth_mleaf st_truth_c2 st_truth_b2 st_truth_a2" || ok=1
+st_ctl "del p:st_truth:st_truth_mleaf"
 
 # Where kprobes refuse an entry for being an ftrace call site, r: cannot
 # sit there either: say so (issue 20, item 24).  A function kprobes refuse
 # for the blacklist (NOKPROBE_SYMBOL) is refused, not served by ftrace,
 # whatever the arch (item 10).
-st_ctl "del p:st_truth_mleaf"
 case "$(uname -m)" in
 mips*)
 	st_ctl_fails "add r:st_truth_mleaf" "Invalid argument"
