@@ -273,7 +273,7 @@ unsigned long st_stacks_overflow(int cpu);
 /* A stack as read: its probe's name, count and frames. */
 struct st_stack {
 	const char *name;
-	const unsigned long *frames;	/* in the snapshot's table */
+	const unsigned long *frames;	/* in the snapshot's frames */
 	unsigned long count;
 	u64 first_ns;
 	u32 owner;
@@ -281,10 +281,9 @@ struct st_stack {
 	bool truncated;
 };
 
-struct st_table;
 struct st_stacks_snap {
 	unsigned int nr;
-	struct st_table *table;		/* held while the snapshot lives */
+	unsigned long *frames;		/* every stack's, one after another */
 	struct st_stack stacks[];
 };
 struct st_stacks_snap *st_stacks_snapshot(void);

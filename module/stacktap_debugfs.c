@@ -364,6 +364,30 @@ static bool st_pipe_readable(struct file *file)
 	return READ_ONCE(m->count) || st_ring_pipe_ready();
 }
 
+/*
+ * After "eof": only the text a read already took from the rings, then end
+ * of file.  Not seq_read(), which would go on taking new records.
+ */
+static ssize_t st_pipe_leftover(struct file *file, char __user *buf, size_t count,
+				loff_t *ppos)
+{
+	struct seq_file *m = file->private_data;
+	size_t n;
+
+	mutex_lock(&m->lock);
+	n = min(count, m->count);
+	if (n && copy_to_user(buf, m->buf + m->from, n)) {
+		mutex_unlock(&m->lock);
+		return -EFAULT;
+	}
+	m->count -= n;
+	m->from += n;
+	m->read_pos += n;
+	*ppos += n;
+	mutex_unlock(&m->lock);
+	return n;
+}
+
 static ssize_t st_pipe_read(struct file *file, char __user *buf, size_t count,
 			    loff_t *ppos)
 {
@@ -373,10 +397,8 @@ static ssize_t st_pipe_read(struct file *file, char __user *buf, size_t count,
 	if (!count)
 		return 0;
 	for (;;) {
-		/* Text a read already took from the rings goes out first. */
-		if (st_pipe_ended(file) &&
-		    !READ_ONCE(((struct seq_file *)file->private_data)->count))
-			return 0;
+		if (st_pipe_ended(file))
+			return st_pipe_leftover(file, buf, count, ppos);
 		ret = seq_read(file, buf, count, ppos);
 		if (ret)
 			return ret;

@@ -15,10 +15,11 @@
 #include <linux/kprobes.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
-#include <linux/rculist.h>
 #include <linux/percpu.h>
 #include <linux/ptrace.h>
+#include <linux/rculist.h>
 #include <linux/sched.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 
 #include "stacktap.h"
@@ -100,7 +101,8 @@ notrace bool st_kprobe_orig_insn(unsigned long addr, u32 *insn)
 	struct st_kprobe_insn *i;
 
 	hash_for_each_possible_rcu_notrace(st_kprobe_insns, i, node, addr) {
-		if (i->addr == addr) {
+		/* Gone: kprobes dropped it with the init text it sat in. */
+		if (i->addr == addr && !(READ_ONCE(i->kp->flags) & KPROBE_FLAG_GONE)) {
 			*insn = READ_ONCE(i->insn);
 			return true;
 		}
@@ -242,18 +244,26 @@ unsigned long st_kprobe_steps_faulted(void)
 }
 
 /*
- * A page fault in a step of ours: kprobes' own notifier, which runs
- * first, has given the step up (resumed after the probed instruction, as
- * its kprobe_fault_handler() does) and calls no post-handler, so let
- * softirqs go here.  Held, they would make the fault look atomic to
- * do_page_fault(), which then oopses on a fault it could have served.
+ * A page fault in a step of ours.  kprobes' own notifier, which runs
+ * first, has given the step up and calls no post-handler; it resumes past
+ * the probed instruction (kprobe_fault_handler()), so the instruction
+ * would never run and its exception fixup would not be found at that pc.
+ * Point the fault back at the probed instruction, as x86's kprobes do: a
+ * fault the kernel serves runs it again (and hits the probe again), one
+ * it cannot takes the instruction's fixup.  And let softirqs go: held,
+ * they would make do_page_fault() take the fault for an atomic one.
  */
 static notrace int st_kprobe_fault(struct pt_regs *regs)
 {
-	struct st_kprobe_step *s = this_cpu_ptr(&st_kprobe_steps[st_context()]);
+	struct st_kprobe_step *s;
 
+	/* A step of ours runs with interrupts off: never preemptible. */
+	if (preemptible())
+		return NOTIFY_DONE;
+	s = this_cpu_ptr(&st_kprobe_steps[st_context()]);
 	if (!s->brk || s->task != current || regs->cp0_epc != s->resume)
 		return NOTIFY_DONE;
+	regs->cp0_epc = s->resume - sizeof(kprobe_opcode_t);
 	st_kprobe_post(NULL, regs, 0);
 	atomic_long_inc(&st_kprobe_faulted);
 	return NOTIFY_DONE;

@@ -21,17 +21,13 @@
  * snapshot that finds them without probe or stack.
  *
  * Readers work on a snapshot taken under st_stacks_mutex: per stack, its
- * count and a pointer to its frames in the table, which the snapshot
- * holds a reference to (a stack's frames never change once it is ready),
- * so a snapshot costs tens of bytes per stack, not a copy of the table.
+ * count and its frames, as many as it has, not a slot at full depth.
  *
- * Clearing swaps in a new, empty table and drops the old one once no hit
- * can be using it (RCU) and no snapshot holds it: a hit is never turned
- * away for a clear.
+ * Clearing swaps in a new, empty table and frees the old one once no hit
+ * can be using it (RCU): a hit is never turned away for a clear.
  */
 #include <linux/hash.h>
 #include <linux/kernel.h>
-#include <linux/kref.h>
 #include <linux/kprobes.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -73,7 +69,6 @@ struct st_owner {
 };
 
 struct st_table {
-	struct kref ref;	/* the table's own while current, and snapshots' */
 	atomic_t used;
 	/* st_slots slots of st_slot_size bytes, 8-aligned as each slot */
 	char slots[] __aligned(8);
@@ -96,17 +91,8 @@ static __always_inline struct st_slot *st_slot_at(struct st_table *t, unsigned i
 
 static struct st_table *st_table_alloc(void)
 {
-	struct st_table *t = vzalloc(struct_size((struct st_table *)NULL, slots,
-						 array_size(st_slots, st_slot_size)));
-
-	if (t)
-		kref_init(&t->ref);
-	return t;
-}
-
-static void st_table_release(struct kref *ref)
-{
-	vfree(container_of(ref, struct st_table, ref));
+	return vzalloc(struct_size((struct st_table *)NULL, slots,
+				   array_size(st_slots, st_slot_size)));
 }
 
 /* The table, for those who hold st_stacks_mutex. */
@@ -134,8 +120,8 @@ void st_stacks_exit(void)
 	struct st_owner *o;
 	unsigned long i;
 
-	/* No probe is left to hit it, no reader to hold it. */
-	kref_put(&rcu_dereference_protected(st_table, 1)->ref, st_table_release);
+	/* No probe is left to hit it. */
+	vfree(rcu_dereference_protected(st_table, 1));
 	RCU_INIT_POINTER(st_table, NULL);
 	xa_for_each(&st_owners, i, o)
 		kfree(o);
@@ -347,7 +333,7 @@ int st_stacks_clear(void)
 	st_owners_prune(NULL);
 	mutex_unlock(&st_stacks_mutex);
 	st_synchronize_hits();
-	kref_put(&old->ref, st_table_release);
+	vfree(old);
 	return 0;
 }
 
@@ -428,6 +414,7 @@ struct st_stacks_snap *st_stacks_snapshot(void)
 	struct st_stacks_snap *snap;
 	struct st_stack *st, *prev;
 	unsigned int i, n = 0, kept, cap;
+	size_t nframes = 0, used = 0;
 	bool complete = true;
 	struct st_table *t;
 	struct st_slot *s;
@@ -436,16 +423,26 @@ struct st_stacks_snap *st_stacks_snapshot(void)
 	t = st_table_locked();
 	/* Stacks that appear while this runs are left for the next one. */
 	cap = atomic_read(&t->used);
+	for (i = 0; i < st_slots && n < cap; i++) {
+		s = st_slot_at(t, i);
+		if (atomic_read_acquire(&s->state) == ST_SLOT_READY) {
+			n++;
+			nframes += s->nr;
+		}
+	}
+	cap = n;
 	snap = kvzalloc(struct_size(snap, stacks, cap), GFP_KERNEL);
 	if (!snap)
 		goto out_unlock;
-	kref_get(&t->ref);
-	snap->table = t;
-	for (i = 0; i < st_slots; i++) {
+	snap->frames = kvmalloc_array(max_t(size_t, nframes, 1), sizeof(*snap->frames),
+				      GFP_KERNEL);
+	if (!snap->frames)
+		goto err_free;
+	for (i = 0, n = 0; i < st_slots; i++) {
 		s = st_slot_at(t, i);
 		if (atomic_read_acquire(&s->state) != ST_SLOT_READY)
 			continue;
-		if (n == cap) {
+		if (n == cap || used + s->nr > nframes) {
 			complete = false;
 			break;
 		}
@@ -455,7 +452,9 @@ struct st_stacks_snap *st_stacks_snapshot(void)
 		st->truncated = s->truncated;
 		st->first_ns = s->first_ns;
 		st->count = atomic_long_read(&s->count);
-		st->frames = s->frames;
+		st->frames = snap->frames + used;
+		memcpy(snap->frames + used, s->frames, s->nr * sizeof(s->frames[0]));
+		used += s->nr;
 	}
 
 	/* Merge twins (same key, filled concurrently), keeping the oldest. */
@@ -475,14 +474,16 @@ struct st_stacks_snap *st_stacks_snapshot(void)
 	/* A scan that saw every slot knows which owners have no stack left. */
 	if (complete)
 		st_owners_prune(snap);
-	if (st_snapshot_names(snap)) {
-		mutex_unlock(&st_stacks_mutex);
-		st_stacks_snapshot_free(snap);
-		return NULL;
-	}
+	if (st_snapshot_names(snap))
+		goto err_free;
 out_unlock:
 	mutex_unlock(&st_stacks_mutex);
 	return snap;
+
+err_free:
+	mutex_unlock(&st_stacks_mutex);
+	st_stacks_snapshot_free(snap);
+	return NULL;
 }
 
 void st_stacks_snapshot_free(struct st_stacks_snap *snap)
@@ -494,8 +495,7 @@ void st_stacks_snapshot_free(struct st_stacks_snap *snap)
 	for (i = 0; i < snap->nr; i++)
 		if (!i || snap->stacks[i].name != snap->stacks[i - 1].name)
 			kfree(snap->stacks[i].name);
-	if (snap->table)
-		kref_put(&snap->table->ref, st_table_release);
+	kvfree(snap->frames);
 	kvfree(snap);
 }
 

@@ -250,7 +250,7 @@ static __always_inline bool st_is_branch(u32 insn)
 static notrace u32 st_mips_epilogue_frame(unsigned long start, unsigned long size)
 {
 	unsigned long a, b, end = start + min(size, ST_MIPS_EPILOGUE_MAX);
-	u32 insn, frame;
+	u32 insn, frame, last;
 
 	for (a = start + 4; a + 4 < end; a += 4) {
 		if (!st_read_u32_nofault(&insn, (void *)a))
@@ -260,11 +260,16 @@ static notrace u32 st_mips_epilogue_frame(unsigned long start, unsigned long siz
 		if (!st_read_u32_nofault(&insn, (void *)(a + 4)))
 			return 0;
 		frame = st_is_sp_adjust(insn) && st_imm(insn) > 0 ? st_imm(insn) : 0;
-		for (b = a - 4; b > start && b + 32 >= a; b -= 4) {
-			if (!st_read_u32_nofault(&insn, (void *)b) || st_is_branch(insn))
+		for (b = a - 4, last = 0; b > start && b + 32 >= a; b -= 4) {
+			if (!st_read_u32_nofault(&insn, (void *)b))
 				break;
-			if (st_is_sp_adjust(insn) && st_imm(insn) > 0)
-				frame += st_imm(insn);
+			/* The instruction after a branch is its delay slot, not ours. */
+			if (st_is_branch(insn)) {
+				frame -= last;
+				break;
+			}
+			last = st_is_sp_adjust(insn) && st_imm(insn) > 0 ? st_imm(insn) : 0;
+			frame += last;
 		}
 		if (frame)
 			return frame;

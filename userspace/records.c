@@ -227,14 +227,35 @@ static int probe_matches(const char *spec, const char *want)
 	return spec[0] && spec[1] == ':' && !strcmp(spec + 2, want);
 }
 
+/*
+ * @want as the kernel spells it: a module's name has '_' for each '-' of
+ * its file's ("nf-conntrack:nf_ct_get" is nf_conntrack's).
+ */
+static void probe_canonical(char *out, size_t size, const char *want)
+{
+	char *c, *colon;
+
+	snprintf(out, size, "%s", want);
+	c = out[0] && out[1] == ':' && strchr("prf", out[0]) ? out + 2 : out;
+	colon = strchr(c, ':');
+	for (; colon && c < colon; c++)
+		if (*c == '-')
+			*c = '_';
+}
+
 int report_stacks(FILE *f, const char *probe, enum report_format fmt)
 {
 	static struct block b;
 	struct folded *fold = NULL;
 	size_t nfold = 0, i, j;
 	unsigned long long count;
-	char spec[512], name[LINE_MAX_LEN];
+	char spec[512], name[LINE_MAX_LEN], want[512];
 	unsigned int n = 0;
+
+	if (probe) {
+		probe_canonical(want, sizeof(want), probe);
+		probe = want;
+	}
 
 	if (fmt == REPORT_JSON)
 		printf("[");

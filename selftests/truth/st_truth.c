@@ -43,7 +43,8 @@
  *		  probe whose break hides that store; "uread_load=0xN": the
  *		  get_user() load in st_truth_uread, which the write to
  *		  'uread' runs on the writer's buffer (issue 20, item 1: a
- *		  fault in a single-step, on a user page not yet touched).
+ *		  fault in a single-step, on a user page not yet touched);
+ *		  reading 'uread' gives the sum of the words it read.
  *   foreign_kprobe writing 1 puts a kprobe with no handler on st_truth_adj2's
  *		  first instruction: another tracer's break, which stacktap
  *		  has no record of.
@@ -612,27 +613,41 @@ DEFINE_DEBUGFS_ATTRIBUTE(st_truth_genl_hold_fops, st_truth_genl_hold_get,
 
 #ifdef CONFIG_MIPS
 /* A user word, read where the caller's buffer is: its first touch faults. */
-static ST_TRUTH_FN int st_truth_uread(const u32 __user *p)
+static ST_TRUTH_FN int st_truth_uread(const u32 __user *p, u32 *v)
 {
-	u32 v;
-	int ret = get_user(v, p);
-
-	WRITE_ONCE(st_truth_last, v);
-	return ret;
+	return get_user(*v, p);
 }
+
+/* The sum of the words 'uread' read: did each load really run? */
+static atomic_long_t st_truth_uread_total;
 
 static ssize_t st_truth_uread_write(struct file *file, const char __user *ubuf,
 				    size_t len, loff_t *ppos)
 {
+	u32 v = 0;
+
 	if (len < sizeof(u32))
 		return -EINVAL;
-	return st_truth_uread((const u32 __user *)ubuf) ? -EFAULT : len;
+	if (st_truth_uread((const u32 __user *)ubuf, &v))
+		return -EFAULT;
+	atomic_long_add(v, &st_truth_uread_total);
+	return len;
+}
+
+static ssize_t st_truth_uread_read(struct file *file, char __user *ubuf,
+				   size_t len, loff_t *ppos)
+{
+	char buf[24];
+	int n = scnprintf(buf, sizeof(buf), "%ld\n", atomic_long_read(&st_truth_uread_total));
+
+	return simple_read_from_buffer(ubuf, len, ppos, buf, n);
 }
 
 static const struct file_operations st_truth_uread_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
 	.write = st_truth_uread_write,
+	.read = st_truth_uread_read,
 };
 
 /*
@@ -714,7 +729,7 @@ static int __init st_truth_init(void)
 				   &st_truth_genl_hold_fops);
 #ifdef CONFIG_MIPS
 	debugfs_create_file("offsets", 0400, st_truth_dir, NULL, &st_truth_offsets_fops);
-	debugfs_create_file("uread", 0200, st_truth_dir, NULL, &st_truth_uread_fops);
+	debugfs_create_file("uread", 0600, st_truth_dir, NULL, &st_truth_uread_fops);
 	debugfs_create_file_unsafe("foreign_kprobe", 0200, st_truth_dir, NULL,
 				   &st_truth_foreign_fops);
 #endif

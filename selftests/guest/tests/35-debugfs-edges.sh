@@ -63,6 +63,19 @@ st_ctl eof || fail "eof"
 timeout 5 cat <&3 >>/tmp/pipe1
 exec 3<&-
 [ "$(trace_records /tmp/pipe1)" = 1 ] || fail "a record half read before eof was cut: $(head -c 200 /tmp/pipe1)"
+# eof is final: under a stream of hits, a reader that had taken part of a
+# record gets the rest of it, then end of file, not the records that come.
+hammer_start trigger
+exec 3<"$ST/trace_pipe"
+dd bs=1 count=1 <&3 >/tmp/pipe2 2>/dev/null
+st_ctl eof || fail "eof"
+timeout 5 cat <&3 >>/tmp/pipe2
+rc=$?
+exec 3<&-
+hammer_stop
+st_ctl clear || fail "clear"
+[ $rc = 0 ] || fail "after eof, a reader under a stream of hits still read after 5 s (exit $rc)"
+[ "$(trace_records /tmp/pipe2)" = 1 ] || fail "after eof, a reader under a stream of hits got $(trace_records /tmp/pipe2) records, expected the one it had begun"
 # A reader that opens after eof blocks as before.
 echo 1 >"$TRUTH/trigger"
 timeout 2 cat "$ST/trace_pipe" >/tmp/pipe

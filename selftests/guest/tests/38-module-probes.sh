@@ -58,4 +58,11 @@ stacktapctl report bonding:bond_create >/tmp/report || fail "report bonding:bond
 [ "$(awk '/^@\[p:bonding:bond_create\] / { s += $2 } END { print s + 0 }' /tmp/report)" = 2 ] || fail "report bonding:bond_create: $(head -c 300 /tmp/report)"
 stacktapctl reset || fail "reset"
 rmmod bonding
+
+# A module named as its file spells it, '-' for '_', by add and report.
+truth_load
+stacktapctl add p:st-truth:st_truth_leaf >/dev/null || fail "add p:st-truth:st_truth_leaf"
+echo 2 >"$TRUTH/trigger" || fail "trigger"
+stacktapctl report st-truth:st_truth_leaf >/tmp/report || fail "report st-truth:st_truth_leaf exited $?"
+grep -q '^@\[p:st_truth:st_truth_leaf\] 2$' /tmp/report || fail "report st-truth:st_truth_leaf: $(head -c 300 /tmp/report)"
 st_unload
