@@ -26,6 +26,7 @@
  * so that its records stay readable.  A CPU whose ring could not be
  * allocated still comes up; its hits are counted as dropped.
  */
+#include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/irq_work.h>
 #include <linux/kernel.h>
@@ -91,6 +92,7 @@ static int st_ring_cpu_prepare(unsigned int cpu)
 
 int st_ring_init(unsigned long bytes_per_cpu)
 {
+	unsigned int cpu;
 	int ret;
 
 	if (!is_power_of_2(bytes_per_cpu))
@@ -100,8 +102,18 @@ int st_ring_init(unsigned long bytes_per_cpu)
 	st_rings = alloc_percpu(struct st_ring);
 	if (!st_rings)
 		return -ENOMEM;
-	ret = cpuhp_setup_state(CPUHP_BP_PREPARE_DYN, "stacktap:ring",
-				st_ring_cpu_prepare, NULL);
+	/*
+	 * The CPUs already up get theirs here: 5.10's cpuhp_setup_state()
+	 * calls no callback for a dynamic prepare state.  With hotplug held
+	 * off, no CPU is half way up meanwhile; the step is idempotent.
+	 */
+	cpus_read_lock();
+	ret = cpuhp_setup_state_cpuslocked(CPUHP_BP_PREPARE_DYN, "stacktap:ring",
+					   st_ring_cpu_prepare, NULL);
+	if (ret >= 0)
+		for_each_online_cpu(cpu)
+			st_ring_cpu_prepare(cpu);
+	cpus_read_unlock();
 	if (ret < 0) {
 		free_percpu(st_rings);
 		st_rings = NULL;
