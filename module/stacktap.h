@@ -342,7 +342,18 @@ void st_trace_clear(void);
 int st_clear_all(void);
 
 /* stacktap_netlink.c */
+struct genl_family;
+struct genl_info;
+struct sk_buff;
+extern struct genl_family st_nl_family;
 int st_netlink_init(void);
 void st_netlink_exit(void);
+
+/* stacktap_stream.c: record readers over netlink */
+int st_stream_init(void);
+void st_stream_exit(void);
+void st_stream_end_all(void);
+int st_stream_add(struct sk_buff *skb, struct genl_info *info, u32 flags,
+		  const char **why);
 
 #endif /* _STACKTAP_H */

@@ -211,6 +211,7 @@ static __always_inline void st_record_fill(struct st_record *rec, struct st_prob
 					   unsigned int nr, const struct st_ret *ret)
 {
 	rec->pid = current->pid;
+	rec->tgid = current->tgid;
 	rec->nr_frames = nr;
 	rec->kind = p->spec.kind;
 	rec->name_len = p->name_len;

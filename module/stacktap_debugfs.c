@@ -323,6 +323,7 @@ static bool st_pipe_ended(struct file *file)
 static void st_pipe_end_readers(void)
 {
 	atomic_inc(&st_pipe_eof_gen);
+	st_stream_end_all();	/* netlink readers too */
 	wake_up_interruptible_all(st_ring_waitqueue());
 	pr_info("control: trace_pipe readers get end of file\n");
 }

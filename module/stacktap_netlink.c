@@ -7,7 +7,9 @@
  */
 #include <linux/capability.h>
 #include <linux/kernel.h>
+#include <linux/kallsyms.h>
 #include <linux/netlink.h>
+#include <linux/slab.h>
 #include <net/genetlink.h>
 
 #include "stacktap.h"
@@ -16,9 +18,11 @@
 static const struct nla_policy st_nl_policy[STACKTAP_A_MAX + 1] = {
 	[STACKTAP_A_SPEC] = { .type = NLA_NUL_STRING, .len = STACKTAP_TEXT_MAX - 1 },
 	[STACKTAP_A_PROBE_ID] = { .type = NLA_U32 },
+	[STACKTAP_A_STREAM_FLAGS] = { .type = NLA_U32 },
+	[STACKTAP_A_TIME] = { .type = NLA_U64 },
+	[STACKTAP_A_ADDR] = { .type = NLA_U64 },
+	[STACKTAP_A_RET_ADDR] = { .type = NLA_U64 },
 };
-
-static struct genl_family st_nl_family;
 
 /*
  * NL_SET_ERR_MSG() takes literals only; the registry's reasons are static
@@ -197,6 +201,91 @@ static int st_nl_reset(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+static int st_nl_stream(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *flags = info->attrs[STACKTAP_A_STREAM_FLAGS];
+	u32 f = flags ? nla_get_u32(flags) : 0;
+	const char *why = "";
+	struct sk_buff *reply;
+	void *hdr;
+	int ret;
+
+	if (!st_nl_allowed(skb, info->extack))
+		return -EPERM;
+	if (f & ~(STACKTAP_STREAM_F_BACKLOG | STACKTAP_STREAM_F_ONCE)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, flags, "unknown stream flags");
+		return -EINVAL;
+	}
+	reply = genlmsg_new(nla_total_size(sizeof(u32)), GFP_KERNEL);
+	if (!reply)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(reply, info, &st_nl_family, 0, STACKTAP_CMD_STREAM);
+	if (!hdr || nla_put_u32(reply, STACKTAP_A_FORMAT, STACKTAP_RECORD_FORMAT)) {
+		nlmsg_free(reply);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(reply, hdr);
+	/* Records may reach the socket before this reply: readers take both. */
+	ret = st_stream_add(skb, info, f, &why);
+	if (ret) {
+		nlmsg_free(reply);
+		st_nl_why(info->extack, why);
+		return ret;
+	}
+	return genlmsg_reply(reply, info);
+}
+
+/* Frames named as the debugfs files name them, for a stream's reader. */
+static int st_nl_symbolize(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *time = info->attrs[STACKTAP_A_TIME];
+	bool show_addr = st_may_see_addresses();
+	char *sym = NULL;
+	struct sk_buff *reply;
+	struct nlattr *a;
+	unsigned int n = 0;
+	void *hdr;
+	int rem, ret = -ENOMEM;
+
+	if (!st_nl_allowed(skb, info->extack))
+		return -EPERM;
+	if (!time) {
+		NL_SET_ERR_MSG(info->extack, "missing the record's time");
+		return -EINVAL;
+	}
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem)
+		if (nla_type(a) == STACKTAP_A_ADDR || nla_type(a) == STACKTAP_A_RET_ADDR)
+			n++;
+	if (n > STACKTAP_SYMBOLIZE_MAX) {
+		NL_SET_ERR_MSG(info->extack, "too many addresses: at most 64 per request");
+		return -E2BIG;
+	}
+	reply = genlmsg_new(n * nla_total_size(KSYM_SYMBOL_LEN), GFP_KERNEL);
+	sym = kmalloc(KSYM_SYMBOL_LEN, GFP_KERNEL);
+	if (!reply || !sym)
+		goto err_free;
+	ret = -EMSGSIZE;
+	hdr = genlmsg_put_reply(reply, info, &st_nl_family, 0, STACKTAP_CMD_SYMBOLIZE);
+	if (!hdr)
+		goto err_free;
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(a) != STACKTAP_A_ADDR && nla_type(a) != STACKTAP_A_RET_ADDR)
+			continue;
+		st_sym_format(sym, KSYM_SYMBOL_LEN, (unsigned long)nla_get_u64(a),
+			      nla_type(a) == STACKTAP_A_RET_ADDR, nla_get_u64(time), show_addr);
+		if (nla_put_string(reply, STACKTAP_A_SYMBOL, sym))
+			goto err_free;
+	}
+	kfree(sym);
+	genlmsg_end(reply, hdr);
+	return genlmsg_reply(reply, info);
+
+err_free:
+	kfree(sym);
+	nlmsg_free(reply);
+	return ret;
+}
+
 static const struct genl_small_ops st_nl_ops[] = {
 	{ .cmd = STACKTAP_CMD_PROBE_ADD, .doit = st_nl_probe_add, .flags = GENL_ADMIN_PERM },
 	{ .cmd = STACKTAP_CMD_PROBE_DEL, .doit = st_nl_probe_del, .flags = GENL_ADMIN_PERM },
@@ -204,9 +293,11 @@ static const struct genl_small_ops st_nl_ops[] = {
 	{ .cmd = STACKTAP_CMD_CLEAR, .doit = st_nl_clear, .flags = GENL_ADMIN_PERM },
 	{ .cmd = STACKTAP_CMD_STATS_GET, .dumpit = st_nl_stats_get, .flags = GENL_ADMIN_PERM },
 	{ .cmd = STACKTAP_CMD_RESET, .doit = st_nl_reset, .flags = GENL_ADMIN_PERM },
+	{ .cmd = STACKTAP_CMD_STREAM, .doit = st_nl_stream, .flags = GENL_ADMIN_PERM },
+	{ .cmd = STACKTAP_CMD_SYMBOLIZE, .doit = st_nl_symbolize, .flags = GENL_ADMIN_PERM },
 };
 
-static struct genl_family st_nl_family __ro_after_init = {
+struct genl_family st_nl_family __ro_after_init = {
 	.name = STACKTAP_GENL_NAME,
 	.version = STACKTAP_GENL_VERSION,
 	.maxattr = STACKTAP_A_MAX,
@@ -224,10 +315,23 @@ static struct genl_family st_nl_family __ro_after_init = {
 
 int __init st_netlink_init(void)
 {
-	return genl_register_family(&st_nl_family);
+	int ret = st_stream_init();
+
+	if (ret)
+		return ret;
+	ret = genl_register_family(&st_nl_family);
+	if (ret)
+		goto err_stream;
+	return 0;
+
+err_stream:
+	st_stream_exit();
+	return ret;
 }
 
+/* Readers are told first; then no command can be running any more. */
 void st_netlink_exit(void)
 {
+	st_stream_exit();
 	genl_unregister_family(&st_nl_family);
 }

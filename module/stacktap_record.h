@@ -35,6 +35,7 @@ struct st_record {
 	struct st_rec_hdr hdr;
 	u64 ts_ns;
 	u32 pid;
+	u32 tgid;
 	u16 nr_frames;
 	u8 kind;
 	u8 name_len;

@@ -16,10 +16,11 @@
  * committed space always reads as flags == 0.
  *
  * Each ring also has a pipe position, between tail and head: how far
- * trace_pipe has delivered.  Delivered records stay for trace until
- * cleared, unless the ring is more than half full: then trace_pipe frees
- * what it delivered, so a stream can run for ever.  Writers wake pipe
- * readers through an irq_work, which is safe from any context, NMI too.
+ * trace_pipe has delivered, and each netlink record reader (a cursor) has
+ * its own.  Delivered records stay for trace until cleared, unless the
+ * ring is more than half full: then what every open reader has taken is
+ * freed, so a stream can run for ever.  Writers wake readers through an
+ * irq_work, which is safe from any context, NMI too.
  *
  * A CPU's ring is allocated when the CPU first comes up (a CPU hotplug
  * prepare step), not for every possible CPU, and kept when it goes down
@@ -58,7 +59,9 @@ static int st_ring_hp_state = -1;
 static DEFINE_MUTEX(st_ring_read_mutex);
 
 static DECLARE_WAIT_QUEUE_HEAD(st_ring_wq);
-static atomic_t st_ring_watchers;
+static atomic_t st_ring_watchers;	/* pipe readers and cursors */
+static atomic_t st_ring_pipes;		/* open trace_pipe readers */
+static LIST_HEAD(st_ring_cursors);	/* under st_ring_read_mutex */
 static struct irq_work st_ring_wake_work;
 
 static void st_ring_wake(struct irq_work *work)
@@ -354,6 +357,32 @@ unsigned long st_ring_pipe_pos(int cpu)
 	return (long)(r->pipe - r->tail) < 0 ? r->tail : r->pipe;
 }
 
+/*
+ * The oldest position on @cpu's ring that an open reader still needs,
+ * @pos at most: trace_pipe's while one is open, and every cursor's.
+ */
+static unsigned long st_ring_floor(int cpu, unsigned long pos)
+{
+	struct st_ring *r = per_cpu_ptr(st_rings, cpu);
+	struct st_ring_cursor *c;
+
+	if (atomic_read(&st_ring_pipes) && (long)(r->pipe - pos) < 0)
+		pos = r->pipe;
+	list_for_each_entry(c, &st_ring_cursors, node)
+		if ((long)(c->pos[cpu] - pos) < 0)
+			pos = c->pos[cpu];
+	return (long)(pos - r->tail) < 0 ? r->tail : pos;
+}
+
+/* A reader took @cpu's records up to @pos: free them if room is short. */
+static void st_ring_taken(int cpu, unsigned long pos)
+{
+	struct st_ring *r = per_cpu_ptr(st_rings, cpu);
+
+	if (local_read(&r->head) - r->tail > st_ring_bytes / 2)
+		st_ring_consume(r, st_ring_floor(cpu, pos));
+}
+
 /* trace_pipe delivered @cpu's records before @pos. */
 void st_ring_pipe_advance(int cpu, unsigned long pos)
 {
@@ -361,8 +390,37 @@ void st_ring_pipe_advance(int cpu, unsigned long pos)
 
 	lockdep_assert_held(&st_ring_read_mutex);
 	r->pipe = pos;
-	if (local_read(&r->head) - r->tail > st_ring_bytes / 2)
-		st_ring_consume(r, pos);
+	st_ring_taken(cpu, pos);
+}
+
+/*
+ * A netlink reader starts at each ring's tail; its records are peeked
+ * from c->pos[cpu] and taken with st_ring_cursor_advance().  Never at the
+ * head: a record being written may yet hand space back below it.
+ */
+void st_ring_cursor_add(struct st_ring_cursor *c)
+{
+	int cpu;
+
+	lockdep_assert_held(&st_ring_read_mutex);
+	for_each_possible_cpu(cpu)
+		c->pos[cpu] = per_cpu_ptr(st_rings, cpu)->tail;
+	list_add(&c->node, &st_ring_cursors);
+	atomic_inc(&st_ring_watchers);
+}
+
+void st_ring_cursor_del(struct st_ring_cursor *c)
+{
+	lockdep_assert_held(&st_ring_read_mutex);
+	list_del(&c->node);
+	atomic_dec(&st_ring_watchers);
+}
+
+void st_ring_cursor_advance(struct st_ring_cursor *c, int cpu, unsigned long pos)
+{
+	lockdep_assert_held(&st_ring_read_mutex);
+	c->pos[cpu] = pos;
+	st_ring_taken(cpu, pos);
 }
 
 /*
@@ -403,10 +461,13 @@ bool st_ring_pipe_ready(void)
 /* A pipe reader comes (@on) or goes: writers wake readers while any are. */
 void st_ring_watch(bool on)
 {
-	if (on)
+	if (on) {
 		atomic_inc(&st_ring_watchers);
-	else
+		atomic_inc(&st_ring_pipes);
+	} else {
+		atomic_dec(&st_ring_pipes);
 		atomic_dec(&st_ring_watchers);
+	}
 }
 
 wait_queue_head_t *st_ring_waitqueue(void)

@@ -2,6 +2,7 @@
 #ifndef _STACKTAP_RING_H
 #define _STACKTAP_RING_H
 
+#include <linux/list.h>
 #include <linux/wait.h>
 
 #include "stacktap_record.h"
@@ -29,6 +30,16 @@ void st_ring_clear(void);
 unsigned long st_ring_pipe_pos(int cpu);
 void st_ring_pipe_advance(int cpu, unsigned long pos);
 bool st_ring_pipe_ready(void);
+
+/* A netlink reader's own position in every CPU's ring. */
+struct st_ring_cursor {
+	struct list_head node;
+	unsigned long pos[];	/* per possible CPU */
+};
+void st_ring_cursor_add(struct st_ring_cursor *c);
+void st_ring_cursor_del(struct st_ring_cursor *c);
+void st_ring_cursor_advance(struct st_ring_cursor *c, int cpu, unsigned long pos);
+
 void st_ring_watch(bool on);
 wait_queue_head_t *st_ring_waitqueue(void);
 

@@ -2,10 +2,12 @@
 # The vmlinux of a target's kernel, from Debian's linux-image-...-dbg
 # package: its symbols and code, without its DWARF.  The fidelity check
 # (selftests/tools/st_frames.py) reads the kernel's own instructions with
-# it.  Cached in the download cache ($DL/vmlinux, scripts/cache.sh) by
-# kernel version; the package itself (600-860 MB) is not kept.
+# it.  With --dwarf, the whole file, DWARF kept ($DL/debuginfo), for
+# report -i's symbolization and its check against addr2line.  Cached in
+# the download cache ($DL, scripts/cache.sh) by kernel version; the
+# package itself (600-860 MB) is not kept.
 #
-#   scripts/fetch-vmlinux.sh TARGET     prints the vmlinux's path
+#   scripts/fetch-vmlinux.sh [--dwarf] TARGET     prints the vmlinux's path
 #
 # Every Debian kernel a guest boots: bookworm's 6.1 (and its PREEMPT_RT
 # flavour), bullseye's 5.10, trixie's 6.12 and forky's 7.2.  Malta's
@@ -14,7 +16,9 @@ set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/cache.sh"
-target=${1:?usage: fetch-vmlinux.sh TARGET}
+dwarf=
+[ "${1:-}" != --dwarf ] || { dwarf=1; shift; }
+target=${1:?usage: fetch-vmlinux.sh [--dwarf] TARGET}
 
 "$top/scripts/fetch-sysroot.sh" "$target" >&2
 # shellcheck disable=SC1090
@@ -28,9 +32,11 @@ mips*-5.10:*|mips*-6.12:*) echo "fetch-vmlinux.sh: $target: built against only, 
 *) echo "fetch-vmlinux.sh: $target: no suite known for $ST_SERIES" >&2; exit 2 ;;
 esac
 
-out=$DL/vmlinux/$ST_KVER-$ST_DEBVER/vmlinux
+kind=vmlinux
+[ -z "$dwarf" ] || kind=debuginfo
+out=$DL/$kind/$ST_KVER-$ST_DEBVER/vmlinux
 if [ ! -s "$out" ]; then
-	tmp=$DL/vmlinux/$ST_KVER-$ST_DEBVER.tmp
+	tmp=$DL/$kind/$ST_KVER-$ST_DEBVER.tmp
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
 	pkg=linux-image-$ST_KVER-dbg
@@ -43,7 +49,11 @@ if [ ! -s "$out" ]; then
 	[ "$ST_SERIES" != 7.2 ] || f=./usr/lib/debug/lib/modules/$ST_KVER/vmlinux
 	dpkg-deb --fsys-tarfile "$tmp/${pkg}_"*.deb 2>/dev/null |
 		tar -x -C "$tmp" --occurrence=1 "$f"
-	"${ST_CROSS}objcopy" --strip-debug "$tmp/$f" "$tmp/vmlinux"
+	if [ -n "$dwarf" ]; then
+		mv "$tmp/$f" "$tmp/vmlinux"
+	else
+		"${ST_CROSS}objcopy" --strip-debug "$tmp/$f" "$tmp/vmlinux"
+	fi
 	mkdir -p "$(dirname "$out")"
 	mv "$tmp/vmlinux" "$out"
 	rm -rf "$tmp"

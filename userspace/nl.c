@@ -78,7 +78,8 @@ static int st_run(struct mnl_socket *nl, struct nlmsghdr *nlh, struct st_ctx *c)
 		[NLMSG_ERROR] = st_error_cb,
 		[NLMSG_DONE] = st_done_cb,
 	};
-	static char buf[ST_RECV_SIZE];
+	/* Not static: a callback may make a request of its own meanwhile. */
+	char buf[ST_RECV_SIZE];
 	unsigned int portid = mnl_socket_get_portid(nl);
 	uint32_t seq = nlh->nlmsg_seq;
 	int ret;
@@ -123,47 +124,92 @@ static int st_family_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int st_request(struct st_req *req)
+/* A socket bound and the family resolved: 0, or an errno (ENOENT: no module). */
+static int st_open(struct mnl_socket **out, uint16_t *family)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct st_ctx c = { .why = req->why, .why_size = sizeof(req->why) };
+	char why[8];
+	struct st_ctx c = { .why = why, .why_size = sizeof(why), .cb = st_family_cb,
+			    .data = family };
 	struct mnl_socket *nl;
 	struct nlmsghdr *nlh;
-	uint16_t family = 0;
 	int one = 1, ret;
 
-	req->why[0] = '\0';
+	*family = 0;
 	nl = mnl_socket_open(NETLINK_GENERIC);
 	if (!nl)
 		return errno;
 	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
 		ret = errno;
-		goto out;
+		mnl_socket_close(nl);
+		return ret;
 	}
 	mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
 	mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &one, sizeof(one));
-
 	nlh = st_put(buf, GENL_ID_CTRL, NLM_F_ACK, CTRL_CMD_GETFAMILY, 1);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, STACKTAP_GENL_NAME);
-	c.cb = st_family_cb;
-	c.data = &family;
 	ret = st_run(nl, nlh, &c);
-	if (ret || !family) {
-		ret = ENOENT;	/* no such family: the module is not loaded */
-		req->why[0] = '\0';
-		goto out;
+	if (ret || !*family) {
+		mnl_socket_close(nl);
+		return ENOENT;	/* no such family: the module is not loaded */
 	}
+	*out = nl;
+	return 0;
+}
 
-	nlh = st_put(buf, family, req->dump ? NLM_F_DUMP : NLM_F_ACK, req->cmd,
+int st_conn_open(struct st_conn *conn)
+{
+	return st_open(&conn->nl, &conn->family);
+}
+
+void st_conn_close(struct st_conn *conn)
+{
+	if (conn->nl)
+		mnl_socket_close(conn->nl);
+	conn->nl = NULL;
+}
+
+int st_conn_request(struct st_conn *conn, struct st_req *req)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct st_ctx c = { .why = req->why, .why_size = sizeof(req->why), .cb = req->cb,
+			    .data = req->data };
+	struct nlmsghdr *nlh;
+
+	req->why[0] = '\0';
+	nlh = st_put(buf, conn->family, req->dump ? NLM_F_DUMP : NLM_F_ACK, req->cmd,
 		     STACKTAP_GENL_VERSION);
 	if (req->spec)
 		mnl_attr_put_strz(nlh, STACKTAP_A_SPEC, req->spec);
 	if (req->has_id)
 		mnl_attr_put_u32(nlh, STACKTAP_A_PROBE_ID, req->id);
-	c.cb = req->cb;
-	c.data = req->data;
-	ret = st_run(nl, nlh, &c);
-out:
-	mnl_socket_close(nl);
+	if (req->put)
+		req->put(nlh, req->put_data);
+	return st_run(conn->nl, nlh, &c);
+}
+
+int st_request(struct st_req *req)
+{
+	struct st_conn conn = { 0 };
+	int ret;
+
+	req->why[0] = '\0';
+	ret = st_conn_open(&conn);
+	if (ret)
+		return ret;
+	ret = st_conn_request(&conn, req);
+	st_conn_close(&conn);
 	return ret;
+}
+
+/* Messages the kernel sends unasked: records and the end of a stream. */
+int st_conn_receive(struct st_conn *conn, mnl_cb_t cb, void *data)
+{
+	static char buf[ST_RECV_SIZE];
+	int ret = mnl_socket_recvfrom(conn->nl, buf, sizeof(buf));
+
+	if (ret < 0)
+		return errno;
+	ret = mnl_cb_run(buf, ret, 0, 0, cb, data);
+	return ret < 0 ? errno : ret == MNL_CB_STOP ? -1 : 0;
 }

@@ -15,11 +15,25 @@ struct st_req {
 	bool has_id;
 	mnl_cb_t cb;
 	void *data;
+	/* more attributes, from put_data; NULL for none */
+	void (*put)(struct nlmsghdr *nlh, void *put_data);
+	void *put_data;
 	/* out: the kernel's reason on failure, "" if it gave none */
 	char why[256];
 };
 
 /* 0, or a positive errno with req->why set; ENOENT without the family. */
 int st_request(struct st_req *req);
+
+/* A socket kept open for several requests, or for a record stream. */
+struct st_conn {
+	struct mnl_socket *nl;
+	uint16_t family;
+};
+int st_conn_open(struct st_conn *conn);
+void st_conn_close(struct st_conn *conn);
+int st_conn_request(struct st_conn *conn, struct st_req *req);
+/* One read of unasked messages through @cb: 0, -1 when @cb stopped, or an errno. */
+int st_conn_receive(struct st_conn *conn, mnl_cb_t cb, void *data);
 
 #endif

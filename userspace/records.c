@@ -13,21 +13,30 @@
 
 extern const char *prog;
 
-int debugfs_file(char *path, size_t size, const char *name, const char *cmd)
+/* Where debugfs is mounted, into @mnt; 0, or -1 when it is not. */
+int debugfs_root(char *mnt, size_t size)
 {
-	char dev[256], mnt[4096], type[64];
-	const char *root = NULL;
+	char dev[256], dir[4096], type[64];
 	FILE *m = fopen("/proc/mounts", "r");
+	int ret = -1;
 
-	while (m && fscanf(m, "%255s %4095s %63s %*[^\n]", dev, mnt, type) == 3) {
+	while (m && fscanf(m, "%255s %4095s %63s %*[^\n]", dev, dir, type) == 3) {
 		if (!strcmp(type, "debugfs")) {
-			root = mnt;
+			snprintf(mnt, size, "%s", dir);
+			ret = 0;
 			break;
 		}
 	}
 	if (m)
 		fclose(m);
-	if (!root) {
+	return ret;
+}
+
+int debugfs_file(char *path, size_t size, const char *name, const char *cmd)
+{
+	char root[4096];
+
+	if (debugfs_root(root, sizeof(root))) {
 		fprintf(stderr, "%s: %s: debugfs is not mounted (try: mount -t debugfs none /sys/kernel/debug)\n",
 			prog, cmd);
 		return -1;
@@ -217,7 +226,7 @@ static int folded_cmp(const void *a, const void *b)
  * Probes match by canonical spec; a bare symbol (or SYMBOL+OFFSET)
  * matches its probes of every kind.
  */
-static int probe_matches(const char *spec, const char *want)
+int probe_matches(const char *spec, const char *want)
 {
 	if (!want)
 		return 1;
@@ -231,7 +240,7 @@ static int probe_matches(const char *spec, const char *want)
  * @want as the kernel spells it: a module's name has '_' for each '-' of
  * its file's ("nf-conntrack:nf_ct_get" is nf_conntrack's).
  */
-static void probe_canonical(char *out, size_t size, const char *want)
+void probe_canonical(char *out, size_t size, const char *want)
 {
 	char *c, *colon;
 

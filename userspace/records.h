@@ -16,6 +16,9 @@ struct block {
 	char line[BLOCK_LINES][LINE_MAX_LEN];
 };
 
+/* Where debugfs is mounted, into @mnt; 0, or -1 (quietly) when it is not. */
+int debugfs_root(char *mnt, size_t size);
+
 /* Fill @path with stacktap's debugfs file @name; 0 or -1 with a message. */
 int debugfs_file(char *path, size_t size, const char *name, const char *cmd);
 
@@ -37,5 +40,10 @@ void json_str(const char *s);
 /* report: stacks of @probe (NULL: all) as text, JSON or folded. */
 enum report_format { REPORT_TEXT, REPORT_JSON, REPORT_FOLDED };
 int report_stacks(FILE *f, const char *probe, enum report_format fmt);
+
+/* Whether a probe's canonical @spec is the one a user named (@want, canonical). */
+int probe_matches(const char *spec, const char *want);
+/* @want as the kernel spells it: '_' for '-' in a module's name. */
+void probe_canonical(char *out, size_t size, const char *want);
 
 #endif

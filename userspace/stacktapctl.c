@@ -27,6 +27,8 @@
 #include "../include/uapi/linux/stacktap.h"
 #include "nl.h"
 #include "records.h"
+#include "recording.h"
+#include "stream.h"
 
 const char *prog = "stacktapctl";
 static int json;
@@ -377,14 +379,88 @@ static FILE *open_debugfs(const char *name, const char *cmd)
 	return NULL;
 }
 
+/* Every record the buffers hold, as a snapshot stream gives them. */
+struct snapshot {
+	struct st_records records;
+	struct st_rec *recs;
+	size_t n;
+	int err;
+};
+
+static int snapshot_record(struct st_records *s, const struct st_rec *r)
+{
+	struct snapshot *sn = (struct snapshot *)s;
+	struct st_rec *more = realloc(sn->recs, (sn->n + 1) * sizeof(*more));
+
+	if (!more) {
+		sn->err = ENOMEM;
+		return 1;
+	}
+	sn->recs = more;
+	sn->recs[sn->n++] = *r;
+	return 0;
+}
+
+static int rec_time_cmp(const void *a, const void *b)
+{
+	const struct st_rec *x = a, *y = b;
+
+	return x->h.time_ns < y->h.time_ns ? -1 : x->h.time_ns > y->h.time_ns;
+}
+
+static volatile sig_atomic_t show_stop;
+
+/* show without debugfs: the buffers' records over netlink, oldest first. */
+static int show_netlink(void)
+{
+	static char names[STACKTAP_DEPTH_MAX][SYM_LEN];
+	struct snapshot sn = { .records.record = snapshot_record };
+	struct st_kernel_namer namer;
+	struct st_conn conn = { 0 }, nconn = { 0 };
+	unsigned int n = 0;
+	char why[256] = "";
+	size_t i;
+	int err;
+
+	err = st_conn_open(&conn);
+	if (!err)
+		err = st_conn_open(&nconn);
+	if (!err)
+		err = st_stream_start(&conn, &sn.records,
+				      STACKTAP_STREAM_F_BACKLOG | STACKTAP_STREAM_F_ONCE,
+				      why, sizeof(why));
+	if (!err)
+		err = st_stream_run(&conn, &sn.records, &show_stop, 0);
+	if (!err)
+		err = sn.err;
+	st_kernel_namer_init(&namer, &nconn);
+	qsort(sn.recs, sn.n, sizeof(*sn.recs), rec_time_cmp);
+	if (json && !err)
+		printf("[");
+	for (i = 0; i < sn.n && !err; i++) {
+		err = namer.namer.name(&namer.namer, &sn.recs[i], names);
+		if (!err)
+			st_rec_print_in(&sn.recs[i], names, json, &n);
+	}
+	if (json && !err)
+		printf("%s]\n", n ? "\n" : "");
+	free(sn.recs);
+	st_conn_close(&nconn);
+	st_conn_close(&conn);
+	return err ? fail("show", NULL, err, why) : 0;
+}
+
 static int cmd_show(int argc, char **argv)
 {
 	static struct block b;
 	unsigned int n = 0;
+	char root[4096];
 	FILE *f;
 
 	if (argc > 1)
 		return -1;
+	if (debugfs_root(root, sizeof(root)))
+		return show_netlink();
 	f = open_debugfs("trace", "show");
 	if (!f)
 		return 1;
@@ -411,6 +487,9 @@ static int cmd_report(int argc, char **argv)
 	int i, ret;
 	FILE *f;
 
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "-i"))
+			return report_recording(argc, argv, json);
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--folded") && !json)
 			fmt = REPORT_FOLDED;
@@ -434,96 +513,70 @@ static void stream_signal(int sig)
 	stream_stop = 1;
 }
 
-/* Records dropped so far, over every CPU; -1 when netlink fails. */
-static int64_t dropped_total(void)
-{
-	struct listing l = { .quiet = 1 };
-	struct st_req req = { .cmd = STACKTAP_CMD_STATS_GET, .dump = true,
-			      .cb = stats_cb, .data = &l };
+struct streamer {
+	struct st_records records;
+	struct st_kernel_namer namer;
+	unsigned long long printed, lost;
+	int err;
+};
 
-	return st_request(&req) ? -1 : (int64_t)l.dropped;
+static int stream_record(struct st_records *s, const struct st_rec *r)
+{
+	static char names[STACKTAP_DEPTH_MAX][SYM_LEN];
+	struct streamer *st = (struct streamer *)s;
+
+	if (st_records_name(s, &st->namer.namer, r, names, &st->err))
+		return 1;
+	st_rec_print(r, names, json);
+	st->printed++;
+	st->lost += r->h.lost;
+	/* The reader went away. */
+	return fflush(stdout) == EOF;
 }
 
 /*
- * Follow trace_pipe until SIGINT or SIGTERM, a record at a time, then say
- * how many were printed and how many the buffers dropped meanwhile.
+ * Follow the record stream (netlink: every stream gets every record) until
+ * SIGINT or SIGTERM, then say how many were printed and how many the
+ * buffers dropped meanwhile.  --backlog starts with the buffers' records.
  */
 static int cmd_stream(int argc, char **argv)
 {
-	static struct block b;
+	struct streamer st = { .records.record = stream_record };
 	struct sigaction sa = { .sa_handler = stream_signal };
-	char path[4200], buf[65536], line[LINE_MAX_LEN];
-	size_t llen = 0;
-	unsigned long long printed = 0;
-	unsigned int cpu, lost;
-	int64_t dropped0, dropped1;
-	struct pollfd pfd;
-	ssize_t n, i;
+	struct st_conn conn = { 0 }, names = { 0 };
+	bool backlog = false;
+	char why[256];
+	int err;
 
-	if (argc > 1)
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "--backlog")))
 		return -1;
-	if (debugfs_file(path, sizeof(path), "trace_pipe", "stream"))
-		return 1;
-	pfd.fd = open(path, O_RDONLY | O_NONBLOCK);
-	if (pfd.fd < 0) {
-		fprintf(stderr, "%s: stream: %s: %s%s\n", prog, path, strerror(errno),
-			errno == ENOENT ? " (is stacktap loaded? try: insmod stacktap.ko)" :
-			errno == EACCES ? " (run as root)" : "");
-		return 1;
+	backlog = argc == 2;
+	err = st_conn_open(&conn);
+	if (!err)
+		err = st_conn_open(&names);
+	if (err) {
+		st_conn_close(&conn);
+		return fail("stream", NULL, err, "");
 	}
-	pfd.events = POLLIN;
-	dropped0 = dropped_total();
+	st_kernel_namer_init(&st.namer, &names);
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);	/* no SA_RESTART: poll() returns */
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	b.n = 0;
-
-	while (!stream_stop) {
-		n = read(pfd.fd, buf, sizeof(buf));
-		if (n < 0 && errno == EAGAIN) {
-			if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
-				break;
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n < 0)
-				fprintf(stderr, "%s: stream: %s\n", prog, strerror(errno));
-			break;
-		}
-		for (i = 0; i < n; i++) {
-			if (buf[i] != '\n') {
-				if (llen < sizeof(line) - 1)
-					line[llen++] = buf[i];
-				continue;
-			}
-			line[llen] = '\0';
-			llen = 0;
-			if (!block_add_line(&b, line))
-				continue;
-			if (json) {
-				record_print_json(&b);
-				putchar('\n');
-			} else {
-				block_print(&b);
-			}
-			/* A "CPU:N [LOST M EVENTS]" mark is no record. */
-			if (!block_lost(&b, &cpu, &lost))
-				printed++;
-			b.n = 0;
-			if (fflush(stdout) == EOF)
-				stream_stop = 1;	/* the reader went away */
-		}
-	}
-	close(pfd.fd);
-	dropped1 = dropped_total();
-	if (dropped0 >= 0 && dropped1 >= 0)
-		fprintf(stderr, "%s: stream: %llu records printed, %lld dropped\n", prog,
-			printed, (long long)(dropped1 - dropped0));
-	else
-		fprintf(stderr, "%s: stream: %llu records printed\n", prog, printed);
+	err = st_stream_start(&conn, &st.records, backlog ? STACKTAP_STREAM_F_BACKLOG : 0,
+			      why, sizeof(why));
+	if (!err)
+		err = st_stream_run(&conn, &st.records, &stream_stop, 0);
+	if (!err)
+		err = st.err;
+	st_conn_close(&names);
+	st_conn_close(&conn);
+	if (err == EPROTO)
+		return fail("stream", NULL, err, "the module sends records in a newer format: update stacktapctl");
+	if (err)
+		return fail("stream", NULL, err, why);
+	fprintf(stderr, "%s: stream: %llu records printed, %llu dropped%s\n", prog,
+		st.printed, st.lost, st.records.ended ? " (stacktap was unloaded)" : "");
 	return 0;
 }
 
@@ -558,8 +611,11 @@ static const struct cmd cmds[] = {
 	{ "list", cmd_list, "", "list probes with hits and misses", 1 },
 	{ "stats", cmd_stats, "", "per-CPU records written, dropped, bytes in use, stack overflow", 1 },
 	{ "show", cmd_show, "", "print the recorded stacks", 1 },
-	{ "report", cmd_report, "[--folded] [PROBE]", "unique stacks with counts; --folded for flame graphs", 1 },
-	{ "stream", cmd_stream, "", "follow new records until interrupted", 1 },
+	{ "report", cmd_report, "[-i FILE [--vmlinux F] [--modules D] [--debug-dir D]] [--folded] [PROBE]",
+	  "unique stacks with counts, live or from a recording", 1 },
+	{ "stream", cmd_stream, "[--backlog]", "follow new records until interrupted", 1 },
+	{ "record", cmd_record, "-o FILE [--backlog] [--duration S] [--count N]",
+	  "write records, probes and symbols to FILE", 0 },
 	{ "clear", cmd_clear, "", "drop every record and counted stack", 0 },
 	{ "reset", cmd_reset, "", "disarm and remove every probe", 0 },
 	{ "help", cmd_help, "", "this text", 0 },

@@ -121,6 +121,15 @@ wait_records() {
 	echo "$1: $(trace_records "$1") records, waited $((i * 100)) ms"
 }
 
+# wait_lines FILE N: up to 20 s for FILE to have N lines.
+wait_lines() {
+	i=0
+	while [ "$(wc -l <"$1")" -lt "$2" ] && [ $i -lt 200 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
 # Records the rings dropped, as the "CPU:N [LOST M EVENTS]" lines of a trace file say.
 trace_lost() {
 	sed -n 's/^CPU:[0-9]* \[LOST \([0-9]*\) EVENTS\]$/\1/p' "$1" | awk '{ s += $1 } END { print s + 0 }'

@@ -38,4 +38,7 @@ complete_line "stacktapctl del f:vfs_w" "vfs_write"
 complete_line "stacktapctl del " "p:vfs_read r:vfs_read f:vfs_write"
 complete_line "stacktapctl report --json p:v" "vfs_read"
 complete_line "stacktapctl li" "list"
+complete_line "stacktapctl rec" "record"
+complete_line "stacktapctl stream --b" "--backlog"
+complete_line "stacktapctl report --vm" "--vmlinux"
 exit $((fails > 0))

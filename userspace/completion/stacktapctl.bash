@@ -18,15 +18,26 @@ _stacktapctl() {
 	done
 	case "$cmd" in
 	"")
-		COMPREPLY=($(compgen -W "add del list stats show report stream clear reset help --json --help --version" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "add del list stats show report stream record clear reset help --json --help --version" -- "$cur")) ;;
 	del)
 		# The armed probes, by spec.
 		COMPREPLY=($(compgen -W "$(stacktapctl list 2>/dev/null | awk 'NR > 1 { print $2 }')" -- "$cur")) ;;
-	list|stats|show|stream)
+	list|stats|show)
 		COMPREPLY=($(compgen -W "--json" -- "$cur")) ;;
+	stream)
+		COMPREPLY=($(compgen -W "--json --backlog" -- "$cur")) ;;
+	record)
+		case "${COMP_WORDS[COMP_CWORD - 1]}" in
+		-o) COMPREPLY=($(compgen -f -- "$cur")) ;;
+		*) COMPREPLY=($(compgen -W "-o --backlog --duration --count" -- "$cur")) ;;
+		esac ;;
 	report)
-		# The probes that counted stacks, and the output formats.
-		COMPREPLY=($(compgen -W "--folded --json $(stacktapctl list 2>/dev/null | awk 'NR > 1 { print $2 }')" -- "$cur")) ;;
+		case "${COMP_WORDS[COMP_CWORD - 1]}" in
+		-i|--vmlinux) COMPREPLY=($(compgen -f -- "$cur")) ;;
+		--modules|--debug-dir) COMPREPLY=($(compgen -d -- "$cur")) ;;
+		# The probes that counted stacks, the output formats, a recording.
+		*) COMPREPLY=($(compgen -W "--folded --json -i --vmlinux --modules --debug-dir $(stacktapctl list 2>/dev/null | awk 'NR > 1 { print $2 }')" -- "$cur")) ;;
+		esac ;;
 	*)
 		COMPREPLY=() ;;
 	esac

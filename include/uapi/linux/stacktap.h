@@ -44,12 +44,34 @@
  *			A_WRITTEN, A_DROPPED, A_BYTES, and A_OVERFLOW: hits
  *			the full aggregation table could not count.
  *	RESET		disarms and removes every probe.
+ *	STREAM		makes the asking socket a record reader (see below);
+ *			A_STREAM_FLAGS.  Replies with A_FORMAT.
+ *	SYMBOLIZE	names frames as the debugfs files do: A_TIME (the
+ *			record's time_ns, for unloaded and init text), then
+ *			up to STACKTAP_SYMBOLIZE_MAX A_ADDR (an exact address,
+ *			frame 0) and A_RET_ADDR (a return address) in any
+ *			order.  Replies with one A_SYMBOL per address, in order.
+ *
+ * A record reader gets every record committed after STREAM (with
+ * STACKTAP_STREAM_F_BACKLOG, also those already in the buffers), as
+ * STACKTAP_CMD_RECORDS messages sent to its socket: A_FORMAT, then one
+ * A_RECORD per record, each a struct stacktap_record.  Each reader has its
+ * own cursor in every CPU's buffer: two readers both get every record, and
+ * a reader whose socket is full is sent the rest later, not dropped.  Buffers
+ * are freed past what every reader has taken; records the buffers had no
+ * room for are counted, per CPU, in the next record's lost.  A reader stops
+ * when its socket closes; STACKTAP_CMD_STREAM_END tells it the stream is
+ * over (the module goes, or "eof" on the debugfs control file).
+ * Readers must be allowed to see kernel addresses (CAP_SYSLOG, kptr_restrict
+ * below 2): records carry them raw.
  *
  * Probes armed by the probes= parameter or the debugfs control file are
  * the same probes: one registry serves every interface.
  */
 #ifndef _UAPI_LINUX_STACKTAP_H
 #define _UAPI_LINUX_STACKTAP_H
+
+#include <linux/types.h>
 
 #define STACKTAP_SYMBOL_MAX	128
 /* Longest spec text: kind prefix, symbol, "+0x" and 16 hex digits. */
@@ -80,6 +102,10 @@ enum stacktap_cmd {
 	STACKTAP_CMD_CLEAR,
 	STACKTAP_CMD_STATS_GET,
 	STACKTAP_CMD_RESET,
+	STACKTAP_CMD_STREAM,
+	STACKTAP_CMD_RECORDS,
+	STACKTAP_CMD_STREAM_END,
+	STACKTAP_CMD_SYMBOLIZE,
 	__STACKTAP_CMD_LAST
 };
 #define STACKTAP_CMD_MAX	(__STACKTAP_CMD_LAST - 1)
@@ -100,6 +126,13 @@ enum stacktap_attr {
 	STACKTAP_A_FILTERED,		/* u64 */
 	STACKTAP_A_OVERFLOW,		/* u64 */
 	STACKTAP_A_OPTIONS,		/* NUL-terminated string */
+	STACKTAP_A_STREAM_FLAGS,	/* u32, STACKTAP_STREAM_F_* */
+	STACKTAP_A_FORMAT,		/* u32, STACKTAP_RECORD_FORMAT */
+	STACKTAP_A_RECORD,		/* binary, struct stacktap_record */
+	STACKTAP_A_TIME,		/* u64, ns */
+	STACKTAP_A_ADDR,		/* u64 */
+	STACKTAP_A_RET_ADDR,		/* u64 */
+	STACKTAP_A_SYMBOL,		/* NUL-terminated string */
 	__STACKTAP_A_LAST
 };
 #define STACKTAP_A_MAX		(__STACKTAP_A_LAST - 1)
@@ -108,5 +141,46 @@ enum stacktap_attr {
 #define STACKTAP_PROBE_F_PENDING	0x1
 /* A p: probe on an ftrace call site, served by ftrace. */
 #define STACKTAP_PROBE_F_VIA_FTRACE	0x2
+
+/* STREAM: start with the records already in the buffers. */
+#define STACKTAP_STREAM_F_BACKLOG	0x1
+/* STREAM: end (STREAM_END) once every record so far is sent: a snapshot. */
+#define STACKTAP_STREAM_F_ONCE		0x2
+
+#define STACKTAP_SYMBOLIZE_MAX		64
+
+/*
+ * One record in a STACKTAP_A_RECORD attribute.  The layout is fixed for a
+ * STACKTAP_RECORD_FORMAT; fields are in the kernel's byte order and the
+ * attribute is only 4-byte aligned, so copy it out before reading.
+ */
+#define STACKTAP_RECORD_FORMAT		1
+
+struct stacktap_record {
+	__u32 size;		/* bytes: header, frames, spec, padding to 8 */
+	__u32 flags;		/* STACKTAP_RECORD_F_* */
+	__u64 time_ns;		/* CLOCK_MONOTONIC at the hit */
+	__u64 ret;		/* F_RET: the return value */
+	__u64 latency_ns;	/* F_RET: from entry to return */
+	__u32 cpu;
+	__u32 pid;		/* the thread's id */
+	__u32 tgid;		/* its process's */
+	__u32 lost;		/* records this CPU dropped just before this one */
+	__u16 nr_frames;
+	__u8 kind;		/* enum stacktap_probe_kind */
+	__u8 spec_len;
+	char comm[16];		/* NUL-terminated */
+	__u32 reserved;		/* zero */
+	/*
+	 * Then nr_frames __u64 raw addresses, frame 0 the probed address and
+	 * the rest return addresses, then spec_len bytes of the probe's spec
+	 * (no NUL), then zeros up to size.
+	 */
+	__u64 frames[];
+};
+
+#define STACKTAP_RECORD_F_TRUNCATED	0x1	/* deeper than depth= */
+#define STACKTAP_RECORD_F_RET		0x2	/* r: ret and latency_ns are set */
+#define STACKTAP_RECORD_F_GLOB		0x4	/* frame 0 names the matched function */
 
 #endif /* _UAPI_LINUX_STACKTAP_H */

@@ -1,0 +1,92 @@
+# The record stream over netlink: two stacktapctl streams each get every
+# record; a stream sees only records written after it started unless it
+# asks for the backlog; stream, record and probe set-up work with debugfs
+# unmounted; a recording holds the records, probes, modules and names,
+# and report -i reads it back.  The recording goes to the host (@recording)
+# for report -i with Debian's debug files, checked against addr2line.
+. /lib/st/lib.sh
+truth_load
+st_load
+st_ctl "add st_truth_leaf" || fail "add"
+
+# Two streams at once: each gets all 20 records.
+stacktapctl --json stream >/tmp/s1.json 2>/tmp/s1.err &
+s1=$!
+stacktapctl --json stream >/tmp/s2.json 2>/tmp/s2.err &
+s2=$!
+sleep 1
+echo 20 >"$TRUTH/trigger" || fail "trigger"
+wait_lines /tmp/s1.json 20
+wait_lines /tmp/s2.json 20
+kill -INT $s1 $s2
+wait $s1 || fail "stream 1 exited $?: $(cat /tmp/s1.err)"
+wait $s2 || fail "stream 2 exited $?: $(cat /tmp/s2.err)"
+cat /tmp/s1.err /tmp/s2.err
+for s in 1 2; do
+	n=$(grep -c '"probe": "p:st_truth_leaf", "fields": "", "frames": \["st_truth_leaf+'"$ST_F0"/'[^"]*", "st_truth_c+[^"]*", "st_truth_b+[^"]*", "st_truth_a+' /tmp/s$s.json)
+	[ "$n" = 20 ] || fail "stream $s got $n exact records of 20: $(head -c 400 /tmp/s$s.json)"
+	grep -qx "stacktapctl: stream: 20 records printed, 0 dropped" /tmp/s$s.err || fail "stream $s summary: $(cat /tmp/s$s.err)"
+done
+# The same records, time and task alike (each CPU's in order; CPUs may
+# interleave differently).
+sort /tmp/s1.json >/tmp/s1.sorted
+sort /tmp/s2.json >/tmp/s2.sorted
+cmp -s /tmp/s1.sorted /tmp/s2.sorted || fail "the two streams differ: $(diff /tmp/s1.sorted /tmp/s2.sorted | head -5)"
+echo "@json stream [$(head -n 2 /tmp/s1.json | paste -s -d,)]"
+
+# A late stream sees no old record; --backlog sees the buffers' 20 first.
+stacktapctl --json stream >/tmp/late.json 2>/tmp/late.err &
+late=$!
+stacktapctl --json stream --backlog >/tmp/back.json 2>/tmp/back.err &
+back=$!
+sleep 1
+echo 3 >"$TRUTH/trigger" || fail "trigger"
+wait_lines /tmp/late.json 3
+wait_lines /tmp/back.json 23
+kill -INT $late $back
+wait $late $back
+[ "$(wc -l </tmp/late.json)" = 3 ] || fail "a late stream printed $(wc -l </tmp/late.json) records, expected the 3 new ones"
+[ "$(wc -l </tmp/back.json)" = 23 ] || fail "stream --backlog printed $(wc -l </tmp/back.json) records, expected 20 old and 3 new"
+sort /tmp/back.json | grep -F -x -f /tmp/s1.sorted | cmp -s - /tmp/s1.sorted || fail "--backlog's old records are not the streams' 20"
+
+# With debugfs unmounted: set-up, a stream and a recording.
+st_ctl clear || fail "clear"
+echo 10 >"$TRUTH/trigger" || fail "trigger"
+umount /sys/kernel/debug || fail "umount debugfs"
+stacktapctl add 'r:st_truth_leaf' >/dev/null || fail "add r: without debugfs"
+stacktapctl list | grep -q '^[0-9].* r:st_truth_leaf ' || fail "list without debugfs: $(stacktapctl list)"
+stacktapctl del r:st_truth_leaf || fail "del without debugfs"
+stacktapctl stream --backlog >/tmp/nodbg.txt 2>/tmp/nodbg.err &
+nodbg=$!
+stacktapctl record -o /tmp/rec.stk --backlog --count 10 2>/tmp/rec.err ||
+	fail "record without debugfs: $(cat /tmp/rec.err)"
+cat /tmp/rec.err
+wait_records /tmp/nodbg.txt 10
+kill -INT $nodbg
+wait $nodbg
+# show: the buffers' records, over netlink, oldest first.
+stacktapctl show >/tmp/nodbg-show.txt 2>/tmp/nodbg-show.err || fail "show without debugfs: $(cat /tmp/nodbg-show.err)"
+stacktapctl --json show >/tmp/nodbg-show.json || fail "show --json without debugfs"
+mount -t debugfs none /sys/kernel/debug || fail "mount debugfs"
+check_truth /tmp/nodbg-show.txt p:st_truth_leaf 10 "^st_truth_leaf[+]$ST_F0/" || fail "show without debugfs"
+cmp -s /tmp/nodbg-show.txt "$ST/trace" || fail "show without debugfs is not trace: $(diff /tmp/nodbg-show.txt "$ST/trace" | head -5)"
+echo "@json show $(tr -d '\n' </tmp/nodbg-show.json)"
+check_truth /tmp/nodbg.txt p:st_truth_leaf 10 "^st_truth_leaf[+]$ST_F0/" || fail "stream without debugfs"
+grep -qx 'stacktapctl: record: 10 records written to /tmp/rec.stk, 0 lost' /tmp/rec.err || fail "record: $(cat /tmp/rec.err)"
+
+# report -i: the 10 records are one stack (one task, one path), counted 10,
+# named as the kernel named them.
+stacktapctl report -i /tmp/rec.stk >/tmp/rep.txt 2>/tmp/rep.err || fail "report -i: $(cat /tmp/rep.err)"
+cat /tmp/rep.err
+head -n 8 /tmp/rep.txt
+awk '/^@\[p:st_truth_leaf\] / { n += $2 } END { exit n != 10 }' /tmp/rep.txt || fail "report -i counts: $(head -3 /tmp/rep.txt)"
+sed -n 2,5p /tmp/rep.txt | awk '{ print $2 }' | sed 's/+.*//' | paste -s -d' ' | grep -qx 'st_truth_leaf st_truth_c st_truth_b st_truth_a' ||
+	fail "report -i frames: $(head -6 /tmp/rep.txt)"
+stacktapctl --json report -i /tmp/rec.stk p:st_truth_leaf >/tmp/rep.json 2>/dev/null || fail "report -i --json"
+echo "@json reportfile $(cat /tmp/rep.json | tr -d '\n')"
+# A file that is no recording is refused, and says what it wants.
+stacktapctl report -i /etc/passwd 2>/tmp/bad.err && fail "report -i of /etc/passwd succeeded"
+grep -q 'is no stacktap recording' /tmp/bad.err || fail "report -i of a non-recording: $(cat /tmp/bad.err)"
+
+# For the host: report -i with debug files, against addr2line.
+base64 /tmp/rec.stk | sed 's/^/@recording /'

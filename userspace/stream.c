@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Binary records over netlink: start a stream, take the records out of
+ * RECORDS messages, name their frames through the kernel (SYMBOLIZE, as
+ * the debugfs files name them) and print them as trace_pipe does.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <poll.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <linux/genetlink.h>
+
+#include "records.h"
+#include "stream.h"
+
+int st_rec_parse(const void *data, size_t len, struct st_rec *r)
+{
+	const char *p = data;
+	size_t frames;
+
+	if (len < sizeof(r->h))
+		return -1;
+	memcpy(&r->h, p, sizeof(r->h));
+	frames = (size_t)r->h.nr_frames * sizeof(uint64_t);
+	if (r->h.size > len || r->h.nr_frames > STACKTAP_DEPTH_MAX ||
+	    sizeof(r->h) + frames + r->h.spec_len > r->h.size)
+		return -1;
+	memcpy(r->frames, p + sizeof(r->h), frames);
+	memcpy(r->spec, p + sizeof(r->h) + frames, r->h.spec_len);
+	r->spec[r->h.spec_len] = '\0';
+	r->h.comm[sizeof(r->h.comm) - 1] = '\0';
+	return 0;
+}
+
+struct sym_reply {
+	char (*names)[SYM_LEN];
+	unsigned int n, max;
+};
+
+static int sym_reply_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct sym_reply *s = data;
+	struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) != STACKTAP_A_SYMBOL || s->n >= s->max ||
+		    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
+			continue;
+		snprintf(s->names[s->n++], SYM_LEN, "%s", mnl_attr_get_str(a));
+	}
+	return MNL_CB_OK;
+}
+
+struct sym_ask {
+	struct sym_reply reply;
+	const struct st_rec *r;
+	unsigned int first, count;
+};
+
+static void sym_put(struct nlmsghdr *nlh, void *data)
+{
+	struct sym_ask *q = data;
+	unsigned int i;
+
+	mnl_attr_put_u64(nlh, STACKTAP_A_TIME, q->r->h.time_ns);
+	for (i = q->first; i < q->first + q->count; i++)
+		mnl_attr_put_u64(nlh, i ? STACKTAP_A_RET_ADDR : STACKTAP_A_ADDR, q->r->frames[i]);
+}
+
+static int kernel_name(struct st_namer *n, const struct st_rec *r, char (*names)[SYM_LEN])
+{
+	struct st_kernel_namer *k = (struct st_kernel_namer *)n;
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < r->h.nr_frames; i += STACKTAP_SYMBOLIZE_MAX) {
+		struct sym_ask q = { .r = r, .first = i };
+		struct st_req req = { .cmd = STACKTAP_CMD_SYMBOLIZE, .cb = sym_reply_cb,
+				      .data = &q.reply, .put = sym_put, .put_data = &q };
+
+		q.count = r->h.nr_frames - i;
+		if (q.count > STACKTAP_SYMBOLIZE_MAX)
+			q.count = STACKTAP_SYMBOLIZE_MAX;
+		q.reply.names = names + i;
+		q.reply.max = q.count;
+		err = st_conn_request(k->conn, &req);
+		if (err)
+			return err;
+		for (; q.reply.n < q.count; q.reply.n++)
+			snprintf(names[i + q.reply.n], SYM_LEN, "0x%" PRIx64, r->frames[i + q.reply.n]);
+	}
+	return 0;
+}
+
+int st_records_name(struct st_records *s, struct st_namer *n, const struct st_rec *r,
+		    char (*names)[SYM_LEN], int *err)
+{
+	*err = n->name(n, r, names);
+	if (*err == ENOENT) {
+		/* Unloaded meanwhile: its end message is on its way. */
+		*err = 0;
+		s->ended = true;
+		return 1;
+	}
+	return *err != 0;
+}
+
+void st_kernel_namer_init(struct st_kernel_namer *k, struct st_conn *conn)
+{
+	k->namer.name = kernel_name;
+	k->conn = conn;
+}
+
+/* As the kernel escapes a task name in trace: the header's first word. */
+static void comm_escape(char *dst, const char *comm)
+{
+	unsigned char c;
+
+	for (; (c = *comm); comm++) {
+		if (c > ' ' && c < 0x7f && c != '\\' && c != '[') {
+			*dst++ = c;
+			continue;
+		}
+		*dst++ = '\\';
+		*dst++ = '0' + (c >> 6);
+		*dst++ = '0' + ((c >> 3) & 7);
+		*dst++ = '0' + (c & 7);
+	}
+	*dst = '\0';
+}
+
+/* "func=NAME ret=0x.. lat=..ns": what follows the spec in the header. */
+static void rec_fields(char *buf, size_t size, const struct st_rec *r, char (*names)[SYM_LEN])
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	if ((r->h.flags & STACKTAP_RECORD_F_GLOB) && r->h.nr_frames)
+		len += snprintf(buf + len, size - len, "func=%.*s ",
+				(int)strcspn(names[0], "+ "), names[0]);
+	if (r->h.flags & STACKTAP_RECORD_F_RET && len < size)
+		len += snprintf(buf + len, size - len, "ret=0x%" PRIx64 " lat=%" PRIu64 "ns ",
+				(uint64_t)r->h.ret, (uint64_t)r->h.latency_ns);
+	if (len && len < size)
+		buf[len - 1] = '\0';
+}
+
+void st_rec_print(const struct st_rec *r, char (*names)[SYM_LEN], bool json)
+{
+	st_rec_print_in(r, names, json, NULL);
+}
+
+void st_rec_print_in(const struct st_rec *r, char (*names)[SYM_LEN], bool json,
+		     unsigned int *array)
+{
+	char comm[4 * sizeof(r->h.comm) + 1], fields[SYM_LEN + 64];
+	uint64_t sec = r->h.time_ns / 1000000000;
+	unsigned int usec = r->h.time_ns % 1000000000 / 1000, i;
+
+	rec_fields(fields, sizeof(fields), r, names);
+	if (json) {
+		/* JSON lines, or elements of an array @array counts. */
+		const char *sep = !array ? "" : (*array)++ ? ",\n  " : "\n  ";
+
+		if (r->h.lost) {
+			printf("%s{\"cpu\": %u, \"lost\": %u}%s", sep, r->h.cpu, r->h.lost,
+			       array ? "" : "\n");
+			sep = array ? ",\n  " : "";
+		}
+		printf("%s{\"comm\": ", sep);
+		json_str(r->h.comm);
+		printf(", \"pid\": %u, \"tgid\": %u, \"cpu\": %u, \"time\": %" PRIu64 ".%06u, \"probe\": ",
+		       r->h.pid, r->h.tgid, r->h.cpu, sec, usec);
+		json_str(r->spec);
+		printf(", \"fields\": ");
+		json_str(fields);
+		printf(", \"frames\": [");
+		for (i = 0; i < r->h.nr_frames; i++) {
+			printf("%s", i ? ", " : "");
+			json_str(names[i]);
+		}
+		if (r->h.flags & STACKTAP_RECORD_F_TRUNCATED)
+			printf("%s\"[truncated]\"", i ? ", " : "");
+		printf("]}%s", array ? "" : "\n");
+		return;
+	}
+	if (r->h.lost)
+		printf("CPU:%u [LOST %u EVENTS]\n\n", r->h.cpu, r->h.lost);
+	comm_escape(comm, r->h.comm);
+	printf("%s-%u [%03u] %" PRIu64 ".%06u: %s%s%s\n", comm, r->h.pid, r->h.cpu, sec, usec,
+	       r->spec, fields[0] ? " " : "", fields);
+	for (i = 0; i < r->h.nr_frames; i++)
+		printf(" => %s\n", names[i]);
+	if (r->h.flags & STACKTAP_RECORD_F_TRUNCATED)
+		printf(" => [truncated]\n");
+	putchar('\n');
+}
+
+int st_records_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	struct st_records *s = data;
+	static struct st_rec r;
+	struct nlattr *a;
+
+	if (g->cmd == STACKTAP_CMD_STREAM_END) {
+		s->ended = true;
+		return MNL_CB_STOP;
+	}
+	if (g->cmd != STACKTAP_CMD_RECORDS && g->cmd != STACKTAP_CMD_STREAM)
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, nlh, sizeof(*g)) {
+		switch (mnl_attr_get_type(a)) {
+		case STACKTAP_A_FORMAT:
+			s->format = mnl_attr_get_u32(a);
+			if (s->format != STACKTAP_RECORD_FORMAT) {
+				s->bad_format = true;
+				return MNL_CB_ERROR;
+			}
+			break;
+		case STACKTAP_A_RECORD:
+			if (st_rec_parse(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a), &r))
+				break;
+			if (s->record(s, &r))
+				return MNL_CB_STOP;
+			break;
+		}
+	}
+	return MNL_CB_OK;
+}
+
+static void stream_put(struct nlmsghdr *nlh, void *data)
+{
+	mnl_attr_put_u32(nlh, STACKTAP_A_STREAM_FLAGS, *(uint32_t *)data);
+}
+
+int st_stream_start(struct st_conn *conn, struct st_records *s, uint32_t flags,
+		    char *why, size_t size)
+{	struct st_req req = { .cmd = STACKTAP_CMD_STREAM, .cb = st_records_cb, .data = s };
+	int bufsize = 4 << 20, one = 1, err;
+
+	/* Room for bursts; a full socket is retried by the kernel, not dropped. */
+	if (setsockopt(mnl_socket_get_fd(conn->nl), SOL_SOCKET, SO_RCVBUFFORCE,
+		       &bufsize, sizeof(bufsize)))
+		setsockopt(mnl_socket_get_fd(conn->nl), SOL_SOCKET, SO_RCVBUF,
+			   &bufsize, sizeof(bufsize));
+	mnl_socket_setsockopt(conn->nl, NETLINK_NO_ENOBUFS, &one, sizeof(one));
+	req.put = stream_put;
+	req.put_data = &flags;
+	err = st_conn_request(conn, &req);
+	snprintf(why, size, "%s", req.why);
+	return err;
+}
+
+/*
+ * Take records until *@stop, the end of the stream, @s's callback stops,
+ * or @duration_ms (0: no limit) has passed; 0 or an errno.
+ */
+int st_stream_run(struct st_conn *conn, struct st_records *s, volatile sig_atomic_t *stop,
+		  long duration_ms)
+{
+	struct pollfd pfd = { .fd = mnl_socket_get_fd(conn->nl), .events = POLLIN };
+	struct timespec t0, t;
+	long left = -1;
+	int ret;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!*stop && !s->ended) {
+		if (duration_ms) {
+			clock_gettime(CLOCK_MONOTONIC, &t);
+			left = duration_ms - ((t.tv_sec - t0.tv_sec) * 1000 +
+					      (t.tv_nsec - t0.tv_nsec) / 1000000);
+			if (left <= 0)
+				break;
+		}
+		ret = poll(&pfd, 1, left >= 0 && left < 1000 ? left : 1000);
+		if (ret < 0 && errno != EINTR)
+			return errno;
+		if (ret <= 0) {
+			/* Quiet: is stacktap still there? */
+			if (access("/sys/module/stacktap", F_OK))
+				s->ended = true;
+			continue;
+		}
+		ret = st_conn_receive(conn, st_records_cb, s);
+		if (ret == -1)
+			break;		/* the callback stopped */
+		if (ret == EINTR)
+			continue;
+		if (ret)
+			return s->bad_format ? EPROTO : ret;
+	}
+	return 0;
+}

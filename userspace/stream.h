@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * stacktap's binary records (struct stacktap_record), as the STREAM
+ * command sends them and a recording keeps them, and their text and JSON.
+ */
+#ifndef STACKTAPCTL_STREAM_H
+#define STACKTAPCTL_STREAM_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../include/uapi/linux/stacktap.h"
+#include "nl.h"
+
+/* Longest frame name: kallsyms' with offset, size and module. */
+#define SYM_LEN		640
+
+/* A record copied out of its attribute: aligned, checked, spec terminated. */
+struct st_rec {
+	struct stacktap_record h;
+	uint64_t frames[STACKTAP_DEPTH_MAX];
+	char spec[256];
+};
+
+/* 0, or -1 when @len bytes at @data are no whole record. */
+int st_rec_parse(const void *data, size_t len, struct st_rec *r);
+
+/* Frame @i's name, from its address and the record's time. */
+struct st_namer {
+	/* Fill names[i] for every frame of @r; 0 or an errno. */
+	int (*name)(struct st_namer *n, const struct st_rec *r, char (*names)[SYM_LEN]);
+};
+
+/* A namer that asks the kernel (SYMBOLIZE) over @conn. */
+struct st_kernel_namer {
+	struct st_namer namer;
+	struct st_conn *conn;
+};
+void st_kernel_namer_init(struct st_kernel_namer *k, struct st_conn *conn);
+
+/* A record as trace_pipe prints it (lost mark included), or as JSON lines. */
+void st_rec_print(const struct st_rec *r, char (*names)[SYM_LEN], bool json);
+/* The same as an element of a JSON array, *@array elements so far. */
+void st_rec_print_in(const struct st_rec *r, char (*names)[SYM_LEN], bool json,
+		     unsigned int *array);
+
+/* Handed each record of a RECORDS message; the rest of the stream's state. */
+struct st_records {
+	int (*record)(struct st_records *s, const struct st_rec *r);
+	bool ended;		/* STREAM_END: the module goes */
+	bool bad_format;
+	uint32_t format;
+};
+/*
+ * Name @r's frames from a stream's callback: 0, or 1 to stop the stream
+ * (*@err set, or 0 when stacktap went meanwhile: @s ended).
+ */
+int st_records_name(struct st_records *s, struct st_namer *n, const struct st_rec *r,
+		    char (*names)[SYM_LEN], int *err);
+
+/* libmnl callback for the messages of a stream, data a struct st_records. */
+int st_records_cb(const struct nlmsghdr *nlh, void *data);
+
+/* Start a stream on @conn; 0 or an errno with @why. */
+int st_stream_start(struct st_conn *conn, struct st_records *s, uint32_t flags,
+		    char *why, size_t size);
+int st_stream_run(struct st_conn *conn, struct st_records *s, volatile sig_atomic_t *stop,
+		  long duration_ms);
+
+#endif
