@@ -256,11 +256,39 @@ check_frames() {
 		python3 "$top/selftests/tools/st_frames.py" --figures "${arch%%-*}" "$vmlinux" "$B/kstacks" >>"$B/frames" 2>&1
 }
 
+# Test 43's recording, read here as a workstation would: report -i with
+# Debian's debug vmlinux and the truth module's .ko, every frame checked
+# against binutils' addr2line -i by selftests/tools/st_dwagree.py.
+check_recording() {
+	vmlinux=$("$top/scripts/fetch-vmlinux.sh" --dwarf "$arch" 2>"$B/debuginfo.log") ||
+		{ sed "s/^/$arch: # /" "$B/debuginfo.log"; return 1; }
+	rm -rf "$B/hostctl"
+	mkdir -p "$B/hostctl"
+	cp -r "$top/userspace" "$top/include" "$B/hostctl/"
+	make -s -C "$B/hostctl/userspace" clean
+	make -s -C "$B/hostctl/userspace" DWARF=1 >"$B/hostctl.log" 2>&1 ||
+		{ sed "s/^/$arch: # /" "$B/hostctl.log"; return 1; }
+	"$B/hostctl/userspace/stacktapctl" report -i "$B/rec.stk" --vmlinux "$vmlinux" \
+		--modules "$B/truth" >"$B/rec.txt" 2>&1 &&
+	"$B/hostctl/userspace/stacktapctl" --json report -i "$B/rec.stk" --vmlinux "$vmlinux" \
+		--modules "$B/truth" >"$B/rec.json" 2>>"$B/rec.txt" || { sed "s/^/$arch: # /" "$B/rec.txt"; return 1; }
+	sed -n '1,20s/^/# /p' "$B/rec.txt"
+	python3 "$top/selftests/tools/st_dwagree.py" "$B/rec.stk" "$B/rec.json" "${ST_CROSS}addr2line" \
+		"$vmlinux" "$B/truth/st_truth.ko"
+}
+
+check_recording_logged() { check_recording >"$B/dwagree" 2>&1; }
+
 # Tests emit "@json NAME TEXT" for what must be strict JSON: parse it here.
 sed -n 's/^# @json \([a-z]*\) /\1 /p' "$B/result" >"$B/json"
 while read -r name text; do
 	host_check "stacktapctl $name --json is valid JSON" valid_json "$text" || echo "$arch: # $text"
 done <"$B/json"
+sed -n 's/^# @recording //p' "$B/result" | base64 -d >"$B/rec.stk"
+if [ -s "$B/rec.stk" ]; then
+	host_check "report -i of the guest's recording agrees with addr2line -i" check_recording_logged || true
+	sed "s/^/$arch: # /" "$B/dwagree"
+fi
 sed -n 's/^# @stacks //p' "$B/result" >"$B/stacks"
 sed -n 's/^# @kstacks //p' "$B/result" >"$B/kstacks"
 if [ -s "$B/stacks" ]; then

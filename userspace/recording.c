@@ -462,6 +462,16 @@ struct rstack {
 	size_t next;		/* hash chain, index plus one */
 };
 
+/* A record kept for perf script output. */
+struct rrecord {
+	char comm[16];
+	uint32_t pid, cpu;
+	uint64_t time_ns;
+	const char *spec;	/* its stack's */
+	uint16_t nr_frames;
+	const uint64_t *frames;	/* its stack's */
+};
+
 struct recording {
 	char *meta;
 	uint64_t text;
@@ -472,6 +482,9 @@ struct recording {
 	struct rstack *stacks;
 	size_t nstacks;
 	size_t *buckets;	/* RSTACK_BUCKETS, index plus one */
+	struct rrecord *recs;	/* when kept */
+	size_t nrecs;
+	bool keep;
 	unsigned long long records, lost;
 };
 
@@ -559,7 +572,7 @@ static uint64_t stack_hash(const struct st_rec *r)
 }
 
 /* Count @r's stack: records that differ only in task, CPU or time are one. */
-static int stack_count(struct recording *rec, const struct st_rec *r)
+static int stack_count(struct recording *rec, const struct st_rec *r, size_t *idx)
 {
 	size_t b = stack_hash(r) % RSTACK_BUCKETS, i;
 	bool trunc = r->h.flags & STACKTAP_RECORD_F_TRUNCATED;
@@ -571,6 +584,7 @@ static int stack_count(struct recording *rec, const struct st_rec *r)
 		    !strcmp(s->spec, r->spec) &&
 		    !memcmp(s->frames, r->frames, r->h.nr_frames * sizeof(uint64_t))) {
 			s->count++;
+			*idx = i - 1;
 			return 0;
 		}
 	}
@@ -592,7 +606,27 @@ static int stack_count(struct recording *rec, const struct st_rec *r)
 	s->count = 1;
 	s->first_ns = r->h.time_ns;
 	s->next = rec->buckets[b];
+	*idx = rec->nstacks;
 	rec->buckets[b] = ++rec->nstacks;
+	return 0;
+}
+
+/* Keep @r, whose stack is rec->stacks[@idx], for perf script output. */
+static int record_keep(struct recording *rec, const struct st_rec *r, size_t idx)
+{
+	struct rrecord *more = realloc(rec->recs, (rec->nrecs + 1) * sizeof(*more)), *k;
+
+	if (!more)
+		return -1;
+	rec->recs = more;
+	k = &rec->recs[rec->nrecs++];
+	memcpy(k->comm, r->h.comm, sizeof(k->comm));
+	k->pid = r->h.pid;
+	k->cpu = r->h.cpu;
+	k->time_ns = r->h.time_ns;
+	k->spec = rec->stacks[idx].spec;
+	k->nr_frames = rec->stacks[idx].nr_frames;
+	k->frames = rec->stacks[idx].frames;
 	return 0;
 }
 
@@ -622,6 +656,7 @@ static void recording_free(struct recording *rec)
 	}
 	free(rec->stacks);
 	free(rec->buckets);
+	free(rec->recs);
 }
 
 /* Read @path whole into @rec; 0, or -1 with a message. */
@@ -633,6 +668,7 @@ static int recording_load(const char *path, struct recording *rec)
 	unsigned char *data = NULL;
 	FILE *f = fopen(path, "rb");
 	int ret = -1;
+	size_t idx;
 
 	if (!f) {
 		fprintf(stderr, "%s: report: %s: %s\n", prog, path, strerror(errno));
@@ -672,7 +708,7 @@ static int recording_load(const char *path, struct recording *rec)
 		case CHUNK_RECORD:
 			if (record_parse_le(data, len, &r))
 				goto err_corrupt;
-			if (stack_count(rec, &r))
+			if (stack_count(rec, &r, &idx) || (rec->keep && record_keep(rec, &r, idx)))
 				goto err_nomem;
 			rec->records++;
 			rec->lost += r.h.lost;
@@ -737,7 +773,7 @@ static int rstack_cmp(const void *a, const void *b)
 }
 
 #ifdef HAVE_LIBDW
-#include "dwarf.h"
+#include "debuginfo.h"
 
 /* Where debug files come from: --vmlinux, --modules DIR, a build-id tree. */
 struct debug_opts {
@@ -747,7 +783,7 @@ struct debug_opts {
 /* DIR/.../NAME.ko (a module's '-' and '_' are one), searched depth first. */
 static int find_ko(const char *dir, const char *name, char *path, size_t size, int depth)
 {
-	char sub[4096], want[128], have[128];
+	char sub[4096], want[300], have[300];
 	struct dirent *d;
 	DIR *dh;
 	char *c;
@@ -809,7 +845,7 @@ static bool debug_matches(const char *path, const char *want, const char *what)
 
 static struct st_dw *debug_open(const struct recording *rec, const struct debug_opts *o)
 {
-	char path[4096], id[128];
+	char path[4096], id[128], sym[64];
 	unsigned char bid[64];
 	struct st_dw *dw;
 	const char *vmlinux = o->vmlinux;
@@ -826,8 +862,10 @@ static struct st_dw *debug_open(const struct recording *rec, const struct debug_
 	if (!vmlinux && o->debug_dir && (n = hex_bytes(id, bid, sizeof(bid))) > 0 &&
 	    !st_dw_find_by_buildid(o->debug_dir, bid, n, path, sizeof(path)))
 		vmlinux = path;
+	if (!meta_get(rec, "text_symbol", sym, sizeof(sym)))
+		strcpy(sym, "_text");
 	if (vmlinux && debug_matches(vmlinux, id, "kernel") &&
-	    st_dw_add_kernel(dw, vmlinux, rec->text))
+	    st_dw_add_kernel(dw, vmlinux, sym, rec->text))
 		fprintf(stderr, "%s: report: %s: no DWARF read from it\n", prog, vmlinux);
 	for (i = 0; i < rec->nmods; i++) {
 		const struct rmodule *m = &rec->mods[i];
@@ -857,23 +895,34 @@ struct debug_opts {
 
 #define INLINE_MAX	32
 
+#ifndef HAVE_LIBDW
+struct st_inline_frame {
+	char func[256], file[512];
+	unsigned int line;
+};
+#endif
+
+/* @addr's inline chain from DWARF, innermost first; 0 levels without it. */
+static int frame_inline(void *dw, uint64_t addr, bool ret, struct st_inline_frame *in)
+{
+	int n = 0;
+
+#ifdef HAVE_LIBDW
+	if (dw)
+		n = st_dw_lookup(dw, ret ? addr - 1 : addr, in, INLINE_MAX);
+#endif
+	return n < 0 ? 0 : n;
+}
+
 /* One frame, with its inline chain and lines when DWARF has them. */
 static void frame_print(const struct recording *rec, void *dw, uint64_t addr, bool ret,
 			bool json, bool first)
 {
+	static struct st_inline_frame in[INLINE_MAX];
 	char buf[32];
 	const char *name = rsym_name(rec, addr, ret, buf, sizeof(buf));
-	int n = 0, i;
-#ifdef HAVE_LIBDW
-	static struct st_inline_frame in[INLINE_MAX];
+	int n = frame_inline(dw, addr, ret, in), i;
 
-	if (dw)
-		n = st_dw_lookup(dw, ret ? addr - 1 : addr, in, INLINE_MAX);
-	if (n < 0)
-		n = 0;
-#else
-	struct { char func[1], file[1]; unsigned int line; } in[1];
-#endif
 	if (json) {
 		printf("%s{\"addr\": \"0x%" PRIx64 "\", \"symbol\": ", first ? "" : ", ", addr);
 		json_str(name);
@@ -896,6 +945,58 @@ static void frame_print(const struct recording *rec, void *dw, uint64_t addr, bo
 		printf(" => %s\n", name);
 }
 
+/* A stack, root first: "a;b_[i];c_[mod] COUNT", inlined functions marked _[i]. */
+static void stack_folded(const struct recording *rec, void *dw, const struct rstack *s)
+{
+	static struct st_inline_frame in[INLINE_MAX];
+	char buf[32], name[SYM_LEN];
+	unsigned int f;
+	bool first = true;
+	int n, i;
+
+	for (f = s->nr_frames; f-- > 0;) {
+		folded_frame(name, sizeof(name), rsym_name(rec, s->frames[f], f > 0, buf, sizeof(buf)));
+		printf("%s%s", first ? "" : ";", name);
+		first = false;
+		n = frame_inline(dw, s->frames[f], f > 0, in);
+		for (i = n - 1; i-- > 0;)
+			printf(";%s_[i]", in[i].func);
+	}
+	printf(" %" PRIu64 "\n", s->count);
+}
+
+/*
+ * One record as perf script prints a sample with its call chain, for
+ * FlameGraph's stackcollapse-perf.pl, speedscope, Firefox Profiler and
+ * hotspot: inlined functions are frames of their own at the same address.
+ */
+static void record_perf_script(const struct recording *rec, void *dw, const struct rrecord *r)
+{
+	static struct st_inline_frame in[INLINE_MAX];
+	char buf[32], func[SYM_LEN];
+	const char *name, *mod;
+	unsigned int f;
+	int n, i;
+
+	printf("%s %u [%03u] %" PRIu64 ".%06u: 1 %s:\n", r->comm, r->pid, r->cpu,
+	       r->time_ns / 1000000000, (unsigned int)(r->time_ns % 1000000000 / 1000), r->spec);
+	for (f = 0; f < r->nr_frames; f++) {
+		name = rsym_name(rec, r->frames[f], f > 0, buf, sizeof(buf));
+		mod = strchr(name, '[');
+		n = frame_inline(dw, r->frames[f], f > 0, in);
+		for (i = 0; i + 1 < n; i++)
+			printf("\t%16" PRIx64 " %s (inlined)\n", r->frames[f], in[i].func);
+		snprintf(func, sizeof(func), "%.*s", (int)strcspn(name, "/ "), name);
+		if (mod && strchr(mod, ']') && strncmp(name, "0x", 2))
+			printf("\t%16" PRIx64 " %s (%.*s)\n", r->frames[f], func,
+			       (int)(strchr(mod, ']') - mod + 1), mod);
+		else
+			printf("\t%16" PRIx64 " %s ([kernel.kallsyms])\n", r->frames[f],
+			       strncmp(name, "0x", 2) ? func : "[unknown]");
+	}
+	putchar('\n');
+}
+
 /*
  * report -i FILE [--vmlinux PATH] [--modules DIR] [--debug-dir DIR]
  * [--folded] [PROBE]: a recording's unique stacks with their counts.
@@ -905,8 +1006,8 @@ int report_recording(int argc, char **argv, int json)
 	static struct recording rec;
 	struct debug_opts o = { 0 };
 	const char *in = NULL, *probe = NULL;
-	char want[512], buf[32];
-	bool folded = false;
+	char want[512];
+	bool folded = false, perf = false;
 	void *dw = NULL;
 	size_t i, shown = 0;
 	int j;
@@ -920,8 +1021,10 @@ int report_recording(int argc, char **argv, int json)
 			o.modules = argv[++j];
 		else if (!strcmp(argv[j], "--debug-dir") && j + 1 < argc)
 			o.debug_dir = argv[++j];
-		else if (!strcmp(argv[j], "--folded") && !json)
+		else if (!strcmp(argv[j], "--folded") && !json && !perf)
 			folded = true;
+		else if (!strcmp(argv[j], "--perf-script") && !json && !folded)
+			perf = true;
 		else if (argv[j][0] != '-' && !probe)
 			probe = argv[j];
 		else
@@ -937,6 +1040,7 @@ int report_recording(int argc, char **argv, int json)
 	}
 #endif
 	memset(&rec, 0, sizeof(rec));
+	rec.keep = perf;
 	if (recording_load(in, &rec)) {
 		recording_free(&rec);
 		return 1;
@@ -948,6 +1052,15 @@ int report_recording(int argc, char **argv, int json)
 		probe_canonical(want, sizeof(want), probe);
 		probe = want;
 	}
+	if (perf) {
+		for (i = 0; i < rec.nrecs; i++) {
+			if (!probe_matches(rec.recs[i].spec, probe))
+				continue;
+			record_perf_script(&rec, dw, &rec.recs[i]);
+			shown++;
+		}
+		goto out;
+	}
 	qsort(rec.stacks, rec.nstacks, sizeof(*rec.stacks), rstack_cmp);
 	if (json)
 		printf("[");
@@ -958,13 +1071,7 @@ int report_recording(int argc, char **argv, int json)
 		if (!probe_matches(s->spec, probe))
 			continue;
 		if (folded) {
-			for (f = s->nr_frames; f-- > 0;) {
-				const char *name = rsym_name(&rec, s->frames[f], f > 0, buf, sizeof(buf));
-
-				printf("%s%.*s", f + 1 < s->nr_frames ? ";" : "",
-				       (int)strcspn(name, "+ "), name);
-			}
-			printf(" %" PRIu64 "\n", s->count);
+			stack_folded(&rec, dw, s);
 		} else if (json) {
 			printf("%s\n  {\"probe\": ", shown ? "," : "");
 			json_str(s->spec);
@@ -985,6 +1092,7 @@ int report_recording(int argc, char **argv, int json)
 	}
 	if (json)
 		printf("%s]\n", shown ? "\n" : "");
+out:
 	fprintf(stderr, "%s: report: %llu records, %zu unique stacks, %llu lost while recording\n",
 		prog, rec.records, rec.nstacks, rec.lost);
 #ifdef HAVE_LIBDW

@@ -189,22 +189,25 @@ static int stack_header(const struct block *b, char *probe, size_t size,
 }
 
 /*
- * A frame as flame-graph tools want it: the function name alone.  A bare
- * address keeps its [unloaded] mark, joined so that it stays one word.
+ * A frame as flame-graph tools want it: the function name, and its
+ * module as "_[module]" (Brendan Gregg's annotation, one word).  A bare
+ * address keeps its [unloaded] mark the same way.
  */
-static void folded_frame(char *out, size_t size, const char *frame)
+void folded_frame(char *out, size_t size, const char *frame)
 {
+	const char *mod = strchr(frame, '[');
 	size_t len;
 	char *c;
 
-	if (!strncmp(frame, "0x", 2)) {
+	if (!strncmp(frame, "0x", 2))
 		len = strcspn(frame, " ");
-		snprintf(out, size, "%.*s%s", (int)len, frame,
-			 strstr(frame, "[unloaded]") ? "_[unloaded]" : "");
-	} else {
+	else
 		len = strcspn(frame, "+ ");
+	if (mod && strchr(mod, ']'))
+		snprintf(out, size, "%.*s_%.*s", (int)len, frame,
+			 (int)(strchr(mod, ']') - mod + 1), mod);
+	else
 		snprintf(out, size, "%.*s", (int)len, frame);
-	}
 	for (c = out; *c; c++)
 		if (*c == ';' || *c == ' ')
 			*c = '_';

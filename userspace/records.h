@@ -41,6 +41,9 @@ void json_str(const char *s);
 enum report_format { REPORT_TEXT, REPORT_JSON, REPORT_FOLDED };
 int report_stacks(FILE *f, const char *probe, enum report_format fmt);
 
+/* A frame's name for folded stacks: "func" or "func_[module]", one word. */
+void folded_frame(char *out, size_t size, const char *frame);
+
 /* Whether a probe's canonical @spec is the one a user named (@want, canonical). */
 int probe_matches(const char *spec, const char *want);
 /* @want as the kernel spells it: '_' for '-' in a module's name. */

@@ -30,18 +30,19 @@ grep -q '^stacks used 2 size 4096 overflow 0$' "$ST/stats" || fail "stats: $(gre
 # mode=trace (the default) also wrote every record.
 [ "$(trace_records "$ST/trace")" = 1000 ] || fail "trace holds $(trace_records "$ST/trace") records, expected 1000"
 
-# Folded: root first, names only, then the count.  Build the expected
-# lines from 'stacks' and compare.
+# Folded: root first, names only (a module's marked "_[module]"), then
+# the count.  Build the expected lines from 'stacks' and compare.
 stacktapctl report --folded p:st_truth_leaf >/tmp/folded || fail "report --folded"
 cat /tmp/folded
 awk '/^@\[/ { c = $2; n = 0; next }
-	/^ => / { split($2, a, "+"); f[++n] = a[1]; next }
+	/^ => / { split($2, a, "+"); f[++n] = a[1] ($3 ~ /^\[/ ? "_" $3 : ""); next }
 	/^$/ { if (!n) next; s = f[n]; for (i = n - 1; i >= 1; i--) s = s ";" f[i]; print s " " c; n = 0 }' \
 	/tmp/stacks >/tmp/folded.want
 cmp /tmp/folded /tmp/folded.want || fail "folded report differs from 'stacks': want $(cat /tmp/folded.want)"
 [ "$(wc -l </tmp/folded)" = 2 ] || fail "folded report has $(wc -l </tmp/folded) lines"
-grep -Eq ';st_truth_trigger_write;st_truth_d;st_truth_c;st_truth_leaf 700$' /tmp/folded || fail "no folded 700 line"
-grep -Eq ';st_truth_trigger_write;st_truth_a;st_truth_b;st_truth_c;st_truth_leaf 300$' /tmp/folded || fail "no folded 300 line"
+m=_\\[st_truth]
+grep -Eq ";st_truth_trigger_write$m;st_truth_d$m;st_truth_c$m;st_truth_leaf$m 700\$" /tmp/folded || fail "no folded 700 line"
+grep -Eq ";st_truth_trigger_write$m;st_truth_a$m;st_truth_b$m;st_truth_c$m;st_truth_leaf$m 300\$" /tmp/folded || fail "no folded 300 line"
 # The same probe named without its p: prefix, and the text report.
 stacktapctl report st_truth_leaf | cmp - /tmp/stacks || fail "report differs from 'stacks'"
 stacktapctl --json report >/tmp/report.json || fail "report --json"

@@ -1,7 +1,8 @@
 # trace_pipe: a reader blocks until a hit arrives, from task or hardirq
 # context, and gets each record once; what it consumed is gone from
-# trace_pipe and stays in trace until cleared.  stacktapctl stream follows
-# it and exits cleanly on SIGINT with its counts.
+# trace_pipe and stays in trace until cleared.  stacktapctl stream (the
+# netlink record stream) follows new records and exits cleanly on SIGINT
+# with its counts.
 . /lib/st/lib.sh
 truth_load
 st_load
@@ -38,7 +39,7 @@ st_ctl clear || fail "clear"
 [ "$(trace_records "$ST/trace")" = 0 ] || fail "trace after clear"
 
 # stacktapctl stream --json: one object per record, a summary on SIGINT.
-# It reads trace_pipe non-blocking and sleeps in poll().
+# It sleeps in poll() on its netlink socket.
 stacktapctl --json stream >/tmp/stream.json 2>/tmp/stream.err &
 streamer=$!
 sleep 1
