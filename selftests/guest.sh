@@ -258,7 +258,8 @@ check_frames() {
 
 # Test 43's recording, read here as a workstation would: report -i with
 # Debian's debug vmlinux and the truth module's .ko, every frame checked
-# against binutils' addr2line -i by selftests/tools/st_dwagree.py.
+# against binutils' addr2line -i by selftests/tools/st_dwagree.py, and
+# its pprof output decoded back (selftests/tools/st_pprof_check.py).
 check_recording() {
 	vmlinux=$("$top/scripts/fetch-vmlinux.sh" --dwarf "$arch" 2>"$B/debuginfo.log") ||
 		{ sed "s/^/$arch: # /" "$B/debuginfo.log"; return 1; }
@@ -274,7 +275,12 @@ check_recording() {
 		--modules "$B/truth" >"$B/rec.json" 2>>"$B/rec.txt" || { sed "s/^/$arch: # /" "$B/rec.txt"; return 1; }
 	sed -n '1,20s/^/# /p' "$B/rec.txt"
 	python3 "$top/selftests/tools/st_dwagree.py" "$B/rec.stk" "$B/rec.json" "${ST_CROSS}addr2line" \
-		"$vmlinux" "$B/truth/st_truth.ko"
+		"$vmlinux" "$B/truth/st_truth.ko" || return
+	# The same stacks as pprof, decoded by Debian's python3-protobuf.
+	"$B/hostctl/userspace/stacktapctl" report -i "$B/rec.stk" --vmlinux "$vmlinux" \
+		--modules "$B/truth" --pprof "$B/rec.pb.gz" 2>&1 | grep -v ' records, ' &&
+	/usr/bin/python3 "$top/selftests/tools/st_pprof_check.py" "$B/rec.pb.gz" "$B/rec.json" \
+		"$top/userspace"
 }
 
 check_recording_logged() { check_recording >"$B/dwagree" 2>&1; }

@@ -437,60 +437,9 @@ out_close:
 	return ret;
 }
 
-/* What report -i reads back. */
-struct rmodule {
-	char name[64];
-	uint64_t base, size;
-	char build_id[128];
-	size_t nsec;
-	char (*secnames)[64];
-	uint64_t *secaddrs;
-};
-
-struct rsym {
-	uint64_t key;
-	const char *name;
-};
-
-struct rstack {
-	const char *spec;
-	uint64_t count;
-	uint16_t nr_frames;
-	bool truncated;
-	uint64_t first_ns;
-	uint64_t *frames;
-	size_t next;		/* hash chain, index plus one */
-};
-
-/* A record kept for perf script output. */
-struct rrecord {
-	char comm[16];
-	uint32_t pid, cpu;
-	uint64_t time_ns;
-	const char *spec;	/* its stack's */
-	uint16_t nr_frames;
-	const uint64_t *frames;	/* its stack's */
-};
-
-struct recording {
-	char *meta;
-	uint64_t text;
-	struct rmodule *mods;
-	size_t nmods;
-	struct rsym *syms;
-	size_t nsyms;
-	struct rstack *stacks;
-	size_t nstacks;
-	size_t *buckets;	/* RSTACK_BUCKETS, index plus one */
-	struct rrecord *recs;	/* when kept */
-	size_t nrecs;
-	bool keep;
-	unsigned long long records, lost;
-};
-
 #define RSTACK_BUCKETS	4096
 
-static const char *meta_get(const struct recording *rec, const char *key, char *buf, size_t size)
+const char *meta_get(const struct recording *rec, const char *key, char *buf, size_t size)
 {
 	size_t klen = strlen(key);
 	const char *p = rec->meta;
@@ -637,7 +586,7 @@ static int rsym_cmp(const void *a, const void *b)
 	return x->key < y->key ? -1 : x->key > y->key;
 }
 
-static void recording_free(struct recording *rec)
+void recording_free(struct recording *rec)
 {
 	size_t i;
 
@@ -660,7 +609,7 @@ static void recording_free(struct recording *rec)
 }
 
 /* Read @path whole into @rec; 0, or -1 with a message. */
-static int recording_load(const char *path, struct recording *rec)
+int recording_load(const char *path, struct recording *rec)
 {
 	static struct st_rec r;
 	char magic[8], buf[64];
@@ -751,8 +700,8 @@ out:
 	return ret;
 }
 
-static const char *rsym_name(const struct recording *rec, uint64_t addr, bool ret, char *buf,
-			     size_t size)
+const char *rsym_name(const struct recording *rec, uint64_t addr, bool ret, char *buf,
+		      size_t size)
 {
 	struct rsym key = { .key = sym_key(addr, ret) }, *s;
 
@@ -773,8 +722,6 @@ static int rstack_cmp(const void *a, const void *b)
 }
 
 #ifdef HAVE_LIBDW
-#include "debuginfo.h"
-
 /* Where debug files come from: --vmlinux, --modules DIR, a build-id tree. */
 struct debug_opts {
 	const char *vmlinux, *modules, *debug_dir;
@@ -893,17 +840,8 @@ struct debug_opts {
 };
 #endif
 
-#define INLINE_MAX	32
-
-#ifndef HAVE_LIBDW
-struct st_inline_frame {
-	char func[256], file[512];
-	unsigned int line;
-};
-#endif
-
 /* @addr's inline chain from DWARF, innermost first; 0 levels without it. */
-static int frame_inline(void *dw, uint64_t addr, bool ret, struct st_inline_frame *in)
+int frame_inline(void *dw, uint64_t addr, bool ret, struct st_inline_frame *in)
 {
 	int n = 0;
 
@@ -1008,9 +946,10 @@ int report_recording(int argc, char **argv, int json)
 	const char *in = NULL, *probe = NULL;
 	char want[512];
 	bool folded = false, perf = false;
+	const char *pprof = NULL;
 	void *dw = NULL;
 	size_t i, shown = 0;
-	int j;
+	int j, ret = 0;
 
 	for (j = 1; j < argc; j++) {
 		if (!strcmp(argv[j], "-i") && j + 1 < argc)
@@ -1025,6 +964,8 @@ int report_recording(int argc, char **argv, int json)
 			folded = true;
 		else if (!strcmp(argv[j], "--perf-script") && !json && !folded)
 			perf = true;
+		else if (!strcmp(argv[j], "--pprof") && j + 1 < argc)
+			pprof = argv[++j];
 		else if (argv[j][0] != '-' && !probe)
 			probe = argv[j];
 		else
@@ -1051,6 +992,18 @@ int report_recording(int argc, char **argv, int json)
 	if (probe) {
 		probe_canonical(want, sizeof(want), probe);
 		probe = want;
+	}
+	if (pprof) {
+#ifdef HAVE_PPROF
+		if (recording_pprof(&rec, dw, probe, pprof))
+			ret = 1;
+		shown = 1;	/* says itself what it wrote */
+#else
+		fprintf(stderr, "%s: report: this stacktapctl was built without protobuf-c: "
+			"no --pprof (rebuild with libprotobuf-c-dev and protobuf-c-compiler)\n", prog);
+		ret = 1;
+#endif
+		goto out;
 	}
 	if (perf) {
 		for (i = 0; i < rec.nrecs; i++) {
@@ -1104,5 +1057,5 @@ out:
 		fprintf(stderr, "%s: report: no stacks of '%s' in %s\n", prog, probe, in);
 		return 1;
 	}
-	return 0;
+	return ret;
 }

@@ -18,6 +18,8 @@
 #ifndef STACKTAPCTL_RECORDING_H
 #define STACKTAPCTL_RECORDING_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -33,14 +35,91 @@ enum recording_chunk {
 	CHUNK_SYMBOL,
 };
 
+/* What report -i reads back. */
+struct rmodule {
+	char name[64];
+	uint64_t base, size;
+	char build_id[128];
+	size_t nsec;
+	char (*secnames)[64];
+	uint64_t *secaddrs;
+};
+
+struct rsym {
+	uint64_t key;
+	const char *name;
+};
+
+struct rstack {
+	const char *spec;
+	uint64_t count;
+	uint16_t nr_frames;
+	bool truncated;
+	uint64_t first_ns;
+	uint64_t *frames;
+	size_t next;		/* hash chain, index plus one */
+};
+
+/* A record kept for perf script output. */
+struct rrecord {
+	char comm[16];
+	uint32_t pid, cpu;
+	uint64_t time_ns;
+	const char *spec;	/* its stack's */
+	uint16_t nr_frames;
+	const uint64_t *frames;	/* its stack's */
+};
+
+struct recording {
+	char *meta;
+	uint64_t text;
+	struct rmodule *mods;
+	size_t nmods;
+	struct rsym *syms;
+	size_t nsyms;
+	struct rstack *stacks;
+	size_t nstacks;
+	size_t *buckets;	/* RSTACK_BUCKETS, index plus one */
+	struct rrecord *recs;	/* when kept */
+	size_t nrecs;
+	bool keep;
+	unsigned long long records, lost;
+};
+
 int recording_chunk(FILE *f, uint32_t type, const void *data, uint32_t len);
 int recording_record(FILE *f, const struct st_rec *r);
 /* META and MODULE chunks for the running kernel; 0 or -1 with a message. */
 int recording_meta(FILE *f);
 int recording_modules(FILE *f);
 
-/* stacktapctl record and report -i. */
+/* Read @path whole into @rec (zeroed); 0, or -1 with a message. */
+int recording_load(const char *path, struct recording *rec);
+void recording_free(struct recording *rec);
+/* The kernel's recorded name of a frame, or "0x..." into @buf. */
+const char *rsym_name(const struct recording *rec, uint64_t addr, bool ret, char *buf,
+		      size_t size);
+
+/* A recording's META value of @key into @buf, or NULL. */
+const char *meta_get(const struct recording *rec, const char *key, char *buf, size_t size);
+
+#define INLINE_MAX	32
+#ifdef HAVE_LIBDW
+#include "debuginfo.h"
+#else
+struct st_inline_frame {
+	char func[256], file[512];
+	unsigned int line;
+};
+#endif
+/* @addr's inline chain from DWARF (@dw), innermost first; 0 without it. */
+int frame_inline(void *dw, uint64_t addr, bool ret, struct st_inline_frame *in);
+
+/* report -i --pprof: the stacks of @probe (NULL: all) as gzip'd pprof. */
+int recording_pprof(const struct recording *rec, void *dw, const char *probe, const char *out);
+
+/* stacktapctl record, report -i and diff. */
 int cmd_record(int argc, char **argv);
 int report_recording(int argc, char **argv, int json);
+int cmd_diff(int argc, char **argv, int json);
 
 #endif

@@ -580,6 +580,11 @@ static int cmd_stream(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_diff_json(int argc, char **argv)
+{
+	return cmd_diff(argc, argv, json);
+}
+
 static int cmd_help(int argc, char **argv)
 {
 	usage(stdout);
@@ -611,11 +616,14 @@ static const struct cmd cmds[] = {
 	{ "list", cmd_list, "", "list probes with hits and misses", 1 },
 	{ "stats", cmd_stats, "", "per-CPU records written, dropped, bytes in use, stack overflow", 1 },
 	{ "show", cmd_show, "", "print the recorded stacks", 1 },
-	{ "report", cmd_report, "[-i FILE [--vmlinux F] [--modules D] [--debug-dir D]] [--folded] [PROBE]",
+	{ "report", cmd_report,
+	  "[-i FILE [--vmlinux F] [--modules D] [--debug-dir D] [--perf-script|--pprof OUT]] [--folded] [PROBE]",
 	  "unique stacks with counts, live or from a recording", 1 },
 	{ "stream", cmd_stream, "[--backlog]", "follow new records until interrupted", 1 },
 	{ "record", cmd_record, "-o FILE [--backlog] [--duration S] [--count N]",
 	  "write records, probes and symbols to FILE", 0 },
+	{ "diff", cmd_diff_json, "A B [--folded] [--all] [PROBE]",
+	  "stacks that appear, vanish or change count between two recordings", 1 },
 	{ "clear", cmd_clear, "", "drop every record and counted stack", 0 },
 	{ "reset", cmd_reset, "", "disarm and remove every probe", 0 },
 	{ "help", cmd_help, "", "this text", 0 },

@@ -18,7 +18,7 @@ _stacktapctl() {
 	done
 	case "$cmd" in
 	"")
-		COMPREPLY=($(compgen -W "add del list stats show report stream record clear reset help --json --help --version" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "add del list stats show report stream record diff clear reset help --json --help --version" -- "$cur")) ;;
 	del)
 		# The armed probes, by spec.
 		COMPREPLY=($(compgen -W "$(stacktapctl list 2>/dev/null | awk 'NR > 1 { print $2 }')" -- "$cur")) ;;
@@ -31,12 +31,17 @@ _stacktapctl() {
 		-o) COMPREPLY=($(compgen -f -- "$cur")) ;;
 		*) COMPREPLY=($(compgen -W "-o --backlog --duration --count" -- "$cur")) ;;
 		esac ;;
+	diff)
+		case "$cur" in
+		-*) COMPREPLY=($(compgen -W "--folded --all --json" -- "$cur")) ;;
+		*) COMPREPLY=($(compgen -f -- "$cur")) ;;
+		esac ;;
 	report)
 		case "${COMP_WORDS[COMP_CWORD - 1]}" in
-		-i|--vmlinux) COMPREPLY=($(compgen -f -- "$cur")) ;;
+		-i|--vmlinux|--pprof) COMPREPLY=($(compgen -f -- "$cur")) ;;
 		--modules|--debug-dir) COMPREPLY=($(compgen -d -- "$cur")) ;;
 		# The probes that counted stacks, the output formats, a recording.
-		*) COMPREPLY=($(compgen -W "--folded --json -i --vmlinux --modules --debug-dir $(stacktapctl list 2>/dev/null | awk 'NR > 1 { print $2 }')" -- "$cur")) ;;
+		*) COMPREPLY=($(compgen -W "--folded --json -i --vmlinux --modules --debug-dir --perf-script --pprof $(stacktapctl list 2>/dev/null | awk 'NR > 1 { print $2 }')" -- "$cur")) ;;
 		esac ;;
 	*)
 		COMPREPLY=() ;;

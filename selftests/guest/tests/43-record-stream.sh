@@ -88,5 +88,27 @@ echo "@json reportfile $(cat /tmp/rep.json | tr -d '\n')"
 stacktapctl report -i /etc/passwd 2>/tmp/bad.err && fail "report -i of /etc/passwd succeeded"
 grep -q 'is no stacktap recording' /tmp/bad.err || fail "report -i of a non-recording: $(cat /tmp/bad.err)"
 
+# diff: a second recording with 4 of the same path and 6 through
+# st_truth_d; the first path's count changed 10 -> 4, the second is new.
+st_ctl clear || fail "clear"
+echo 4 >"$TRUTH/trigger" || fail "trigger"
+echo 6 >"$TRUTH/trigger_alt" || fail "trigger_alt"
+stacktapctl record -o /tmp/rec2.stk --backlog --count 10 2>/dev/null || fail "second record"
+stacktapctl diff /tmp/rec.stk /tmp/rec2.stk >/tmp/diff.txt 2>/tmp/diff.err || fail "diff: $(cat /tmp/diff.err)"
+cat /tmp/diff.txt /tmp/diff.err
+m=_\\[st_truth]
+grep -Eq "^changed +10 +4 +-6  p:st_truth_leaf  .*;st_truth_a$m;st_truth_b$m;st_truth_c$m;st_truth_leaf$m\$" /tmp/diff.txt ||
+	fail "diff: no 'changed 10 4' line for the a-b-c path"
+grep -Eq "^new +0 +6 +\+6  p:st_truth_leaf  .*;st_truth_d$m;st_truth_c$m;st_truth_leaf$m\$" /tmp/diff.txt ||
+	fail "diff: no 'new 0 6' line for the d-c path"
+[ "$(grep -c '^changed\|^new\|^gone' /tmp/diff.txt)" = 2 ] || fail "diff: $(grep -c '^changed\|^new\|^gone' /tmp/diff.txt) stacks differ, expected 2"
+stacktapctl --json diff /tmp/rec.stk /tmp/rec2.stk >/tmp/diff.json 2>/dev/null || fail "diff --json"
+echo "@json diff $(tr -d '\n' </tmp/diff.json)"
+# A recording against itself: nothing differs.
+[ "$(stacktapctl diff /tmp/rec.stk /tmp/rec.stk 2>/dev/null | wc -l)" = 1 ] || fail "diff of a recording with itself"
+# --folded: "stack A B", the differential flame graph's input.
+stacktapctl diff --folded /tmp/rec.stk /tmp/rec2.stk 2>/dev/null | grep -Eq ";st_truth_leaf$m 10 4\$" ||
+	fail "diff --folded: $(stacktapctl diff --folded /tmp/rec.stk /tmp/rec2.stk 2>&1)"
+
 # For the host: report -i with debug files, against addr2line.
 base64 /tmp/rec.stk | sed 's/^/@recording /'
