@@ -352,7 +352,9 @@ void st_netlink_exit(void);
 /* stacktap_stream.c: record readers over netlink */
 int st_stream_init(void);
 void st_stream_exit(void);
-void st_stream_end_all(void);
+void st_stream_end_all(bool final);
+void st_stream_send_soon(void);
+unsigned int st_stream_readers(void);
 int st_stream_add(struct sk_buff *skb, struct genl_info *info, u32 flags,
 		  const char **why);
 

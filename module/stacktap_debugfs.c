@@ -13,7 +13,8 @@
  *   probes	"<spec> <hits> <misses>" and what else applies, per probe.
  *   stats	"cpuN written W dropped D bytes B ring R" per possible CPU
  *		(R: ring bytes allocated, 0 until the CPU first comes up), then
- *		"stacks used U size S overflow O", "names owners O init I
+ *		"stacks used U size S overflow O", "readers streams R"
+ *		(netlink record readers), "names owners O init I
  *		unloaded G" (probe names, init-text names and unloaded
  *		ranges kept).
  */
@@ -323,7 +324,7 @@ static bool st_pipe_ended(struct file *file)
 static void st_pipe_end_readers(void)
 {
 	atomic_inc(&st_pipe_eof_gen);
-	st_stream_end_all();	/* netlink readers too */
+	st_stream_end_all(false);	/* netlink readers too */
 	wake_up_interruptible_all(st_ring_waitqueue());
 	pr_info("control: trace_pipe readers get end of file\n");
 }
@@ -631,6 +632,7 @@ static int st_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "stacks used %lu size %lu overflow %lu\n", ss.used, ss.size,
 		   ss.overflow);
 	st_symbols_counts(&init, &unloaded);
+	seq_printf(m, "readers streams %u\n", st_stream_readers());
 	seq_printf(m, "names owners %u init %u unloaded %u\n", st_stacks_owners(), init,
 		   unloaded);
 	for_each_possible_cpu(cpu) {

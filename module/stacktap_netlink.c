@@ -9,6 +9,7 @@
 #include <linux/kernel.h>
 #include <linux/kallsyms.h>
 #include <linux/netlink.h>
+#include <linux/security.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
 
@@ -232,7 +233,10 @@ static int st_nl_stream(struct sk_buff *skb, struct genl_info *info)
 		st_nl_why(info->extack, why);
 		return ret;
 	}
-	return genlmsg_reply(reply, info);
+	/* Records go only after the reply: its socket has room for it. */
+	ret = genlmsg_reply(reply, info);
+	st_stream_send_soon();
+	return ret;
 }
 
 /* Frames named as the debugfs files name them, for a stream's reader. */
@@ -249,6 +253,15 @@ static int st_nl_symbolize(struct sk_buff *skb, struct genl_info *info)
 
 	if (!st_nl_allowed(skb, info->extack))
 		return -EPERM;
+	/* Names of any address would give the layout away: as for records. */
+	if (security_locked_down(LOCKDOWN_TRACEFS)) {
+		NL_SET_ERR_MSG(info->extack, "the kernel is locked down: frames are tracing output");
+		return -EPERM;
+	}
+	if (!show_addr) {
+		NL_SET_ERR_MSG(info->extack, "kernel addresses are hidden from this caller (needs CAP_SYSLOG and kptr_restrict below 2)");
+		return -EPERM;
+	}
 	if (!time) {
 		NL_SET_ERR_MSG(info->extack, "missing the record's time");
 		return -EINVAL;

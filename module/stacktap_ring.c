@@ -369,7 +369,7 @@ static unsigned long st_ring_floor(int cpu, unsigned long pos)
 	if (atomic_read(&st_ring_pipes) && (long)(r->pipe - pos) < 0)
 		pos = r->pipe;
 	list_for_each_entry(c, &st_ring_cursors, node)
-		if ((long)(c->pos[cpu] - pos) < 0)
+		if (!c->snapshot && (long)(c->pos[cpu] - pos) < 0)
 			pos = c->pos[cpu];
 	return (long)(pos - r->tail) < 0 ? r->tail : pos;
 }
@@ -420,7 +420,8 @@ void st_ring_cursor_advance(struct st_ring_cursor *c, int cpu, unsigned long pos
 {
 	lockdep_assert_held(&st_ring_read_mutex);
 	c->pos[cpu] = pos;
-	st_ring_taken(cpu, pos);
+	if (!c->snapshot)
+		st_ring_taken(cpu, pos);
 }
 
 /*

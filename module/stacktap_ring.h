@@ -34,6 +34,7 @@ bool st_ring_pipe_ready(void);
 /* A netlink reader's own position in every CPU's ring. */
 struct st_ring_cursor {
 	struct list_head node;
+	bool snapshot;		/* takes records without freeing any */
 	unsigned long pos[];	/* per possible CPU */
 };
 void st_ring_cursor_add(struct st_ring_cursor *c);

@@ -5,12 +5,16 @@
  *
  * Each reader is a socket with its own cursor in every CPU's ring.  One
  * work item sends each reader its records as struct stacktap_record, in
- * RECORDS messages unicast without blocking.  A socket that is full keeps
- * its cursor where it was and is tried again a little later, so nothing
- * is lost on the way; the rings meanwhile free only what every reader has
- * taken, and what they cannot hold is counted in-band as ring drops.
- * A reader goes when its socket closes (NETLINK_URELEASE) or, found later,
- * when a send finds no socket.
+ * RECORDS messages unicast without blocking, a budget per run and its CPUs
+ * in turn.  A socket that is full keeps its cursor where it was and is
+ * tried again 20 ms later, so nothing is lost on the way; the rings
+ * meanwhile free only what every reader has taken, and what they cannot
+ * hold is counted in-band as ring drops.  So a reader that stops reading
+ * holds up the rings for everyone until its socket closes.  A snapshot
+ * reader (ONCE) takes no part in that: it frees nothing, and ends at the
+ * first record stamped after it started.  A reader goes when its socket
+ * closes (NETLINK_URELEASE) or, found later, when a send finds no socket;
+ * its STREAM_END, when its socket is full, is retried like records.
  *
  * Readers are listed under the ring's read lock, which also guards the
  * cursors; the release notifier, which cannot sleep, only marks a reader
@@ -42,8 +46,11 @@ struct st_stream {
 	struct net *net;		/* held */
 	u32 portid;
 	bool dead;			/* its socket closed */
-	bool once;			/* ends once it has every record */
+	bool ending;			/* STREAM_END to send */
+	bool once;			/* a snapshot: ends once it has every record */
 	u64 start_ns;			/* without backlog: older records are not its */
+	u64 end_ns;			/* a snapshot's: newer records are not its */
+	unsigned int next_cpu;		/* where the next run starts */
 	struct st_ring_cursor cursor;	/* last: its pos[] */
 };
 
@@ -54,38 +61,54 @@ static void st_stream_work_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(st_stream_work, st_stream_work_fn);
 static struct wait_queue_entry st_stream_waiter;
 
+/* A pending run stays as it is: a retry's delay is not cut short. */
 static void st_stream_kick(unsigned long delay)
 {
-	mod_delayed_work(system_wq, &st_stream_work, delay);
+	queue_delayed_work(system_wq, &st_stream_work, delay);
 }
 
 /* Writers wake the ring's wait queue (from an irq_work): send what is new. */
 static int st_stream_wake(struct wait_queue_entry *wq, unsigned int mode, int sync, void *key)
 {
-	st_stream_kick(0);
+	if (READ_ONCE(st_streams_nr))
+		st_stream_kick(0);
 	return 0;
+}
+
+/* A reader was added: its backlog goes out. */
+void st_stream_send_soon(void)
+{
+	st_stream_kick(0);
 }
 
 static void st_stream_free(struct st_stream *s)
 {
 	st_ring_cursor_del(&s->cursor);
 	list_del_rcu(&s->node);
-	st_streams_nr--;
+	WRITE_ONCE(st_streams_nr, st_streams_nr - 1);
 	put_net(s->net);
 	kfree_rcu(s, rcu);
 }
 
-/* Tell @s its stream is over (STREAM_END), and forget it. */
-static void st_stream_end(struct st_stream *s)
+/*
+ * Tell @s its stream is over (STREAM_END) and forget it; when its socket is
+ * full, keep it to try again, unless @final (the module goes).
+ */
+static void st_stream_end(struct st_stream *s, bool final)
 {
 	struct sk_buff *skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	void *msg = skb ? genlmsg_put(skb, 0, 0, &st_nl_family, 0, STACKTAP_CMD_STREAM_END) : NULL;
+	int ret = -ENOMEM;
 
 	if (msg) {
 		genlmsg_end(skb, msg);
-		genlmsg_unicast(s->net, skb, s->portid);
+		ret = genlmsg_unicast(s->net, skb, s->portid);
 	} else {
 		nlmsg_free(skb);
+	}
+	if ((ret == -EAGAIN || ret == -ENOMEM) && !final) {
+		s->ending = true;
+		return;
 	}
 	st_stream_free(s);
 }
@@ -99,7 +122,8 @@ static int st_stream_put(struct sk_buff *skb, const struct st_record *rec, int c
 	struct nlattr *attr;
 	unsigned int i;
 
-	attr = nla_reserve(skb, STACKTAP_A_RECORD, size);
+	/* 8-byte aligned: the u64 fields are plain stores. */
+	attr = nla_reserve_64bit(skb, STACKTAP_A_RECORD, size, STACKTAP_A_PAD);
 	if (!attr)
 		return -EMSGSIZE;
 	out = nla_data(attr);
@@ -130,20 +154,46 @@ static int st_stream_put(struct sk_buff *skb, const struct st_record *rec, int c
 }
 
 /*
+ * The next record of @cpu's ring for @s at or after *pos, skipping what is
+ * not its: older than it (no backlog) or, for a snapshot, newer.
+ */
+static struct st_rec_hdr *st_stream_peek(struct st_stream *s, int cpu, unsigned long *pos)
+{
+	struct st_rec_hdr *hdr;
+
+	while ((hdr = st_ring_peek(cpu, pos))) {
+		const struct st_record *rec = (const struct st_record *)hdr;
+
+		if (s->once && rec->ts_ns > s->end_ns)
+			return NULL;	/* each CPU's records are in time order */
+		if (rec->ts_ns >= s->start_ns)
+			return hdr;
+		*pos += hdr->len;	/* before this reader started */
+	}
+	return NULL;
+}
+
+/*
  * Send @s the records of @cpu's ring it has not had, up to *budget bytes.
- * 0 when it has them all, -EAGAIN when its socket is full (or the budget
- * ran out), another errno when its socket is gone.
+ * 0 when it has them all, 1 when the budget ran out, -EAGAIN when its
+ * socket is full, another errno when its socket is gone.
  */
 static int st_stream_cpu(struct st_stream *s, int cpu, long *budget)
 {
-	unsigned long pos = s->cursor.pos[cpu];
+	unsigned long pos = s->cursor.pos[cpu], start;
 	struct st_rec_hdr *hdr;
 	struct sk_buff *skb;
-	unsigned int n;
 	void *msg;
 	int ret;
 
-	while (*budget > 0) {
+	for (;;) {
+		hdr = st_stream_peek(s, cpu, &pos);
+		/* Skipped records are taken too. */
+		st_ring_cursor_advance(&s->cursor, cpu, pos);
+		if (!hdr)
+			return 0;
+		if (*budget <= 0)
+			return 1;
 		skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 		if (!skb)
 			return -EAGAIN;
@@ -152,24 +202,15 @@ static int st_stream_cpu(struct st_stream *s, int cpu, long *budget)
 			nlmsg_free(skb);
 			return -EAGAIN;
 		}
-		n = 0;
-		while ((hdr = st_ring_peek(cpu, &pos))) {
-			const struct st_record *rec = (const struct st_record *)hdr;
-
-			if (s->start_ns && rec->ts_ns < s->start_ns) {
-				pos += hdr->len;	/* before this reader started */
-				continue;
-			}
-			if (st_stream_put(skb, rec, cpu))
-				break;
+		/* As many as fit; the first always does (at most ~2.2 KiB). */
+		start = pos;
+		while (hdr && !st_stream_put(skb, (const struct st_record *)hdr, cpu)) {
 			pos += hdr->len;
-			n++;
+			hdr = st_stream_peek(s, cpu, &pos);
 		}
-		if (!n) {
+		if (WARN_ON_ONCE(pos == start)) {
 			nlmsg_free(skb);
-			/* Skipped records are taken too. */
-			st_ring_cursor_advance(&s->cursor, cpu, pos);
-			return 0;
+			return -EAGAIN;
 		}
 		genlmsg_end(skb, msg);
 		*budget -= skb->len;
@@ -178,15 +219,34 @@ static int st_stream_cpu(struct st_stream *s, int cpu, long *budget)
 			return ret;
 		st_ring_cursor_advance(&s->cursor, cpu, pos);
 	}
-	return -EAGAIN;
+}
+
+/* Send @s what it has not had, its CPUs in turn; as st_stream_cpu(). */
+static int st_stream_send(struct st_stream *s)
+{
+	long budget = ST_STREAM_BUDGET;
+	unsigned int i, cpu;
+	int ret;
+
+	for (i = 0; i < nr_cpu_ids; i++) {
+		cpu = (s->next_cpu + i) % nr_cpu_ids;
+		if (!cpu_possible(cpu))
+			continue;
+		ret = st_stream_cpu(s, cpu, &budget);
+		if (ret) {
+			/* A full socket: this CPU again; out of budget: the next. */
+			s->next_cpu = ret == 1 ? cpu + 1 : cpu;
+			return ret;
+		}
+	}
+	return 0;
 }
 
 static void st_stream_work_fn(struct work_struct *work)
 {
 	struct st_stream *s, *next;
-	bool again = false;
-	long budget;
-	int cpu, ret;
+	bool more = false, blocked = false;
+	int ret;
 
 	st_ring_read_lock();
 	list_for_each_entry_safe(s, next, &st_streams, node) {
@@ -194,22 +254,25 @@ static void st_stream_work_fn(struct work_struct *work)
 			st_stream_free(s);
 			continue;
 		}
-		budget = ST_STREAM_BUDGET;
-		ret = 0;
-		for_each_possible_cpu(cpu) {
-			ret = st_stream_cpu(s, cpu, &budget);
-			if (ret)
-				break;
+		if (s->ending) {
+			st_stream_end(s, false);
+			blocked = true;		/* if it is still there */
+			continue;
 		}
-		if (ret == -EAGAIN)
-			again = true;
+		ret = st_stream_send(s);
+		if (ret == 1)
+			more = true;
+		else if (ret == -EAGAIN)
+			blocked = true;
 		else if (ret)
 			st_stream_free(s);	/* its socket is gone */
 		else if (s->once)
-			st_stream_end(s);
+			st_stream_end(s, false);
 	}
 	st_ring_read_unlock();
-	if (again)
+	if (more)
+		st_stream_kick(0);
+	else if (blocked)
 		st_stream_kick(ST_STREAM_RETRY);
 }
 
@@ -236,6 +299,9 @@ int st_stream_add(struct sk_buff *skb, struct genl_info *info, u32 flags,
 	s->portid = info->snd_portid;
 	s->start_ns = flags & STACKTAP_STREAM_F_BACKLOG ? 0 : ktime_get_mono_fast_ns();
 	s->once = flags & STACKTAP_STREAM_F_ONCE;
+	s->end_ns = ktime_get_mono_fast_ns();
+	/* A snapshot takes records without freeing them: a reader, not a consumer. */
+	s->cursor.snapshot = s->once;
 
 	st_ring_read_lock();
 	if (st_streams_closing) {
@@ -250,9 +316,8 @@ int st_stream_add(struct sk_buff *skb, struct genl_info *info, u32 flags,
 	}
 	st_ring_cursor_add(&s->cursor);
 	list_add_tail_rcu(&s->node, &st_streams);
-	st_streams_nr++;
+	WRITE_ONCE(st_streams_nr, st_streams_nr + 1);
 	st_ring_read_unlock();
-	st_stream_kick(0);
 	return 0;
 
 err_unlock:
@@ -292,15 +357,24 @@ int st_stream_init(void)
 	return netlink_register_notifier(&st_stream_nb);
 }
 
-/* Tell each reader its stream ends, and forget them all. */
-void st_stream_end_all(void)
+/*
+ * Tell each reader its stream ends; @final (the module goes): forget them
+ * all now, else a reader whose socket is full is told when there is room.
+ */
+void st_stream_end_all(bool final)
 {
 	struct st_stream *s, *next;
 
 	st_ring_read_lock();
 	list_for_each_entry_safe(s, next, &st_streams, node)
-		st_stream_end(s);
+		st_stream_end(s, final);
 	st_ring_read_unlock();
+	st_stream_kick(ST_STREAM_RETRY);
+}
+
+unsigned int st_stream_readers(void)
+{
+	return READ_ONCE(st_streams_nr);
 }
 
 void st_stream_exit(void)
@@ -309,7 +383,7 @@ void st_stream_exit(void)
 	st_streams_closing = true;
 	st_ring_read_unlock();
 	cancel_delayed_work_sync(&st_stream_work);
-	st_stream_end_all();
+	st_stream_end_all(true);
 	netlink_unregister_notifier(&st_stream_nb);
 	remove_wait_queue(st_ring_waitqueue(), &st_stream_waiter);
 	/* The wake function may have queued it meanwhile: once more. */

@@ -20,7 +20,7 @@ pkgs="make gcc-12 libc6-dev bc cpio kmod xz-utils zstd sparse
       gcc-mips64el-linux-gnuabi64 gcc-aarch64-linux-gnu gcc-mipsel-linux-gnu
       libc6-dev-mips64el-cross libc6-dev-arm64-cross libc6-dev-mipsel-cross
       libmnl-dev libdw-dev pkg-config python3
-      libprotobuf-c-dev protobuf-c-compiler protobuf-compiler python3-protobuf zlib1g-dev
+      libprotobuf-c-dev protobuf-c-compiler protobuf-compiler python3-protobuf zlib1g-dev chromium
       flex bison libelf-dev libssl-dev device-tree-compiler dt-schema dkms debootstrap"
 missing=
 for p in $pkgs; do

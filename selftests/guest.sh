@@ -99,7 +99,7 @@ make -s -C "$B/ctl/userspace" clean
 make -s -C "$B/ctl/userspace" CC="$cc" SYSROOT="$sysroot" >"$B/ctl.log" 2>&1 ||
 	{ cat "$B/ctl.log"; echo "$arch: build of stacktapctl failed" >&2; exit 1; }
 cp "$B/ctl/userspace/stacktapctl" "$R/bin/"
-for t in fuzz/st_nlfuzz tools/st_nocap tools/st_badinput tools/st_churn tools/st_read0 tools/st_nlpar tools/st_nldump tools/st_openn tools/st_uread; do
+for t in fuzz/st_nlfuzz tools/st_nocap tools/st_badinput tools/st_churn tools/st_read0 tools/st_nlpar tools/st_nldump tools/st_openn tools/st_uread tools/st_symbolize; do
 	$cc -std=gnu11 -O2 -Wall -Wextra -Werror -o "$R/bin/${t#*/}" "$top/selftests/$t.c" \
 		>>"$B/ctl.log" 2>&1 || { cat "$B/ctl.log"; echo "$arch: build of ${t#*/} failed" >&2; exit 1; }
 done
@@ -285,6 +285,19 @@ check_recording() {
 
 check_recording_logged() { check_recording >"$B/dwagree" 2>&1; }
 
+# Test 43's second recording (4 hits through st_truth_a, 6 through
+# st_truth_d) as report -i --svg's flame graph, used in headless Chromium
+# through its own controls (selftests/tools/st_svgcheck.sh).
+check_flamegraph() {
+	"$B/hostctl/userspace/stacktapctl" report -i "$B/rec2.stk" --svg "$B/rec2.svg" >/dev/null 2>&1 &&
+	"$top/selftests/tools/st_svgcheck.sh" "$B/rec2.svg" 'st_truth_d_[st_truth]' 'st_truth_d' \
+		'st_truth_d_[st_truth]' 'st_truth_a_[st_truth]' >"$B/svgcheck" 2>&1
+	sed "s/^/$arch: # /" "$B/svgcheck"
+	printf '%s\n' 'title: st_truth_d_[st_truth] (6 hits, 60.00%)' \
+		'search: Matched: 60.0% (6 of 10 hits)' 'marked: 1' 'zoom: 1200 wide, beside 0' \
+		'reset: beside 480 (before 480)' | cmp -s - "$B/svgcheck"
+}
+
 # Tests emit "@json NAME TEXT" for what must be strict JSON: parse it here.
 sed -n 's/^# @json \([a-z]*\) /\1 /p' "$B/result" >"$B/json"
 while read -r name text; do
@@ -294,6 +307,11 @@ sed -n 's/^# @recording //p' "$B/result" | base64 -d >"$B/rec.stk"
 if [ -s "$B/rec.stk" ]; then
 	host_check "report -i of the guest's recording agrees with addr2line -i" check_recording_logged || true
 	sed "s/^/$arch: # /" "$B/dwagree"
+fi
+sed -n 's/^# @recording2 //p' "$B/result" | base64 -d >"$B/rec2.stk"
+if [ -s "$B/rec2.stk" ] && [ -x "$B/hostctl/userspace/stacktapctl" ]; then
+	host_check "report -i --svg's flame graph: title, search, zoom and reset in headless Chromium" \
+		check_flamegraph || true
 fi
 sed -n 's/^# @stacks //p' "$B/result" >"$B/stacks"
 sed -n 's/^# @kstacks //p' "$B/result" >"$B/kstacks"

@@ -84,10 +84,14 @@ static int st_run(struct mnl_socket *nl, struct nlmsghdr *nlh, struct st_ctx *c)
 	uint32_t seq = nlh->nlmsg_seq;
 	int ret;
 
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		return errno;
+	while (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		if (errno != EINTR)
+			return errno;
 	for (;;) {
+		/* A signal (stream's SIGINT) does not lose the reply. */
 		ret = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (ret < 0 && errno == EINTR)
+			continue;
 		if (ret < 0)
 			return errno;
 		c->err = 0;

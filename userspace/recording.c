@@ -19,6 +19,7 @@
 #include <sys/utsname.h>
 #include <linux/genetlink.h>
 
+#include "flamegraph.h"
 #include "recording.h"
 #include "records.h"
 
@@ -424,7 +425,7 @@ int cmd_record(int argc, char **argv)
 			strerror(err));
 	} else {
 		fprintf(stderr, "%s: record: %llu records written to %s, %llu lost%s\n", prog,
-			rc.n, out, rc.lost, rc.records.ended ? " (stacktap was unloaded)" : "");
+			rc.n, out, rc.lost, st_stream_ended(&rc.records));
 		ret = 0;
 	}
 out_file:
@@ -685,7 +686,8 @@ int recording_load(const char *path, struct recording *rec)
 		free(data);
 		data = NULL;
 	}
-	qsort(rec->syms, rec->nsyms, sizeof(*rec->syms), rsym_cmp);
+	if (rec->nsyms)
+		qsort(rec->syms, rec->nsyms, sizeof(*rec->syms), rsym_cmp);
 	ret = 0;
 	goto out;
 
@@ -883,24 +885,26 @@ static void frame_print(const struct recording *rec, void *dw, uint64_t addr, bo
 		printf(" => %s\n", name);
 }
 
-/* A stack, root first: "a;b_[i];c_[mod] COUNT", inlined functions marked _[i]. */
-static void stack_folded(const struct recording *rec, void *dw, const struct rstack *s)
+/* A stack folded, root first: "a;b_[i];c_[mod]", inlined functions marked _[i]. */
+static char *stack_folded(const struct recording *rec, void *dw, const struct rstack *s)
 {
 	static struct st_inline_frame in[INLINE_MAX];
-	char buf[32], name[SYM_LEN];
+	size_t cap = (size_t)(s->nr_frames + 1) * (INLINE_MAX + 1) * (SYM_LEN + 8), len = 0;
+	char buf[32], name[SYM_LEN], *out = malloc(cap);
 	unsigned int f;
-	bool first = true;
 	int n, i;
 
+	if (!out)
+		return NULL;
+	out[0] = '\0';
 	for (f = s->nr_frames; f-- > 0;) {
 		folded_frame(name, sizeof(name), rsym_name(rec, s->frames[f], f > 0, buf, sizeof(buf)));
-		printf("%s%s", first ? "" : ";", name);
-		first = false;
+		len += snprintf(out + len, cap - len, "%s%s", len ? ";" : "", name);
 		n = frame_inline(dw, s->frames[f], f > 0, in);
 		for (i = n - 1; i-- > 0;)
-			printf(";%s_[i]", in[i].func);
+			len += snprintf(out + len, cap - len, ";%s_[i]", in[i].func);
 	}
-	printf(" %" PRIu64 "\n", s->count);
+	return out;
 }
 
 /*
@@ -935,6 +939,28 @@ static void record_perf_script(const struct recording *rec, void *dw, const stru
 	putchar('\n');
 }
 
+/* report -i --svg: the flame graph, titled after the recording. */
+static int write_svg(const char *path, const char *in, const struct fg_stack *fg, size_t n)
+{
+	FILE *f = fopen(path, "w");
+	char title[512];
+	int ret;
+
+	if (!f) {
+		fprintf(stderr, "%s: report: %s: %s\n", prog, path, strerror(errno));
+		return -1;
+	}
+	snprintf(title, sizeof(title), "stacktap: %s", in);
+	ret = flamegraph_svg(f, title, fg, n);
+	if (fclose(f))
+		ret = -1;
+	if (ret)
+		fprintf(stderr, "%s: report: %s: could not write the flame graph\n", prog, path);
+	else
+		fprintf(stderr, "%s: report: %s: flame graph of %zu stacks\n", prog, path, n);
+	return ret;
+}
+
 /*
  * report -i FILE [--vmlinux PATH] [--modules DIR] [--debug-dir DIR]
  * [--folded] [PROBE]: a recording's unique stacks with their counts.
@@ -946,7 +972,8 @@ int report_recording(int argc, char **argv, int json)
 	const char *in = NULL, *probe = NULL;
 	char want[512];
 	bool folded = false, perf = false;
-	const char *pprof = NULL;
+	const char *pprof = NULL, *svg = NULL;
+	struct fg_stack *fg = NULL;
 	void *dw = NULL;
 	size_t i, shown = 0;
 	int j, ret = 0;
@@ -966,6 +993,8 @@ int report_recording(int argc, char **argv, int json)
 			perf = true;
 		else if (!strcmp(argv[j], "--pprof") && j + 1 < argc)
 			pprof = argv[++j];
+		else if (!strcmp(argv[j], "--svg") && j + 1 < argc && !json)
+			svg = argv[++j];
 		else if (argv[j][0] != '-' && !probe)
 			probe = argv[j];
 		else
@@ -1014,7 +1043,8 @@ int report_recording(int argc, char **argv, int json)
 		}
 		goto out;
 	}
-	qsort(rec.stacks, rec.nstacks, sizeof(*rec.stacks), rstack_cmp);
+	if (rec.nstacks)
+		qsort(rec.stacks, rec.nstacks, sizeof(*rec.stacks), rstack_cmp);
 	if (json)
 		printf("[");
 	for (i = 0; i < rec.nstacks; i++) {
@@ -1023,8 +1053,24 @@ int report_recording(int argc, char **argv, int json)
 
 		if (!probe_matches(s->spec, probe))
 			continue;
-		if (folded) {
-			stack_folded(&rec, dw, s);
+		if (folded || svg) {
+			char *line = stack_folded(&rec, dw, s);
+			struct fg_stack *more = svg ? realloc(fg, (shown + 1) * sizeof(*fg)) : NULL;
+
+			if (!line || (svg && !more)) {
+				free(line);
+				fprintf(stderr, "%s: report: out of memory\n", prog);
+				ret = 1;
+				break;
+			}
+			if (svg) {
+				fg = more;
+				fg[shown].stack = line;
+				fg[shown].count = s->count;
+			} else {
+				printf("%s %" PRIu64 "\n", line, s->count);
+				free(line);
+			}
 		} else if (json) {
 			printf("%s\n  {\"probe\": ", shown ? "," : "");
 			json_str(s->spec);
@@ -1045,6 +1091,11 @@ int report_recording(int argc, char **argv, int json)
 	}
 	if (json)
 		printf("%s]\n", shown ? "\n" : "");
+	if (svg && !ret && write_svg(svg, in, fg, shown))
+		ret = 1;
+	for (i = 0; fg && i < shown; i++)
+		free((char *)fg[i].stack);
+	free(fg);
 out:
 	fprintf(stderr, "%s: report: %llu records, %zu unique stacks, %llu lost while recording\n",
 		prog, rec.records, rec.nstacks, rec.lost);

@@ -434,7 +434,8 @@ static int show_netlink(void)
 	if (!err)
 		err = sn.err;
 	st_kernel_namer_init(&namer, &nconn);
-	qsort(sn.recs, sn.n, sizeof(*sn.recs), rec_time_cmp);
+	if (sn.n)
+		qsort(sn.recs, sn.n, sizeof(*sn.recs), rec_time_cmp);
 	if (json && !err)
 		printf("[");
 	for (i = 0; i < sn.n && !err; i++) {
@@ -576,7 +577,7 @@ static int cmd_stream(int argc, char **argv)
 	if (err)
 		return fail("stream", NULL, err, why);
 	fprintf(stderr, "%s: stream: %llu records printed, %llu dropped%s\n", prog,
-		st.printed, st.lost, st.records.ended ? " (stacktap was unloaded)" : "");
+		st.printed, st.lost, st_stream_ended(&st.records));
 	return 0;
 }
 
@@ -617,7 +618,7 @@ static const struct cmd cmds[] = {
 	{ "stats", cmd_stats, "", "per-CPU records written, dropped, bytes in use, stack overflow", 1 },
 	{ "show", cmd_show, "", "print the recorded stacks", 1 },
 	{ "report", cmd_report,
-	  "[-i FILE [--vmlinux F] [--modules D] [--debug-dir D] [--perf-script|--pprof OUT]] [--folded] [PROBE]",
+	  "[-i FILE [--vmlinux F] [--modules D] [--debug-dir D] [--perf-script|--pprof OUT|--svg OUT]] [--folded] [PROBE]",
 	  "unique stacks with counts, live or from a recording", 1 },
 	{ "stream", cmd_stream, "[--backlog]", "follow new records until interrupted", 1 },
 	{ "record", cmd_record, "-o FILE [--backlog] [--duration S] [--count N]",

@@ -256,6 +256,25 @@ int st_stream_start(struct st_conn *conn, struct st_records *s, uint32_t flags,
 	return err;
 }
 
+const char *st_stream_ended(const struct st_records *s)
+{
+	if (!s->ended)
+		return "";
+	char state[16] = "";
+	FILE *f = fopen("/sys/module/stacktap/initstate", "r");
+
+	if (f) {
+		if (!fgets(state, sizeof(state), f))
+			state[0] = '\0';
+		fclose(f);
+	} else if (!access("/sys/module/stacktap/parameters", F_OK)) {
+		strcpy(state, "live");	/* built in: it never goes */
+	}
+	/* A module going away is "going" until its exit is done. */
+	return strncmp(state, "live", 4) ? " (stacktap was unloaded)" :
+	       " (the stream was ended: eof)";
+}
+
 /*
  * Take records until *@stop, the end of the stream, @s's callback stops,
  * or @duration_ms (0: no limit) has passed; 0 or an errno.

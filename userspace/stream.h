@@ -66,6 +66,8 @@ int st_records_cb(const struct nlmsghdr *nlh, void *data);
 /* Start a stream on @conn; 0 or an errno with @why. */
 int st_stream_start(struct st_conn *conn, struct st_records *s, uint32_t flags,
 		    char *why, size_t size);
+/* Why the stream ended, for a summary: "" while it has not. */
+const char *st_stream_ended(const struct st_records *s);
 int st_stream_run(struct st_conn *conn, struct st_records *s, volatile sig_atomic_t *stop,
 		  long duration_ms);
 

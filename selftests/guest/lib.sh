@@ -121,6 +121,18 @@ wait_records() {
 	echo "$1: $(trace_records "$1") records, waited $((i * 100)) ms"
 }
 
+# wait_readers N: up to 20 s for N netlink record readers (stacktapctl
+# stream or record) to be registered: records stamped before they were
+# are not theirs.
+wait_readers() {
+	i=0
+	while ! grep -qx "readers streams $1" "$ST/stats" && [ $i -lt 200 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	grep -qx "readers streams $1" "$ST/stats" || fail "$(grep '^readers' "$ST/stats"), expected $1"
+}
+
 # wait_lines FILE N: up to 20 s for FILE to have N lines.
 wait_lines() {
 	i=0

@@ -38,10 +38,10 @@ _stacktapctl() {
 		esac ;;
 	report)
 		case "${COMP_WORDS[COMP_CWORD - 1]}" in
-		-i|--vmlinux|--pprof) COMPREPLY=($(compgen -f -- "$cur")) ;;
+		-i|--vmlinux|--pprof|--svg) COMPREPLY=($(compgen -f -- "$cur")) ;;
 		--modules|--debug-dir) COMPREPLY=($(compgen -d -- "$cur")) ;;
 		# The probes that counted stacks, the output formats, a recording.
-		*) COMPREPLY=($(compgen -W "--folded --json -i --vmlinux --modules --debug-dir --perf-script --pprof $(stacktapctl list 2>/dev/null | awk 'NR > 1 { print $2 }')" -- "$cur")) ;;
+		*) COMPREPLY=($(compgen -W "--folded --json -i --vmlinux --modules --debug-dir --perf-script --pprof --svg $(stacktapctl list 2>/dev/null | awk 'NR > 1 { print $2 }')" -- "$cur")) ;;
 		esac ;;
 	*)
 		COMPREPLY=() ;;

@@ -63,7 +63,12 @@
  * when its socket closes; STACKTAP_CMD_STREAM_END tells it the stream is
  * over (the module goes, or "eof" on the debugfs control file).
  * Readers must be allowed to see kernel addresses (CAP_SYSLOG, kptr_restrict
- * below 2): records carry them raw.
+ * below 2), at STREAM and at SYMBOLIZE, and lockdown's LOCKDOWN_TRACEFS must
+ * be off: records carry addresses raw.  A reader should set
+ * NETLINK_NO_ENOBUFS on its socket: the module retries a full socket, and
+ * the ENOBUFS netlink reports for it then means nothing was lost.  With
+ * STACKTAP_STREAM_F_ONCE the reader gets the records written before
+ * STREAM, frees none of them, then STREAM_END.
  *
  * Probes armed by the probes= parameter or the debugfs control file are
  * the same probes: one registry serves every interface.

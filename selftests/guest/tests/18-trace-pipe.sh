@@ -42,7 +42,7 @@ st_ctl clear || fail "clear"
 # It sleeps in poll() on its netlink socket.
 stacktapctl --json stream >/tmp/stream.json 2>/tmp/stream.err &
 streamer=$!
-sleep 1
+wait_readers 1
 echo 4 >"$TRUTH/trigger" || fail "trigger"
 i=0
 while [ "$(wc -l </tmp/stream.json)" -lt 4 ] && [ $i -lt 200 ]; do

@@ -41,6 +41,7 @@ reader=$!
 stacktapctl stream >/dev/null 2>/tmp/stream.err &
 streamer=$!
 sleep 1
+wait_readers 1
 kill -0 $reader && kill -0 $streamer || fail "trace_pipe readers did not block"
 rmmod stacktap 2>/dev/null && fail "rmmod went through under a trace_pipe reader"
 st_ctl eof || fail "eof"
@@ -54,6 +55,7 @@ kill -0 $streamer 2>/dev/null && fail "stacktapctl stream still runs 5 s after e
 wait $reader || fail "cat trace_pipe exited $? after eof"
 wait $streamer || fail "stacktapctl stream exited $? after eof"
 echo "after eof: cat and stacktapctl stream ended in $((i * 100)) ms; $(cat /tmp/stream.err)"
+grep -q '(the stream was ended: eof)$' /tmp/stream.err || fail "stream's end after eof: $(cat /tmp/stream.err)"
 dmesg | grep -q 'stacktap: control: trace_pipe readers get end of file' || fail "eof not logged"
 # Text a reader already took from the rings still reaches it after eof.
 echo 1 >"$TRUTH/trigger"

@@ -14,7 +14,7 @@ stacktapctl --json stream >/tmp/s1.json 2>/tmp/s1.err &
 s1=$!
 stacktapctl --json stream >/tmp/s2.json 2>/tmp/s2.err &
 s2=$!
-sleep 1
+wait_readers 2
 echo 20 >"$TRUTH/trigger" || fail "trigger"
 wait_lines /tmp/s1.json 20
 wait_lines /tmp/s2.json 20
@@ -39,12 +39,14 @@ stacktapctl --json stream >/tmp/late.json 2>/tmp/late.err &
 late=$!
 stacktapctl --json stream --backlog >/tmp/back.json 2>/tmp/back.err &
 back=$!
-sleep 1
+wait_readers 2
 echo 3 >"$TRUTH/trigger" || fail "trigger"
 wait_lines /tmp/late.json 3
 wait_lines /tmp/back.json 23
 kill -INT $late $back
-wait $late $back
+wait $late || fail "late stream exited $?: $(cat /tmp/late.err)"
+wait $back || fail "--backlog stream exited $?: $(cat /tmp/back.err)"
+wait_readers 0
 [ "$(wc -l </tmp/late.json)" = 3 ] || fail "a late stream printed $(wc -l </tmp/late.json) records, expected the 3 new ones"
 [ "$(wc -l </tmp/back.json)" = 23 ] || fail "stream --backlog printed $(wc -l </tmp/back.json) records, expected 20 old and 3 new"
 sort /tmp/back.json | grep -F -x -f /tmp/s1.sorted | cmp -s - /tmp/s1.sorted || fail "--backlog's old records are not the streams' 20"
@@ -110,5 +112,59 @@ echo "@json diff $(tr -d '\n' </tmp/diff.json)"
 stacktapctl diff --folded /tmp/rec.stk /tmp/rec2.stk 2>/dev/null | grep -Eq ";st_truth_leaf$m 10 4\$" ||
 	fail "diff --folded: $(stacktapctl diff --folded /tmp/rec.stk /tmp/rec2.stk 2>&1)"
 
-# For the host: report -i with debug files, against addr2line.
+# SYMBOLIZE names any address it is given, so it needs what reading
+# /proc/kallsyms's addresses needs: kptr_restrict 2 refuses it.
+addr=$(grep ' [Tt] vfs_write$' /proc/kallsyms | cut -d' ' -f1)
+[ "$(st_symbolize "$addr")" = ok ] || fail "SYMBOLIZE of vfs_write: $(st_symbolize "$addr")"
+kptr=$(cat /proc/sys/kernel/kptr_restrict)
+echo 2 >/proc/sys/kernel/kptr_restrict
+out=$(st_symbolize "$addr")
+echo "$kptr" >/proc/sys/kernel/kptr_restrict
+echo "SYMBOLIZE with kptr_restrict 2: $out"
+case $out in
+"Operation not permitted: kernel addresses are hidden"*) ;;
+*) fail "SYMBOLIZE with kptr_restrict 2: $out" ;;
+esac
+
+# Records of 64-bit fields are 8-byte aligned in the messages: MIPS counts
+# the kernel's unaligned stores it had to emulate.
+unaligned=/sys/kernel/debug/mips/unaligned_instructions
+if [ -r $unaligned ]; then
+	st_ctl clear || fail "clear"
+	echo 20 >"$TRUTH/trigger" || fail "trigger"
+	u0=$(cat $unaligned)
+	stacktapctl record -o /tmp/rec3.stk --backlog --count 20 2>/dev/null || fail "third record"
+	u1=$(cat $unaligned)
+	echo "unaligned accesses emulated while 20 records were sent: $((u1 - u0))"
+	[ "$u1" = "$u0" ] || fail "sending 20 records took $((u1 - u0)) unaligned accesses"
+fi
+
+# SIGINT while records pour in: stream stops cleanly, whatever it waits on.
+hammer_start trigger
+stacktapctl stream >/dev/null 2>/tmp/busy.err &
+busy=$!
+wait_readers 1
+sleep 2
+kill -INT $busy
+wait $busy || fail "stream under a flood exited $? on SIGINT: $(cat /tmp/busy.err)"
+hammer_stop
+cat /tmp/busy.err
+
+# show without debugfs is a snapshot: it frees nothing, even from a ring
+# more than half full that a stream would free.
+st_unload
+st_load buffer_kb=4
+st_ctl "add st_truth_leaf" || fail "add"
+echo 40 >"$TRUTH/trigger" || fail "trigger"
+umount /sys/kernel/debug || fail "umount debugfs"
+n1=$(stacktapctl show | grep -c '^ => st_truth_leaf+')
+n2=$(stacktapctl show | grep -c '^ => st_truth_leaf+')
+mount -t debugfs none /sys/kernel/debug || fail "mount debugfs"
+n3=$(trace_records "$ST/trace")
+echo "show without debugfs, twice: $n1 then $n2 records; trace holds $n3"
+[ "$n1" -gt 0 ] && [ "$n1" = "$n2" ] && [ "$n2" = "$n3" ] || fail "show freed records: $n1, then $n2, trace $n3"
+
+# For the host: report -i with debug files, against addr2line; the second
+# recording's flame graph in a browser.
 base64 /tmp/rec.stk | sed 's/^/@recording /'
+base64 /tmp/rec2.stk | sed 's/^/@recording2 /'
