@@ -67,42 +67,6 @@ int recording_record(FILE *f, const struct st_rec *r)
 	return recording_chunk(f, CHUNK_RECORD, buf, size);
 }
 
-static void record_from_le(struct stacktap_record *h)
-{
-	h->size = le32toh(h->size);
-	h->flags = le32toh(h->flags);
-	h->time_ns = le64toh(h->time_ns);
-	h->ret = le64toh(h->ret);
-	h->latency_ns = le64toh(h->latency_ns);
-	h->cpu = le32toh(h->cpu);
-	h->pid = le32toh(h->pid);
-	h->tgid = le32toh(h->tgid);
-	h->lost = le32toh(h->lost);
-	h->nr_frames = le16toh(h->nr_frames);
-}
-
-/* A recording's record, into this machine's byte order. */
-static int record_parse_le(const unsigned char *data, size_t len, struct st_rec *r)
-{
-	unsigned int i;
-
-	if (len < sizeof(r->h))
-		return -1;
-	memcpy(&r->h, data, sizeof(r->h));
-	record_from_le(&r->h);
-	if (r->h.size > len || r->h.nr_frames > STACKTAP_DEPTH_MAX ||
-	    sizeof(r->h) + r->h.nr_frames * 8 + r->h.spec_len > r->h.size)
-		return -1;
-	for (i = 0; i < r->h.nr_frames; i++) {
-		memcpy(&r->frames[i], data + sizeof(r->h) + i * 8, 8);
-		r->frames[i] = le64toh(r->frames[i]);
-	}
-	memcpy(r->spec, data + sizeof(r->h) + r->h.nr_frames * 8, r->h.spec_len);
-	r->spec[r->h.spec_len] = '\0';
-	r->h.comm[sizeof(r->h.comm) - 1] = '\0';
-	return 0;
-}
-
 /* An ELF note file's GNU build-id as hex, or "" (sysfs notes files). */
 static void note_build_id(const char *path, char *hex, size_t size)
 {
@@ -656,7 +620,7 @@ int recording_load(const char *path, struct recording *rec)
 				goto err_nomem;
 			break;
 		case CHUNK_RECORD:
-			if (record_parse_le(data, len, &r))
+			if (st_rec_parse(data, len, &r, true))
 				goto err_corrupt;
 			if (stack_count(rec, &r, &idx) || (rec->keep && record_keep(rec, &r, idx)))
 				goto err_nomem;

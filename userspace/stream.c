@@ -4,6 +4,7 @@
  * RECORDS messages, name their frames through the kernel (SYMBOLIZE, as
  * the debugfs files name them) and print them as trace_pipe does.
  */
+#include <endian.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -17,19 +18,38 @@
 #include "records.h"
 #include "stream.h"
 
-int st_rec_parse(const void *data, size_t len, struct st_rec *r)
+static void rec_from_le(struct stacktap_record *h)
+{
+	h->size = le32toh(h->size);
+	h->flags = le32toh(h->flags);
+	h->time_ns = le64toh(h->time_ns);
+	h->ret = le64toh(h->ret);
+	h->latency_ns = le64toh(h->latency_ns);
+	h->cpu = le32toh(h->cpu);
+	h->pid = le32toh(h->pid);
+	h->tgid = le32toh(h->tgid);
+	h->lost = le32toh(h->lost);
+	h->nr_frames = le16toh(h->nr_frames);
+}
+
+int st_rec_parse(const void *data, size_t len, struct st_rec *r, bool le)
 {
 	const char *p = data;
 	size_t frames;
+	unsigned int i;
 
 	if (len < sizeof(r->h))
 		return -1;
 	memcpy(&r->h, p, sizeof(r->h));
+	if (le)
+		rec_from_le(&r->h);
 	frames = (size_t)r->h.nr_frames * sizeof(uint64_t);
 	if (r->h.size > len || r->h.nr_frames > STACKTAP_DEPTH_MAX ||
 	    sizeof(r->h) + frames + r->h.spec_len > r->h.size)
 		return -1;
 	memcpy(r->frames, p + sizeof(r->h), frames);
+	for (i = 0; le && i < r->h.nr_frames; i++)
+		r->frames[i] = le64toh(r->frames[i]);
 	memcpy(r->spec, p + sizeof(r->h) + frames, r->h.spec_len);
 	r->spec[r->h.spec_len] = '\0';
 	r->h.comm[sizeof(r->h.comm) - 1] = '\0';
@@ -223,7 +243,7 @@ int st_records_cb(const struct nlmsghdr *nlh, void *data)
 			}
 			break;
 		case STACKTAP_A_RECORD:
-			if (st_rec_parse(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a), &r))
+			if (st_rec_parse(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a), &r, false))
 				break;
 			if (s->record(s, &r))
 				return MNL_CB_STOP;

@@ -24,8 +24,12 @@ struct st_rec {
 	char spec[256];
 };
 
-/* 0, or -1 when @len bytes at @data are no whole record. */
-int st_rec_parse(const void *data, size_t len, struct st_rec *r);
+/*
+ * 0, or -1 when @len bytes at @data are no whole record; @le: its fields
+ * are little-endian (a recording's), else in this machine's order (the
+ * kernel's).
+ */
+int st_rec_parse(const void *data, size_t len, struct st_rec *r, bool le);
 
 /* Frame @i's name, from its address and the record's time. */
 struct st_namer {
