@@ -355,6 +355,7 @@ void st_stream_exit(void);
 void st_stream_end_all(bool final);
 void st_stream_send_soon(void);
 unsigned int st_stream_readers(void);
+int st_stream_may_read(const char **why);
 int st_stream_add(struct sk_buff *skb, struct genl_info *info, u32 flags,
 		  const char **why);
 

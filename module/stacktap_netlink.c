@@ -9,7 +9,6 @@
 #include <linux/kernel.h>
 #include <linux/kallsyms.h>
 #include <linux/netlink.h>
-#include <linux/security.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
 
@@ -226,7 +225,6 @@ static int st_nl_stream(struct sk_buff *skb, struct genl_info *info)
 		return -EMSGSIZE;
 	}
 	genlmsg_end(reply, hdr);
-	/* Records may reach the socket before this reply: readers take both. */
 	ret = st_stream_add(skb, info, f, &why);
 	if (ret) {
 		nlmsg_free(reply);
@@ -243,24 +241,21 @@ static int st_nl_stream(struct sk_buff *skb, struct genl_info *info)
 static int st_nl_symbolize(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *time = info->attrs[STACKTAP_A_TIME];
-	bool show_addr = st_may_see_addresses();
+	const char *why;
 	char *sym = NULL;
 	struct sk_buff *reply;
 	struct nlattr *a;
 	unsigned int n = 0;
 	void *hdr;
-	int rem, ret = -ENOMEM;
+	int rem, ret;
 
 	if (!st_nl_allowed(skb, info->extack))
 		return -EPERM;
 	/* Names of any address would give the layout away: as for records. */
-	if (security_locked_down(LOCKDOWN_TRACEFS)) {
-		NL_SET_ERR_MSG(info->extack, "the kernel is locked down: frames are tracing output");
-		return -EPERM;
-	}
-	if (!show_addr) {
-		NL_SET_ERR_MSG(info->extack, "kernel addresses are hidden from this caller (needs CAP_SYSLOG and kptr_restrict below 2)");
-		return -EPERM;
+	ret = st_stream_may_read(&why);
+	if (ret) {
+		st_nl_why(info->extack, why);
+		return ret;
 	}
 	if (!time) {
 		NL_SET_ERR_MSG(info->extack, "missing the record's time");
@@ -273,6 +268,7 @@ static int st_nl_symbolize(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "too many addresses: at most 64 per request");
 		return -E2BIG;
 	}
+	ret = -ENOMEM;
 	reply = genlmsg_new(n * nla_total_size(KSYM_SYMBOL_LEN), GFP_KERNEL);
 	sym = kmalloc(KSYM_SYMBOL_LEN, GFP_KERNEL);
 	if (!reply || !sym)
@@ -285,7 +281,7 @@ static int st_nl_symbolize(struct sk_buff *skb, struct genl_info *info)
 		if (nla_type(a) != STACKTAP_A_ADDR && nla_type(a) != STACKTAP_A_RET_ADDR)
 			continue;
 		st_sym_format(sym, KSYM_SYMBOL_LEN, (unsigned long)nla_get_u64(a),
-			      nla_type(a) == STACKTAP_A_RET_ADDR, nla_get_u64(time), show_addr);
+			      nla_type(a) == STACKTAP_A_RET_ADDR, nla_get_u64(time), true);
 		if (nla_put_string(reply, STACKTAP_A_SYMBOL, sym))
 			goto err_free;
 	}

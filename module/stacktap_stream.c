@@ -276,20 +276,33 @@ static void st_stream_work_fn(struct work_struct *work)
 		st_stream_kick(ST_STREAM_RETRY);
 }
 
+/*
+ * Whether the caller may have records or frame names: they carry raw
+ * kernel addresses (STREAM) or give them away (SYMBOLIZE), and they are
+ * tracing output.  0, or -EPERM with *@why.
+ */
+int st_stream_may_read(const char **why)
+{
+	if (security_locked_down(LOCKDOWN_TRACEFS)) {
+		*why = "the kernel is locked down: records are tracing output";
+		return -EPERM;
+	}
+	if (!st_may_see_addresses()) {
+		*why = "kernel addresses are hidden from this caller (needs CAP_SYSLOG and kptr_restrict below 2)";
+		return -EPERM;
+	}
+	return 0;
+}
+
 int st_stream_add(struct sk_buff *skb, struct genl_info *info, u32 flags,
 		  const char **why)
 {
 	struct st_stream *s;
 	int ret = 0;
 
-	if (security_locked_down(LOCKDOWN_TRACEFS)) {
-		*why = "the kernel is locked down: records are tracing output";
-		return -EPERM;
-	}
-	if (!st_may_see_addresses()) {
-		*why = "records carry kernel addresses, hidden from this reader (needs CAP_SYSLOG and kptr_restrict below 2)";
-		return -EPERM;
-	}
+	ret = st_stream_may_read(why);
+	if (ret)
+		return ret;
 	s = kzalloc(struct_size(s, cursor.pos, nr_cpu_ids), GFP_KERNEL);
 	if (!s) {
 		*why = "out of memory";
