@@ -111,13 +111,19 @@ trace_records() {
 	     /^$/ { if (!lost) n++; lost = 0 } END { print n + 0 }' "$1"
 }
 
-# wait_records FILE N: up to 20 s for FILE to hold N records.
-wait_records() {
+# wait_until CMD: up to 20 s, in 100 ms steps, for CMD (eval'd, so
+# expand the caller's arguments into it) to succeed; $i: the steps taken.
+wait_until() {
 	i=0
-	while [ "$(trace_records "$1")" -lt "$2" ] && [ $i -lt 200 ]; do
+	until eval "$1" || [ $i -ge 200 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
+}
+
+# wait_records FILE N: up to 20 s for FILE to hold N records.
+wait_records() {
+	wait_until "[ \"\$(trace_records $1)\" -ge $2 ]"
 	echo "$1: $(trace_records "$1") records, waited $((i * 100)) ms"
 }
 
@@ -125,21 +131,13 @@ wait_records() {
 # stream or record) to be registered: records stamped before they were
 # are not theirs.
 wait_readers() {
-	i=0
-	while ! grep -qx "readers streams $1" "$ST/stats" && [ $i -lt 200 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_until "grep -qx 'readers streams $1' \"\$ST/stats\""
 	grep -qx "readers streams $1" "$ST/stats" || fail "$(grep '^readers' "$ST/stats"), expected $1"
 }
 
 # wait_lines FILE N: up to 20 s for FILE to have N lines.
 wait_lines() {
-	i=0
-	while [ "$(wc -l <"$1")" -lt "$2" ] && [ $i -lt 200 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_until "[ \"\$(wc -l <$1)\" -ge $2 ]"
 }
 
 # Records the rings dropped, as the "CPU:N [LOST M EVENTS]" lines of a trace file say.
