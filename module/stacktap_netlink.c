@@ -295,6 +295,98 @@ err_free:
 	return ret;
 }
 
+/*
+ * STACKS_GET: the counted stacks, from one snapshot taken at the first
+ * call (where, unlike in a dump's start, the extack reaches the reader).
+ * cb->args[0]: the next stack to send; cb->args[1]: the snapshot.
+ */
+static int st_nl_stacks_snapshot(struct netlink_callback *cb)
+{
+	struct st_stacks_snap *snap;
+	const char *why;
+	int ret;
+
+	if (!st_nl_allowed(cb->skb, cb->extack))
+		return -EPERM;
+	/* Raw addresses, as records carry them. */
+	ret = st_stream_may_read(&why);
+	if (ret) {
+		st_nl_why(cb->extack, why);
+		return ret;
+	}
+	snap = st_stacks_snapshot();
+	if (!snap) {
+		NL_SET_ERR_MSG(cb->extack, "out of memory for a snapshot of the stacks");
+		return -ENOMEM;
+	}
+	cb->args[0] = 0;
+	cb->args[1] = (long)snap;
+	return 0;
+}
+
+static int st_nl_put_stack(struct sk_buff *skb, struct netlink_callback *cb,
+			   const struct st_stack *st)
+{
+	struct nlattr *frames;
+	unsigned int i;
+	u64 *addr;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &st_nl_family, NLM_F_MULTI, STACKTAP_CMD_STACKS_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_string(skb, STACKTAP_A_SPEC, st->name) ||
+	    nla_put_u64_64bit(skb, STACKTAP_A_COUNT, st->count, STACKTAP_A_PAD) ||
+	    nla_put_u64_64bit(skb, STACKTAP_A_TIME, st->first_ns, STACKTAP_A_PAD) ||
+	    (st->truncated && nla_put_flag(skb, STACKTAP_A_TRUNCATED)))
+		goto err_cancel;
+	/* 8-aligned, so that 64-bit readers load the addresses in place. */
+	frames = nla_reserve_64bit(skb, STACKTAP_A_FRAMES, st->nr * sizeof(u64),
+				   STACKTAP_A_PAD);
+	if (!frames)
+		goto err_cancel;
+	addr = nla_data(frames);
+	for (i = 0; i < st->nr; i++)
+		addr[i] = st->frames[i];
+	genlmsg_end(skb, hdr);
+	return 0;
+
+err_cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int st_nl_stacks_get(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct st_stacks_snap *snap;
+	unsigned long i;
+	int ret;
+
+	if (!cb->args[1]) {
+		ret = st_nl_stacks_snapshot(cb);
+		if (ret)
+			return ret;
+	}
+	snap = (struct st_stacks_snap *)cb->args[1];
+	for (i = cb->args[0]; i < snap->nr; i++) {
+		if (st_nl_put_stack(skb, cb, &snap->stacks[i])) {
+			/* One stack always fits an empty message. */
+			if (!skb->len)
+				return -EMSGSIZE;
+			break;
+		}
+	}
+	cb->args[0] = i;
+	return skb->len;
+}
+
+static int st_nl_stacks_done(struct netlink_callback *cb)
+{
+	st_stacks_snapshot_free((struct st_stacks_snap *)cb->args[1]);
+	return 0;
+}
+
 static const struct genl_small_ops st_nl_ops[] = {
 	{ .cmd = STACKTAP_CMD_PROBE_ADD, .doit = st_nl_probe_add, .flags = GENL_ADMIN_PERM },
 	{ .cmd = STACKTAP_CMD_PROBE_DEL, .doit = st_nl_probe_del, .flags = GENL_ADMIN_PERM },
@@ -304,6 +396,16 @@ static const struct genl_small_ops st_nl_ops[] = {
 	{ .cmd = STACKTAP_CMD_RESET, .doit = st_nl_reset, .flags = GENL_ADMIN_PERM },
 	{ .cmd = STACKTAP_CMD_STREAM, .doit = st_nl_stream, .flags = GENL_ADMIN_PERM },
 	{ .cmd = STACKTAP_CMD_SYMBOLIZE, .doit = st_nl_symbolize, .flags = GENL_ADMIN_PERM },
+};
+
+/* A dump that holds a snapshot between calls frees it in done. */
+static const struct genl_ops st_nl_dump_ops[] = {
+	{
+		.cmd = STACKTAP_CMD_STACKS_GET,
+		.dumpit = st_nl_stacks_get,
+		.done = st_nl_stacks_done,
+		.flags = GENL_ADMIN_PERM,
+	},
 };
 
 struct genl_family st_nl_family __ro_after_init = {
@@ -320,6 +422,8 @@ struct genl_family st_nl_family __ro_after_init = {
 	.parallel_ops = true,
 	.small_ops = st_nl_ops,
 	.n_small_ops = ARRAY_SIZE(st_nl_ops),
+	.ops = st_nl_dump_ops,
+	.n_ops = ARRAY_SIZE(st_nl_dump_ops),
 };
 
 int __init st_netlink_init(void)

@@ -30,13 +30,23 @@ static int st_data_cb(const struct nlmsghdr *nlh, void *data)
 	return c->cb ? c->cb(nlh, c->data) : MNL_CB_OK;
 }
 
+/* The extack message among the TLVs from @a to @end, into c->why. */
+static void st_extack_why(struct st_ctx *c, const struct nlattr *a, const char *end)
+{
+	for (; mnl_attr_ok(a, end - (const char *)a); a = mnl_attr_next(a)) {
+		if (mnl_attr_get_type(a) != NLMSGERR_ATTR_MSG)
+			continue;
+		strncpy(c->why, mnl_attr_get_str(a), c->why_size - 1);
+		c->why[c->why_size - 1] = '\0';
+	}
+}
+
 /* NLMSG_ERROR: an ack (error 0), or an errno with extack TLVs after it. */
 static int st_error_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
 	const char *end = (const char *)err + mnl_nlmsg_get_payload_len(nlh);
 	struct st_ctx *c = data;
-	const struct nlattr *a;
 	size_t off = sizeof(*err);
 
 	if (!err->error)
@@ -46,25 +56,25 @@ static int st_error_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_ERROR;
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
 		off += err->msg.nlmsg_len - sizeof(err->msg);
-	for (a = (const void *)((const char *)err + off);
-	     mnl_attr_ok(a, end - (const char *)a); a = mnl_attr_next(a)) {
-		if (mnl_attr_get_type(a) != NLMSGERR_ATTR_MSG)
-			continue;
-		strncpy(c->why, mnl_attr_get_str(a), c->why_size - 1);
-		c->why[c->why_size - 1] = '\0';
-	}
+	st_extack_why(c, (const void *)((const char *)err + off), end);
 	return MNL_CB_ERROR;
 }
 
-/* NLMSG_DONE ends a dump; a dump that failed carries its errno there. */
+/*
+ * NLMSG_DONE ends a dump; a dump that failed carries its errno there, and
+ * the extack TLVs after it.
+ */
 static int st_done_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const int *error = mnl_nlmsg_get_payload(nlh);
+	const char *end = (const char *)error + mnl_nlmsg_get_payload_len(nlh);
 	struct st_ctx *c = data;
 
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*error) || !*error)
 		return MNL_CB_STOP;
 	c->err = -*error;
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
+		st_extack_why(c, (const void *)(error + 1), end);
 	return MNL_CB_ERROR;
 }
 

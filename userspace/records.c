@@ -213,11 +213,6 @@ void folded_frame(char *out, size_t size, const char *frame)
 			*c = '_';
 }
 
-struct folded {
-	char *stack;
-	unsigned long long count;
-};
-
 static int folded_cmp(const void *a, const void *b)
 {
 	const struct folded *x = a, *y = b;
@@ -255,84 +250,110 @@ void probe_canonical(char *out, size_t size, const char *want)
 			*c = '_';
 }
 
+void report_begin(struct report *r, const char *probe, enum report_format fmt)
+{
+	memset(r, 0, sizeof(*r));
+	r->fmt = fmt;
+	if (probe) {
+		probe_canonical(r->want, sizeof(r->want), probe);
+		r->probe = r->want;
+	}
+	if (fmt == REPORT_JSON)
+		printf("[");
+}
+
+/* Fold @b into the folded lines: stacks differing only in offsets merge. */
+static int report_fold(struct report *r, const struct block *b, unsigned long long count)
+{
+	static char name[LINE_MAX_LEN];
+	size_t cap = (size_t)b->n * LINE_MAX_LEN + 1, len = 0, i, j;
+	struct folded *more;
+	char *line = malloc(cap);
+
+	if (!line)
+		return -1;
+	line[0] = '\0';
+	/* Root first: the frames in reverse. */
+	for (i = b->n; i-- > 1;) {
+		if (strncmp(b->line[i], " => ", 4))
+			continue;
+		folded_frame(name, sizeof(name), b->line[i] + 4);
+		len += snprintf(line + len, cap - len, "%s%s", len ? ";" : "", name);
+	}
+	for (j = 0; j < r->nfold && strcmp(r->fold[j].stack, line); j++)
+		;
+	if (j < r->nfold) {
+		r->fold[j].count += count;
+		free(line);
+		return 0;
+	}
+	more = realloc(r->fold, (r->nfold + 1) * sizeof(*r->fold));
+	if (!more) {
+		free(line);
+		return -1;
+	}
+	r->fold = more;
+	r->fold[r->nfold].stack = line;
+	r->fold[r->nfold++].count = count;
+	return 0;
+}
+
+int report_block(struct report *r, const struct block *b)
+{
+	unsigned long long count;
+	char spec[512];
+
+	if (stack_header(b, spec, sizeof(spec), &count) || !probe_matches(spec, r->probe))
+		return 0;
+	if (r->fmt == REPORT_TEXT) {
+		block_print(b);
+	} else if (r->fmt == REPORT_JSON) {
+		printf("%s\n  {\"probe\": ", r->n ? "," : "");
+		json_str(spec);
+		printf(", \"count\": %llu, ", count);
+		frames_json(b);
+		printf("}");
+	} else if (report_fold(r, b, count)) {
+		fprintf(stderr, "%s: report: out of memory\n", prog);
+		r->err = 1;
+		return 1;
+	}
+	r->n++;
+	return 0;
+}
+
+int report_end(struct report *r)
+{
+	size_t i;
+	int ret = r->err;
+
+	if (r->fmt == REPORT_JSON)
+		printf("%s]\n", r->n ? "\n" : "");
+	if (!ret && !r->n && r->probe) {
+		fprintf(stderr, "%s: report: no counted stacks of '%s' (see: %s list)\n",
+			prog, r->probe, prog);
+		ret = 1;
+	}
+	if (r->fmt == REPORT_FOLDED) {
+		qsort(r->fold, r->nfold, sizeof(*r->fold), folded_cmp);
+		for (i = 0; i < r->nfold; i++) {
+			if (!ret)
+				printf("%s %llu\n", r->fold[i].stack, r->fold[i].count);
+			free(r->fold[i].stack);
+		}
+		free(r->fold);
+	}
+	return ret;
+}
+
 int report_stacks(FILE *f, const char *probe, enum report_format fmt)
 {
 	static struct block b;
-	struct folded *fold = NULL;
-	size_t nfold = 0, i, j;
-	unsigned long long count;
-	char spec[512], name[LINE_MAX_LEN], want[512];
-	unsigned int n = 0;
+	struct report r;
 
-	if (probe) {
-		probe_canonical(want, sizeof(want), probe);
-		probe = want;
-	}
-
-	if (fmt == REPORT_JSON)
-		printf("[");
-	while (block_read(f, &b)) {
-		if (stack_header(&b, spec, sizeof(spec), &count) || !probe_matches(spec, probe))
-			continue;
-		if (fmt == REPORT_TEXT) {
-			block_print(&b);
-		} else if (fmt == REPORT_JSON) {
-			printf("%s\n  {\"probe\": ", n ? "," : "");
-			json_str(spec);
-			printf(", \"count\": %llu, ", count);
-			frames_json(&b);
-			printf("}");
-		} else {
-			/* Root first: the frames in reverse. */
-			size_t cap = (size_t)b.n * LINE_MAX_LEN + 1, len = 0;
-			char *line = malloc(cap);
-
-			if (!line) {
-				fprintf(stderr, "%s: report: out of memory\n", prog);
-				return 1;
-			}
-			line[0] = '\0';
-			for (i = b.n; i-- > 1;) {
-				if (strncmp(b.line[i], " => ", 4))
-					continue;
-				folded_frame(name, sizeof(name), b.line[i] + 4);
-				len += snprintf(line + len, cap - len, "%s%s", len ? ";" : "", name);
-			}
-			/* Stacks that differ only in offsets fold into one line. */
-			for (j = 0; j < nfold && strcmp(fold[j].stack, line); j++)
-				;
-			if (j < nfold) {
-				fold[j].count += count;
-				free(line);
-			} else {
-				struct folded *more = realloc(fold, (nfold + 1) * sizeof(*fold));
-
-				if (!more) {
-					free(line);
-					fprintf(stderr, "%s: report: out of memory\n", prog);
-					return 1;
-				}
-				fold = more;
-				fold[nfold].stack = line;
-				fold[nfold++].count = count;
-			}
-		}
-		n++;
-	}
-	if (fmt == REPORT_JSON)
-		printf("%s]\n", n ? "\n" : "");
-	if (!n && probe) {
-		fprintf(stderr, "%s: report: no counted stacks of '%s' (see: %s list)\n",
-			prog, probe, prog);
-		return 1;
-	}
-	if (fmt == REPORT_FOLDED) {
-		qsort(fold, nfold, sizeof(*fold), folded_cmp);
-		for (i = 0; i < nfold; i++) {
-			printf("%s %llu\n", fold[i].stack, fold[i].count);
-			free(fold[i].stack);
-		}
-		free(fold);
-	}
-	return 0;
+	report_begin(&r, probe, fmt);
+	while (block_read(f, &b))
+		if (report_block(&r, &b))
+			break;
+	return report_end(&r);
 }

@@ -41,6 +41,25 @@ void json_str(const char *s);
 enum report_format { REPORT_TEXT, REPORT_JSON, REPORT_FOLDED };
 int report_stacks(FILE *f, const char *probe, enum report_format fmt);
 
+/* The same, block by block from any source: begin, block..., end (0 or 1). */
+struct folded {
+	char *stack;
+	unsigned long long count;
+};
+struct report {
+	enum report_format fmt;
+	const char *probe;	/* NULL: every probe */
+	char want[512];
+	struct folded *fold;
+	size_t nfold;
+	unsigned int n;
+	int err;
+};
+void report_begin(struct report *r, const char *probe, enum report_format fmt);
+/* 1: stop (out of memory, said); blocks that are no stack are passed over. */
+int report_block(struct report *r, const struct block *b);
+int report_end(struct report *r);
+
 /* A frame's name for folded stacks: "func" or "func_[module]", one word. */
 void folded_frame(char *out, size_t size, const char *frame);
 

@@ -18,6 +18,7 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -481,10 +482,135 @@ static int cmd_show(int argc, char **argv)
 	return 0;
 }
 
+/* A counted stack as STACKS_GET sends it. */
+struct counted {
+	char spec[STACKTAP_TEXT_MAX];
+	uint64_t count, first_ns;
+	uint64_t *frames;
+	uint16_t nr;
+	bool truncated;
+};
+
+struct counted_list {
+	struct counted *c;
+	size_t n;
+	int err;
+};
+
+static int counted_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct counted_list *l = data;
+	struct attrs t = { 0 };
+	const struct nlattr *fr;
+	struct counted *more, *c;
+	size_t len;
+
+	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), attr_cb, &t);
+	fr = t.a[STACKTAP_A_FRAMES];
+	len = fr ? mnl_attr_get_payload_len(fr) : 0;
+	if (!t.a[STACKTAP_A_SPEC] || len % sizeof(uint64_t) ||
+	    len / sizeof(uint64_t) > STACKTAP_DEPTH_MAX) {
+		l->err = EPROTO;
+		return MNL_CB_ERROR;
+	}
+	more = realloc(l->c, (l->n + 1) * sizeof(*more));
+	if (!more) {
+		l->err = ENOMEM;
+		return MNL_CB_ERROR;
+	}
+	l->c = more;
+	c = &l->c[l->n];
+	memset(c, 0, sizeof(*c));
+	c->frames = malloc(len ? len : 1);
+	if (!c->frames) {
+		l->err = ENOMEM;
+		return MNL_CB_ERROR;
+	}
+	l->n++;
+	snprintf(c->spec, sizeof(c->spec), "%s", mnl_attr_get_str(t.a[STACKTAP_A_SPEC]));
+	c->count = u64_of(t.a[STACKTAP_A_COUNT]);
+	c->first_ns = u64_of(t.a[STACKTAP_A_TIME]);
+	c->truncated = t.a[STACKTAP_A_TRUNCATED] != NULL;
+	c->nr = len / sizeof(uint64_t);
+	if (len)
+		memcpy(c->frames, mnl_attr_get_payload(fr), len);
+	return MNL_CB_OK;
+}
+
+/* @c as the debugfs "stacks" file prints it, frames named by the kernel. */
+static int counted_block(struct st_kernel_namer *namer, const struct counted *c,
+			 struct block *b)
+{
+	static char names[STACKTAP_DEPTH_MAX][SYM_LEN];
+	static struct st_rec r;
+	unsigned int i;
+	int err;
+
+	memset(&r.h, 0, sizeof(r.h));
+	r.h.time_ns = c->first_ns;
+	r.h.nr_frames = c->nr;
+	memcpy(r.frames, c->frames, c->nr * sizeof(uint64_t));
+	err = namer->namer.name(&namer->namer, &r, names);
+	if (err)
+		return err;
+	b->n = 0;
+	snprintf(b->line[b->n++], LINE_MAX_LEN, "@[%s] %" PRIu64, c->spec, c->count);
+	for (i = 0; i < c->nr; i++)
+		snprintf(b->line[b->n++], LINE_MAX_LEN, " => %.*s", SYM_LEN - 1, names[i]);
+	if (c->truncated)
+		snprintf(b->line[b->n++], LINE_MAX_LEN, " => [truncated]");
+	return 0;
+}
+
+/* report without debugfs: the counted stacks over netlink. */
+static int report_netlink(const char *probe, enum report_format fmt)
+{
+	static struct block b;
+	struct counted_list l = { 0 };
+	struct st_req req = { .cmd = STACKTAP_CMD_STACKS_GET, .dump = true,
+			      .cb = counted_cb, .data = &l };
+	struct st_kernel_namer namer;
+	struct st_conn conn = { 0 };
+	struct report r;
+	size_t i;
+	int err, ret;
+
+	err = st_conn_open(&conn);
+	if (!err) {
+		err = st_conn_request(&conn, &req);
+		if (l.err)
+			err = l.err;
+	}
+	if (err) {
+		ret = fail("report", NULL, err, req.why);
+		goto out;
+	}
+	st_kernel_namer_init(&namer, &conn);
+	report_begin(&r, probe, fmt);
+	for (i = 0; i < l.n && !r.err; i++) {
+		err = counted_block(&namer, &l.c[i], &b);
+		if (err)
+			break;
+		report_block(&r, &b);
+	}
+	if (err)
+		r.err = 1;	/* no partial folded output */
+	ret = report_end(&r);
+	if (err)
+		ret = fail("report", NULL, err, "");
+out:
+	for (i = 0; i < l.n; i++)
+		free(l.c[i].frames);
+	free(l.c);
+	st_conn_close(&conn);
+	return ret;
+}
+
 static int cmd_report(int argc, char **argv)
 {
 	enum report_format fmt = json ? REPORT_JSON : REPORT_TEXT;
 	const char *probe = NULL;
+	char root[4096];
 	int i, ret;
 	FILE *f;
 
@@ -499,6 +625,8 @@ static int cmd_report(int argc, char **argv)
 		else
 			return -1;
 	}
+	if (debugfs_root(root, sizeof(root)))
+		return report_netlink(probe, fmt);
 	f = open_debugfs("stacks", "report");
 	if (!f)
 		return 1;

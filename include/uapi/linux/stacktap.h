@@ -51,6 +51,12 @@
  *			up to STACKTAP_SYMBOLIZE_MAX A_ADDR (an exact address,
  *			frame 0) and A_RET_ADDR (a return address) in any
  *			order.  Replies with one A_SYMBOL per address, in order.
+ *	STACKS_GET	dump: the counted stacks as the debugfs "stacks" file
+ *			has them, one message per stack: A_SPEC (its probe),
+ *			A_COUNT, A_TIME (when first seen, for SYMBOLIZE),
+ *			A_FRAMES (raw, frame 0 the probed address) and
+ *			A_TRUNCATED when it was deeper than depth=.  A snapshot
+ *			taken when the dump starts; readers as for STREAM.
  *
  * A record reader gets every record committed after STREAM (with
  * STACKTAP_STREAM_F_BACKLOG, also those already in the buffers), as
@@ -111,6 +117,7 @@ enum stacktap_cmd {
 	STACKTAP_CMD_RECORDS,
 	STACKTAP_CMD_STREAM_END,
 	STACKTAP_CMD_SYMBOLIZE,
+	STACKTAP_CMD_STACKS_GET,
 	__STACKTAP_CMD_LAST
 };
 #define STACKTAP_CMD_MAX	(__STACKTAP_CMD_LAST - 1)
@@ -138,6 +145,9 @@ enum stacktap_attr {
 	STACKTAP_A_ADDR,		/* u64 */
 	STACKTAP_A_RET_ADDR,		/* u64 */
 	STACKTAP_A_SYMBOL,		/* NUL-terminated string */
+	STACKTAP_A_COUNT,		/* u64 */
+	STACKTAP_A_FRAMES,		/* binary, __u64 addresses, 8-aligned */
+	STACKTAP_A_TRUNCATED,		/* flag */
 	__STACKTAP_A_LAST
 };
 #define STACKTAP_A_MAX		(__STACKTAP_A_LAST - 1)

@@ -69,7 +69,22 @@ wait $nodbg
 # show: the buffers' records, over netlink, oldest first.
 stacktapctl show >/tmp/nodbg-show.txt 2>/tmp/nodbg-show.err || fail "show without debugfs: $(cat /tmp/nodbg-show.err)"
 stacktapctl --json show >/tmp/nodbg-show.json || fail "show --json without debugfs"
+# report: the counted stacks over netlink (STACKS_GET), named by the kernel.
+stacktapctl report >/tmp/nodbg-report.txt 2>/tmp/nodbg-report.err || fail "report without debugfs: $(cat /tmp/nodbg-report.err)"
+stacktapctl --json report st_truth_leaf >/tmp/nodbg-report.json || fail "report --json without debugfs"
+stacktapctl report --folded >/tmp/nodbg-report.folded || fail "report --folded without debugfs"
+# Raw addresses: refused, as for a stream, to those who may not see them.
+kptr=$(cat /proc/sys/kernel/kptr_restrict)
+echo 2 >/proc/sys/kernel/kptr_restrict
+stacktapctl report >/dev/null 2>/tmp/nodbg-kptr.err && fail "report without debugfs at kptr_restrict 2 worked"
+echo "$kptr" >/proc/sys/kernel/kptr_restrict
+grep -q '^stacktapctl: report: kernel addresses are hidden' /tmp/nodbg-kptr.err || fail "report at kptr_restrict 2: $(cat /tmp/nodbg-kptr.err)"
 mount -t debugfs none /sys/kernel/debug || fail "mount debugfs"
+head -n 6 /tmp/nodbg-report.txt
+cmp -s /tmp/nodbg-report.txt "$ST/stacks" || fail "report without debugfs is not stacks: $(diff /tmp/nodbg-report.txt "$ST/stacks" | head -5)"
+awk '/^@\[p:st_truth_leaf\] / { n += $2 } END { exit n != 10 }' /tmp/nodbg-report.txt || fail "report without debugfs counts: $(head -3 /tmp/nodbg-report.txt)"
+grep -q '"probe": "p:st_truth_leaf", "count": 10, "frames": \["st_truth_leaf+' /tmp/nodbg-report.json || fail "report --json without debugfs: $(head -c 300 /tmp/nodbg-report.json)"
+grep -q ';st_truth_a_\[st_truth\];st_truth_b_\[st_truth\];st_truth_c_\[st_truth\];st_truth_leaf_\[st_truth\] 10$' /tmp/nodbg-report.folded || fail "report --folded without debugfs: $(cat /tmp/nodbg-report.folded)"
 check_truth /tmp/nodbg-show.txt p:st_truth_leaf 10 "^st_truth_leaf[+]$ST_F0/" || fail "show without debugfs"
 cmp -s /tmp/nodbg-show.txt "$ST/trace" || fail "show without debugfs is not trace: $(diff /tmp/nodbg-show.txt "$ST/trace" | head -5)"
 echo "@json show $(tr -d '\n' </tmp/nodbg-show.json)"
