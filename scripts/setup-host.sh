@@ -19,7 +19,7 @@ pkgs="make gcc-12 libc6-dev bc cpio kmod xz-utils zstd sparse
       gcc-12-mips64el-linux-gnuabi64 gcc-12-aarch64-linux-gnu gcc-12-mipsel-linux-gnu
       gcc-mips64el-linux-gnuabi64 gcc-aarch64-linux-gnu gcc-mipsel-linux-gnu
       libc6-dev-mips64el-cross libc6-dev-arm64-cross libc6-dev-mipsel-cross
-      libmnl-dev libdw-dev pkg-config python3
+      libmnl-dev libdw-dev pkg-config python3 curl
       libprotobuf-c-dev protobuf-c-compiler protobuf-compiler python3-protobuf zlib1g-dev chromium
       flex bison libelf-dev libssl-dev device-tree-compiler dt-schema dkms debootstrap"
 missing=

@@ -298,6 +298,55 @@ check_flamegraph() {
 		'reset: beside 480 (before 480)' | cmp -s - "$B/svgcheck"
 }
 
+# report -i --folded and --perf-script read by speedscope (a real tool):
+# from the folded stacks it must show every function with the share of
+# hits under it that our own folded lines give; from the perf-script text
+# (which it weighs by time between samples, not by count) the same
+# functions, and the task as its thread.
+check_speedscope() {
+	ctl="$B/hostctl/userspace/stacktapctl"
+	"$ctl" report -i "$B/rec2.stk" --folded >"$B/rec2.folded" 2>/dev/null &&
+	"$ctl" report -i "$B/rec2.stk" --perf-script >"$B/rec2.perf" 2>/dev/null &&
+	"$top/selftests/tools/st_speedscope.sh" "$B/rec2.folded" >"$B/ss.folded" 2>&1 &&
+	"$top/selftests/tools/st_speedscope.sh" "$B/rec2.perf" >"$B/ss.perf" 2>&1 || {
+		sed "s/^/$arch: # /" "$B/ss.folded" "$B/ss.perf" 2>/dev/null
+		return 1
+	}
+	sed "s/^/$arch: # speedscope: /" "$B/ss.folded"
+	awk '{ n = split($1, f, ";"); total += $2
+	       for (i = 1; i <= n; i++) if (!seen[$0, f[i]]++) hits[f[i]] += $2 }
+	     END { for (name in hits) printf "%s %.0f%%\n", name, 100 * hits[name] / total }' \
+		"$B/rec2.folded" | sort >"$B/ss.want"
+	grep -v '^title: ' "$B/ss.folded" | sort | cmp -s - "$B/ss.want" || {
+		echo "$arch: # speedscope's shares differ from the folded stacks': $(diff "$B/ss.want" "$B/ss.folded" | head -5)"
+		return 1
+	}
+	sed -n 's/^\t *[0-9a-f]* \([^+ ]*\).*/\1/p' "$B/rec2.perf" | sort -u >"$B/ss.want"
+	grep -v '^title: ' "$B/ss.perf" | cut -d' ' -f1 | sort | cmp -s - "$B/ss.want" || {
+		echo "$arch: # speedscope's functions differ from perf-script's: $(diff "$B/ss.want" "$B/ss.perf" | head -5)"
+		return 1
+	}
+	grep -q '^title: .* tid: [0-9]* - speedscope$' "$B/ss.perf"
+}
+
+# diff --svg of the two recordings: rec2 lost 6 of rec's 10 stacks through
+# st_truth_a to 6 new ones through st_truth_d.  Widths are the larger
+# count (10 + 6), red grew, blue shrank, grey stayed.
+check_diff_flamegraph() {
+	"$B/hostctl/userspace/stacktapctl" diff "$B/rec.stk" "$B/rec2.stk" --svg "$B/diff.svg" \
+		>/dev/null 2>&1 &&
+	"$top/selftests/tools/st_svgcheck.sh" "$B/diff.svg" 'st_truth_d_[st_truth]' 'st_truth_d' \
+		'st_truth_d_[st_truth]' 'st_truth_a_[st_truth]' \
+		'st_truth_d_[st_truth] st_truth_a_[st_truth] vfs_write' >"$B/diffcheck" 2>&1
+	sed "s/^/$arch: # /" "$B/diffcheck"
+	printf '%s\n' 'title: st_truth_d_[st_truth] (A 0, B 6, +6)' \
+		'fill st_truth_d_[st_truth]: rgb(255, 60, 60)' \
+		'fill st_truth_a_[st_truth]: rgb(124, 124, 255)' \
+		'fill vfs_write: rgb(215, 215, 215)' \
+		'search: Matched: 37.5% (6 of 16 hits)' 'marked: 1' 'zoom: 1200 wide, beside 0' \
+		'reset: beside 750 (before 750)' | cmp -s - "$B/diffcheck"
+}
+
 # Tests emit "@json NAME TEXT" for what must be strict JSON: parse it here.
 sed -n 's/^# @json \([a-z]*\) /\1 /p' "$B/result" >"$B/json"
 while read -r name text; do
@@ -312,6 +361,11 @@ sed -n 's/^# @recording2 //p' "$B/result" | base64 -d >"$B/rec2.stk"
 if [ -s "$B/rec2.stk" ] && [ -x "$B/hostctl/userspace/stacktapctl" ]; then
 	host_check "report -i --svg's flame graph: title, search, zoom and reset in headless Chromium" \
 		check_flamegraph || true
+	host_check "report -i --folded and --perf-script read by speedscope in headless Chromium" \
+		check_speedscope || true
+	[ ! -s "$B/rec.stk" ] ||
+		host_check "diff --svg's differential flame graph: colours, title, search, zoom in headless Chromium" \
+			check_diff_flamegraph || true
 fi
 sed -n 's/^# @stacks //p' "$B/result" >"$B/stacks"
 sed -n 's/^# @kstacks //p' "$B/result" >"$B/kstacks"

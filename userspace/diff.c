@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flamegraph.h"
 #include "recording.h"
 #include "records.h"
 
@@ -116,15 +117,40 @@ static const char *status(const struct dstack *s)
 	return s->count[0] == s->count[1] ? "same" : "changed";
 }
 
+/* diff --svg: every stack, as wide as the larger of its two counts. */
+static int diff_svg(const char *out, const char *a, const char *b, const struct dset *d)
+{
+	struct fg_stack *fg = calloc(d->n ? d->n : 1, sizeof(*fg));
+	char what[512];
+	size_t i;
+	int ret;
+
+	if (!fg) {
+		fprintf(stderr, "%s: diff: out of memory\n", prog);
+		return -1;
+	}
+	for (i = 0; i < d->n; i++) {
+		fg[i].stack = d->s[i].stack;
+		fg[i].a = d->s[i].count[0];
+		fg[i].b = d->s[i].count[1];
+		fg[i].count = fg[i].a > fg[i].b ? fg[i].a : fg[i].b;
+	}
+	snprintf(what, sizeof(what), "%s (A) to %s (B)", a, b);
+	ret = flamegraph_file(out, "diff", what, fg, d->n, true);
+	free(fg);
+	return ret;
+}
+
 /*
- * diff A B [--folded] [--all] [PROBE]: text, JSON (--json), or the
- * two-column folded input of FlameGraph's differential flame graphs
- * (flamegraph.pl reads "stack A B"; difffolded.pl makes the same).
+ * diff A B [--folded | --svg OUT] [--all] [PROBE]: text, JSON (--json),
+ * the two-column folded input of FlameGraph's differential flame graphs
+ * (flamegraph.pl reads "stack A B"; difffolded.pl makes the same), or our
+ * own differential flame graph.
  */
 int cmd_diff(int argc, char **argv, int json)
 {
 	static struct recording rec[2];
-	const char *path[2] = { NULL, NULL }, *probe = NULL;
+	const char *path[2] = { NULL, NULL }, *probe = NULL, *svg = NULL;
 	struct dset d = { 0 };
 	bool folded = false, all = false;
 	char want[512];
@@ -132,8 +158,10 @@ int cmd_diff(int argc, char **argv, int json)
 	int j, side, ret = 1;
 
 	for (j = 1; j < argc; j++) {
-		if (!strcmp(argv[j], "--folded") && !json)
+		if (!strcmp(argv[j], "--folded") && !json && !svg)
 			folded = true;
+		else if (!strcmp(argv[j], "--svg") && j + 1 < argc && !json && !folded)
+			svg = argv[++j];
 		else if (!strcmp(argv[j], "--all"))
 			all = true;
 		else if (argv[j][0] == '-')
@@ -163,6 +191,11 @@ int cmd_diff(int argc, char **argv, int json)
 		}
 	}
 	qsort(d.s, d.n, sizeof(*d.s), dstack_cmp);
+	if (svg) {
+		if (!diff_svg(svg, path[0], path[1], &d))
+			ret = 0;
+		goto out;
+	}
 	if (json)
 		printf("[");
 	else if (!folded)

@@ -7,7 +7,13 @@
  * regular expression and says what share of all hits they hold; "Reset
  * zoom" goes back.  The script is ours and small; the page calls no
  * network.
+ *
+ * A differential flame graph (diff A B --svg) is the same page with a
+ * frame as wide as the larger of its counts in A and in B, so that stacks
+ * that vanished show as well as those that appeared, and coloured by the
+ * change: red grew, blue shrank, the deeper the more; grey the same.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <inttypes.h>
@@ -25,6 +31,7 @@
 struct fg_node {
 	char *name;
 	uint64_t count;
+	uint64_t a, b;		/* differential: its counts in A and in B */
 	struct fg_node *child, *next;
 };
 
@@ -47,11 +54,12 @@ static struct fg_node *fg_child(struct fg_node *parent, const char *name, size_t
 	return n;
 }
 
-/* Add a folded stack ("root;...;leaf") counted @count times; 0 or -1. */
-static int fg_add(struct fg_node *root, const char *stack, uint64_t count)
+/* Add a folded stack ("root;...;leaf") as wide as its count; 0 or -1. */
+static int fg_add(struct fg_node *root, const struct fg_stack *st)
 {
 	struct fg_node *n = root;
-	const char *p = stack;
+	const char *p = st->stack;
+	uint64_t count = st->count;
 	size_t len;
 
 	root->count += count;
@@ -61,6 +69,8 @@ static int fg_add(struct fg_node *root, const char *stack, uint64_t count)
 		if (!n)
 			return -1;
 		n->count += count;
+		n->a += st->a;
+		n->b += st->b;
 		p += len;
 		if (*p == ';')
 			p++;
@@ -110,25 +120,51 @@ static void fg_color(const char *name, char *out, size_t size)
 		snprintf(out, size, "rgb(%u,%u,%u)", 205 + h % 50, 80 + h % 130, 40 + h % 40);
 }
 
+/* Red where B has more than A, blue where less, by the share of change. */
+static void fg_diff_color(const struct fg_node *n, char *out, size_t size)
+{
+	uint64_t big = n->a > n->b ? n->a : n->b;
+	unsigned int fade;
+
+	if (n->a == n->b || !big) {
+		snprintf(out, size, "rgb(215,215,215)");
+		return;
+	}
+	/* 0 (no change) .. 160 (appeared or vanished) */
+	fade = (unsigned int)(160.0 * (double)(n->a > n->b ? n->a - n->b : n->b - n->a) / big);
+	if (n->b > n->a)
+		snprintf(out, size, "rgb(255,%u,%u)", 220 - fade, 220 - fade);
+	else
+		snprintf(out, size, "rgb(%u,%u,255)", 220 - fade, 220 - fade);
+}
+
 /* Emit @n at @x (in hits from the left) and @depth, then its children. */
 static void fg_emit(FILE *f, const struct fg_node *n, uint64_t x, unsigned int depth,
-		    uint64_t total, unsigned int height)
+		    uint64_t total, unsigned int height, bool diff)
 {
 	const struct fg_node *c;
 	double px = (double)x * FG_WIDTH / total, w = (double)n->count * FG_WIDTH / total;
 	unsigned int y = height - FG_BOTTOM - (depth + 1) * FG_FRAME;
 	char color[32];
 
-	fg_color(n->name, color, sizeof(color));
+	if (diff)
+		fg_diff_color(n, color, sizeof(color));
+	else
+		fg_color(n->name, color, sizeof(color));
 	fprintf(f, "<g class=\"f\" data-x=\"%" PRIu64 "\" data-w=\"%" PRIu64 "\" data-d=\"%u\">"
 		"<title>", x, n->count, depth);
 	xml_str(f, n->name);
-	fprintf(f, " (%" PRIu64 " hits, %.2f%%)</title>", n->count, 100.0 * n->count / total);
+	if (diff)
+		fprintf(f, " (A %" PRIu64 ", B %" PRIu64 ", %+" PRId64 ")</title>", n->a, n->b,
+			(int64_t)(n->b - n->a));
+	else
+		fprintf(f, " (%" PRIu64 " hits, %.2f%%)</title>", n->count,
+			100.0 * n->count / total);
 	fprintf(f, "<rect x=\"%.2f\" y=\"%u\" width=\"%.2f\" height=\"%u\" fill=\"%s\" rx=\"2\"/>",
 		px, y, w, FG_FRAME - 1, color);
 	fprintf(f, "<text x=\"%.2f\" y=\"%u\"></text></g>\n", px + 3, y + FG_FRAME - 4);
 	for (c = n->child; c; c = c->next) {
-		fg_emit(f, c, x, depth + 1, total, height);
+		fg_emit(f, c, x, depth + 1, total, height, diff);
 		x += c->count;
 	}
 }
@@ -152,7 +188,7 @@ static const char fg_script[] =
 "function num(g, k) { return +g.getAttribute('data-' + k); }\n"
 "function fit(g, x, w) {\n"
 "  var r = g.querySelector('rect'), t = g.querySelector('text');\n"
-"  var name = g.querySelector('title').textContent.replace(/ \\(\\d+ hits.*$/, '');\n"
+"  var name = g.querySelector('title').textContent.replace(/ \\((\\d+ hits|A \\d+, B).*$/, '');\n"
 "  r.setAttribute('x', x); r.setAttribute('width', Math.max(w, 0));\n"
 "  t.setAttribute('x', x + 3);\n"
 "  var fits = Math.floor((w - 6) / 7);\n"
@@ -185,7 +221,7 @@ static const char fg_script[] =
 "  }\n"
 "  re = new RegExp(term);\n"
 "  all.forEach(function (g) {\n"
-"    var name = g.querySelector('title').textContent.replace(/ \\(\\d+ hits.*$/, '');\n"
+"    var name = g.querySelector('title').textContent.replace(/ \\((\\d+ hits|A \\d+, B).*$/, '');\n"
 "    var r = g.querySelector('rect');\n"
 "    if (!re.test(name)) { r.removeAttribute('stroke'); g.classList.remove('m'); return; }\n"
 "    r.setAttribute('stroke', 'rgb(230,0,230)'); r.setAttribute('stroke-width', 2);\n"
@@ -222,7 +258,8 @@ static const char fg_script[] =
 "}\n"
 "window.addEventListener('load', init);\n";
 
-int flamegraph_svg(FILE *f, const char *title, const struct fg_stack *stacks, size_t n)
+static int fg_svg(FILE *f, const char *title, const struct fg_stack *stacks, size_t n,
+		  bool diff)
 {
 	struct fg_node root = { .name = NULL };
 	const struct fg_node *c;
@@ -231,7 +268,7 @@ int flamegraph_svg(FILE *f, const char *title, const struct fg_stack *stacks, si
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (fg_add(&root, stacks[i].stack, stacks[i].count))
+		if (fg_add(&root, &stacks[i]))
 			goto err_free;
 	height = FG_TOP + (fg_depth(&root) + 1) * FG_FRAME + FG_BOTTOM;
 	fprintf(f, "<?xml version=\"1.0\" standalone=\"no\"?>\n"
@@ -249,7 +286,7 @@ int flamegraph_svg(FILE *f, const char *title, const struct fg_stack *stacks, si
 		"<text id=\"details\" x=\"10\" y=\"%u\"></text>\n",
 		FG_WIDTH - 10, FG_WIDTH - 10, height - 8);
 	for (c = root.child; c; c = c->next) {
-		fg_emit(f, c, x, 0, root.count ? root.count : 1, height);
+		fg_emit(f, c, x, 0, root.count ? root.count : 1, height, diff);
 		x += c->count;
 	}
 	fprintf(f, "<script type=\"text/ecmascript\"><![CDATA[\n%s]]></script>\n</svg>\n", fg_script);
@@ -259,4 +296,39 @@ int flamegraph_svg(FILE *f, const char *title, const struct fg_stack *stacks, si
 err_free:
 	fg_free(&root);
 	return -1;
+}
+
+int flamegraph_svg(FILE *f, const char *title, const struct fg_stack *stacks, size_t n)
+{
+	return fg_svg(f, title, stacks, n, false);
+}
+
+int flamegraph_diff_svg(FILE *f, const char *title, const struct fg_stack *stacks, size_t n)
+{
+	return fg_svg(f, title, stacks, n, true);
+}
+
+extern const char *prog;
+
+int flamegraph_file(const char *path, const char *cmd, const char *what,
+		    const struct fg_stack *stacks, size_t n, bool diff)
+{
+	FILE *f = fopen(path, "w");
+	char title[512];
+	int ret;
+
+	if (!f) {
+		fprintf(stderr, "%s: %s: %s: %s\n", prog, cmd, path, strerror(errno));
+		return -1;
+	}
+	snprintf(title, sizeof(title), "stacktap%s: %s", diff ? " diff" : "", what);
+	ret = fg_svg(f, title, stacks, n, diff);
+	if (fclose(f))
+		ret = -1;
+	if (ret)
+		fprintf(stderr, "%s: %s: %s: could not write the flame graph\n", prog, cmd, path);
+	else
+		fprintf(stderr, "%s: %s: %s: %sflame graph of %zu stacks\n", prog, cmd, path,
+			diff ? "differential " : "", n);
+	return ret;
 }

@@ -903,28 +903,6 @@ static void record_perf_script(const struct recording *rec, void *dw, const stru
 	putchar('\n');
 }
 
-/* report -i --svg: the flame graph, titled after the recording. */
-static int write_svg(const char *path, const char *in, const struct fg_stack *fg, size_t n)
-{
-	FILE *f = fopen(path, "w");
-	char title[512];
-	int ret;
-
-	if (!f) {
-		fprintf(stderr, "%s: report: %s: %s\n", prog, path, strerror(errno));
-		return -1;
-	}
-	snprintf(title, sizeof(title), "stacktap: %s", in);
-	ret = flamegraph_svg(f, title, fg, n);
-	if (fclose(f))
-		ret = -1;
-	if (ret)
-		fprintf(stderr, "%s: report: %s: could not write the flame graph\n", prog, path);
-	else
-		fprintf(stderr, "%s: report: %s: flame graph of %zu stacks\n", prog, path, n);
-	return ret;
-}
-
 /*
  * report -i FILE [--vmlinux PATH] [--modules DIR] [--debug-dir DIR]
  * [--folded] [PROBE]: a recording's unique stacks with their counts.
@@ -1031,6 +1009,7 @@ int report_recording(int argc, char **argv, int json)
 				fg = more;
 				fg[shown].stack = line;
 				fg[shown].count = s->count;
+				fg[shown].a = fg[shown].b = 0;
 			} else {
 				printf("%s %" PRIu64 "\n", line, s->count);
 				free(line);
@@ -1055,7 +1034,7 @@ int report_recording(int argc, char **argv, int json)
 	}
 	if (json)
 		printf("%s]\n", shown ? "\n" : "");
-	if (svg && !ret && write_svg(svg, in, fg, shown))
+	if (svg && !ret && flamegraph_file(svg, "report", in, fg, shown, false))
 		ret = 1;
 	for (i = 0; fg && i < shown; i++)
 		free((char *)fg[i].stack);

@@ -751,7 +751,7 @@ static const struct cmd cmds[] = {
 	{ "stream", cmd_stream, "[--backlog]", "follow new records until interrupted", 1 },
 	{ "record", cmd_record, "-o FILE [--backlog] [--duration S] [--count N]",
 	  "write records, probes and symbols to FILE", 0 },
-	{ "diff", cmd_diff_json, "A B [--folded] [--all] [PROBE]",
+	{ "diff", cmd_diff_json, "A B [--folded | --svg OUT] [--all] [PROBE]",
 	  "stacks that appear, vanish or change count between two recordings", 1 },
 	{ "clear", cmd_clear, "", "drop every record and counted stack", 0 },
 	{ "reset", cmd_reset, "", "disarm and remove every probe", 0 },

@@ -8,12 +8,13 @@
 #  - "Reset zoom": the frame beside it is back at its width.
 # Also writes a screenshot next to the SVG (.png), to look at.
 #
-#   st_svgcheck.sh SVG LEAF SEARCH ZOOM BESIDE
+#   st_svgcheck.sh SVG LEAF SEARCH ZOOM BESIDE [FILLS]
 # LEAF: the name of the frame whose title is printed; SEARCH: a regular
-# expression; ZOOM: the frame clicked; BESIDE: a frame outside ZOOM.
+# expression; ZOOM: the frame clicked; BESIDE: a frame outside ZOOM;
+# FILLS: frames (space-separated) whose colour is printed, as drawn.
 # Prints one line per check; exits 1 if Chromium gives no result.
 set -u
-svg=$1 leaf=$2 search=$3 zoom=$4 beside=$5
+svg=$1 leaf=$2 search=$3 zoom=$4 beside=$5 fills=${6:-}
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 browser=$(command -v chromium || command -v chromium-browser) || { echo "no chromium"; exit 2; }
@@ -34,6 +35,10 @@ window.addEventListener('load', function () { setTimeout(function () {
   }
   var leaf = frame('$leaf'), z = frame('$zoom'), b = frame('$beside');
   out.push('title: ' + (leaf ? leaf.querySelector('title').textContent : 'none'));
+  '$fills'.split(' ').filter(Boolean).forEach(function (name) {
+    var g = frame(name);
+    out.push('fill ' + name + ': ' + (g ? getComputedStyle(g.querySelector('rect')).fill : 'none'));
+  });
   window.prompt = function () { return '$search'; };
   document.getElementById('search').dispatchEvent(new MouseEvent('click'));
   out.push('search: ' + document.getElementById('matched').textContent);

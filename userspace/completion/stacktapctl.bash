@@ -33,7 +33,7 @@ _stacktapctl() {
 		esac ;;
 	diff)
 		case "$cur" in
-		-*) COMPREPLY=($(compgen -W "--folded --all --json" -- "$cur")) ;;
+		-*) COMPREPLY=($(compgen -W "--folded --svg --all --json" -- "$cur")) ;;
 		*) COMPREPLY=($(compgen -f -- "$cur")) ;;
 		esac ;;
 	report)
