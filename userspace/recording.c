@@ -323,8 +323,8 @@ int cmd_record(int argc, char **argv)
 	const char *out = NULL;
 	bool backlog = false;
 	long duration_ms = 0;
-	char why[256], *end;
-	int i, err, ret = 1;
+	char why[256], tmp[4096] = "", *end;
+	int i, fd, err, ret = 1;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-o") && i + 1 < argc) {
@@ -353,9 +353,23 @@ int cmd_record(int argc, char **argv)
 			"stacktap module not loaded (try: insmod stacktap.ko)" : strerror(err));
 		goto out_close;
 	}
-	rc.f = fopen(out, "wb");
+	/*
+	 * A file beside OUT, renamed over it once the stream has started: a
+	 * refused record leaves an earlier recording as it was.  Owner-only,
+	 * as it holds kernel addresses.
+	 */
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", out) >= (int)sizeof(tmp)) {
+		fprintf(stderr, "%s: record: %s: name too long\n", prog, out);
+		goto out_close;
+	}
+	fd = mkstemp(tmp);
+	rc.f = fd < 0 ? NULL : fdopen(fd, "wb");
 	if (!rc.f) {
-		fprintf(stderr, "%s: record: %s: %s\n", prog, out, strerror(errno));
+		fprintf(stderr, "%s: record: %s: %s\n", prog, fd < 0 ? tmp : out, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
 		goto out_close;
 	}
 	st_kernel_namer_init(&rc.namer, &names);
@@ -374,6 +388,11 @@ int cmd_record(int argc, char **argv)
 		fprintf(stderr, "%s: record: %s\n", prog, why[0] ? why : strerror(err));
 		goto out_file;
 	}
+	if (rename(tmp, out)) {
+		fprintf(stderr, "%s: record: %s: %s\n", prog, out, strerror(errno));
+		goto out_file;
+	}
+	tmp[0] = '\0';		/* it is OUT now */
 	err = st_stream_run(&stream, &rc.records, &record_stop, duration_ms);
 	if (!err)
 		err = rc.err;
@@ -395,6 +414,8 @@ int cmd_record(int argc, char **argv)
 out_file:
 	if (rc.f)
 		fclose(rc.f);
+	if (tmp[0])
+		unlink(tmp);
 out_close:
 	st_conn_close(&names);
 	st_conn_close(&stream);

@@ -77,7 +77,13 @@ stacktapctl report --folded >/tmp/nodbg-report.folded || fail "report --folded w
 kptr=$(cat /proc/sys/kernel/kptr_restrict)
 echo 2 >/proc/sys/kernel/kptr_restrict
 stacktapctl report >/dev/null 2>/tmp/nodbg-kptr.err && fail "report without debugfs at kptr_restrict 2 worked"
+# A refused record leaves the file it was to replace as it was.
+cp /tmp/rec.stk /tmp/keep.stk
+stacktapctl record -o /tmp/keep.stk --count 1 2>/tmp/keep.err && fail "record at kptr_restrict 2 worked"
 echo "$kptr" >/proc/sys/kernel/kptr_restrict
+cat /tmp/keep.err
+cmp -s /tmp/rec.stk /tmp/keep.stk || fail "a refused record changed the file it was to write ($(wc -c </tmp/keep.stk) bytes, was $(wc -c </tmp/rec.stk))"
+! ls /tmp/keep.stk.* 2>/dev/null || fail "a refused record left its temporary file"
 grep -q '^stacktapctl: report: kernel addresses are hidden' /tmp/nodbg-kptr.err || fail "report at kptr_restrict 2: $(cat /tmp/nodbg-kptr.err)"
 mount -t debugfs none /sys/kernel/debug || fail "mount debugfs"
 head -n 6 /tmp/nodbg-report.txt
