@@ -315,7 +315,16 @@ check_speedscope() {
 	sed "s/^/$arch: # speedscope: /" "$B/ss.folded"
 	awk '{ n = split($1, f, ";"); total += $2
 	       for (i = 1; i <= n; i++) if (!seen[$0, f[i]]++) hits[f[i]] += $2 }
-	     END { for (name in hits) printf "%s %.0f%%\n", name, 100 * hits[name] / total }' \
+	     # speedscope'"'"'s formatPercent
+	     function pct(p) {
+		if (p == 100) return "100%"
+		if (p > 99) return ">99%"
+		if (p < 0.01) return "<0.01%"
+		if (p < 1) return sprintf("%.2f%%", p)
+		if (p < 10) return sprintf("%.1f%%", p)
+		return sprintf("%.0f%%", p)
+	     }
+	     END { for (name in hits) print name, pct(100 * hits[name] / total) }' \
 		"$B/rec2.folded" | sort >"$B/ss.want"
 	grep -v '^title: ' "$B/ss.folded" | sort | cmp -s - "$B/ss.want" || {
 		echo "$arch: # speedscope's shares differ from the folded stacks': $(diff "$B/ss.want" "$B/ss.folded" | head -5)"
@@ -343,7 +352,7 @@ check_diff_flamegraph() {
 		'fill st_truth_d_[st_truth]: rgb(255, 60, 60)' \
 		'fill st_truth_a_[st_truth]: rgb(124, 124, 255)' \
 		'fill vfs_write: rgb(215, 215, 215)' \
-		'search: Matched: 37.5% (6 of 16 hits)' 'marked: 1' 'zoom: 1200 wide, beside 0' \
+		'search: Matched: 37.5% (6 of 16 max(A,B) counts)' 'marked: 1' 'zoom: 1200 wide, beside 0' \
 		'reset: beside 750 (before 750)' | cmp -s - "$B/diffcheck"
 }
 

@@ -99,7 +99,9 @@ static void xml_str(FILE *f, const char *s)
 		case '>': fputs("&gt;", f); break;
 		case '&': fputs("&amp;", f); break;
 		case '"': fputs("&quot;", f); break;
-		default: fputc(*s, f);
+		default:
+			/* Control bytes and non-ASCII (a path's) would break the XML. */
+			fputc((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e ? '?' : *s, f);
 		}
 	}
 }
@@ -236,7 +238,7 @@ static const char fg_script[] =
 "    else if (c[1] > end) { hits += c[1] - end; end = c[1]; }\n"
 "  });\n"
 "  document.getElementById('matched').textContent =\n"
-"    'Matched: ' + (100 * hits / total).toFixed(1) + '% (' + hits + ' of ' + total + ' hits)';\n"
+"    'Matched: ' + (100 * hits / total).toFixed(1) + '% (' + hits + ' of ' + total + ' ' + UNIT + ')';\n"
 "  return hits;\n"
 "}\n"
 "function ask() { var t = prompt('Search (regular expression)'); if (t !== null) search(t); }\n"
@@ -289,7 +291,9 @@ static int fg_svg(FILE *f, const char *title, const struct fg_stack *stacks, siz
 		fg_emit(f, c, x, 0, root.count ? root.count : 1, height, diff);
 		x += c->count;
 	}
-	fprintf(f, "<script type=\"text/ecmascript\"><![CDATA[\n%s]]></script>\n</svg>\n", fg_script);
+	/* A differential graph's widths are the larger of two counts, not hits. */
+	fprintf(f, "<script type=\"text/ecmascript\"><![CDATA[\nvar UNIT = '%s';\n%s]]></script>\n</svg>\n",
+		diff ? "max(A,B) counts" : "hits", fg_script);
 	fg_free(&root);
 	return ferror(f) ? -1 : 0;
 

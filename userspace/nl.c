@@ -34,7 +34,8 @@ static int st_data_cb(const struct nlmsghdr *nlh, void *data)
 static void st_extack_why(struct st_ctx *c, const struct nlattr *a, const char *end)
 {
 	for (; mnl_attr_ok(a, end - (const char *)a); a = mnl_attr_next(a)) {
-		if (mnl_attr_get_type(a) != NLMSGERR_ATTR_MSG)
+		if (mnl_attr_get_type(a) != NLMSGERR_ATTR_MSG ||
+		    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
 			continue;
 		strncpy(c->why, mnl_attr_get_str(a), c->why_size - 1);
 		c->why[c->why_size - 1] = '\0';
@@ -45,17 +46,28 @@ static void st_extack_why(struct st_ctx *c, const struct nlattr *a, const char *
 static int st_error_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
-	const char *end = (const char *)err + mnl_nlmsg_get_payload_len(nlh);
+	size_t len = mnl_nlmsg_get_payload_len(nlh), off = sizeof(*err);
+	const char *end = (const char *)err + len;
 	struct st_ctx *c = data;
-	size_t off = sizeof(*err);
 
+	if (len < sizeof(*err)) {
+		c->err = EPROTO;
+		return MNL_CB_ERROR;
+	}
 	if (!err->error)
 		return MNL_CB_STOP;
 	c->err = -err->error;
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return MNL_CB_ERROR;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += err->msg.nlmsg_len - sizeof(err->msg);
+	/* Not capped: the request follows, then the TLVs. */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+		if (err->msg.nlmsg_len < sizeof(err->msg) ||
+		    err->msg.nlmsg_len - sizeof(err->msg) > len - off)
+			return MNL_CB_ERROR;
+		off += NLMSG_ALIGN(err->msg.nlmsg_len) - sizeof(err->msg);
+		if (off > len)
+			return MNL_CB_ERROR;
+	}
 	st_extack_why(c, (const void *)((const char *)err + off), end);
 	return MNL_CB_ERROR;
 }

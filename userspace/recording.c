@@ -16,6 +16,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <linux/genetlink.h>
 
@@ -323,8 +325,12 @@ int cmd_record(int argc, char **argv)
 	const char *out = NULL;
 	bool backlog = false;
 	long duration_ms = 0;
-	char why[256], tmp[4096] = "", *end;
-	int i, fd, err, ret = 1;
+	char why[256], *end, *head_buf = NULL;
+	size_t head_len = 0;
+	bool created = false;
+	FILE *head = NULL;
+	struct stat st;
+	int i, fd = -1, err, ret = 1;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-o") && i + 1 < argc) {
@@ -353,46 +359,61 @@ int cmd_record(int argc, char **argv)
 			"stacktap module not loaded (try: insmod stacktap.ko)" : strerror(err));
 		goto out_close;
 	}
-	/*
-	 * A file beside OUT, renamed over it once the stream has started: a
-	 * refused record leaves an earlier recording as it was.  Owner-only,
-	 * as it holds kernel addresses.
-	 */
-	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", out) >= (int)sizeof(tmp)) {
-		fprintf(stderr, "%s: record: %s: name too long\n", prog, out);
-		goto out_close;
-	}
-	fd = mkstemp(tmp);
-	rc.f = fd < 0 ? NULL : fdopen(fd, "wb");
-	if (!rc.f) {
-		fprintf(stderr, "%s: record: %s: %s\n", prog, fd < 0 ? tmp : out, strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(tmp);
-		}
-		goto out_close;
-	}
-	st_kernel_namer_init(&rc.namer, &names);
-	req.data = rc.f;
-	if (fwrite(RECORDING_MAGIC, 8, 1, rc.f) != 1 || recording_meta(rc.f) ||
-	    st_conn_request(&names, &req) || recording_modules(rc.f)) {
-		fprintf(stderr, "%s: record: %s: could not write the kernel's description\n", prog, out);
-		goto out_file;
-	}
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/*
+	 * OUT is opened at once, to fail early, but truncated only once the
+	 * stream has started: a refused record leaves an earlier recording as
+	 * it was (and removes OUT again if it made it).  Until then the
+	 * kernel's description, and any record that comes with the stream's
+	 * reply, go to memory.
+	 */
+	fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	created = fd >= 0;
+	if (fd < 0 && errno == EEXIST)
+		fd = open(out, O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "%s: record: %s: %s\n", prog, out, strerror(errno));
+		goto out_close;
+	}
+	head = open_memstream(&head_buf, &head_len);
+	if (!head) {
+		fprintf(stderr, "%s: record: out of memory\n", prog);
+		goto out_file;
+	}
+	st_kernel_namer_init(&rc.namer, &names);
+	req.data = head;
+	rc.f = head;
+	if (fwrite(RECORDING_MAGIC, 8, 1, head) != 1 || recording_meta(head) ||
+	    st_conn_request(&names, &req) || recording_modules(head)) {
+		fprintf(stderr, "%s: record: %s: could not write the kernel's description\n", prog, out);
+		goto out_file;
+	}
 	err = st_stream_start(&stream, &rc.records, backlog ? STACKTAP_STREAM_F_BACKLOG : 0,
 			      why, sizeof(why));
 	if (err) {
 		fprintf(stderr, "%s: record: %s\n", prog, why[0] ? why : strerror(err));
 		goto out_file;
 	}
-	if (rename(tmp, out)) {
+	if (record_stop) {
+		fprintf(stderr, "%s: record: interrupted before the first record; %s left as it was\n",
+			prog, out);
+		goto out_file;
+	}
+	/* A device or a pipe has nothing to truncate. */
+	if (fflush(head) || (!fstat(fd, &st) && S_ISREG(st.st_mode) && ftruncate(fd, 0))) {
 		fprintf(stderr, "%s: record: %s: %s\n", prog, out, strerror(errno));
 		goto out_file;
 	}
-	tmp[0] = '\0';		/* it is OUT now */
+	rc.f = fdopen(fd, "wb");
+	if (rc.f)
+		fd = -1;		/* rc.f's now */
+	created = false;		/* OUT is truncated: keep what can be written */
+	if (!rc.f || fwrite(head_buf, head_len, 1, rc.f) != 1) {
+		fprintf(stderr, "%s: record: %s: %s\n", prog, out, strerror(errno));
+		goto out_file;
+	}
 	err = st_stream_run(&stream, &rc.records, &record_stop, duration_ms);
 	if (!err)
 		err = rc.err;
@@ -412,10 +433,15 @@ int cmd_record(int argc, char **argv)
 		ret = 0;
 	}
 out_file:
-	if (rc.f)
+	if (rc.f && rc.f != head)
 		fclose(rc.f);
-	if (tmp[0])
-		unlink(tmp);
+	if (fd >= 0)
+		close(fd);
+	if (created)
+		unlink(out);
+	if (head)
+		fclose(head);
+	free(head_buf);
 out_close:
 	st_conn_close(&names);
 	st_conn_close(&stream);

@@ -53,9 +53,9 @@ window.addEventListener('load', function () { setTimeout(function () {
 ]]></script>
 </svg>
 EOS
-"$browser" --headless --no-sandbox --disable-gpu --virtual-time-budget=5000 --dump-dom \
+timeout 120 "$browser" --headless --no-sandbox --disable-gpu --virtual-time-budget=5000 --dump-dom \
 	"file://$tmp/t.svg" 2>/dev/null >"$tmp/dom"
-"$browser" --headless --no-sandbox --disable-gpu --window-size=1200,400 \
+timeout 120 "$browser" --headless --no-sandbox --disable-gpu --window-size=1200,400 \
 	--screenshot="${svg%.svg}.png" "file://$(cd "$(dirname "$svg")" && pwd)/$(basename "$svg")" >/dev/null 2>&1
 result=$(sed -n 's/.*ST_BEGIN\(.*\)ST_END.*/\1/p' "$tmp/dom")
 [ -n "$result" ] || { echo "chromium gave no result"; head -c 300 "$tmp/dom"; exit 1; }
