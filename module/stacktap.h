@@ -40,7 +40,7 @@ static __always_inline unsigned int st_context(void)
 struct st_probe_stats {
 	local_t hits;		/* captured: counted, written or dropped */
 	local_t misses;		/* handler could not record (recursion, no stack) */
-	local_t filtered;	/* turned away by pid=, comm= or cpu= */
+	local_t filtered;	/* turned away by pid=, comm=, cpu=, ret or lat conditions */
 	local_t overflow;	/* hits the full aggregation table could not count */
 };
 
@@ -259,7 +259,7 @@ void st_stacks_owner_undo(u32 idx);
 void st_stacks_owner_put(u32 idx);
 unsigned int st_stacks_owners(void);
 bool st_stacks_add(u32 owner, const unsigned long *frames, unsigned int nr,
-		   bool truncated);
+		   bool truncated, const u64 *lat_ns);
 int st_stacks_clear(void);
 
 struct st_stacks_stats {
@@ -279,6 +279,8 @@ struct st_stack {
 	u32 owner;
 	u16 nr;
 	bool truncated;
+	bool has_lat;			/* an r: probe's: lat is set */
+	struct stacktap_latency lat;
 };
 
 struct st_stacks_snap {

@@ -247,7 +247,8 @@ static __always_inline void st_hit_store(struct st_probe *p, unsigned long *fram
 		nr = depth;
 		flags |= ST_REC_TRUNCATED;
 	}
-	if (!st_stacks_add(p->owner, frames, nr, flags & ST_REC_TRUNCATED))
+	if (!st_stacks_add(p->owner, frames, nr, flags & ST_REC_TRUNCATED,
+			   ret ? &ret->lat_ns : NULL))
 		local_inc(&this_cpu_ptr(p->stats)->overflow);
 	if (p->spec.count_only)
 		return;
@@ -377,10 +378,17 @@ NOKPROBE_SYMBOL(st_capture_entry);
 notrace void st_capture_return(struct st_probe *p, unsigned long *frames,
 			       unsigned int nr, const struct st_ret *ret)
 {
+	const struct st_spec *s = &p->spec;
+
 	/* Filtered at the entry already: the filters do not apply twice. */
 	if (!st_capture_enter(p, false, false))
 		return;
-	st_hit_store(p, frames, nr, ret);
+	/* ret and lat conditions: only the hits that meet them are kept. */
+	if (!st_cond_true(&s->ret_cond, (long)(unsigned long)ret->value) ||
+	    !st_cond_true(&s->lat_cond, (long long)ret->lat_ns))
+		local_inc(&this_cpu_ptr(p->stats)->filtered);
+	else
+		st_hit_store(p, frames, nr, ret);
 	st_capture_leave();
 }
 NOKPROBE_SYMBOL(st_capture_return);

@@ -19,6 +19,7 @@
  *		ranges kept).
  */
 #include <linux/ctype.h>
+#include <linux/err.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/kallsyms.h>
@@ -32,6 +33,7 @@
 #include <linux/wait.h>
 
 #include "stacktap.h"
+#include "../include/stacktap_hist.h"
 #include "stacktap_ring.h"
 
 /* Longest control command: "add ", a probe's text and a newline. */
@@ -51,6 +53,7 @@ struct st_trace_iter {
 	unsigned int eof_gen;		/* trace_pipe: st_pipe_eof_gen at open */
 	bool show_addr;			/* the opener has CAP_SYSLOG */
 	char sym[KSYM_SYMBOL_LEN];
+	char err[32];			/* an errno's name */
 	char comm[4 * TASK_COMM_LEN + 1];	/* escaped */
 	unsigned long pos[];		/* per possible CPU */
 };
@@ -155,14 +158,22 @@ static int st_trace_show(struct seq_file *m, void *v)
 		seq_printf(m, " func=%s", it->sym);
 	}
 	if (rec->hdr.flags & ST_REC_RET) {
-		u64 ret = get_unaligned(st_record_ret(rec));
+		long ret = (long)(unsigned long)get_unaligned(st_record_ret(rec));
 
-		/* What may be a kernel pointer, for CAP_SYSLOG only; errnos show. */
-		if (!it->show_addr && (long)(unsigned long)ret < 0 &&
-		    !IS_ERR_VALUE((unsigned long)ret))
-			seq_puts(m, " ret=[hidden]");
+		seq_puts(m, " ret=");
+		if (IS_ERR_VALUE((unsigned long)ret)) {
+			/* -2 (ENOENT): %pe names it "-ENOENT" where it can. */
+			snprintf(it->err, sizeof(it->err), "%pe", ERR_PTR(ret));
+			if (it->err[0] == '-' && it->err[1] == 'E')
+				seq_printf(m, "%ld (%s)", ret, it->err + 1);
+			else
+				seq_printf(m, "%ld", ret);
+		} else if (ret >= 0)
+			seq_printf(m, "%ld", ret);
+		else if (it->show_addr)		/* a kernel pointer */
+			seq_printf(m, "0x%lx", (unsigned long)ret);
 		else
-			seq_printf(m, " ret=0x%llx", ret);
+			seq_puts(m, "[hidden]");
 		seq_printf(m, " lat=%lluns", get_unaligned(st_record_ret(rec) + 1));
 	}
 	seq_putc(m, '\n');
@@ -458,6 +469,37 @@ static void st_stacks_stop(struct seq_file *m, void *v)
 {
 }
 
+/* A histogram bound as bpftrace prints it: 512, 1K, 2M...; powers of two. */
+/*
+ * An r: stack's latencies: count, min, mean and max, then the log2
+ * histogram from its first to its last bucket in use, bars scaled to the
+ * fullest (stacktapctl prints the same from STACKS_GET).
+ */
+static void st_lat_show(struct seq_file *m, const struct stacktap_latency *l)
+{
+	unsigned int i, first = STACKTAP_LAT_BUCKETS, last = 0;
+	char line[80];
+	u64 n = 0;
+	u32 most = 0;
+
+	for (i = 0; i < STACKTAP_LAT_BUCKETS; i++) {
+		if (!l->hist[i])
+			continue;
+		n += l->hist[i];
+		most = max(most, l->hist[i]);
+		first = min(first, i);
+		last = i;
+	}
+	if (!n)
+		return;
+	seq_printf(m, " lat: count %llu, min %llu ns, mean %llu ns, max %llu ns\n",
+		   n, l->min_ns, div64_u64(l->sum_ns, n), l->max_ns);
+	for (i = first; i <= last; i++) {
+		st_hist_line(line, sizeof(line), i, l->hist[i], most);
+		seq_printf(m, "%s\n", line);
+	}
+}
+
 static int st_stacks_show(struct seq_file *m, void *v)
 {
 	struct st_stacks_iter *it = m->private;
@@ -472,6 +514,8 @@ static int st_stacks_show(struct seq_file *m, void *v)
 	}
 	if (st->truncated)
 		seq_puts(m, " => [truncated]\n");
+	if (st->has_lat)
+		st_lat_show(m, &st->lat);
 	seq_putc(m, '\n');
 	return 0;
 }

@@ -341,7 +341,7 @@ static int st_nl_put_stack(struct sk_buff *skb, struct netlink_callback *cb,
 	    nla_put_u64_64bit(skb, STACKTAP_A_TIME, st->first_ns, STACKTAP_A_PAD) ||
 	    (st->truncated && nla_put_flag(skb, STACKTAP_A_TRUNCATED)))
 		goto err_cancel;
-	/* 8-aligned, so that 64-bit readers load the addresses in place. */
+	/* Padded where the arch needs it: the kernel stores u64s in place. */
 	frames = nla_reserve_64bit(skb, STACKTAP_A_FRAMES, st->nr * sizeof(u64),
 				   STACKTAP_A_PAD);
 	if (!frames)
@@ -349,6 +349,9 @@ static int st_nl_put_stack(struct sk_buff *skb, struct netlink_callback *cb,
 	addr = nla_data(frames);
 	for (i = 0; i < st->nr; i++)
 		addr[i] = st->frames[i];
+	if (st->has_lat &&
+	    nla_put_64bit(skb, STACKTAP_A_LATENCY, sizeof(st->lat), &st->lat, STACKTAP_A_PAD))
+		goto err_cancel;
 	genlmsg_end(skb, hdr);
 	return 0;
 

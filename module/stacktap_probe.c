@@ -378,7 +378,7 @@ int st_probe_dump(unsigned long *cursor,
 			     (p->via_ftrace ? STACKTAP_PROBE_F_VIA_FTRACE : 0);
 		info.hits = 0;
 		info.misses = p->kind->nmissed(p);
-		info.filtering = p->spec.filters != 0;
+		info.filtering = p->spec.filters || p->spec.ret_cond.op || p->spec.lat_cond.op;
 		info.filtered = 0;
 		info.overflow = 0;
 		for_each_possible_cpu(cpu) {

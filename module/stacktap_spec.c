@@ -7,6 +7,7 @@
 #ifdef __KERNEL__
 #include <linux/errno.h>
 #include <linux/kernel.h>
+#include <linux/math64.h>
 #include <linux/string.h>
 #else
 #include <errno.h>
@@ -15,6 +16,15 @@
 #include <string.h>
 #endif
 #include "stacktap_spec.h"
+
+#ifndef __KERNEL__
+/* 32-bit kernels divide 64-bit values only through math64.h. */
+static unsigned long long div_u64_rem(unsigned long long v, unsigned int d, unsigned int *rem)
+{
+	*rem = v % d;
+	return v / d;
+}
+#endif
 
 static const char st_kind_chars[__STACKTAP_KIND_LAST] = {
 	[STACKTAP_KIND_KPROBE] = 'p',
@@ -267,6 +277,145 @@ static int st_parse_comm(struct st_spec *spec, const char *s, size_t len,
 }
 
 /* The options: NAME=VALUE, each at most once. */
+static const char *const st_cmp_text[] = {
+	[ST_CMP_LT] = "<", [ST_CMP_LE] = "<=", [ST_CMP_GT] = ">",
+	[ST_CMP_GE] = ">=", [ST_CMP_EQ] = "==", [ST_CMP_NE] = "!=",
+};
+
+/* The operator at @s (at most @len bytes), its length in *@n; 0: none. */
+static unsigned char st_parse_cmp(const char *s, size_t len, size_t *n)
+{
+	unsigned char op, best = ST_CMP_NONE;
+	size_t l;
+
+	*n = 0;
+	for (op = ST_CMP_LT; op <= ST_CMP_NE; op++) {
+		l = strlen(st_cmp_text[op]);
+		if (l <= len && l > *n && !memcmp(s, st_cmp_text[op], l)) {
+			best = op;
+			*n = l;
+		}
+	}
+	return best;
+}
+
+/* A signed decimal or 0x hex number, the whole of @s; 0 or -EINVAL. */
+static int st_parse_s64(const char *s, size_t len, long long *out)
+{
+	unsigned long long v = 0, limit;
+	bool neg = len && s[0] == '-';
+	unsigned int base = 10;
+	size_t i = neg;
+	int d;
+
+	if (len > i + 2 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X')) {
+		base = 16;
+		i += 2;
+	}
+	if (i == len)
+		return -EINVAL;
+	limit = neg ? (unsigned long long)LLONG_MAX + 1 : ~0ULL;
+	for (; i < len; i++) {
+		d = base == 16 ? st_hex_value(s[i]) : (st_is_digit(s[i]) ? s[i] - '0' : -1);
+		/* No 64-bit division: v * base must not wrap, nor pass limit. */
+		if (d < 0 || v > (base == 16 ? ~0ULL >> 4 : 1844674407370955161ULL))
+			return -EINVAL;
+		v *= base;
+		if (v > limit - d)
+			return -EINVAL;
+		v += d;
+	}
+	/* Hex up to 64 bits reads as the register does: 0xffff... is -1. */
+	*out = neg ? (long long)(0 - v) : (long long)v;
+	if (!neg && base == 10 && v > LLONG_MAX)
+		return -EINVAL;
+	return 0;
+}
+
+/* A latency, "N" or "N" with ns, us, ms or s; into ns. */
+static int st_parse_lat(const char *s, size_t len, long long *ns)
+{
+	static const struct { const char *unit; long long ns, max; } units[] = {
+		{ "ns", 1, ST_LAT_MAX_NS }, { "us", 1000, ST_LAT_MAX_NS / 1000 },
+		{ "ms", 1000000, ST_LAT_MAX_NS / 1000000 },
+		{ "s", 1000000000, ST_LAT_MAX_NS / 1000000000 },
+	};
+	long long mult = 1, max = ST_LAT_MAX_NS, v = 0;
+	size_t i, n = 0;
+
+	while (n < len && st_is_digit(s[n]))
+		n++;
+	if (!n)
+		return -EINVAL;
+	if (n < len) {
+		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+			if (strlen(units[i].unit) == len - n && !memcmp(s + n, units[i].unit, len - n))
+				break;
+		if (i == sizeof(units) / sizeof(units[0]))
+			return -EINVAL;
+		mult = units[i].ns;
+		max = units[i].max;
+	}
+	for (i = 0; i < n; i++) {
+		v = v * 10 + (s[i] - '0');
+		if (v > max)
+			return -ERANGE;
+	}
+	*ns = v * mult;
+	return 0;
+}
+
+/* In *seen with the ST_OPT_* bits: conditions given. */
+#define ST_SEEN_RET	(1u << 30)
+#define ST_SEEN_LAT	(1u << 31)
+
+/*
+ * ret<0, ret==-22, ret!=0, lat>1ms...: @opt starts with "ret" or "lat"
+ * and an operator.  1 when it is no such condition (another option).
+ */
+static int st_parse_cond(struct st_spec *spec, const char *opt, size_t len,
+			 unsigned int *seen, const char **why)
+{
+	bool lat = len > 3 && !memcmp(opt, "lat", 3);
+	struct st_cond *c = lat ? &spec->lat_cond : &spec->ret_cond;
+	unsigned int bit = lat ? ST_SEEN_LAT : ST_SEEN_RET;
+	unsigned char op;
+	size_t n;
+	int ret;
+
+	if (len <= 3 || (!lat && memcmp(opt, "ret", 3)))
+		return 1;
+	op = st_parse_cmp(opt + 3, len - 3, &n);
+	/* "ret=5" is no comparison: an unknown option, said as such. */
+	if (op == ST_CMP_NONE)
+		return 1;
+	if (spec->kind != STACKTAP_KIND_KRETPROBE) {
+		*why = lat ? "lat conditions are r: probe options" :
+			     "ret conditions are r: probe options";
+		return -EINVAL;
+	}
+	if (*seen & bit) {
+		*why = "option given twice";
+		return -EINVAL;
+	}
+	*seen |= bit;
+	if (lat)
+		ret = st_parse_lat(opt + 3 + n, len - 3 - n, &c->val);
+	else
+		ret = st_parse_s64(opt + 3 + n, len - 3 - n, &c->val);
+	if (ret == -ERANGE) {
+		*why = "lat: at most an hour (3600s)";
+		return ret;
+	}
+	if (ret) {
+		*why = lat ? "lat takes a duration: N, Nns, Nus, Nms or Ns" :
+			     "ret takes a number: decimal (-22) or hex (0x10)";
+		return ret;
+	}
+	c->op = op;
+	return 0;
+}
+
 enum st_option {
 	ST_OPT_MAXACTIVE,
 	ST_OPT_MODE,
@@ -292,14 +441,18 @@ static int st_parse_option(struct st_spec *spec, const char *opt, size_t len,
 	const char *eq = memchr(opt, '=', len), *val;
 	size_t name_len, val_len;
 	unsigned int o;
+	int ret;
 
+	ret = st_parse_cond(spec, opt, len, seen, why);
+	if (ret <= 0)
+		return ret;
 	name_len = eq ? (size_t)(eq - opt) : len;
 	for (o = 0; o < ST_OPT_NR; o++)
 		if (strlen(st_option_names[o]) == name_len &&
 		    !memcmp(opt, st_option_names[o], name_len))
 			break;
 	if (o == ST_OPT_NR || !eq) {
-		*why = "unknown option (known: mode= depth= pid= comm= cpu= maxactive=)";
+		*why = "unknown option (known: mode= depth= pid= comm= cpu= maxactive= ret<OP>N lat<OP>T)";
 		return -EINVAL;
 	}
 	if (*seen & (1u << o)) {
@@ -368,6 +521,25 @@ int st_spec_format_options(const struct st_spec *spec, char *buf, size_t size)
 		ST_APPEND("%scpu=%u", n ? " " : "", spec->cpu);
 	if (spec->maxactive)
 		ST_APPEND("%smaxactive=%u", n ? " " : "", spec->maxactive);
+	if (spec->ret_cond.op)
+		ST_APPEND("%sret%s%lld", n ? " " : "", st_cmp_text[spec->ret_cond.op],
+			  spec->ret_cond.val);
+	if (spec->lat_cond.op) {
+		static const char *const unit[] = { "ns", "us", "ms", "s" };
+		unsigned long long v = spec->lat_cond.val, q;
+		unsigned int u = 0, rem;
+
+		/* The largest unit that says it exactly: lat>1ms, not 1000000ns. */
+		while (u < 3 && v) {
+			q = div_u64_rem(v, 1000, &rem);
+			if (rem)
+				break;
+			v = q;
+			u++;
+		}
+		ST_APPEND("%slat%s%llu%s", n ? " " : "", st_cmp_text[spec->lat_cond.op],
+			  v, unit[u]);
+	}
 #undef ST_APPEND
 	return n;
 }

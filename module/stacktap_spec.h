@@ -20,6 +20,22 @@
 /* MODULE_NAME_LEN on 64-bit, the smaller: what both may hold */
 #define ST_MODULE_NAME_MAX	56
 
+/* ret< ret== lat>...: an r: probe's condition on its outcome. */
+enum st_cmp_op {
+	ST_CMP_NONE,
+	ST_CMP_LT,
+	ST_CMP_LE,
+	ST_CMP_GT,
+	ST_CMP_GE,
+	ST_CMP_EQ,
+	ST_CMP_NE,
+};
+
+struct st_cond {
+	unsigned char op;		/* enum st_cmp_op, ST_CMP_NONE: not set */
+	long long val;			/* ret: the value; lat: ns */
+};
+
 struct st_spec {
 	enum stacktap_probe_kind kind;
 	bool glob;
@@ -34,6 +50,9 @@ struct st_spec {
 	unsigned int pid;		/* thread group id */
 	unsigned int cpu;
 	char comm[ST_COMM_LEN];
+	/* r: only, decided at the return, before anything is written */
+	struct st_cond ret_cond;
+	struct st_cond lat_cond;
 };
 
 #define ST_MAXACTIVE_MAX	4096
@@ -44,6 +63,23 @@ struct st_spec {
 #define ST_FILTER_PID		0x1u
 #define ST_FILTER_COMM		0x2u
 #define ST_FILTER_CPU		0x4u
+
+/* Longest lat: value, in ns: an hour. */
+#define ST_LAT_MAX_NS		3600000000000LL
+
+/* Whether @v meets @c (true when @c is not set); hit path, so inline. */
+static inline bool st_cond_true(const struct st_cond *c, long long v)
+{
+	switch (c->op) {
+	case ST_CMP_LT: return v < c->val;
+	case ST_CMP_LE: return v <= c->val;
+	case ST_CMP_GT: return v > c->val;
+	case ST_CMP_GE: return v >= c->val;
+	case ST_CMP_EQ: return v == c->val;
+	case ST_CMP_NE: return v != c->val;
+	default: return true;
+	}
+}
 
 int st_spec_parse(struct st_spec *spec, const char *text, size_t len,
 		  const char **why);

@@ -51,14 +51,24 @@ enum {
 	ST_SLOT_READY,
 };
 
+/* An r: probe's latencies down one stack, updated by any CPU at once. */
+struct st_lat {
+	atomic64_t sum;
+	atomic64_t min;		/* plus one: 0 is "none yet" */
+	atomic64_t max;
+	atomic_t hist[STACKTAP_LAT_BUCKETS];
+};
+
 struct st_slot {
 	atomic_t state;
 	u32 hash;
 	u32 owner;
 	u16 nr;
-	u16 truncated;
+	u8 truncated;
+	u8 has_lat;		/* an r: probe's: lat is kept */
 	atomic_long_t count;
 	u64 first_ns;		/* when the stack was first seen */
+	struct st_lat lat;
 	unsigned long frames[];
 };
 
@@ -272,13 +282,29 @@ static __always_inline u32 st_stack_hash(const unsigned long *frames,
 	return h >> 32;
 }
 
+/* One latency into @l: bucket, sum, and the extremes by compare-exchange. */
+static __always_inline void st_lat_add(struct st_lat *l, u64 ns)
+{
+	s64 cur;
+
+	atomic_inc(&l->hist[min_t(unsigned int, fls64(ns), STACKTAP_LAT_BUCKETS - 1)]);
+	atomic64_add(ns, &l->sum);
+	cur = atomic64_read(&l->min);
+	while ((!cur || ns + 1 < (u64)cur) && !atomic64_try_cmpxchg(&l->min, &cur, ns + 1))
+		;
+	cur = atomic64_read(&l->max);
+	while (ns > (u64)cur && !atomic64_try_cmpxchg(&l->max, &cur, ns))
+		;
+}
+
 /*
  * Count one hit of @owner with @frames[0..nr); @truncated when the stack
- * was deeper.  Returns false, counting an overflow, when the table has no
- * room.  Preemption is disabled by the caller.
+ * was deeper; @lat_ns, an r: probe's latency, or NULL.  Returns false,
+ * counting an overflow, when the table has no room.  Preemption is
+ * disabled by the caller.
  */
 notrace bool st_stacks_add(u32 owner, const unsigned long *frames,
-			   unsigned int nr, bool truncated)
+			   unsigned int nr, bool truncated, const u64 *lat_ns)
 {
 	u32 hash = st_stack_hash(frames, nr, owner ^ (nr << 16) ^ truncated);
 	unsigned int i, home = hash & (st_slots - 1);
@@ -295,8 +321,11 @@ notrace bool st_stacks_add(u32 owner, const unsigned long *frames,
 			s->owner = owner;
 			s->nr = nr;
 			s->truncated = truncated;
+			s->has_lat = !!lat_ns;
 			s->first_ns = ktime_get_mono_fast_ns();
 			memcpy(s->frames, frames, nr * sizeof(*frames));
+			if (lat_ns)
+				st_lat_add(&s->lat, *lat_ns);
 			atomic_long_set(&s->count, 1);
 			atomic_inc(&t->used);
 			atomic_set_release(&s->state, ST_SLOT_READY);
@@ -307,6 +336,8 @@ notrace bool st_stacks_add(u32 owner, const unsigned long *frames,
 			state = atomic_read_acquire(&s->state);
 		if (state == ST_SLOT_READY &&
 		    st_slot_matches(s, hash, owner, frames, nr, truncated)) {
+			if (lat_ns && s->has_lat)
+				st_lat_add(&s->lat, *lat_ns);
 			atomic_long_inc(&s->count);
 			return true;
 		}
@@ -353,6 +384,31 @@ void st_stacks_stats(struct st_stacks_stats *stats)
 unsigned long st_stacks_overflow(int cpu)
 {
 	return local_read(per_cpu_ptr(&st_overflow, cpu));
+}
+
+/* A slot's latencies as they are now, into a snapshot's plain copy. */
+static void st_lat_read(struct stacktap_latency *to, struct st_lat *l)
+{
+	unsigned int i;
+	u64 min = atomic64_read(&l->min);
+
+	to->sum_ns = atomic64_read(&l->sum);
+	to->min_ns = min ? min - 1 : 0;
+	to->max_ns = atomic64_read(&l->max);
+	for (i = 0; i < STACKTAP_LAT_BUCKETS; i++)
+		to->hist[i] = atomic_read(&l->hist[i]);
+}
+
+/* Twins' latencies, one stack's. */
+static void st_lat_merge(struct stacktap_latency *to, const struct stacktap_latency *l)
+{
+	unsigned int i;
+
+	to->sum_ns += l->sum_ns;
+	to->min_ns = min(to->min_ns, l->min_ns);
+	to->max_ns = max(to->max_ns, l->max_ns);
+	for (i = 0; i < STACKTAP_LAT_BUCKETS; i++)
+		to->hist[i] += l->hist[i];
 }
 
 /* Snapshot order for finding twins: by owner, then by whole key. */
@@ -452,6 +508,9 @@ struct st_stacks_snap *st_stacks_snapshot(void)
 		st->truncated = s->truncated;
 		st->first_ns = s->first_ns;
 		st->count = atomic_long_read(&s->count);
+		st->has_lat = s->has_lat;
+		if (s->has_lat)
+			st_lat_read(&st->lat, &s->lat);
 		st->frames = snap->frames + used;
 		memcpy(snap->frames + used, s->frames, s->nr * sizeof(s->frames[0]));
 		used += s->nr;
@@ -465,6 +524,8 @@ struct st_stacks_snap *st_stacks_snapshot(void)
 		if (prev && !st_cmp_key(prev, st)) {
 			prev->count += st->count;
 			prev->first_ns = min(prev->first_ns, st->first_ns);
+			if (prev->has_lat && st->has_lat)
+				st_lat_merge(&prev->lat, &st->lat);
 			continue;
 		}
 		snap->stacks[kept++] = *st;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "records.h"
+#include "../include/stacktap_hist.h"
 
 extern const char *prog;
 
@@ -52,6 +53,106 @@ int block_add_line(struct block *b, const char *line)
 	if (b->n < BLOCK_LINES)
 		snprintf(b->line[b->n++], LINE_MAX_LEN, "%s", line);
 	return 0;
+}
+
+static int hist_bucket(const char *s)
+{
+	unsigned long long v;
+	char unit = 0;
+	int k = 1;
+
+	if (sscanf(s, "%llu%c", &v, &unit) < 1)
+		return -1;
+	if (unit && strchr("KMGT", unit))
+		v <<= 10 * (strchr("KMGT", unit) - "KMGT" + 1);
+	if (v < 2)
+		return (int)v;
+	while (k < STACKTAP_LAT_BUCKETS - 1 && (1ULL << (k - 1)) < v)
+		k++;
+	return k;
+}
+
+void blat_from(struct blat *l, const struct stacktap_latency *raw)
+{
+	unsigned int i;
+
+	memset(l, 0, sizeof(*l));
+	for (i = 0; i < STACKTAP_LAT_BUCKETS; i++) {
+		l->hist[i] = raw->hist[i];
+		l->count += raw->hist[i];
+	}
+	l->min = raw->min_ns;
+	l->max = raw->max_ns;
+	l->mean = l->count ? raw->sum_ns / l->count : 0;
+}
+
+void block_add_latency(struct block *b, const struct blat *l)
+{
+	unsigned int i, first = STACKTAP_LAT_BUCKETS, last = 0, most = 0;
+
+	for (i = 0; i < STACKTAP_LAT_BUCKETS; i++) {
+		if (!l->hist[i])
+			continue;
+		most = l->hist[i] > most ? l->hist[i] : most;
+		first = i < first ? i : first;
+		last = i;
+	}
+	if (!l->count || b->n >= BLOCK_LINES)
+		return;
+	snprintf(b->line[b->n++], LINE_MAX_LEN, " lat: count %llu, min %llu ns, mean %llu ns, max %llu ns",
+		 l->count, l->min, l->mean, l->max);
+	for (i = first; i <= last && b->n < BLOCK_LINES; i++)
+		st_hist_line(b->line[b->n++], LINE_MAX_LEN, i, l->hist[i], most);
+}
+
+int block_latency(const struct block *b, struct blat *l)
+{
+	unsigned int i, n;
+	char lo[24];
+	int k;
+
+	memset(l, 0, sizeof(*l));
+	for (i = 1; i < b->n; i++) {
+		if (sscanf(b->line[i], " lat: count %llu, min %llu ns, mean %llu ns, max %llu ns",
+			   &l->count, &l->min, &l->mean, &l->max) == 4)
+			break;
+	}
+	if (i == b->n)
+		return 0;
+	for (i++; i < b->n; i++) {
+		const char *end;
+
+		/* " [lo, hi)   count |@@@|" or " [0]   count |...|" */
+		if (strncmp(b->line[i], " [", 2) || sscanf(b->line[i] + 2, "%23[^],]", lo) != 1)
+			continue;
+		end = strpbrk(b->line[i], ")]");
+		if (!end || sscanf(end + 1, "%u |", &n) != 1)
+			continue;
+		k = hist_bucket(lo);
+		if (k >= 0 && k < STACKTAP_LAT_BUCKETS)
+			l->hist[k] = n;
+	}
+	return 1;
+}
+
+void blat_json(const struct blat *l)
+{
+	unsigned int i, n = 0;
+
+	printf("{\"count\": %llu, \"min_ns\": %llu, \"mean_ns\": %llu, \"max_ns\": %llu, \"hist\": [",
+	       l->count, l->min, l->mean, l->max);
+	for (i = 0; i < STACKTAP_LAT_BUCKETS; i++) {
+		if (!l->hist[i])
+			continue;
+		/* [lo, hi) in ns; the last bucket has no end */
+		printf("%s{\"lo_ns\": %llu, ", n++ ? ", " : "", i < 2 ? i : 1ULL << (i - 1));
+		if (i == STACKTAP_LAT_BUCKETS - 1)
+			printf("\"hi_ns\": null, ");
+		else
+			printf("\"hi_ns\": %llu, ", i < 2 ? i + 1ULL : 1ULL << i);
+		printf("\"count\": %u}", l->hist[i]);
+	}
+	printf("]}");
 }
 
 int block_read(FILE *f, struct block *b)
@@ -217,7 +318,10 @@ static int folded_cmp(const void *a, const void *b)
 {
 	const struct folded *x = a, *y = b;
 
-	return x->count == y->count ? 0 : (x->count > y->count ? -1 : 1);
+	/* Most first; ties by name, for the same output every time. */
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return strcmp(x->stack, y->stack);
 }
 
 /*
@@ -262,24 +366,12 @@ void report_begin(struct report *r, const char *probe, enum report_format fmt)
 		printf("[");
 }
 
-/* Fold @b into the folded lines: stacks differing only in offsets merge. */
-static int report_fold(struct report *r, const struct block *b, unsigned long long count)
+/* Count @count more under @line (malloc'd, taken): one entry per line. */
+static int report_tally(struct report *r, char *line, unsigned long long count)
 {
-	static char name[LINE_MAX_LEN];
-	size_t cap = (size_t)b->n * LINE_MAX_LEN + 1, len = 0, i, j;
 	struct folded *more;
-	char *line = malloc(cap);
+	size_t j;
 
-	if (!line)
-		return -1;
-	line[0] = '\0';
-	/* Root first: the frames in reverse. */
-	for (i = b->n; i-- > 1;) {
-		if (strncmp(b->line[i], " => ", 4))
-			continue;
-		folded_frame(name, sizeof(name), b->line[i] + 4);
-		len += snprintf(line + len, cap - len, "%s%s", len ? ";" : "", name);
-	}
 	for (j = 0; j < r->nfold && strcmp(r->fold[j].stack, line); j++)
 		;
 	if (j < r->nfold) {
@@ -298,6 +390,38 @@ static int report_fold(struct report *r, const struct block *b, unsigned long lo
 	return 0;
 }
 
+/* Fold @b into the folded lines: stacks differing only in offsets merge. */
+static int report_fold(struct report *r, const struct block *b, unsigned long long count)
+{
+	static char name[LINE_MAX_LEN];
+	size_t cap = (size_t)b->n * LINE_MAX_LEN + 1, len = 0, i;
+	char *line = malloc(cap);
+
+	if (!line)
+		return -1;
+	line[0] = '\0';
+	/* Root first: the frames in reverse. */
+	for (i = b->n; i-- > 1;) {
+		if (strncmp(b->line[i], " => ", 4))
+			continue;
+		folded_frame(name, sizeof(name), b->line[i] + 4);
+		len += snprintf(line + len, cap - len, "%s%s", len ? ";" : "", name);
+	}
+	return report_tally(r, line, count);
+}
+
+/* Frame 1 of @b, the call site, as the kernel named it. */
+static int report_caller(struct report *r, const struct block *b, unsigned long long count)
+{
+	const char *site = "[no caller]";
+	char *line;
+
+	if (b->n > 2 && !strncmp(b->line[2], " => ", 4))
+		site = b->line[2] + 4;
+	line = strdup(site);
+	return line ? report_tally(r, line, count) : -1;
+}
+
 int report_block(struct report *r, const struct block *b)
 {
 	unsigned long long count;
@@ -305,20 +429,100 @@ int report_block(struct report *r, const struct block *b)
 
 	if (stack_header(b, spec, sizeof(spec), &count) || !probe_matches(spec, r->probe))
 		return 0;
-	if (r->fmt == REPORT_TEXT) {
+	if (r->latency) {
+		struct blat l;
+		unsigned int i;
+
+		if (!block_latency(b, &l))
+			return 0;
+		if (!r->lat.count || l.min < r->lat.min)
+			r->lat.min = l.min;
+		if (l.max > r->lat.max)
+			r->lat.max = l.max;
+		r->lat.count += l.count;
+		r->lat_sum += l.mean * l.count;
+		for (i = 0; i < STACKTAP_LAT_BUCKETS; i++)
+			r->lat.hist[i] += l.hist[i];
+	} else if (r->callers) {
+		if (report_caller(r, b, count))
+			goto err_nomem;
+	} else if (r->fmt == REPORT_TEXT) {
 		block_print(b);
 	} else if (r->fmt == REPORT_JSON) {
 		printf("%s\n  {\"probe\": ", r->n ? "," : "");
 		json_str(spec);
 		printf(", \"count\": %llu, ", count);
 		frames_json(b);
+		{
+			struct blat l;
+
+			if (block_latency(b, &l)) {
+				printf(", \"latency\": ");
+				blat_json(&l);
+			}
+		}
 		printf("}");
 	} else if (report_fold(r, b, count)) {
-		fprintf(stderr, "%s: report: out of memory\n", prog);
-		r->err = 1;
-		return 1;
+		goto err_nomem;
 	}
 	r->n++;
+	return 0;
+
+err_nomem:
+	fprintf(stderr, "%s: report: out of memory\n", prog);
+	r->err = 1;
+	return 1;
+}
+
+/* --callers: the call sites, most calls first. */
+static void report_callers(struct report *r)
+{
+	unsigned long long total = 0;
+	size_t i;
+
+	for (i = 0; i < r->nfold; i++)
+		total += r->fold[i].count;
+	if (r->fmt != REPORT_JSON)
+		printf("%12s %7s  %s\n", "CALLS", "SHARE", "CALLER");
+	for (i = 0; i < r->nfold; i++) {
+		if (r->fmt == REPORT_JSON) {
+			printf("%s\n  {\"probe\": ", i ? "," : "");
+			json_str(r->probe);
+			printf(", \"caller\": ");
+			json_str(r->fold[i].stack);
+			printf(", \"count\": %llu}", r->fold[i].count);
+		} else {
+			printf("%12llu %6.2f%%  %s\n", r->fold[i].count,
+			       100.0 * r->fold[i].count / total, r->fold[i].stack);
+		}
+	}
+}
+
+/* --latency: the probe's calls over all its stacks, as one histogram. */
+static int report_latency(struct report *r)
+{
+	static struct block b;
+	unsigned int i;
+
+	if (!r->lat.count) {
+		fprintf(stderr, "%s: report: no latencies of '%s': only r: probes have them (see: %s list)\n",
+			prog, r->probe, prog);
+		return 1;
+	}
+	r->lat.mean = r->lat_sum / r->lat.count;
+	if (r->fmt == REPORT_JSON) {
+		printf("\n  {\"probe\": ");
+		json_str(r->probe);
+		printf(", \"latency\": ");
+		blat_json(&r->lat);
+		printf("}");
+		return 0;
+	}
+	b.n = 0;
+	block_add_latency(&b, &r->lat);
+	printf("@[%s] latency\n", r->probe);
+	for (i = 0; i < b.n; i++)
+		printf("%s\n", b.line[i]);
 	return 0;
 }
 
@@ -327,6 +531,13 @@ int report_end(struct report *r)
 	size_t i;
 	int ret = r->err;
 
+	if (r->latency && !ret && r->n)
+		ret = report_latency(r);
+	if (r->callers) {
+		qsort(r->fold, r->nfold, sizeof(*r->fold), folded_cmp);
+		if (!ret)
+			report_callers(r);
+	}
 	if (r->fmt == REPORT_JSON)
 		printf("%s]\n", r->n ? "\n" : "");
 	if (!ret && !r->n && r->probe) {
@@ -334,24 +545,26 @@ int report_end(struct report *r)
 			prog, r->probe, prog);
 		ret = 1;
 	}
-	if (r->fmt == REPORT_FOLDED) {
+	if (r->fmt == REPORT_FOLDED && !r->callers) {
 		qsort(r->fold, r->nfold, sizeof(*r->fold), folded_cmp);
-		for (i = 0; i < r->nfold; i++) {
-			if (!ret)
-				printf("%s %llu\n", r->fold[i].stack, r->fold[i].count);
-			free(r->fold[i].stack);
-		}
-		free(r->fold);
+		for (i = 0; i < r->nfold && !ret; i++)
+			printf("%s %llu\n", r->fold[i].stack, r->fold[i].count);
 	}
+	for (i = 0; i < r->nfold; i++)
+		free(r->fold[i].stack);
+	free(r->fold);
 	return ret;
 }
 
-int report_stacks(FILE *f, const char *probe, enum report_format fmt)
+int report_stacks(FILE *f, const char *probe, enum report_format fmt, bool callers,
+		  bool latency)
 {
 	static struct block b;
 	struct report r;
 
 	report_begin(&r, probe, fmt);
+	r.callers = callers;
+	r.latency = latency;
 	while (block_read(f, &b))
 		if (report_block(&r, &b))
 			break;

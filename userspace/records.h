@@ -6,9 +6,13 @@
 #ifndef STACKTAPCTL_RECORDS_H
 #define STACKTAPCTL_RECORDS_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
-#define BLOCK_LINES	300	/* a header, STACKTAP_DEPTH_MAX frames, a mark */
+#include "../include/uapi/linux/stacktap.h"
+
+/* A header, STACKTAP_DEPTH_MAX frames, a mark, latency and its histogram. */
+#define BLOCK_LINES	320
 #define LINE_MAX_LEN	1024
 
 struct block {
@@ -37,9 +41,29 @@ void block_print(const struct block *b);
 
 void json_str(const char *s);
 
+/*
+ * An r: stack's latencies as the stacks file prints them after its frames
+ * (" lat: count N, min A ns, mean B ns, max C ns", then a histogram line
+ * per log2 bucket, first to last in use).
+ */
+struct blat {
+	unsigned long long count, min, mean, max;
+	unsigned int hist[STACKTAP_LAT_BUCKETS];
+};
+/* @l's lines added to @b, as the kernel prints them; none when empty. */
+void block_add_latency(struct block *b, const struct blat *l);
+/* @b's latencies read back into @l: 1, or 0 when it has none. */
+int block_latency(const struct block *b, struct blat *l);
+/* STACKS_GET's raw latencies as the stacks file gives them. */
+void blat_from(struct blat *l, const struct stacktap_latency *raw);
+/* @l as a JSON object, no newline. */
+void blat_json(const struct blat *l);
+
 /* report: stacks of @probe (NULL: all) as text, JSON or folded. */
 enum report_format { REPORT_TEXT, REPORT_JSON, REPORT_FOLDED };
-int report_stacks(FILE *f, const char *probe, enum report_format fmt);
+/* @callers: frame 1 of @probe's stacks, counted, instead of the stacks. */
+int report_stacks(FILE *f, const char *probe, enum report_format fmt, bool callers,
+		  bool latency);
 
 /* The same, block by block from any source: begin, block..., end (0 or 1). */
 struct folded {
@@ -53,6 +77,10 @@ struct report {
 	struct folded *fold;
 	size_t nfold;
 	unsigned int n;
+	bool callers;		/* the call sites, not the stacks */
+	bool latency;		/* the probe's latencies over all its stacks */
+	struct blat lat;
+	unsigned long long lat_sum;	/* of the stacks' mean * count */
 	int err;
 };
 void report_begin(struct report *r, const char *probe, enum report_format fmt);

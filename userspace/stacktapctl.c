@@ -489,6 +489,8 @@ struct counted {
 	uint64_t *frames;
 	uint16_t nr;
 	bool truncated;
+	bool has_lat;
+	struct stacktap_latency lat;
 };
 
 struct counted_list {
@@ -508,8 +510,10 @@ static int counted_cb(const struct nlmsghdr *nlh, void *data)
 	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), attr_cb, &t);
 	fr = t.a[STACKTAP_A_FRAMES];
 	len = fr ? mnl_attr_get_payload_len(fr) : 0;
-	if (!t.a[STACKTAP_A_SPEC] || len % sizeof(uint64_t) ||
-	    len / sizeof(uint64_t) > STACKTAP_DEPTH_MAX) {
+	if (!t.a[STACKTAP_A_SPEC] || mnl_attr_validate(t.a[STACKTAP_A_SPEC], MNL_TYPE_NUL_STRING) < 0 ||
+	    !t.a[STACKTAP_A_COUNT] || mnl_attr_validate(t.a[STACKTAP_A_COUNT], MNL_TYPE_U64) < 0 ||
+	    !t.a[STACKTAP_A_TIME] || mnl_attr_validate(t.a[STACKTAP_A_TIME], MNL_TYPE_U64) < 0 ||
+	    len % sizeof(uint64_t) || len / sizeof(uint64_t) > STACKTAP_DEPTH_MAX) {
 		l->err = EPROTO;
 		return MNL_CB_ERROR;
 	}
@@ -534,6 +538,11 @@ static int counted_cb(const struct nlmsghdr *nlh, void *data)
 	c->nr = len / sizeof(uint64_t);
 	if (len)
 		memcpy(c->frames, mnl_attr_get_payload(fr), len);
+	fr = t.a[STACKTAP_A_LATENCY];
+	if (fr && mnl_attr_get_payload_len(fr) == sizeof(c->lat)) {
+		memcpy(&c->lat, mnl_attr_get_payload(fr), sizeof(c->lat));
+		c->has_lat = true;
+	}
 	return MNL_CB_OK;
 }
 
@@ -559,11 +568,18 @@ static int counted_block(struct st_kernel_namer *namer, const struct counted *c,
 		snprintf(b->line[b->n++], LINE_MAX_LEN, " => %.*s", SYM_LEN - 1, names[i]);
 	if (c->truncated)
 		snprintf(b->line[b->n++], LINE_MAX_LEN, " => [truncated]");
+	if (c->has_lat) {
+		struct blat l;
+
+		blat_from(&l, &c->lat);
+		block_add_latency(b, &l);
+	}
 	return 0;
 }
 
 /* report without debugfs: the counted stacks over netlink. */
-static int report_netlink(const char *probe, enum report_format fmt)
+static int report_netlink(const char *probe, enum report_format fmt, bool callers,
+			  bool latency)
 {
 	static struct block b;
 	struct counted_list l = { 0 };
@@ -587,6 +603,8 @@ static int report_netlink(const char *probe, enum report_format fmt)
 	}
 	st_kernel_namer_init(&namer, &conn);
 	report_begin(&r, probe, fmt);
+	r.callers = callers;
+	r.latency = latency;
 	for (i = 0; i < l.n && !r.err; i++) {
 		err = counted_block(&namer, &l.c[i], &b);
 		if (err)
@@ -610,6 +628,7 @@ static int cmd_report(int argc, char **argv)
 {
 	enum report_format fmt = json ? REPORT_JSON : REPORT_TEXT;
 	const char *probe = NULL;
+	bool callers = false, latency = false;
 	char root[4096];
 	int i, ret;
 	FILE *f;
@@ -618,19 +637,26 @@ static int cmd_report(int argc, char **argv)
 		if (!strcmp(argv[i], "-i"))
 			return report_recording(argc, argv, json);
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--folded") && !json)
+		if (!strcmp(argv[i], "--folded") && !json && !callers && !latency)
 			fmt = REPORT_FOLDED;
+		else if (!strcmp(argv[i], "--callers") && fmt != REPORT_FOLDED && !latency)
+			callers = true;
+		else if (!strcmp(argv[i], "--latency") && fmt != REPORT_FOLDED && !callers)
+			latency = true;
 		else if (argv[i][0] != '-' && !probe)
 			probe = argv[i];
 		else
 			return -1;
 	}
+	/* "Who calls it" is asked of one probe (or symbol). */
+	if ((callers || latency) && !probe)
+		return -1;
 	if (debugfs_root(root, sizeof(root)))
-		return report_netlink(probe, fmt);
+		return report_netlink(probe, fmt, callers, latency);
 	f = open_debugfs("stacks", "report");
 	if (!f)
 		return 1;
-	ret = report_stacks(f, probe, fmt);
+	ret = report_stacks(f, probe, fmt, callers, latency);
 	fclose(f);
 	return ret;
 }
@@ -746,7 +772,7 @@ static const struct cmd cmds[] = {
 	{ "stats", cmd_stats, "", "per-CPU records written, dropped, bytes in use, stack overflow", 1 },
 	{ "show", cmd_show, "", "print the recorded stacks", 1 },
 	{ "report", cmd_report,
-	  "[-i FILE [--vmlinux F] [--modules D] [--debug-dir D] [--perf-script|--pprof OUT|--svg OUT]] [--folded] [PROBE]",
+	  "[-i FILE [--vmlinux F] [--modules D] [--debug-dir D] [--perf-script|--pprof OUT|--svg OUT]] [--folded|--callers|--latency] [PROBE]",
 	  "unique stacks with counts, live or from a recording", 1 },
 	{ "stream", cmd_stream, "[--backlog]", "follow new records until interrupted", 1 },
 	{ "record", cmd_record, "-o FILE [--backlog] [--duration S] [--count N]",

@@ -4,6 +4,7 @@
  * RECORDS messages, name their frames through the kernel (SYMBOLIZE, as
  * the debugfs files name them) and print them as trace_pipe does.
  */
+#define _GNU_SOURCE	/* strerrorname_np */
 #include <endian.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -153,7 +154,51 @@ static void comm_escape(char *dst, const char *comm)
 	*dst = '\0';
 }
 
-/* "func=NAME ret=0x.. lat=..ns": what follows the spec in the header. */
+/* The kernel's own errnos, which libc does not name (linux/errno.h). */
+static const char *const st_kernel_errnos[] = {
+	[512 - 512] = "ERESTARTSYS", [513 - 512] = "ERESTARTNOINTR",
+	[514 - 512] = "ERESTARTNOHAND", [515 - 512] = "ENOIOCTLCMD",
+	[516 - 512] = "ERESTART_RESTARTBLOCK", [517 - 512] = "EPROBE_DEFER",
+	[518 - 512] = "EOPENSTALE", [519 - 512] = "ENOPARAM",
+	[521 - 512] = "EBADHANDLE", [522 - 512] = "ENOTSYNC",
+	[523 - 512] = "EBADCOOKIE", [524 - 512] = "ENOTSUPP",
+	[525 - 512] = "ETOOSMALL", [526 - 512] = "ESERVERFAULT",
+	[527 - 512] = "EBADTYPE", [528 - 512] = "EJUKEBOX",
+	[529 - 512] = "EIOCBQUEUED", [530 - 512] = "ERECALLCONFLICT",
+	[531 - 512] = "ENOGRACE",
+};
+
+/* An errno's name ("ENOENT"), or NULL. */
+const char *st_errno_name(long err)
+{
+	if (err >= 512 && err < 512 + (long)(sizeof(st_kernel_errnos) / sizeof(st_kernel_errnos[0])))
+		return st_kernel_errnos[err - 512];
+	return err > 0 && err < 4096 ? strerrorname_np((int)err) : NULL;
+}
+
+/*
+ * A return value as the trace prints it: "0", "42", "-2 (ENOENT)" for an
+ * errno, "0x..." for a kernel pointer (a negative value past the errnos).
+ */
+void st_ret_format(char *buf, size_t size, uint64_t value)
+{
+	long v = (long)(unsigned long)value;
+	const char *name;
+
+	if (v < 0 && v >= -4095) {
+		name = st_errno_name(-v);
+		if (name)
+			snprintf(buf, size, "%ld (%s)", v, name);
+		else
+			snprintf(buf, size, "%ld", v);
+	} else if (v >= 0) {
+		snprintf(buf, size, "%ld", v);
+	} else {
+		snprintf(buf, size, "0x%lx", (unsigned long)v);
+	}
+}
+
+/* "func=NAME ret=.. lat=..ns": what follows the spec in the header. */
 static void rec_fields(char *buf, size_t size, const struct st_rec *r, char (*names)[SYM_LEN])
 {
 	size_t len = 0;
@@ -162,9 +207,13 @@ static void rec_fields(char *buf, size_t size, const struct st_rec *r, char (*na
 	if ((r->h.flags & STACKTAP_RECORD_F_GLOB) && r->h.nr_frames)
 		len += snprintf(buf + len, size - len, "func=%.*s ",
 				(int)strcspn(names[0], "+ "), names[0]);
-	if (r->h.flags & STACKTAP_RECORD_F_RET && len < size)
-		len += snprintf(buf + len, size - len, "ret=0x%" PRIx64 " lat=%" PRIu64 "ns ",
-				(uint64_t)r->h.ret, (uint64_t)r->h.latency_ns);
+	if (r->h.flags & STACKTAP_RECORD_F_RET && len < size) {
+		char ret[48];
+
+		st_ret_format(ret, sizeof(ret), r->h.ret);
+		len += snprintf(buf + len, size - len, "ret=%s lat=%" PRIu64 "ns ", ret,
+				(uint64_t)r->h.latency_ns);
+	}
 	if (len && len < size)
 		buf[len - 1] = '\0';
 }

@@ -15,7 +15,7 @@
 #include "nl.h"
 
 /* Longest frame name: kallsyms' with offset, size and module. */
-#define SYM_LEN		640
+#define SYM_LEN		768	/* above the kernel's KSYM_SYMBOL_LEN (667 on 6.1) */
 
 /* A record copied out of its attribute: aligned, checked, spec terminated. */
 struct st_rec {
@@ -43,6 +43,11 @@ struct st_kernel_namer {
 	struct st_conn *conn;
 };
 void st_kernel_namer_init(struct st_kernel_namer *k, struct st_conn *conn);
+
+/* A return value as the trace prints it: 0, -2 (ENOENT), 0x... (a pointer). */
+void st_ret_format(char *buf, size_t size, uint64_t value);
+/* An errno's name ("ENOENT"), the kernel's own included, or NULL. */
+const char *st_errno_name(long err);
 
 /* A record as trace_pipe prints it (lost mark included), or as JSON lines. */
 void st_rec_print(const struct st_rec *r, char (*names)[SYM_LEN], bool json);

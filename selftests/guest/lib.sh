@@ -163,7 +163,7 @@ check_truth() {
 			dirty++
 			if (dirty == 1) print "first record with a tracer frame:\n" rec
 		}
-		if (ret && hdr_ret != sprintf("ret=0x%x", xor(3 * (n + 3), 90) + 1)) {
+		if (ret && hdr_ret != sprintf("ret=%d", xor(3 * (n + 3), 90) + 1)) {
 			badret++
 			if (badret == 1) print "first record with a wrong return value (hit " n "):\n" rec
 		}

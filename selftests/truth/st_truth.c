@@ -31,6 +31,10 @@
  * And a function that returns a kernel address, for who may see it:
  *   trigger_ptr	  st_truth_ptr returns the address of st_truth_last.
  *
+ * And one with an error path, for return values and conditions on them:
+ *   trigger_err	  run i: st_truth_err returns -EINVAL when i % 3 is 0, 0
+ *		  when it is 1, and i when 2 (N runs: ceil(N/3) failures).
+ *
  * And one that sleeps, so kretprobe instances are pending when stacktap
  * goes away:
  *   trigger_nap	  st_truth_nap sleeps 50 ms; 'napping' reads how many
@@ -220,6 +224,19 @@ static ST_TRUTH_FN unsigned long st_truth_ptr(unsigned long x)
 {
 	st_truth_sink(x);
 	return (unsigned long)&st_truth_last;
+}
+
+static ST_TRUTH_FN long st_truth_err(unsigned long i)
+{
+	st_truth_sink(i);
+	if (i % 3 == 0)
+		return -EINVAL;
+	return i % 3 == 1 ? 0 : (long)i;
+}
+
+static ST_TRUTH_FN unsigned long st_truth_err_run(unsigned long i)
+{
+	return (unsigned long)st_truth_err(i);
 }
 
 static atomic_t st_truth_napping = ATOMIC_INIT(0);
@@ -461,6 +478,7 @@ static const struct {
 	{ "trigger_spread", st_truth_spread },
 	{ "trigger_ptr", st_truth_ptr },
 	{ "trigger_nap", st_truth_nap },
+	{ "trigger_err", st_truth_err_run },
 #ifdef CONFIG_MIPS
 	{ "trigger_adj2", st_truth_a_adj2 },
 #endif

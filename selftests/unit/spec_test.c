@@ -123,7 +123,7 @@ int main(void)
 		r = st_spec_parse_text(&o, "r:f maxactive=1x", 16, &why);
 		ok(r == -EINVAL, "maxactive junk", "r:f maxactive=1x");
 		r = st_spec_parse_text(&o, "r:f depht=3", 11, &why);
-		ok(r == -EINVAL && !strcmp(why, "unknown option (known: mode= depth= pid= comm= cpu= maxactive=)"),
+		ok(r == -EINVAL && !strcmp(why, "unknown option (known: mode= depth= pid= comm= cpu= maxactive= ret<OP>N lat<OP>T)"),
 		   "unknown option", "r:f depht=3");
 		r = st_spec_parse_text(&o, "r:f+4 maxactive=2", 17, &why);
 		ok(r == -EINVAL && !strcmp(why, "only p: probes take an offset"), "spec error first", "r:f+4 maxactive=2");
@@ -168,8 +168,62 @@ int main(void)
 		OPT_REFUSE("p:f comm=", -EINVAL, "comm= takes 1..15 characters");
 		OPT_REFUSE("p:f comm=0123456789abcdef", -EINVAL, "comm= takes 1..15 characters");
 		OPT_REFUSE("p:f comm=a\x01b", -EINVAL, "comm= takes printable characters without spaces");
-		OPT_REFUSE("p:f mode", -EINVAL, "unknown option (known: mode= depth= pid= comm= cpu= maxactive=)");
+		OPT_REFUSE("p:f mode", -EINVAL, "unknown option (known: mode= depth= pid= comm= cpu= maxactive= ret<OP>N lat<OP>T)");
+		/* ret and lat conditions: r: only, once each, strict values. */
+		OPT_REFUSE("p:f ret<0", -EINVAL, "ret conditions are r: probe options");
+		OPT_REFUSE("f:f lat>1ms", -EINVAL, "lat conditions are r: probe options");
+		OPT_REFUSE("r:f ret<0 ret>5", -EINVAL, "option given twice");
+		OPT_REFUSE("r:f ret<", -EINVAL, "ret takes a number: decimal (-22) or hex (0x10)");
+		OPT_REFUSE("r:f ret<x", -EINVAL, "ret takes a number: decimal (-22) or hex (0x10)");
+		OPT_REFUSE("r:f ret<=-", -EINVAL, "ret takes a number: decimal (-22) or hex (0x10)");
+		OPT_REFUSE("r:f ret==99999999999999999999", -EINVAL, "ret takes a number: decimal (-22) or hex (0x10)");
+		OPT_REFUSE("r:f ret==0x1ffffffffffffffff", -EINVAL, "ret takes a number: decimal (-22) or hex (0x10)");
+		OPT_REFUSE("r:f ret=5", -EINVAL, "unknown option (known: mode= depth= pid= comm= cpu= maxactive= ret<OP>N lat<OP>T)");
+		OPT_REFUSE("r:f lat>1h", -EINVAL, "lat takes a duration: N, Nns, Nus, Nms or Ns");
+		OPT_REFUSE("r:f lat>ms", -EINVAL, "lat takes a duration: N, Nns, Nus, Nms or Ns");
+		OPT_REFUSE("r:f lat>-1", -EINVAL, "lat takes a duration: N, Nns, Nus, Nms or Ns");
+		OPT_REFUSE("r:f lat>3601s", -ERANGE, "lat: at most an hour (3600s)");
+		OPT_REFUSE("r:f lat>99999999999999999999999", -ERANGE, "lat: at most an hour (3600s)");
 #undef OPT_REFUSE
+	}
+	{
+		static const struct { const char *in, *out; int op; long long val; } conds[] = {
+			{ "r:f ret<0", "ret<0", ST_CMP_LT, 0 },
+			{ "r:f ret==-22", "ret==-22", ST_CMP_EQ, -22 },
+			{ "r:f ret!=0", "ret!=0", ST_CMP_NE, 0 },
+			{ "r:f ret>=0x10", "ret>=16", ST_CMP_GE, 16 },
+			{ "r:f ret<=0xffffffffffffffea", "ret<=-22", ST_CMP_LE, -22 },
+			{ "r:f ret>-9223372036854775808", "ret>-9223372036854775808", ST_CMP_GT,
+			  -9223372036854775807LL - 1 },
+			{ "r:f lat>1ms", "lat>1ms", ST_CMP_GT, 1000000 },
+			{ "r:f lat>=1500us", "lat>=1500us", ST_CMP_GE, 1500000 },
+			{ "r:f lat<2000000", "lat<2ms", ST_CMP_LT, 2000000 },
+			{ "r:f lat<3600s", "lat<3600s", ST_CMP_LT, 3600000000000LL },
+			{ "r:f lat==0", "lat==0ns", ST_CMP_EQ, 0 },
+		};
+		struct st_spec o;
+		char buf[128];
+		size_t i;
+		int r;
+
+		for (i = 0; i < sizeof(conds) / sizeof(conds[0]); i++) {
+			const struct st_cond *c;
+
+			r = st_spec_parse_text(&o, conds[i].in, strlen(conds[i].in), &why);
+			c = conds[i].in[4] == 'l' ? &o.lat_cond : &o.ret_cond;
+			st_spec_format_options(&o, buf, sizeof(buf));
+			ok(!r && c->op == conds[i].op && c->val == conds[i].val &&
+			   !strcmp(buf, conds[i].out), "condition parsed and formatted", conds[i].in);
+			if (r || strcmp(buf, conds[i].out))
+				printf("# got %d (%s), '%s'\n", r, r ? why : "", buf);
+		}
+		r = st_spec_parse_text(&o, "r:f lat>1ms ret<0 maxactive=8", 29, &why);
+		st_spec_format_options(&o, buf, sizeof(buf));
+		ok(!r && !strcmp(buf, "maxactive=8 ret<0 lat>1ms") && !o.filters,
+		   "conditions with options, no entry filter", buf);
+		ok(st_cond_true(&o.ret_cond, -22) && !st_cond_true(&o.ret_cond, 0) &&
+		   st_cond_true(&o.lat_cond, 1000001) && !st_cond_true(&o.lat_cond, 1000000),
+		   "conditions evaluate", "ret<0 lat>1ms");
 	}
 
 	st_spec_parse(&a, "vfs_read+16", 11, &why);

@@ -41,7 +41,7 @@ _stacktapctl() {
 		-i|--vmlinux|--pprof|--svg) COMPREPLY=($(compgen -f -- "$cur")) ;;
 		--modules|--debug-dir) COMPREPLY=($(compgen -d -- "$cur")) ;;
 		# The probes that counted stacks, the output formats, a recording.
-		*) COMPREPLY=($(compgen -W "--folded --json -i --vmlinux --modules --debug-dir --perf-script --pprof --svg $(stacktapctl list 2>/dev/null | awk 'NR > 1 { print $2 }')" -- "$cur")) ;;
+		*) COMPREPLY=($(compgen -W "--folded --callers --latency --json -i --vmlinux --modules --debug-dir --perf-script --pprof --svg $(stacktapctl list 2>/dev/null | awk 'NR > 1 { print $2 }')" -- "$cur")) ;;
 		esac ;;
 	*)
 		COMPREPLY=() ;;

@@ -23,10 +23,17 @@
  *	comm=NAME only hits in tasks named NAME.
  *	cpu=N	  only hits on CPU N.
  *	maxactive=N  r: only: instances in flight (1..4096).
+ *	retOPN	  r: only: keep the calls whose return value (a signed
+ *		long) compares so with N (decimal or 0x hex); OP is one of
+ *		< <= > >= == !=: "ret<0", "ret==-22".
+ *	latOPT	  r: only: keep the calls whose latency compares so with T
+ *		(ns, or N with us, ms or s; at most 3600s): "lat>1ms".
  *
  * Each hit stores one record: task, CPU, time, the probe's spec and the
  * kernel call stack, frame 0 being the probed address and frame 1 its
- * real caller.  Filtered-out hits are counted, never unwound.
+ * real caller.  Filtered-out hits are counted, never unwound; calls that
+ * miss a ret or lat condition are counted as filtered when they return,
+ * and neither written nor counted in the stacks.
  *
  * Generic netlink family "stacktap", version 1.  Every command needs
  * CAP_SYS_ADMIN; attributes are validated strictly.  Errors come back as
@@ -55,8 +62,9 @@
  *			has them, one message per stack: A_SPEC (its probe),
  *			A_COUNT, A_TIME (when first seen, for SYMBOLIZE),
  *			A_FRAMES (raw, frame 0 the probed address) and
- *			A_TRUNCATED when it was deeper than depth=.  A snapshot
- *			taken when the dump starts; readers as for STREAM.
+ *			A_TRUNCATED when it was deeper than depth=, and for
+ *			an r: probe's stack A_LATENCY.  A snapshot taken when
+ *			the dump starts; readers as for STREAM.
  *
  * A record reader gets every record committed after STREAM (with
  * STACKTAP_STREAM_F_BACKLOG, also those already in the buffers), as
@@ -146,8 +154,9 @@ enum stacktap_attr {
 	STACKTAP_A_RET_ADDR,		/* u64 */
 	STACKTAP_A_SYMBOL,		/* NUL-terminated string */
 	STACKTAP_A_COUNT,		/* u64 */
-	STACKTAP_A_FRAMES,		/* binary, __u64 addresses, 8-aligned */
+	STACKTAP_A_FRAMES,		/* binary, __u64 addresses; copy out */
 	STACKTAP_A_TRUNCATED,		/* flag */
+	STACKTAP_A_LATENCY,		/* binary, struct stacktap_latency */
 	__STACKTAP_A_LAST
 };
 #define STACKTAP_A_MAX		(__STACKTAP_A_LAST - 1)
@@ -192,6 +201,21 @@ struct stacktap_record {
 	 * (no NUL), then zeros up to size.
 	 */
 	__u64 frames[];
+};
+
+/*
+ * The latencies of an r: probe's calls down one stack (STACKS_GET's
+ * A_LATENCY; copy it out): log2 buckets of ns as bpftrace's hist() and
+ * funclatency print them: hist[0] counts 0 ns, hist[k] for k >= 1 counts
+ * [2^(k-1), 2^k) ns, the last bucket everything above.
+ */
+#define STACKTAP_LAT_BUCKETS		48
+
+struct stacktap_latency {
+	__u64 sum_ns;
+	__u64 min_ns;
+	__u64 max_ns;
+	__u32 hist[STACKTAP_LAT_BUCKETS];
 };
 
 #define STACKTAP_RECORD_F_TRUNCATED	0x1	/* deeper than depth= */

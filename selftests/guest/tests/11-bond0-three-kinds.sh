@@ -41,6 +41,6 @@ has() {
 ok=0
 has p:register_netdevice "register_netdevice bond_create bonding_init do_one_initcall" || ok=1
 has r:register_netdevice "register_netdevice bond_create bonding_init do_one_initcall" || ok=1
-grep -q ': r:register_netdevice ret=0x0 lat=[0-9]*ns$' /tmp/trace || { echo "no r: record with ret=0x0"; ok=1; }
+grep -q ': r:register_netdevice ret=0 lat=[0-9]*ns$' /tmp/trace || { echo "no r: record with ret=0"; ok=1; }
 has f:bond_create "bond_create bonding_init do_one_initcall" || ok=1
 exit $ok

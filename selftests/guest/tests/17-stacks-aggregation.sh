@@ -63,4 +63,29 @@ grep -q '^stacks used 0 ' "$ST/stats" || fail "stats after clearing: $(grep stac
 [ "$(trace_records "$ST/trace")" = 1005 ] || fail "clearing stacks touched the trace"
 st_ctl clear || fail "clear"
 [ "$(trace_records "$ST/trace")" = 0 ] || fail "clear left records"
+
+# report --callers: who calls st_truth_c, from where, how often: st_truth_d
+# 700 times and st_truth_b 300 times, each from one call site, named as in
+# 'stacks'; the same over netlink with debugfs unmounted.
+st_ctl "add st_truth_c mode=count" || fail "add c"
+echo 300 >"$TRUTH/trigger" || fail "trigger"
+echo 700 >"$TRUTH/trigger_alt" || fail "trigger_alt"
+stacktapctl report --callers st_truth_c >/tmp/callers || fail "report --callers"
+cat /tmp/callers
+d=$(awk '/^@\[p:st_truth_c\] 700$/ { getline; getline; print $2 " " $3 }' "$ST/stacks")
+b=$(awk '/^@\[p:st_truth_c\] 300$/ { getline; getline; print $2 " " $3 }' "$ST/stacks")
+printf '%12s %7s  %s\n' CALLS SHARE CALLER 700 70.00% "$d" 300 30.00% "$b" | cmp -s - /tmp/callers ||
+	fail "report --callers: $(cat /tmp/callers); want d: $d, b: $b"
+case "$d $b" in
+"st_truth_d+"*" [st_truth] st_truth_b+"*" [st_truth]") ;;
+*) fail "callers of st_truth_c are not st_truth_d and st_truth_b: $d, $b" ;;
+esac
+stacktapctl --json report --callers p:st_truth_c >/tmp/callers.json || fail "report --callers --json"
+echo "@json callers $(tr -d '\n' </tmp/callers.json)"
+grep -qF "\"caller\": \"$d\", \"count\": 700}" /tmp/callers.json || fail "--json callers: $(tr -d '\n' </tmp/callers.json)"
+umount /sys/kernel/debug || fail "umount debugfs"
+stacktapctl report --callers st_truth_c >/tmp/callers.nl 2>&1
+mount -t debugfs none /sys/kernel/debug || fail "mount debugfs"
+cmp -s /tmp/callers /tmp/callers.nl || fail "report --callers over netlink: $(cat /tmp/callers.nl)"
+stacktapctl report --callers >/dev/null 2>&1; [ $? = 2 ] || fail "report --callers without a probe is no usage error"
 st_unload

@@ -32,7 +32,7 @@ stacktapctl report --folded
 awk '/: p:register_netdevice$/ { p = 1; n = 0; next } p && /^ => / { f[++n] = $2; if ($2 ~ /sys_ioctl[+]/) c = 1; next }
 	/^$/ { if (p && f[2] ~ /^(tun_set_iff|__tun_chr_ioctl|tun_chr_ioctl)[+]/ && c) ok = 1; p = 0; c = 0 }
 	END { exit !ok }' /tmp/trace || fail "register_netdevice not reached from tun's ioctl handler and the ioctl syscall"
-grep -Eq ": r:$kret ret=0x0 lat=[0-9]+ns\$" /tmp/trace || fail "no successful r:$kret with latency"
+grep -Eq ": r:$kret ret=0 lat=[0-9]+ns\$" /tmp/trace || fail "no successful r:$kret with latency"
 awk -v k="$kret" -v f0="$(entry_off "$kret")" '$0 ~ ": r:" k " " { r = 1; n = 0; next } r && /^ => / { f[++n] = $2; next }
 	r && /^$/ { r = 0; if (index(f[1], k "+" f0 "/") == 1 && f[2] ~ /ioctl/) ok = 1 }
 	END { exit !ok }' /tmp/trace || fail "r:$kret's stack does not start $kret <- an ioctl caller"

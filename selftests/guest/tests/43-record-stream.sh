@@ -74,16 +74,24 @@ stacktapctl report >/tmp/nodbg-report.txt 2>/tmp/nodbg-report.err || fail "repor
 stacktapctl --json report st_truth_leaf >/tmp/nodbg-report.json || fail "report --json without debugfs"
 stacktapctl report --folded >/tmp/nodbg-report.folded || fail "report --folded without debugfs"
 # Raw addresses: refused, as for a stream, to those who may not see them.
+# A refused record leaves the file it was to replace as it was, and makes
+# none where there was none.  (kptr_restrict goes back before any check.)
+cp /tmp/rec.stk /tmp/keep.stk
+rm -f /tmp/none.stk
 kptr=$(cat /proc/sys/kernel/kptr_restrict)
 echo 2 >/proc/sys/kernel/kptr_restrict
-stacktapctl report >/dev/null 2>/tmp/nodbg-kptr.err && fail "report without debugfs at kptr_restrict 2 worked"
-# A refused record leaves the file it was to replace as it was.
-cp /tmp/rec.stk /tmp/keep.stk
-stacktapctl record -o /tmp/keep.stk --count 1 2>/tmp/keep.err && fail "record at kptr_restrict 2 worked"
+stacktapctl report >/dev/null 2>/tmp/nodbg-kptr.err
+rep_rc=$?
+stacktapctl record -o /tmp/keep.stk --count 1 2>/tmp/keep.err
+rec_rc=$?
+stacktapctl record -o /tmp/none.stk --count 1 2>/dev/null
 echo "$kptr" >/proc/sys/kernel/kptr_restrict
 cat /tmp/keep.err
+[ $rep_rc != 0 ] || fail "report without debugfs at kptr_restrict 2 worked"
+[ $rec_rc != 0 ] || fail "record at kptr_restrict 2 worked"
+grep -q 'hides kernel addresses' /tmp/keep.err || fail "record at kptr_restrict 2: $(cat /tmp/keep.err)"
 cmp -s /tmp/rec.stk /tmp/keep.stk || fail "a refused record changed the file it was to write ($(wc -c </tmp/keep.stk) bytes, was $(wc -c </tmp/rec.stk))"
-! ls /tmp/keep.stk.* 2>/dev/null || fail "a refused record left its temporary file"
+[ ! -e /tmp/none.stk ] || fail "a refused record left a file behind"
 grep -q '^stacktapctl: report: kernel addresses are hidden' /tmp/nodbg-kptr.err || fail "report at kptr_restrict 2: $(cat /tmp/nodbg-kptr.err)"
 mount -t debugfs none /sys/kernel/debug || fail "mount debugfs"
 head -n 6 /tmp/nodbg-report.txt
@@ -184,6 +192,32 @@ mount -t debugfs none /sys/kernel/debug || fail "mount debugfs"
 n3=$(trace_records "$ST/trace")
 echo "show without debugfs, twice: $n1 then $n2 records; trace holds $n3"
 [ "$n1" -gt 0 ] && [ "$n1" = "$n2" ] && [ "$n2" = "$n3" ] || fail "show freed records: $n1, then $n2, trace $n3"
+
+# report over netlink when the stacks take several dump messages (every
+# st_truth function down 1 to 20 recursions: some 60 stacks of up to 30
+# frames, over 8 KiB; the probe gone before reading so nothing moves), and
+# when there are none.
+st_ctl clear || fail "clear"
+st_ctl "add f:st_truth_* mode=count" || fail "add f:st_truth_*"
+echo 40 >"$TRUTH/trigger_spread" || fail "trigger_spread"
+st_ctl "del f:st_truth_*" || fail "del f:st_truth_*"
+cat "$ST/stacks" >/tmp/many.want
+n=$(grep -c '^@\[' /tmp/many.want)
+umount /sys/kernel/debug || fail "umount debugfs"
+stacktapctl report >/tmp/many.txt 2>&1
+many_rc=$?
+stacktapctl clear
+clear_rc=$?
+stacktapctl report >/tmp/empty.txt 2>&1
+empty_rc=$?
+mount -t debugfs none /sys/kernel/debug || fail "mount debugfs"
+[ "$clear_rc" = 0 ] || fail "clear over netlink"
+[ "$empty_rc" = 0 ] || fail "report of no stacks over netlink: $(cat /tmp/empty.txt)"
+echo "f:st_truth_*: $n stacks, $(grep -c '^ => ' /tmp/many.want) frames, $(wc -c </tmp/many.txt) bytes over netlink"
+[ "$many_rc" = 0 ] || fail "report of $n stacks over netlink: $(tail -2 /tmp/many.txt)"
+[ "$(grep -c '^ => ' /tmp/many.want)" -ge 1024 ] || fail "f:st_truth_* gave only $n stacks, too few to span dump messages"
+cmp -s /tmp/many.txt /tmp/many.want || fail "report of $n stacks over netlink is not stacks: $(diff /tmp/many.txt /tmp/many.want | head -4)"
+[ ! -s /tmp/empty.txt ] || fail "report of no stacks: $(cat /tmp/empty.txt)"
 
 # For the host: report -i with debug files, against addr2line; the second
 # recording's flame graph in a browser.
