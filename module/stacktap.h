@@ -279,13 +279,14 @@ struct st_stack {
 	u32 owner;
 	u16 nr;
 	bool truncated;
-	bool has_lat;			/* an r: probe's: lat is set */
-	struct stacktap_latency lat;
+	/* an r: probe's latencies, in the snapshot's lats; else NULL */
+	struct stacktap_latency *lat;
 };
 
 struct st_stacks_snap {
 	unsigned int nr;
 	unsigned long *frames;		/* every stack's, one after another */
+	struct stacktap_latency *lats;	/* only r: stacks', out of line */
 	struct st_stack stacks[];
 };
 struct st_stacks_snap *st_stacks_snapshot(void);

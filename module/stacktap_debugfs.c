@@ -514,8 +514,8 @@ static int st_stacks_show(struct seq_file *m, void *v)
 	}
 	if (st->truncated)
 		seq_puts(m, " => [truncated]\n");
-	if (st->has_lat)
-		st_lat_show(m, &st->lat);
+	if (st->lat)
+		st_lat_show(m, st->lat);
 	seq_putc(m, '\n');
 	return 0;
 }

@@ -349,8 +349,8 @@ static int st_nl_put_stack(struct sk_buff *skb, struct netlink_callback *cb,
 	addr = nla_data(frames);
 	for (i = 0; i < st->nr; i++)
 		addr[i] = st->frames[i];
-	if (st->has_lat &&
-	    nla_put_64bit(skb, STACKTAP_A_LATENCY, sizeof(st->lat), &st->lat, STACKTAP_A_PAD))
+	if (st->lat &&
+	    nla_put_64bit(skb, STACKTAP_A_LATENCY, sizeof(*st->lat), st->lat, STACKTAP_A_PAD))
 		goto err_cancel;
 	genlmsg_end(skb, hdr);
 	return 0;

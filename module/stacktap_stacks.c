@@ -469,7 +469,7 @@ struct st_stacks_snap *st_stacks_snapshot(void)
 {
 	struct st_stacks_snap *snap;
 	struct st_stack *st, *prev;
-	unsigned int i, n = 0, kept, cap;
+	unsigned int i, n = 0, kept, cap, nlat = 0, ilat = 0;
 	size_t nframes = 0, used = 0;
 	bool complete = true;
 	struct st_table *t;
@@ -484,6 +484,7 @@ struct st_stacks_snap *st_stacks_snapshot(void)
 		if (atomic_read_acquire(&s->state) == ST_SLOT_READY) {
 			n++;
 			nframes += s->nr;
+			nlat += s->has_lat;
 		}
 	}
 	cap = n;
@@ -494,11 +495,15 @@ struct st_stacks_snap *st_stacks_snapshot(void)
 				      GFP_KERNEL);
 	if (!snap->frames)
 		goto err_free;
+	/* Latencies are big (216 bytes): only r: stacks get theirs. */
+	snap->lats = kvmalloc_array(max(nlat, 1U), sizeof(*snap->lats), GFP_KERNEL);
+	if (!snap->lats)
+		goto err_free;
 	for (i = 0, n = 0; i < st_slots; i++) {
 		s = st_slot_at(t, i);
 		if (atomic_read_acquire(&s->state) != ST_SLOT_READY)
 			continue;
-		if (n == cap || used + s->nr > nframes) {
+		if (n == cap || used + s->nr > nframes || (s->has_lat && ilat == nlat)) {
 			complete = false;
 			break;
 		}
@@ -508,9 +513,11 @@ struct st_stacks_snap *st_stacks_snapshot(void)
 		st->truncated = s->truncated;
 		st->first_ns = s->first_ns;
 		st->count = atomic_long_read(&s->count);
-		st->has_lat = s->has_lat;
-		if (s->has_lat)
-			st_lat_read(&st->lat, &s->lat);
+		st->lat = NULL;
+		if (s->has_lat) {
+			st->lat = &snap->lats[ilat++];
+			st_lat_read(st->lat, &s->lat);
+		}
 		st->frames = snap->frames + used;
 		memcpy(snap->frames + used, s->frames, s->nr * sizeof(s->frames[0]));
 		used += s->nr;
@@ -524,8 +531,8 @@ struct st_stacks_snap *st_stacks_snapshot(void)
 		if (prev && !st_cmp_key(prev, st)) {
 			prev->count += st->count;
 			prev->first_ns = min(prev->first_ns, st->first_ns);
-			if (prev->has_lat && st->has_lat)
-				st_lat_merge(&prev->lat, &st->lat);
+			if (prev->lat && st->lat)
+				st_lat_merge(prev->lat, st->lat);
 			continue;
 		}
 		snap->stacks[kept++] = *st;
@@ -556,6 +563,7 @@ void st_stacks_snapshot_free(struct st_stacks_snap *snap)
 	for (i = 0; i < snap->nr; i++)
 		if (!i || snap->stacks[i].name != snap->stacks[i - 1].name)
 			kfree(snap->stacks[i].name);
+	kvfree(snap->lats);
 	kvfree(snap->frames);
 	kvfree(snap);
 }
