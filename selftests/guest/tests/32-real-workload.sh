@@ -26,9 +26,9 @@ p:run_timer_softirq ^run_timer_softirq[+]
 f:kmem_cache_alloc* ^kmem_cache_alloc[a-z_]*[+]
 f:try_to_wake_up ^try_to_wake_up[+]
 P
-# Rounds of it: half in the core suite (st_suite=core), for CI's time.
-rounds=30
-[ "${st_suite:-full}" = full ] || rounds=15
+# Rounds of it: make check runs st_workload_rounds= of them (kernel
+# command line), for CI's time; each round makes the same stack shapes.
+rounds=${st_workload_rounds:-30}
 workload() {
 	i=0
 	while [ $i -lt $rounds ]; do
