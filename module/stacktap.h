@@ -79,6 +79,7 @@ struct st_probe {
 	bool pending;		/* waiting for a module to load */
 	char mod[ST_MODULE_NAME_MAX];	/* whose code it probes, "" the kernel's */
 	bool via_ftrace;	/* p: at an ftrace site, served by ftrace */
+	unsigned int args_max;	/* its arguments' most bytes in a record, 0: none */
 	/* r: on MIPS: the kretprobe's own entry pre-handler, which we wrap */
 	int (*kret_pre)(struct kprobe *kp, struct pt_regs *regs);
 	struct st_probe_stats __percpu *stats;
@@ -88,6 +89,14 @@ struct st_probe {
 		struct ftrace_ops ops;
 	};
 };
+
+/* stacktap_args.c: arguments fetched at a hit */
+/* The most bytes a hit's arguments take in a record, their length included. */
+#define ST_ARGS_BYTES_MAX	(sizeof(u16) + STACKTAP_ARGS_MAX * \
+				 (sizeof(struct stacktap_arg) + STACKTAP_ARG_NAME_MAX - 1 + \
+				  STACKTAP_ARG_STRING_MAX + 1))
+int st_args_resolve(struct st_spec *spec, unsigned int *max, const char **why);
+unsigned int st_args_fetch(const struct st_spec *spec, struct pt_regs *regs, u8 *out);
 
 /* A kretprobe's outcome, recorded after its entry stack. */
 struct st_ret {
@@ -106,7 +115,8 @@ void st_capture_regs(struct st_probe *p, struct pt_regs *regs,
 void st_capture_ftrace(struct st_probe *p, unsigned long ip,
 		       unsigned long parent_ip, struct pt_regs *regs);
 unsigned int st_capture_entry(struct st_probe *p, struct pt_regs *regs,
-			      unsigned long ip, unsigned long *frames, bool trap);
+			      unsigned long ip, unsigned long *frames, u8 *args,
+			      bool trap);
 void st_capture_context_hits(int cpu, unsigned long hits[ST_MAX_NEST]);
 /* A kprobe that came by trap, not called by ftrace from an ftrace site. */
 static inline bool st_kprobe_trapped(const struct kprobe *kp)
@@ -114,7 +124,7 @@ static inline bool st_kprobe_trapped(const struct kprobe *kp)
 	return !(kp->flags & KPROBE_FLAG_FTRACE);
 }
 void st_capture_return(struct st_probe *p, unsigned long *frames,
-		       unsigned int nr, const struct st_ret *ret);
+		       unsigned int nr, const u8 *args, const struct st_ret *ret);
 
 /* stacktap_unwind_<arch>.c */
 unsigned int st_unwind_regs(struct pt_regs *regs, bool at_entry,
@@ -128,7 +138,14 @@ void st_unwind_exit(void);
 /* MIPS unwinds ftrace callbacks without registers. */
 unsigned int st_unwind_ftrace(unsigned long ip, unsigned long parent_ip,
 			      unsigned long *entries, unsigned int max);
+/* ftrace_caller's frame: a pt_regs whose argument registers are saved. */
+struct pt_regs *st_unwind_ftrace_args(unsigned long ip, unsigned long parent_ip);
 #else
+static inline struct pt_regs *st_unwind_ftrace_args(unsigned long ip, unsigned long parent_ip)
+{
+	return NULL;
+}
+
 /* Unreachable: ftrace saves registers for f: probes on these arches. */
 static inline unsigned int st_unwind_ftrace(unsigned long ip, unsigned long parent_ip,
 					    unsigned long *entries, unsigned int max)

@@ -61,6 +61,7 @@ void st_capture_context_hits(int cpu, unsigned long hits[ST_MAX_NEST])
 		hits[i] = READ_ONCE(per_cpu_ptr(&st_capture_cpu, cpu)->hits[i]);
 }
 static unsigned long __percpu *st_scratch;	/* [ST_MAX_NEST][depth + 1] */
+static u8 __percpu *st_args_scratch;		/* [ST_MAX_NEST][ST_ARGS_BYTES_MAX] */
 static unsigned int st_depth;
 
 int st_capture_init(unsigned int depth)
@@ -68,13 +69,46 @@ int st_capture_init(unsigned int depth)
 	st_depth = depth;
 	st_scratch = __alloc_percpu(ST_MAX_NEST * (depth + 1) * sizeof(unsigned long),
 				    sizeof(unsigned long));
-	return st_scratch ? 0 : -ENOMEM;
+	if (!st_scratch)
+		return -ENOMEM;
+	st_args_scratch = __alloc_percpu(ST_MAX_NEST * ST_ARGS_BYTES_MAX, sizeof(u64));
+	if (!st_args_scratch)
+		goto err_free_scratch;
+	return 0;
+
+err_free_scratch:
+	free_percpu(st_scratch);
+	st_scratch = NULL;
+	return -ENOMEM;
 }
 
 void st_capture_exit(void)
 {
+	free_percpu(st_args_scratch);
+	st_args_scratch = NULL;
 	free_percpu(st_scratch);
 	st_scratch = NULL;
+}
+
+/*
+ * @p's arguments from @regs into this context's scratch, between
+ * st_capture_enter() and st_capture_leave(); NULL when it takes none.
+ */
+static __always_inline const u8 *st_capture_args(struct st_probe *p, struct pt_regs *regs)
+{
+	u8 *args;
+
+	if (likely(!p->args_max))
+		return NULL;
+	args = this_cpu_ptr(st_args_scratch) + st_context() * ST_ARGS_BYTES_MAX;
+	st_args_fetch(&p->spec, regs, args);
+	return args;
+}
+
+/* Bytes of a fetched @args with their length, 0 for none. */
+static __always_inline unsigned int st_args_len(const u8 *args)
+{
+	return args ? sizeof(u16) + get_unaligned((const u16 *)args) : 0;
 }
 
 /* The module's depth=, the most any probe's depth= may ask for. */
@@ -173,7 +207,7 @@ static __always_inline unsigned long *st_capture_enter(struct st_probe *p,
 	__this_cpu_or(st_capture_cpu.busy, BIT(ctx));
 	if (record && !p->spec.count_only) {
 		rec = (struct st_record *)st_ring_reserve_max(
-			st_record_size(st_frames_max(p), p->name_len, false));
+			st_record_size(st_frames_max(p), p->name_len, false, p->args_max));
 		if (rec) {
 			/*
 			 * Stamped at once, as a record reserved later, by a
@@ -208,7 +242,8 @@ static __always_inline void st_capture_leave(void)
 
 /* Everything of @rec but its frames, flags and timestamp. */
 static __always_inline void st_record_fill(struct st_record *rec, struct st_probe *p,
-					   unsigned int nr, const struct st_ret *ret)
+					   unsigned int nr, const struct st_ret *ret,
+					   const u8 *args)
 {
 	rec->pid = current->pid;
 	rec->tgid = current->tgid;
@@ -223,6 +258,10 @@ static __always_inline void st_record_fill(struct st_record *rec, struct st_prob
 		put_unaligned(ret->lat_ns, st_record_ret(rec) + 1);
 	}
 	memcpy(st_record_ret(rec) + (ret ? 2 : 0), p->name, p->name_len);
+	/* Not st_record_args(): the flags that place it come at the commit. */
+	if (args)
+		memcpy((u8 *)(st_record_ret(rec) + (ret ? 2 : 0)) + p->name_len, args,
+		       st_args_len(args));
 }
 
 /*
@@ -230,11 +269,13 @@ static __always_inline void st_record_fill(struct st_record *rec, struct st_prob
  * nr == st_capture_max(p) means the stack went deeper than kept.  The
  * stack is counted in the aggregation table and, unless @p is count-only,
  * stored as a record.  @ret, when set, is a kretprobe's return value and
- * latency.
+ * latency; @args, when set, the arguments fetched (st_args_fetch()).
  */
 static __always_inline void st_hit_store(struct st_probe *p, unsigned long *frames,
-					 unsigned int nr, const struct st_ret *ret)
+					 unsigned int nr, const struct st_ret *ret,
+					 const u8 *args)
 {
+	unsigned int args_len = st_args_len(args);
 	unsigned int depth = st_frames_max(p) - 1;
 	struct st_record *rec;
 	unsigned int ctx, i;
@@ -256,6 +297,8 @@ static __always_inline void st_hit_store(struct st_probe *p, unsigned long *fram
 		flags |= ST_REC_RET;
 	if (p->spec.glob)
 		flags |= ST_REC_GLOB;
+	if (args)
+		flags |= ST_REC_ARGS;
 
 	ctx = st_context();
 	rec = __this_cpu_read(st_capture_cpu.open[ctx]);
@@ -265,16 +308,16 @@ static __always_inline void st_hit_store(struct st_probe *p, unsigned long *fram
 		 * hit never opens a record, so there is no @ret to store.
 		 */
 		__this_cpu_write(st_capture_cpu.open[ctx], NULL);
-		st_record_fill(rec, p, nr, NULL);
+		st_record_fill(rec, p, nr, NULL, args);
 		/*
 		 * The name overwrites the extra frame of a truncated stack, so
 		 * nothing past the trimmed size was written.
 		 */
-		st_ring_trim(&rec->hdr, st_record_size(nr, p->name_len, false));
+		st_ring_trim(&rec->hdr, st_record_size(nr, p->name_len, false, args_len));
 		st_ring_commit(&rec->hdr, flags);
 		return;
 	}
-	rec = (struct st_record *)st_ring_reserve(st_record_size(nr, p->name_len, ret));
+	rec = (struct st_record *)st_ring_reserve(st_record_size(nr, p->name_len, ret, args_len));
 	if (!rec)
 		return;
 	rec->ts_ns = ktime_get_mono_fast_ns();
@@ -284,7 +327,7 @@ static __always_inline void st_hit_store(struct st_probe *p, unsigned long *fram
 	 */
 	for (i = 0; i < nr; i++)
 		rec->frames[i] = frames[i];
-	st_record_fill(rec, p, nr, ret);
+	st_record_fill(rec, p, nr, ret, args);
 	st_ring_commit(&rec->hdr, flags);
 }
 
@@ -313,7 +356,7 @@ notrace void st_capture_regs(struct st_probe *p, struct pt_regs *regs,
 	nr = st_unwind_regs(regs, at_entry, frames, st_frames_max(p));
 	instruction_pointer_set(regs, trap_ip);
 	frames[0] = ip;
-	st_hit_store(p, frames, max(nr, 1U), NULL);
+	st_hit_store(p, frames, max(nr, 1U), NULL, st_capture_args(p, regs));
 	st_capture_leave();
 out:
 	st_trap_end(trap_old);
@@ -342,9 +385,12 @@ notrace void st_capture_ftrace(struct st_probe *p, unsigned long ip,
 			frames[0] = ip;
 	} else {
 		nr = st_unwind_ftrace(ip, parent_ip, frames, st_frames_max(p));
+		/* MIPS: the arguments are in ftrace_caller's frame. */
+		if (nr && p->args_max)
+			regs = st_unwind_ftrace_args(ip, parent_ip);
 	}
 	if (nr)
-		st_hit_store(p, frames, nr, NULL);
+		st_hit_store(p, frames, nr, NULL, st_capture_args(p, regs));
 	else
 		local_inc(&this_cpu_ptr(p->stats)->misses);
 	st_capture_leave();
@@ -353,12 +399,14 @@ NOKPROBE_SYMBOL(st_capture_ftrace);
 
 /*
  * A kretprobe's entry at @ip: unwind into @frames, st_capture_max(p) of
- * them, which the instance keeps until the return.  0 when the hit is
- * filtered or comes from inside stacktap's own hit path, and then there
- * is no return to record.
+ * them, and fetch the arguments into @args (p->args_max bytes), which the
+ * instance keeps until the return.  0 when the hit is filtered or comes
+ * from inside stacktap's own hit path, and then there is no return to
+ * record.
  */
 notrace unsigned int st_capture_entry(struct st_probe *p, struct pt_regs *regs,
-				      unsigned long ip, unsigned long *frames, bool trap)
+				      unsigned long ip, unsigned long *frames, u8 *args,
+				      bool trap)
 {
 	bool trap_old = st_trap_begin(trap);
 	unsigned int nr = 0;
@@ -367,6 +415,8 @@ notrace unsigned int st_capture_entry(struct st_probe *p, struct pt_regs *regs,
 		goto out;
 	nr = max(st_unwind_regs(regs, true, frames, st_frames_max(p)), 1U);
 	frames[0] = ip;
+	if (p->args_max)
+		st_args_fetch(&p->spec, regs, args);
 	st_capture_leave();
 out:
 	st_trap_end(trap_old);
@@ -374,9 +424,9 @@ out:
 }
 NOKPROBE_SYMBOL(st_capture_entry);
 
-/* Its return: the entry's frames, with the return value and latency. */
+/* Its return: the entry's frames and arguments, with the return value and latency. */
 notrace void st_capture_return(struct st_probe *p, unsigned long *frames,
-			       unsigned int nr, const struct st_ret *ret)
+			       unsigned int nr, const u8 *args, const struct st_ret *ret)
 {
 	const struct st_spec *s = &p->spec;
 
@@ -388,7 +438,7 @@ notrace void st_capture_return(struct st_probe *p, unsigned long *frames,
 	    !st_cond_true(&s->lat_cond, (long long)ret->lat_ns))
 		local_inc(&this_cpu_ptr(p->stats)->filtered);
 	else
-		st_hit_store(p, frames, nr, ret);
+		st_hit_store(p, frames, nr, ret, p->args_max ? args : NULL);
 	st_capture_leave();
 }
 NOKPROBE_SYMBOL(st_capture_return);

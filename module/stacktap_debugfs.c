@@ -134,6 +134,80 @@ static void st_comm_escape(char *dst, const char *comm)
 	*dst = '\0';
 }
 
+/*
+ * An argument's string, quoted: printable bytes as they are, and '"',
+ * '\\', spaces and the rest as \ooo, so that fields stay one word each.
+ */
+static void st_arg_string(struct seq_file *m, const u8 *s, unsigned int len)
+{
+	unsigned int i;
+
+	seq_putc(m, '"');
+	for (i = 0; i < len; i++) {
+		if (s[i] > ' ' && s[i] < 0x7f && s[i] != '"' && s[i] != '\\')
+			seq_putc(m, s[i]);
+		else
+			seq_printf(m, "\\%03o", s[i]);
+	}
+	seq_putc(m, '"');
+}
+
+/*
+ * The record's arguments, " NAME=VALUE" each: numbers by their type,
+ * strings quoted, symbols named as frames are.  A word-sized hex value,
+ * likely a kernel pointer, is hidden from a reader without CAP_SYSLOG.
+ */
+static void st_trace_args(struct seq_file *m, struct st_trace_iter *it,
+			  const struct st_record *rec)
+{
+	const u8 *a = st_record_args(rec);
+	const u8 *end = a + sizeof(u16) + get_unaligned((const u16 *)a);
+	const struct stacktap_arg *e;
+	char *mod;
+	u64 v;
+
+	for (a += sizeof(u16); a + sizeof(*e) <= end; a += sizeof(*e) + e->name_len + e->value_len) {
+		e = (const struct stacktap_arg *)a;
+		seq_printf(m, " %.*s=", e->name_len, e->name);
+		if (e->flags & STACKTAP_ARG_F_FAULT) {
+			seq_puts(m, "(fault)");
+			continue;
+		}
+		if (e->type == STACKTAP_ARG_STRING) {
+			st_arg_string(m, (const u8 *)e->name + e->name_len, e->value_len);
+			if (e->flags & STACKTAP_ARG_F_CUT)
+				seq_puts(m, "(cut)");
+			continue;
+		}
+		v = get_unaligned((const u64 *)(e->name + e->name_len));
+		switch (e->type) {
+		case STACKTAP_ARG_U8: case STACKTAP_ARG_U16:
+		case STACKTAP_ARG_U32: case STACKTAP_ARG_U64:
+			seq_printf(m, "%llu", v);
+			break;
+		case STACKTAP_ARG_S8: case STACKTAP_ARG_S16:
+		case STACKTAP_ARG_S32: case STACKTAP_ARG_S64:
+			seq_printf(m, "%lld", (s64)v);
+			break;
+		case STACKTAP_ARG_SYMBOL:
+			st_sym_format(it->sym, sizeof(it->sym), (unsigned long)v, false,
+				      rec->ts_ns, it->show_addr);
+			/* One word: "f+0x0/0x20[mod]". */
+			mod = strstr(it->sym, " [");
+			if (mod)
+				memmove(mod, mod + 1, strlen(mod));
+			seq_puts(m, it->sym);
+			break;
+		default:
+			if (!it->show_addr && ((e->type == STACKTAP_ARG_X64 && sizeof(long) == 8) ||
+					       (e->type == STACKTAP_ARG_X32 && sizeof(long) == 4)))
+				seq_puts(m, "[hidden]");
+			else
+				seq_printf(m, "0x%llx", v);
+		}
+	}
+}
+
 static int st_trace_show(struct seq_file *m, void *v)
 {
 	struct st_trace_iter *it = m->private;
@@ -176,6 +250,8 @@ static int st_trace_show(struct seq_file *m, void *v)
 			seq_puts(m, "[hidden]");
 		seq_printf(m, " lat=%lluns", get_unaligned(st_record_ret(rec) + 1));
 	}
+	if (rec->hdr.flags & ST_REC_ARGS)
+		st_trace_args(m, it, rec);
 	seq_putc(m, '\n');
 	/* Frame 0 is the probed address, the rest are return addresses. */
 	for (i = 0; i < rec->nr_frames; i++) {

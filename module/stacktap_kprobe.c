@@ -152,11 +152,19 @@ bool st_kprobe_entry_is_ftrace_site(const char *symbol)
  */
 static int st_kprobe_arm_ftrace(struct st_probe *p, const char **why)
 {
+	unsigned int i;
 	int ret;
 
 	if (!st_kprobe_entry_is_ftrace_site(p->spec.symbol)) {
 		*why = st_kprobe_error(-EINVAL);
 		return -EINVAL;
+	}
+	/* ftrace saves the argument registers, not always the rest (MIPS). */
+	for (i = 0; i < p->spec.nargs; i++) {
+		if (p->spec.args[i].base == ST_ARG_REG) {
+			*why = "its entry is an ftrace call site, served by ftrace, which does not save every register: fetch argN, not %REG";
+			return -EINVAL;
+		}
 	}
 	memset(&p->ops, 0, sizeof(p->ops));	/* register_kprobe() wrote to kp */
 	p->kind = &st_fprobe_kind;

@@ -14,8 +14,14 @@
 struct st_kretprobe_data {
 	u64 entry_ns;
 	unsigned int nr;
+	/* st_capture_max(p) frames, then p->args_max bytes of arguments */
 	unsigned long frames[];
 };
+
+static __always_inline u8 *st_kretprobe_args(struct st_probe *p, struct st_kretprobe_data *d)
+{
+	return (u8 *)&d->frames[st_capture_max(p)];
+}
 
 static notrace int st_kretprobe_entry(struct kretprobe_instance *ri,
 				      struct pt_regs *regs)
@@ -28,7 +34,7 @@ static notrace int st_kretprobe_entry(struct kretprobe_instance *ri,
 	 * no return handler for this call and the instance is freed.
 	 */
 	d->nr = st_capture_entry(p, regs, (unsigned long)p->rp.kp.addr, d->frames,
-				 st_kprobe_trapped(&p->rp.kp));
+				 st_kretprobe_args(p, d), st_kprobe_trapped(&p->rp.kp));
 	if (!d->nr)
 		return 1;
 	d->entry_ns = ktime_get_mono_fast_ns();
@@ -46,7 +52,7 @@ static notrace int st_kretprobe_return(struct kretprobe_instance *ri,
 		.lat_ns = ktime_get_mono_fast_ns() - d->entry_ns,
 	};
 
-	st_capture_return(p, d->frames, d->nr, &ret);
+	st_capture_return(p, d->frames, d->nr, st_kretprobe_args(p, d), &ret);
 	return 0;
 }
 NOKPROBE_SYMBOL(st_kretprobe_return);
@@ -82,7 +88,7 @@ static int st_kretprobe_arm(struct st_probe *p, const char **why)
 	p->rp.handler = st_kretprobe_return;
 	p->rp.maxactive = p->spec.maxactive;
 	p->rp.data_size = sizeof(struct st_kretprobe_data) +
-			  st_capture_max(p) * sizeof(unsigned long);
+			  st_capture_max(p) * sizeof(unsigned long) + p->args_max;
 	/*
 	 * register_kretprobe() sets the entry kprobe's handlers; where
 	 * softirqs must be held across it, register disarmed, install ours

@@ -65,7 +65,7 @@ static int __init st_params_check(void)
 	}
 	buffer_kb = roundup_pow_of_two(buffer_kb);
 	/* The deepest record must fit twice, or a wrap could never succeed. */
-	if (2 * st_record_size(depth, STACKTAP_SPEC_MAX, true) > buffer_kb * 1024UL) {
+	if (2 * st_record_size(depth, STACKTAP_SPEC_MAX, true, ST_ARGS_BYTES_MAX) > buffer_kb * 1024UL) {
 		pr_err("buffer_kb=%u is too small for depth=%u\n", buffer_kb, depth);
 		return -EINVAL;
 	}

@@ -133,6 +133,7 @@ static int st_probe_rearm(struct st_probe *p, const char **why)
 static int st_probe_add_one(const char *text, size_t len, bool pending_ok,
 			    const char **whyp, u32 *id, u32 *flags)
 {
+	unsigned int args_max;
 	struct st_probe *p;
 	struct st_spec spec;
 	bool new_owner;
@@ -148,6 +149,9 @@ static int st_probe_add_one(const char *text, size_t len, bool pending_ok,
 	ret = st_probe_check_lockdown(&spec, &why);
 	if (ret)
 		goto err_refused;
+	ret = st_args_resolve(&spec, &args_max, &why);
+	if (ret)
+		goto err_refused;
 
 	ret = -ENOMEM;
 	why = "out of memory";
@@ -158,6 +162,7 @@ static int st_probe_add_one(const char *text, size_t len, bool pending_ok,
 	if (!p->stats)
 		goto err_free_probe;
 	p->spec = spec;
+	p->args_max = args_max;
 	p->kind = st_kinds[spec.kind];
 	p->name_len = st_spec_format(&spec, p->name, sizeof(p->name));
 

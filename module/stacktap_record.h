@@ -22,6 +22,7 @@ struct st_rec_hdr {
 #define ST_REC_TRUNCATED	0x4u	/* stack was deeper than depth= */
 #define ST_REC_RET		0x8u	/* kretprobe: return value, latency */
 #define ST_REC_GLOB		0x10u	/* glob probe: name the matched function */
+#define ST_REC_ARGS		0x20u	/* arguments after the spec */
 /* Records this CPU's ring dropped just before this one, up to 0xffff. */
 #define ST_REC_LOST_SHIFT	16
 #define ST_REC_LOST_MAX		0xffffu
@@ -43,7 +44,9 @@ struct st_record {
 	unsigned long frames[];
 	/*
 	 * then, with ST_REC_RET, u64 return value and u64 latency in ns
-	 * (unaligned on 32-bit); then name_len bytes of the probe's spec.
+	 * (unaligned on 32-bit); then name_len bytes of the probe's spec;
+	 * then, with ST_REC_ARGS, a u16 length and that many bytes of
+	 * struct stacktap_arg entries (unaligned).
 	 */
 };
 
@@ -58,11 +61,18 @@ static inline const char *st_record_name(const struct st_record *rec)
 			      (rec->hdr.flags & ST_REC_RET ? 2 : 0));
 }
 
+/* With ST_REC_ARGS: the u16 length of the arguments, then the arguments. */
+static inline const u8 *st_record_args(const struct st_record *rec)
+{
+	return (const u8 *)st_record_name(rec) + rec->name_len;
+}
+
+/* @args: bytes of arguments with their u16 length, 0 for none. */
 static inline u32 st_record_size(unsigned int nr_frames, unsigned int name_len,
-				 bool ret)
+				 bool ret, unsigned int args)
 {
 	return ALIGN(sizeof(struct st_record) + nr_frames * sizeof(unsigned long) +
-		     (ret ? 2 * sizeof(u64) : 0) + name_len, 8);
+		     (ret ? 2 * sizeof(u64) : 0) + name_len + args, 8);
 }
 
 #endif /* _STACKTAP_RECORD_H */

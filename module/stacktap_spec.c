@@ -416,6 +416,182 @@ static int st_parse_cond(struct st_spec *spec, const char *opt, size_t len,
 	return 0;
 }
 
+const char *const st_arg_type_names[__STACKTAP_ARG_LAST] = {
+	[STACKTAP_ARG_DEFAULT] = "",
+	[STACKTAP_ARG_U8] = "u8", [STACKTAP_ARG_U16] = "u16",
+	[STACKTAP_ARG_U32] = "u32", [STACKTAP_ARG_U64] = "u64",
+	[STACKTAP_ARG_S8] = "s8", [STACKTAP_ARG_S16] = "s16",
+	[STACKTAP_ARG_S32] = "s32", [STACKTAP_ARG_S64] = "s64",
+	[STACKTAP_ARG_X8] = "x8", [STACKTAP_ARG_X16] = "x16",
+	[STACKTAP_ARG_X32] = "x32", [STACKTAP_ARG_X64] = "x64",
+	[STACKTAP_ARG_STRING] = "string", [STACKTAP_ARG_SYMBOL] = "symbol",
+};
+
+/* Whether the option token @opt looks like an argument's FETCH. */
+static bool st_is_fetch(const char *opt, size_t len)
+{
+	return (len && (opt[0] == '%' || opt[0] == '+' || opt[0] == '-')) ||
+	       (len > 3 && !memcmp(opt, "arg", 3) && st_is_digit(opt[3]));
+}
+
+/* FETCH, the whole of @s: argN, %REG, or +OFF(FETCH) / -OFF(FETCH). */
+static int st_parse_fetch(struct st_spec *spec, struct st_arg *a, const char *s,
+			  size_t len, const char **why)
+{
+	int outer[ST_ARG_DEREF_MAX];
+	unsigned int depth = 0, i, n;
+	const char *open;
+	long long off;
+
+	while (len && (s[0] == '+' || s[0] == '-')) {
+		open = memchr(s, '(', len);
+		if (!open || s[len - 1] != ')') {
+			*why = "+OFF(FETCH): the fetch goes in parentheses";
+			return -EINVAL;
+		}
+		if (depth == ST_ARG_DEREF_MAX) {
+			*why = "at most 4 dereferences: +OFF(+OFF(+OFF(+OFF(FETCH))))";
+			return -EINVAL;
+		}
+		/* st_parse_s64() takes a '-' but not a '+'. */
+		if ((s[0] == '+' && s[1] == '-') ||
+		    st_parse_s64(s + (s[0] == '+'), open - s - (s[0] == '+'), &off) ||
+		    off > ST_ARG_OFF_MAX || off < -ST_ARG_OFF_MAX ||
+		    (open - s == 1)) {
+			*why = "OFF in +OFF(FETCH) is a decimal or 0x hex number of bytes (at most 0x7fffffff)";
+			return -EINVAL;
+		}
+		outer[depth++] = (int)off;
+		len -= open - s + 2;
+		s = open + 1;
+	}
+	a->nderef = depth;
+	for (i = 0; i < depth; i++)
+		a->off[i] = outer[depth - 1 - i];
+	if (len > 3 && !memcmp(s, "arg", 3)) {
+		unsigned int argn;
+
+		if (st_parse_uint(s + 3, len - 3, 1, STACKTAP_ARGS_MAX, &argn, why,
+				  "argN takes a decimal N", "argN: N is 1..8"))
+			return -EINVAL;
+		if (spec->kind == STACKTAP_KIND_KPROBE && spec->offset) {
+			*why = "argN is the argument at the function's entry: a p: probe with an offset sees registers the function has since changed (use %REG)";
+			return -EINVAL;
+		}
+		a->base = ST_ARG_ARGN;
+		a->argn = argn;
+		return 0;
+	}
+	if (len && s[0] == '%') {
+		for (n = 1; n < len; n++)
+			if (!st_is_alpha(s[n]) && !st_is_digit(s[n]))
+				break;
+		if (n == 1 || n != len || len > ST_ARG_REG_MAX) {
+			*why = "%REG names a register: %di, %x0, %a0";
+			return -EINVAL;
+		}
+		if (spec->kind == STACKTAP_KIND_FTRACE) {
+			*why = "f: probes fetch arguments (argN); registers by name need p: or r:";
+			return -EINVAL;
+		}
+		a->base = ST_ARG_REG;
+		memcpy(a->reg, s + 1, len - 1);
+		a->reg[len - 1] = '\0';
+		return 0;
+	}
+	*why = "an argument's FETCH is argN, %REG or +OFF(FETCH)";
+	return -EINVAL;
+}
+
+/* The canonical text of @arg's FETCH: "+8(+0(arg1))". */
+int st_arg_format_fetch(const struct st_arg *arg, char *buf, size_t size)
+{
+	int n = 0, i;
+
+#define ST_APPEND(...) \
+	(n += snprintf(buf + n, (size_t)n < size ? size - n : 0, __VA_ARGS__))
+	for (i = arg->nderef - 1; i >= 0; i--)
+		ST_APPEND("%s%d(", arg->off[i] < 0 ? "" : "+", arg->off[i]);
+	if (arg->base == ST_ARG_ARGN)
+		ST_APPEND("arg%u", arg->argn);
+	else
+		ST_APPEND("%%%s", arg->reg);
+	for (i = 0; i < arg->nderef; i++)
+		ST_APPEND(")");
+#undef ST_APPEND
+	return n;
+}
+
+static const char *const st_arg_reserved[] = {
+	"ret", "lat", "func", "maxactive", "mode", "depth", "pid", "comm", "cpu",
+};
+
+/* [NAME=]FETCH[:TYPE]; @eq: the '=' after NAME, or NULL. */
+static int st_parse_arg(struct st_spec *spec, const char *opt, size_t len,
+			const char *eq, const char **why)
+{
+	struct st_arg *a = &spec->args[spec->nargs];
+	const char *colon, *fetch = eq ? eq + 1 : opt;
+	size_t fetch_len = len - (fetch - opt), name_len, i;
+	unsigned int t;
+	int ret;
+
+	if (spec->nargs == STACKTAP_ARGS_MAX) {
+		*why = "at most 8 arguments";
+		return -E2BIG;
+	}
+	memset(a, 0, sizeof(*a));
+	colon = memchr(fetch, ':', fetch_len);
+	if (colon) {
+		for (t = STACKTAP_ARG_U8; t < __STACKTAP_ARG_LAST; t++)
+			if (strlen(st_arg_type_names[t]) == fetch_len - (colon + 1 - fetch) &&
+			    !memcmp(colon + 1, st_arg_type_names[t], strlen(st_arg_type_names[t])))
+				break;
+		if (t == __STACKTAP_ARG_LAST) {
+			*why = "unknown type (known: u8..u64 s8..s64 x8..x64 string symbol)";
+			return -EINVAL;
+		}
+		a->type = t;
+		fetch_len = colon - fetch;
+	}
+	ret = st_parse_fetch(spec, a, fetch, fetch_len, why);
+	if (ret)
+		return ret;
+	if (eq) {
+		name_len = eq - opt;
+		a->named = true;
+		if (name_len >= STACKTAP_ARG_NAME_MAX) {
+			*why = "an argument's NAME is at most 31 characters";
+			return -EINVAL;
+		}
+		for (i = 0; i < name_len; i++) {
+			if (!st_is_alpha(opt[i]) && (!i || !st_is_digit(opt[i]))) {
+				*why = "an argument's NAME is a C identifier";
+				return -EINVAL;
+			}
+		}
+		memcpy(a->name, opt, name_len);
+		a->name[name_len] = '\0';
+		for (i = 0; i < sizeof(st_arg_reserved) / sizeof(st_arg_reserved[0]); i++) {
+			if (!strcmp(a->name, st_arg_reserved[i])) {
+				*why = "an argument's NAME may not be an option's or ret, lat or func";
+				return -EINVAL;
+			}
+		}
+	} else if (st_arg_format_fetch(a, a->name, sizeof(a->name)) >= (int)sizeof(a->name)) {
+		*why = "name a fetch over 31 characters: NAME=FETCH";
+		return -EINVAL;
+	}
+	for (i = 0; i < spec->nargs; i++) {
+		if (!strcmp(spec->args[i].name, a->name)) {
+			*why = "two arguments of the same name";
+			return -EINVAL;
+		}
+	}
+	spec->nargs++;
+	return 0;
+}
+
 enum st_option {
 	ST_OPT_MAXACTIVE,
 	ST_OPT_MODE,
@@ -446,13 +622,17 @@ static int st_parse_option(struct st_spec *spec, const char *opt, size_t len,
 	ret = st_parse_cond(spec, opt, len, seen, why);
 	if (ret <= 0)
 		return ret;
+	if (st_is_fetch(opt, len))
+		return st_parse_arg(spec, opt, len, NULL, why);
 	name_len = eq ? (size_t)(eq - opt) : len;
 	for (o = 0; o < ST_OPT_NR; o++)
 		if (strlen(st_option_names[o]) == name_len &&
 		    !memcmp(opt, st_option_names[o], name_len))
 			break;
+	if (o == ST_OPT_NR && eq && st_is_fetch(eq + 1, len - name_len - 1))
+		return st_parse_arg(spec, opt, len, eq, why);
 	if (o == ST_OPT_NR || !eq) {
-		*why = "unknown option (known: mode= depth= pid= comm= cpu= maxactive= ret<OP>N lat<OP>T)";
+		*why = "unknown option (known: mode= depth= pid= comm= cpu= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])";
 		return -EINVAL;
 	}
 	if (*seen & (1u << o)) {
@@ -504,6 +684,7 @@ static int st_parse_option(struct st_spec *spec, const char *opt, size_t len,
 /* The options that are set, canonically ordered, space-separated. */
 int st_spec_format_options(const struct st_spec *spec, char *buf, size_t size)
 {
+	unsigned int i;
 	int n = 0;
 
 	buf[0] = '\0';
@@ -539,6 +720,14 @@ int st_spec_format_options(const struct st_spec *spec, char *buf, size_t size)
 		}
 		ST_APPEND("%slat%s%llu%s", n ? " " : "", st_cmp_text[spec->lat_cond.op],
 			  v, unit[u]);
+	}
+	for (i = 0; i < spec->nargs; i++) {
+		const struct st_arg *a = &spec->args[i];
+
+		ST_APPEND("%s%s%s", n ? " " : "", a->named ? a->name : "", a->named ? "=" : "");
+		n += st_arg_format_fetch(a, buf + n, (size_t)n < size ? size - n : 0);
+		if (a->type)
+			ST_APPEND(":%s", st_arg_type_names[a->type]);
 	}
 #undef ST_APPEND
 	return n;

@@ -36,6 +36,28 @@ struct st_cond {
 	long long val;			/* ret: the value; lat: ns */
 };
 
+/* An argument option: [NAME=]FETCH[:TYPE] (the uapi header). */
+#define ST_ARG_DEREF_MAX	4
+#define ST_ARG_REG_MAX		8	/* register names, with the NUL */
+#define ST_ARG_OFF_MAX		0x7fffffffL
+
+enum st_arg_base {
+	ST_ARG_ARGN,			/* argN at the function's entry */
+	ST_ARG_REG,			/* %REG */
+};
+
+struct st_arg {
+	char name[STACKTAP_ARG_NAME_MAX];
+	char reg[ST_ARG_REG_MAX];	/* ST_ARG_REG: its name */
+	unsigned char base;		/* enum st_arg_base */
+	unsigned char argn;		/* ST_ARG_ARGN: N, from 1 */
+	unsigned char type;		/* enum stacktap_arg_type */
+	unsigned char nderef;		/* OFF(...) around the base */
+	bool named;			/* NAME= given */
+	unsigned short reg_off;		/* the module's: offset in pt_regs */
+	int off[ST_ARG_DEREF_MAX];	/* innermost first */
+};
+
 struct st_spec {
 	enum stacktap_probe_kind kind;
 	bool glob;
@@ -53,6 +75,8 @@ struct st_spec {
 	/* r: only, decided at the return, before anything is written */
 	struct st_cond ret_cond;
 	struct st_cond lat_cond;
+	unsigned int nargs;
+	struct st_arg args[STACKTAP_ARGS_MAX];
 };
 
 #define ST_MAXACTIVE_MAX	4096
@@ -87,6 +111,8 @@ int st_spec_parse_text(struct st_spec *spec, const char *text, size_t len,
 		       const char **why);
 int st_spec_format(const struct st_spec *spec, char *buf, size_t size);
 int st_spec_format_options(const struct st_spec *spec, char *buf, size_t size);
+int st_arg_format_fetch(const struct st_arg *arg, char *buf, size_t size);
+extern const char *const st_arg_type_names[__STACKTAP_ARG_LAST];
 bool st_spec_equal(const struct st_spec *a, const struct st_spec *b);
 char st_spec_kind_char(enum stacktap_probe_kind kind);
 

@@ -116,8 +116,10 @@ static void st_stream_end(struct st_stream *s, bool final)
 /* @rec of @cpu as a struct stacktap_record in a new attribute of @skb. */
 static int st_stream_put(struct sk_buff *skb, const struct st_record *rec, int cpu)
 {
+	u16 args_len = rec->hdr.flags & ST_REC_ARGS ?
+		       get_unaligned((const u16 *)st_record_args(rec)) : 0;
 	u32 size = ALIGN(sizeof(struct stacktap_record) + rec->nr_frames * sizeof(u64) +
-			 rec->name_len, 8);
+			 rec->name_len + args_len, 8);
 	struct stacktap_record *out;
 	struct nlattr *attr;
 	unsigned int i;
@@ -150,6 +152,12 @@ static int st_stream_put(struct sk_buff *skb, const struct st_record *rec, int c
 	for (i = 0; i < rec->nr_frames; i++)
 		put_unaligned((u64)rec->frames[i], &out->frames[i]);
 	memcpy((char *)&out->frames[rec->nr_frames], st_record_name(rec), rec->name_len);
+	if (args_len) {
+		out->flags |= STACKTAP_RECORD_F_ARGS;
+		out->args_len = args_len;
+		memcpy((char *)&out->frames[rec->nr_frames] + rec->name_len,
+		       st_record_args(rec) + sizeof(u16), args_len);
+	}
 	return 0;
 }
 

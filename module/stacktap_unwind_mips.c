@@ -951,6 +951,16 @@ static notrace unsigned long st_mips_mcount_frame(unsigned long ip,
 NOKPROBE_SYMBOL(st_mips_mcount_frame);
 
 /*
+ * The arguments of an f: hit: ftrace_caller's MCOUNT_SAVE_REGS stored F's
+ * $a0-$a3 ($a0-$a7 on 64-bit) in their pt_regs slots of its frame.
+ */
+notrace struct pt_regs *st_unwind_ftrace_args(unsigned long ip, unsigned long parent_ip)
+{
+	return (struct pt_regs *)st_mips_mcount_frame(ip, parent_ip);
+}
+NOKPROBE_SYMBOL(st_unwind_ftrace_args);
+
+/*
  * MIPS passes ftrace callbacks no registers.  Resume the walk where F's
  * own frame begins, just above ftrace_caller's: pc = ip inside F (its
  * prologue already ran), sp = F's sp, ra = parent_ip for a leaf F.

@@ -43,10 +43,12 @@ int recording_chunk(FILE *f, uint32_t type, const void *data, uint32_t len)
 int recording_record(FILE *f, const struct st_rec *r)
 {
 	static unsigned char buf[sizeof(struct stacktap_record) +
-				 STACKTAP_DEPTH_MAX * sizeof(uint64_t) + 256 + 8];
+				 STACKTAP_DEPTH_MAX * sizeof(uint64_t) + 256 + ST_ARGS_BYTES + 8];
 	struct stacktap_record h = r->h;
-	uint32_t size = (sizeof(h) + h.nr_frames * 8 + h.spec_len + 7) & ~7u;
-	unsigned int i;
+	uint32_t size = (sizeof(h) + h.nr_frames * 8 + h.spec_len + h.args_len + 7) & ~7u;
+	unsigned char *args = buf + sizeof(h) + r->h.nr_frames * 8 + r->h.spec_len;
+	unsigned int i, off = 0;
+	struct st_rec_arg a;
 
 	memset(buf, 0, size);
 	h.size = htole32(size);
@@ -59,6 +61,7 @@ int recording_record(FILE *f, const struct st_rec *r)
 	h.tgid = htole32(h.tgid);
 	h.lost = htole32(h.lost);
 	h.nr_frames = htole16(h.nr_frames);
+	h.args_len = htole16(h.args_len);
 	memcpy(buf, &h, sizeof(h));
 	for (i = 0; i < r->h.nr_frames; i++) {
 		uint64_t a = htole64(r->frames[i]);
@@ -66,6 +69,15 @@ int recording_record(FILE *f, const struct st_rec *r)
 		memcpy(buf + sizeof(h) + i * 8, &a, 8);
 	}
 	memcpy(buf + sizeof(h) + r->h.nr_frames * 8, r->spec, r->h.spec_len);
+	memcpy(args, r->args, r->h.args_len);
+	/* Numbers little-endian too, in place. */
+	while (st_rec_arg_next(r, &off, &a)) {
+		if (a.e->type != STACKTAP_ARG_STRING && a.e->value_len == sizeof(uint64_t)) {
+			uint64_t le = htole64(a.value);
+
+			memcpy(args + (a.str - r->args), &le, sizeof(le));
+		}
+	}
 	return recording_chunk(f, CHUNK_RECORD, buf, size);
 }
 
@@ -242,7 +254,7 @@ struct recorder {
 /* A record, and the kernel's names of the frames it is the first to hold. */
 static int recorder_record(struct st_records *s, const struct st_rec *r)
 {
-	static char names[STACKTAP_DEPTH_MAX][SYM_LEN];
+	static char names[ST_NAMES_MAX][SYM_LEN];
 	static unsigned char buf[8 + 1 + SYM_LEN];
 	struct recorder *rc = (struct recorder *)s;
 	bool named = false;

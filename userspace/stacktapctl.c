@@ -414,7 +414,7 @@ static volatile sig_atomic_t show_stop;
 /* show without debugfs: the buffers' records over netlink, oldest first. */
 static int show_netlink(void)
 {
-	static char names[STACKTAP_DEPTH_MAX][SYM_LEN];
+	static char names[ST_NAMES_MAX][SYM_LEN];
 	struct snapshot sn = { .records.record = snapshot_record };
 	struct st_kernel_namer namer;
 	struct st_conn conn = { 0 }, nconn = { 0 };
@@ -550,7 +550,7 @@ static int counted_cb(const struct nlmsghdr *nlh, void *data)
 static int counted_block(struct st_kernel_namer *namer, const struct counted *c,
 			 struct block *b)
 {
-	static char names[STACKTAP_DEPTH_MAX][SYM_LEN];
+	static char names[ST_NAMES_MAX][SYM_LEN];
 	static struct st_rec r;
 	unsigned int i;
 	int err;
@@ -677,7 +677,7 @@ struct streamer {
 
 static int stream_record(struct st_records *s, const struct st_rec *r)
 {
-	static char names[STACKTAP_DEPTH_MAX][SYM_LEN];
+	static char names[ST_NAMES_MAX][SYM_LEN];
 	struct streamer *st = (struct streamer *)s;
 
 	if (st_records_name(s, &st->namer.namer, r, names, &st->err))

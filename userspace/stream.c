@@ -31,6 +31,64 @@ static void rec_from_le(struct stacktap_record *h)
 	h->tgid = le32toh(h->tgid);
 	h->lost = le32toh(h->lost);
 	h->nr_frames = le16toh(h->nr_frames);
+	h->args_len = le16toh(h->args_len);
+}
+
+bool st_rec_arg_next(const struct st_rec *r, unsigned int *off, struct st_rec_arg *a)
+{
+	const struct stacktap_arg *e;
+
+	if (!(r->h.flags & STACKTAP_RECORD_F_ARGS) || *off + sizeof(*e) > r->h.args_len)
+		return false;
+	e = (const struct stacktap_arg *)(r->args + *off);
+	a->e = e;
+	a->name = e->name;
+	a->str = (const unsigned char *)e->name + e->name_len;
+	a->value = 0;
+	if (e->type != STACKTAP_ARG_STRING && e->value_len == sizeof(uint64_t))
+		memcpy(&a->value, a->str, sizeof(a->value));
+	*off += sizeof(*e) + e->name_len + e->value_len;
+	return true;
+}
+
+/*
+ * Check @r's arguments entry by entry, turn their numbers to this
+ * machine's order when @le, and note the symbols' values to be named.
+ */
+static int rec_args_parse(struct st_rec *r, bool le)
+{
+	const struct stacktap_arg *e;
+	unsigned int off = 0;
+	uint64_t v;
+
+	r->nsyms = 0;
+	while (off < r->h.args_len) {
+		e = (const struct stacktap_arg *)(r->args + off);
+		if (off + sizeof(*e) > r->h.args_len ||
+		    off + sizeof(*e) + e->name_len + e->value_len > r->h.args_len ||
+		    !e->name_len || e->name_len >= STACKTAP_ARG_NAME_MAX ||
+		    e->type == STACKTAP_ARG_DEFAULT || e->type >= __STACKTAP_ARG_LAST)
+			return -1;
+		if (e->flags & STACKTAP_ARG_F_FAULT) {
+			if (e->value_len)
+				return -1;
+		} else if (e->type == STACKTAP_ARG_STRING) {
+			if (e->value_len > STACKTAP_ARG_STRING_MAX)
+				return -1;
+		} else {
+			if (e->value_len != sizeof(v))
+				return -1;
+			memcpy(&v, e->name + e->name_len, sizeof(v));
+			if (le) {
+				v = le64toh(v);
+				memcpy(r->args + off + sizeof(*e) + e->name_len, &v, sizeof(v));
+			}
+			if (e->type == STACKTAP_ARG_SYMBOL && r->nsyms < STACKTAP_ARGS_MAX)
+				r->syms[r->nsyms++] = v;
+		}
+		off += sizeof(*e) + e->name_len + e->value_len;
+	}
+	return 0;
 }
 
 int st_rec_parse(const void *data, size_t len, struct st_rec *r, bool le)
@@ -44,9 +102,12 @@ int st_rec_parse(const void *data, size_t len, struct st_rec *r, bool le)
 	memcpy(&r->h, p, sizeof(r->h));
 	if (le)
 		rec_from_le(&r->h);
+	if (!(r->h.flags & STACKTAP_RECORD_F_ARGS))
+		r->h.args_len = 0;
 	frames = (size_t)r->h.nr_frames * sizeof(uint64_t);
 	if (r->h.size > len || r->h.nr_frames > STACKTAP_DEPTH_MAX ||
-	    sizeof(r->h) + frames + r->h.spec_len > r->h.size)
+	    r->h.args_len > sizeof(r->args) ||
+	    sizeof(r->h) + frames + r->h.spec_len + r->h.args_len > r->h.size)
 		return -1;
 	memcpy(r->frames, p + sizeof(r->h), frames);
 	for (i = 0; le && i < r->h.nr_frames; i++)
@@ -54,7 +115,8 @@ int st_rec_parse(const void *data, size_t len, struct st_rec *r, bool le)
 	memcpy(r->spec, p + sizeof(r->h) + frames, r->h.spec_len);
 	r->spec[r->h.spec_len] = '\0';
 	r->h.comm[sizeof(r->h.comm) - 1] = '\0';
-	return 0;
+	memcpy(r->args, p + sizeof(r->h) + frames + r->h.spec_len, r->h.args_len);
+	return rec_args_parse(r, le);
 }
 
 struct sym_reply {
@@ -82,28 +144,36 @@ struct sym_ask {
 	unsigned int first, count;
 };
 
+/* Address @i of @r to name: its frames, then its symbol arguments'. */
+static uint64_t rec_addr(const struct st_rec *r, unsigned int i)
+{
+	return i < r->h.nr_frames ? r->frames[i] : r->syms[i - r->h.nr_frames];
+}
+
 static void sym_put(struct nlmsghdr *nlh, void *data)
 {
 	struct sym_ask *q = data;
 	unsigned int i;
 
 	mnl_attr_put_u64(nlh, STACKTAP_A_TIME, q->r->h.time_ns);
+	/* Frame 0 and arguments are exact addresses, the rest return addresses. */
 	for (i = q->first; i < q->first + q->count; i++)
-		mnl_attr_put_u64(nlh, i ? STACKTAP_A_RET_ADDR : STACKTAP_A_ADDR, q->r->frames[i]);
+		mnl_attr_put_u64(nlh, i && i < q->r->h.nr_frames ? STACKTAP_A_RET_ADDR : STACKTAP_A_ADDR,
+				 rec_addr(q->r, i));
 }
 
 static int kernel_name(struct st_namer *n, const struct st_rec *r, char (*names)[SYM_LEN])
 {
 	struct st_kernel_namer *k = (struct st_kernel_namer *)n;
-	unsigned int i;
+	unsigned int i, total = r->h.nr_frames + r->nsyms;
 	int err;
 
-	for (i = 0; i < r->h.nr_frames; i += STACKTAP_SYMBOLIZE_MAX) {
+	for (i = 0; i < total; i += STACKTAP_SYMBOLIZE_MAX) {
 		struct sym_ask q = { .r = r, .first = i };
 		struct st_req req = { .cmd = STACKTAP_CMD_SYMBOLIZE, .cb = sym_reply_cb,
 				      .data = &q.reply, .put = sym_put, .put_data = &q };
 
-		q.count = r->h.nr_frames - i;
+		q.count = total - i;
 		if (q.count > STACKTAP_SYMBOLIZE_MAX)
 			q.count = STACKTAP_SYMBOLIZE_MAX;
 		q.reply.names = names + i;
@@ -112,7 +182,7 @@ static int kernel_name(struct st_namer *n, const struct st_rec *r, char (*names)
 		if (err)
 			return err;
 		for (; q.reply.n < q.count; q.reply.n++)
-			snprintf(names[i + q.reply.n], SYM_LEN, "0x%" PRIx64, r->frames[i + q.reply.n]);
+			snprintf(names[i + q.reply.n], SYM_LEN, "0x%" PRIx64, rec_addr(r, i + q.reply.n));
 	}
 	return 0;
 }
@@ -198,7 +268,89 @@ void st_ret_format(char *buf, size_t size, uint64_t value)
 	}
 }
 
-/* "func=NAME ret=.. lat=..ns": what follows the spec in the header. */
+/* An argument's string as the kernel quotes it: one word, \ooo escapes. */
+static size_t arg_string(char *buf, size_t size, const unsigned char *s, unsigned int n)
+{
+	size_t len = 0;
+	unsigned int i;
+
+	len += snprintf(buf + len, len < size ? size - len : 0, "\"");
+	for (i = 0; i < n; i++) {
+		if (s[i] > ' ' && s[i] < 0x7f && s[i] != '"' && s[i] != '\\')
+			len += snprintf(buf + len, len < size ? size - len : 0, "%c", s[i]);
+		else
+			len += snprintf(buf + len, len < size ? size - len : 0, "\\%03o", s[i]);
+	}
+	len += snprintf(buf + len, len < size ? size - len : 0, "\"");
+	return len;
+}
+
+/* A symbol argument's name, one word: "f+0x0/0x20[mod]". */
+static void arg_symbol(char *buf, size_t size, const char *name)
+{
+	const char *mod = strstr(name, " [");
+
+	if (mod)
+		snprintf(buf, size, "%.*s%s", (int)(mod - name), name, mod + 1);
+	else
+		snprintf(buf, size, "%s", name);
+}
+
+/* A number's text: decimal for u and s types, true; 0x hex for x, false. */
+static bool arg_number(char *buf, size_t size, const struct st_rec_arg *a)
+{
+	switch (a->e->type) {
+	case STACKTAP_ARG_U8: case STACKTAP_ARG_U16:
+	case STACKTAP_ARG_U32: case STACKTAP_ARG_U64:
+		snprintf(buf, size, "%" PRIu64, a->value);
+		return true;
+	case STACKTAP_ARG_S8: case STACKTAP_ARG_S16:
+	case STACKTAP_ARG_S32: case STACKTAP_ARG_S64:
+		snprintf(buf, size, "%" PRId64, (int64_t)a->value);
+		return true;
+	default:
+		snprintf(buf, size, "0x%" PRIx64, a->value);
+		return false;
+	}
+}
+
+/* " NAME=VALUE" for each argument, as the kernel's trace prints them. */
+static size_t rec_args(char *buf, size_t size, const struct st_rec *r, char (*names)[SYM_LEN])
+{
+	unsigned int off = 0, sym = 0;
+	struct st_rec_arg a;
+	char name[SYM_LEN];
+	size_t len = 0;
+
+#define APPEND(...) (len += snprintf(buf + len, len < size ? size - len : 0, __VA_ARGS__))
+	while (st_rec_arg_next(r, &off, &a)) {
+		APPEND(" %.*s=", a.e->name_len, a.name);
+		if (a.e->flags & STACKTAP_ARG_F_FAULT) {
+			if (a.e->type == STACKTAP_ARG_SYMBOL)
+				sym++;
+			APPEND("(fault)");
+			continue;
+		}
+		switch (a.e->type) {
+		case STACKTAP_ARG_STRING:
+			len += arg_string(buf + len, len < size ? size - len : 0, a.str, a.e->value_len);
+			if (a.e->flags & STACKTAP_ARG_F_CUT)
+				APPEND("(cut)");
+			break;
+		case STACKTAP_ARG_SYMBOL:
+			arg_symbol(name, sizeof(name), names[r->h.nr_frames + sym++]);
+			APPEND("%s", name);
+			break;
+		default:
+			arg_number(name, sizeof(name), &a);
+			APPEND("%s", name);
+		}
+	}
+#undef APPEND
+	return len;
+}
+
+/* "func=NAME ret=.. lat=..ns NAME=VALUE..": what follows the spec in the header. */
 static void rec_fields(char *buf, size_t size, const struct st_rec *r, char (*names)[SYM_LEN])
 {
 	size_t len = 0;
@@ -215,7 +367,61 @@ static void rec_fields(char *buf, size_t size, const struct st_rec *r, char (*na
 				(uint64_t)r->h.latency_ns);
 	}
 	if (len && len < size)
-		buf[len - 1] = '\0';
+		buf[--len] = '\0';
+	/* The arguments' text starts with its space. */
+	if (len < size)
+		rec_args(buf + len, size - len, r, names);
+	if (buf[0] == ' ')
+		memmove(buf, buf + 1, strlen(buf));
+}
+
+/* "args": {...}: numbers as numbers, hex and symbols as strings, faults null. */
+static void rec_args_json(const struct st_rec *r, char (*names)[SYM_LEN])
+{
+	unsigned int off = 0, sym = 0, n = 0;
+	struct st_rec_arg a;
+	char buf[SYM_LEN], key[STACKTAP_ARG_NAME_MAX];
+
+	printf(", \"args\": {");
+	while (st_rec_arg_next(r, &off, &a)) {
+		snprintf(key, sizeof(key), "%.*s", a.e->name_len, a.name);
+		printf("%s", n++ ? ", " : "");
+		json_str(key);
+		printf(": ");
+		if (a.e->flags & STACKTAP_ARG_F_FAULT) {
+			sym += a.e->type == STACKTAP_ARG_SYMBOL;
+			printf("null");
+			continue;
+		}
+		switch (a.e->type) {
+		case STACKTAP_ARG_STRING:
+			/* The bytes themselves: a string holds no NUL. */
+			snprintf(buf, sizeof(buf), "%.*s", a.e->value_len, (const char *)a.str);
+			json_str(buf);
+			break;
+		case STACKTAP_ARG_SYMBOL:
+			json_str(names[r->h.nr_frames + sym++]);
+			break;
+		default:
+			if (arg_number(buf, sizeof(buf), &a))
+				printf("%s", buf);
+			else
+				json_str(buf);	/* hex */
+		}
+	}
+	printf("}");
+	/* Strings longer than kept, by name. */
+	off = 0;
+	n = 0;
+	while (st_rec_arg_next(r, &off, &a)) {
+		if (!(a.e->flags & STACKTAP_ARG_F_CUT))
+			continue;
+		snprintf(key, sizeof(key), "%.*s", a.e->name_len, a.name);
+		printf("%s", n++ ? ", " : ", \"args_cut\": [");
+		json_str(key);
+	}
+	if (n)
+		printf("]");
 }
 
 void st_rec_print(const struct st_rec *r, char (*names)[SYM_LEN], bool json)
@@ -226,7 +432,7 @@ void st_rec_print(const struct st_rec *r, char (*names)[SYM_LEN], bool json)
 void st_rec_print_in(const struct st_rec *r, char (*names)[SYM_LEN], bool json,
 		     unsigned int *array)
 {
-	char comm[4 * sizeof(r->h.comm) + 1], fields[SYM_LEN + 64];
+	char comm[4 * sizeof(r->h.comm) + 1], fields[SYM_LEN + 64 + 4 * ST_ARGS_BYTES + STACKTAP_ARGS_MAX * SYM_LEN];
 	uint64_t sec = r->h.time_ns / 1000000000;
 	unsigned int usec = r->h.time_ns % 1000000000 / 1000, i;
 
@@ -247,6 +453,8 @@ void st_rec_print_in(const struct st_rec *r, char (*names)[SYM_LEN], bool json,
 		json_str(r->spec);
 		printf(", \"fields\": ");
 		json_str(fields);
+		if (r->h.flags & STACKTAP_RECORD_F_ARGS)
+			rec_args_json(r, names);
 		printf(", \"frames\": [");
 		for (i = 0; i < r->h.nr_frames; i++) {
 			printf("%s", i ? ", " : "");

@@ -17,12 +17,35 @@
 /* Longest frame name: kallsyms' with offset, size and module. */
 #define SYM_LEN		768	/* above the kernel's KSYM_SYMBOL_LEN (667 on 6.1) */
 
-/* A record copied out of its attribute: aligned, checked, spec terminated. */
+/* Bytes of a record's arguments at most (uapi: struct stacktap_arg each). */
+#define ST_ARGS_BYTES	(STACKTAP_ARGS_MAX * (sizeof(struct stacktap_arg) + \
+			 STACKTAP_ARG_NAME_MAX - 1 + STACKTAP_ARG_STRING_MAX))
+/* Names a record needs: its frames', then its symbol arguments'. */
+#define ST_NAMES_MAX	(STACKTAP_DEPTH_MAX + STACKTAP_ARGS_MAX)
+
+/*
+ * A record copied out of its attribute: aligned, checked, spec terminated,
+ * arguments in this machine's order; the values of its symbol arguments
+ * in syms[], to be named after the frames.
+ */
 struct st_rec {
 	struct stacktap_record h;
 	uint64_t frames[STACKTAP_DEPTH_MAX];
 	char spec[256];
+	unsigned char args[ST_ARGS_BYTES];
+	uint64_t syms[STACKTAP_ARGS_MAX];
+	unsigned int nsyms;
 };
+
+/* One argument of a record, as st_rec_arg_next() walks them. */
+struct st_rec_arg {
+	const struct stacktap_arg *e;
+	const char *name;		/* not terminated: e->name_len */
+	const unsigned char *str;	/* STRING: e->value_len bytes */
+	uint64_t value;			/* numbers and symbols */
+};
+/* The argument after the one at *@off (0 to start); false at the end. */
+bool st_rec_arg_next(const struct st_rec *r, unsigned int *off, struct st_rec_arg *a);
 
 /*
  * 0, or -1 when @len bytes at @data are no whole record; @le: its fields
@@ -33,7 +56,10 @@ int st_rec_parse(const void *data, size_t len, struct st_rec *r, bool le);
 
 /* Frame @i's name, from its address and the record's time. */
 struct st_namer {
-	/* Fill names[i] for every frame of @r; 0 or an errno. */
+	/*
+	 * Fill names[i] for every frame of @r, then names[nr_frames + k] for
+	 * each symbol argument syms[k]; 0 or an errno.
+	 */
 	int (*name)(struct st_namer *n, const struct st_rec *r, char (*names)[SYM_LEN]);
 };
 

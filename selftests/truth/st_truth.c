@@ -35,6 +35,10 @@
  *   trigger_err	  run i: st_truth_err returns -EINVAL when i % 3 is 0, 0
  *		  when it is 1, and i when 2 (N runs: ceil(N/3) failures).
  *
+ * And one with arguments of known values, for fetch args:
+ *   trigger_args	  run i: st_truth_args(i, i odd ? &obj : NULL, "run-<i>",
+ *		  &obj, -i - 1, 0x6006), obj a struct st_truth_obj.
+ *
  * And one that sleeps, so kretprobe instances are pending when stacktap
  * goes away:
  *   trigger_nap	  st_truth_nap sleeps 50 ms; 'napping' reads how many
@@ -237,6 +241,53 @@ static ST_TRUTH_FN long st_truth_err(unsigned long i)
 static ST_TRUTH_FN unsigned long st_truth_err_run(unsigned long i)
 {
 	return (unsigned long)st_truth_err(i);
+}
+
+/*
+ * Arguments of known values for fetch args, the same layout on 32 and 64
+ * bits: leaf and inner are u64 so that a word read at their offset gives
+ * the pointer on either (little-endian, as every guest is).
+ */
+struct st_truth_inner {
+	u32 value;
+};
+
+struct st_truth_obj {
+	u32 magic;			/* 0: 0x5eed0000 + i */
+	u16 small;			/* 4: 0xbeef */
+	s8 neg;				/* 6: -5 */
+	u8 pad;
+	char name[24];			/* 8: "obj-name" */
+	char long_name[80];		/* 32: 79 characters */
+	u64 leaf;			/* 112: &st_truth_leaf */
+	u64 inner;			/* 120: -> value 0x1234 + i */
+};
+static_assert(offsetof(struct st_truth_obj, long_name) == 32 &&
+	      offsetof(struct st_truth_obj, leaf) == 112 &&
+	      offsetof(struct st_truth_obj, inner) == 120);
+
+static ST_TRUTH_FN unsigned long st_truth_args(unsigned long i, struct st_truth_obj *maybe,
+					       const char *name, struct st_truth_obj *obj,
+					       long a5, unsigned long a6)
+{
+	st_truth_sink(i + (unsigned long)a5 + a6);
+	return (unsigned long)READ_ONCE(obj->magic) + (maybe ? 1 : 0) + name[0];
+}
+
+static ST_TRUTH_FN unsigned long st_truth_args_run(unsigned long i)
+{
+	struct st_truth_inner inner = { .value = 0x1234 + i };
+	struct st_truth_obj obj = {
+		.magic = 0x5eed0000 + i, .small = 0xbeef, .neg = -5, .name = "obj-name",
+		.leaf = (unsigned long)st_truth_leaf, .inner = (unsigned long)&inner,
+	};
+	char name[16];
+	unsigned int k;
+
+	for (k = 0; k < sizeof(obj.long_name) - 1; k++)
+		obj.long_name[k] = '0' + k % 10;
+	snprintf(name, sizeof(name), "run-%lu", i);
+	return st_truth_args(i, i % 2 ? &obj : NULL, name, &obj, -(long)i - 1, 0x6006);
 }
 
 static atomic_t st_truth_napping = ATOMIC_INIT(0);
@@ -479,6 +530,7 @@ static const struct {
 	{ "trigger_ptr", st_truth_ptr },
 	{ "trigger_nap", st_truth_nap },
 	{ "trigger_err", st_truth_err_run },
+	{ "trigger_args", st_truth_args_run },
 #ifdef CONFIG_MIPS
 	{ "trigger_adj2", st_truth_a_adj2 },
 #endif

@@ -123,7 +123,7 @@ int main(void)
 		r = st_spec_parse_text(&o, "r:f maxactive=1x", 16, &why);
 		ok(r == -EINVAL, "maxactive junk", "r:f maxactive=1x");
 		r = st_spec_parse_text(&o, "r:f depht=3", 11, &why);
-		ok(r == -EINVAL && !strcmp(why, "unknown option (known: mode= depth= pid= comm= cpu= maxactive= ret<OP>N lat<OP>T)"),
+		ok(r == -EINVAL && !strcmp(why, "unknown option (known: mode= depth= pid= comm= cpu= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])"),
 		   "unknown option", "r:f depht=3");
 		r = st_spec_parse_text(&o, "r:f+4 maxactive=2", 17, &why);
 		ok(r == -EINVAL && !strcmp(why, "only p: probes take an offset"), "spec error first", "r:f+4 maxactive=2");
@@ -168,7 +168,7 @@ int main(void)
 		OPT_REFUSE("p:f comm=", -EINVAL, "comm= takes 1..15 characters");
 		OPT_REFUSE("p:f comm=0123456789abcdef", -EINVAL, "comm= takes 1..15 characters");
 		OPT_REFUSE("p:f comm=a\x01b", -EINVAL, "comm= takes printable characters without spaces");
-		OPT_REFUSE("p:f mode", -EINVAL, "unknown option (known: mode= depth= pid= comm= cpu= maxactive= ret<OP>N lat<OP>T)");
+		OPT_REFUSE("p:f mode", -EINVAL, "unknown option (known: mode= depth= pid= comm= cpu= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])");
 		/* ret and lat conditions: r: only, once each, strict values. */
 		OPT_REFUSE("p:f ret<0", -EINVAL, "ret conditions are r: probe options");
 		OPT_REFUSE("f:f lat>1ms", -EINVAL, "lat conditions are r: probe options");
@@ -178,7 +178,7 @@ int main(void)
 		OPT_REFUSE("r:f ret<=-", -EINVAL, "ret takes a number: decimal (-22) or hex (0x10)");
 		OPT_REFUSE("r:f ret==99999999999999999999", -EINVAL, "ret takes a number: decimal (-22) or hex (0x10)");
 		OPT_REFUSE("r:f ret==0x1ffffffffffffffff", -EINVAL, "ret takes a number: decimal (-22) or hex (0x10)");
-		OPT_REFUSE("r:f ret=5", -EINVAL, "unknown option (known: mode= depth= pid= comm= cpu= maxactive= ret<OP>N lat<OP>T)");
+		OPT_REFUSE("r:f ret=5", -EINVAL, "unknown option (known: mode= depth= pid= comm= cpu= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])");
 		OPT_REFUSE("r:f lat>1h", -EINVAL, "lat takes a duration: N, Nns, Nus, Nms or Ns");
 		OPT_REFUSE("r:f lat>ms", -EINVAL, "lat takes a duration: N, Nns, Nus, Nms or Ns");
 		OPT_REFUSE("r:f lat>-1", -EINVAL, "lat takes a duration: N, Nns, Nus, Nms or Ns");
@@ -224,6 +224,75 @@ int main(void)
 		ok(st_cond_true(&o.ret_cond, -22) && !st_cond_true(&o.ret_cond, 0) &&
 		   st_cond_true(&o.lat_cond, 1000001) && !st_cond_true(&o.lat_cond, 1000000),
 		   "conditions evaluate", "ret<0 lat>1ms");
+	}
+
+	{
+		/* Arguments: [NAME=]FETCH[:TYPE], canonical in the options. */
+		static const struct { const char *in, *out; } args[] = {
+			{ "p:f arg1", "arg1" },
+			{ "p:f dev=+0(arg1):string", "dev=+0(arg1):string" },
+			{ "r:f flags=arg2:x32 arg3:s64", "flags=arg2:x32 arg3:s64" },
+			{ "p:f+0x10 %di %x0:u8", "%di %x0:u8" },
+			{ "p:f +0x10(-8(%sp)):symbol", "+16(-8(%sp)):symbol" },
+			{ "f:f* n=+8(+0(+16(+24(arg8)))):u16", "n=+8(+0(+16(+24(arg8)))):u16" },
+			{ "p:f mode=count a_1=arg1 depth=4", "mode=count depth=4 a_1=arg1" },
+			{ "r:f ret<0 arg1:u64", "ret<0 arg1:u64" },
+		};
+		static const struct { const char *in; int err; const char *why; } bad[] = {
+			{ "p:f arg0", -EINVAL, "argN: N is 1..8" },
+			{ "p:f arg9", -EINVAL, "argN: N is 1..8" },
+			{ "p:f argx", -EINVAL, "unknown option (known: mode= depth= pid= comm= cpu= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])" },
+			{ "p:f+4 arg1", -EINVAL, "argN is the argument at the function's entry: a p: probe with an offset sees registers the function has since changed (use %REG)" },
+			{ "f:f %di", -EINVAL, "f: probes fetch arguments (argN); registers by name need p: or r:" },
+			{ "p:f %", -EINVAL, "%REG names a register: %di, %x0, %a0" },
+			{ "p:f %verylongreg", -EINVAL, "%REG names a register: %di, %x0, %a0" },
+			{ "p:f +8arg1", -EINVAL, "+OFF(FETCH): the fetch goes in parentheses" },
+			{ "p:f +8(arg1", -EINVAL, "+OFF(FETCH): the fetch goes in parentheses" },
+			{ "p:f +(arg1)", -EINVAL, "OFF in +OFF(FETCH) is a decimal or 0x hex number of bytes (at most 0x7fffffff)" },
+			{ "p:f +-8(arg1)", -EINVAL, "OFF in +OFF(FETCH) is a decimal or 0x hex number of bytes (at most 0x7fffffff)" },
+			{ "p:f +0x80000000(arg1)", -EINVAL, "OFF in +OFF(FETCH) is a decimal or 0x hex number of bytes (at most 0x7fffffff)" },
+			{ "p:f +0(+0(+0(+0(+0(arg1)))))", -EINVAL, "at most 4 dereferences: +OFF(+OFF(+OFF(+OFF(FETCH))))" },
+			{ "p:f +0(foo)", -EINVAL, "an argument's FETCH is argN, %REG or +OFF(FETCH)" },
+			{ "p:f arg1:u128", -EINVAL, "unknown type (known: u8..u64 s8..s64 x8..x64 string symbol)" },
+			{ "p:f arg1:", -EINVAL, "unknown type (known: u8..u64 s8..s64 x8..x64 string symbol)" },
+			{ "p:f 1x=arg1", -EINVAL, "an argument's NAME is a C identifier" },
+			{ "p:f a-b=arg1", -EINVAL, "an argument's NAME is a C identifier" },
+			{ "p:f ret=arg1", -EINVAL, "an argument's NAME may not be an option's or ret, lat or func" },
+			{ "p:f a=arg1 a=arg2", -EINVAL, "two arguments of the same name" },
+			{ "p:f arg1 arg1", -EINVAL, "two arguments of the same name" },
+			{ "p:f abcdefghijklmnopqrstuvwxyz123456=arg1", -EINVAL, "an argument's NAME is at most 31 characters" },
+			{ "p:f +1000(+1000(+1000(+1000(arg1))))", -EINVAL, "name a fetch over 31 characters: NAME=FETCH" },
+			{ "p:f arg1 arg2 arg3 arg4 arg5 arg6 arg7 arg8 %di", -E2BIG, "at most 8 arguments" },
+			{ "p:f pid=arg1", -EINVAL, "pid= takes a decimal number" },
+		};
+		struct st_spec o;
+		char buf[STACKTAP_TEXT_MAX];
+		size_t i;
+		int r;
+
+		for (i = 0; i < sizeof(args) / sizeof(args[0]); i++) {
+			r = st_spec_parse_text(&o, args[i].in, strlen(args[i].in), &why);
+			st_spec_format_options(&o, buf, sizeof(buf));
+			ok(!r && !strcmp(buf, args[i].out), "argument parsed and formatted", args[i].in);
+			if (r || strcmp(buf, args[i].out))
+				printf("# got %d (%s), '%s'\n", r, r ? why : "", buf);
+		}
+		r = st_spec_parse_text(&o, "p:f dev=+0(+8(arg1)):string %di", 31, &why);
+		ok(!r && o.nargs == 2 && o.args[0].named && !strcmp(o.args[0].name, "dev") &&
+		   o.args[0].base == ST_ARG_ARGN && o.args[0].argn == 1 && o.args[0].nderef == 2 &&
+		   o.args[0].off[0] == 8 && o.args[0].off[1] == 0 &&
+		   o.args[0].type == STACKTAP_ARG_STRING && !o.args[1].named &&
+		   !strcmp(o.args[1].name, "%di") && o.args[1].base == ST_ARG_REG &&
+		   !strcmp(o.args[1].reg, "di") && o.args[1].type == STACKTAP_ARG_DEFAULT,
+		   "argument fields, innermost offset first", "p:f dev=+0(+8(arg1)):string %di");
+		r = st_spec_parse_text(&o, "p:f -16(%sp):s32", 16, &why);
+		ok(!r && o.args[0].off[0] == -16, "negative offset", "p:f -16(%sp):s32");
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			r = st_spec_parse_text(&o, bad[i].in, strlen(bad[i].in), &why);
+			ok(r == bad[i].err && !strcmp(why, bad[i].why), "refuses argument", bad[i].in);
+			if (r != bad[i].err || strcmp(why, bad[i].why))
+				printf("# got %d (%s)\n", r, why);
+		}
 	}
 
 	st_spec_parse(&a, "vfs_read+16", 11, &why);

@@ -28,6 +28,20 @@
  *		< <= > >= == !=: "ret<0", "ret==-22".
  *	latOPT	  r: only: keep the calls whose latency compares so with T
  *		(ns, or N with us, ms or s; at most 3600s): "lat>1ms".
+ *	[NAME=]FETCH[:TYPE]  an argument: a value fetched at the hit (an
+ *		r: probe's at the entry) and stored in its record, at most
+ *		STACKTAP_ARGS_MAX of them.  FETCH is argN (the Nth argument
+ *		at the function's entry, by the arch's calling convention;
+ *		not for p: with an offset), %REG (a register by its pt_regs
+ *		name: %di, %x0, %a0; p: and r: only), or OFF(FETCH), the
+ *		memory at OFF bytes (signed) from FETCH's value, nested up
+ *		to 4 deep.  TYPE: u8 u16 u32 u64, s8 s16 s32 s64, x8 x16
+ *		x32 x64 (hex, the default at the kernel's word size),
+ *		string (the NUL-terminated bytes at the address: OFF(FETCH)
+ *		or FETCH's value) or symbol (a kernel address, named).
+ *		NAME (a C identifier, at most 31 bytes) defaults to the
+ *		FETCH text: "dev=+0(arg1):string flags=arg2:x32".  Memory is
+ *		read fault-safe: a fetch that faults is stored as such.
  *
  * Each hit stores one record: task, CPU, time, the probe's spec and the
  * kernel call stack, frame 0 being the probed address and frame 1 its
@@ -194,14 +208,47 @@ struct stacktap_record {
 	__u8 kind;		/* enum stacktap_probe_kind */
 	__u8 spec_len;
 	char comm[16];		/* NUL-terminated */
-	__u32 reserved;		/* zero */
+	__u16 args_len;		/* bytes of arguments after the spec */
+	__u16 reserved;		/* zero */
 	/*
 	 * Then nr_frames __u64 raw addresses, frame 0 the probed address and
 	 * the rest return addresses, then spec_len bytes of the probe's spec
-	 * (no NUL), then zeros up to size.
+	 * (no NUL), then args_len bytes of arguments (struct stacktap_arg
+	 * each), then zeros up to size.
 	 */
 	__u64 frames[];
 };
+
+/*
+ * One fetched argument of a record, unaligned: its name (no NUL), then
+ * value_len bytes of value.  Numbers are 8 bytes in the kernel's order,
+ * signed types sign-extended, the rest zero-extended; a string is its
+ * bytes without the NUL, at most STACKTAP_ARG_STRING_MAX.
+ */
+#define STACKTAP_ARGS_MAX		8
+#define STACKTAP_ARG_NAME_MAX		32	/* with the NUL */
+#define STACKTAP_ARG_STRING_MAX		64
+
+enum stacktap_arg_type {
+	STACKTAP_ARG_DEFAULT,		/* in a spec only: hex, word-sized */
+	STACKTAP_ARG_U8, STACKTAP_ARG_U16, STACKTAP_ARG_U32, STACKTAP_ARG_U64,
+	STACKTAP_ARG_S8, STACKTAP_ARG_S16, STACKTAP_ARG_S32, STACKTAP_ARG_S64,
+	STACKTAP_ARG_X8, STACKTAP_ARG_X16, STACKTAP_ARG_X32, STACKTAP_ARG_X64,
+	STACKTAP_ARG_STRING,
+	STACKTAP_ARG_SYMBOL,
+	__STACKTAP_ARG_LAST
+};
+
+struct stacktap_arg {
+	__u8 type;		/* enum stacktap_arg_type */
+	__u8 flags;		/* STACKTAP_ARG_F_* */
+	__u8 name_len;
+	__u8 value_len;
+	char name[];
+};
+
+#define STACKTAP_ARG_F_FAULT		0x1	/* memory unreadable: no value */
+#define STACKTAP_ARG_F_CUT		0x2	/* string longer than kept */
 
 /*
  * The latencies of an r: probe's calls down one stack (STACKS_GET's
@@ -221,5 +268,6 @@ struct stacktap_latency {
 #define STACKTAP_RECORD_F_TRUNCATED	0x1	/* deeper than depth= */
 #define STACKTAP_RECORD_F_RET		0x2	/* r: ret and latency_ns are set */
 #define STACKTAP_RECORD_F_GLOB		0x4	/* frame 0 names the matched function */
+#define STACKTAP_RECORD_F_ARGS		0x8	/* args_len bytes of arguments */
 
 #endif /* _UAPI_LINUX_STACKTAP_H */

@@ -1,0 +1,112 @@
+# Arguments: values a probe fetches at the hit, checked against what
+# st_truth_args was called with.  Run i calls st_truth_args(i, maybe,
+# "run-<i>", &obj, -i - 1, 0x6006), maybe NULL for even i and &obj for
+# odd; obj holds magic 0x5eed0000 + i, 0xbeef, -5, "obj-name", 79 digits,
+# &st_truth_leaf at 112 and a pointer to 0x1234 + i at 120.  p: fetches
+# registers and memory of every type, a NULL dereference reads "(fault)"
+# and a string longer than 64 bytes "(cut)"; r: fetches at the entry (the
+# registers are long gone at the return), names a symbol, follows two
+# pointers and reads a register by its name; f: fetches through ftrace
+# (on MIPS from ftrace_caller's frame).  show over netlink prints what
+# trace prints, and --json gives the values typed.
+. /lib/st/lib.sh
+truth_load
+st_load
+
+case "$(uname -m)" in
+x86_64) reg=di ;;
+aarch64) reg=x0 ;;
+*) reg=a0 ;;
+esac
+# o32 passes 4 arguments in registers: arg5 and arg6 only where there are 8.
+wide=1
+[ "$(uname -m)" = mips ] && wide=
+
+p='p:st_truth_args i=arg1:u32 maybe=+0(arg2):x32 name=arg3:string magic=+0(arg4):x32 small=+4(arg4):u16 neg=+6(arg4):s8 oname=+8(arg4):string long=+32(arg4):string'
+r="r:st_truth_args fn=+112(arg4):symbol inner=+0(+120(arg4)):u32 r=%$reg:u64 arg1"
+f='f:st_truth_args i=arg1:u64 name=arg3:string'
+[ -n "$wide" ] && f="$f a5=arg5:s64 a6=arg6:x16"
+for spec in "$p" "$r" "$f"; do
+	stacktapctl add "$spec" 2>/tmp/add.err || fail "add $spec: $(cat /tmp/add.err)"
+done
+# list shows the arguments, canonical.
+cat "$ST/probes"
+grep -qx "${p%% *} 0 0 ${p#* }" "$ST/probes" || fail "probes line of the p: probe"
+grep -q "^r:st_truth_args 0 0 fn=+112(arg4):symbol inner=+0(+120(arg4)):u32 r=%$reg:u64 arg1\$" "$ST/probes" ||
+	fail "probes line of the r: probe"
+echo 4 >"$TRUTH/trigger_args" || fail "trigger_args"
+for spec in "$p" "$r" "$f"; do
+	st_ctl "del ${spec%% *}" || fail "del ${spec%% *}"
+done
+cat "$ST/trace" >/tmp/trace
+grep ': [prf]:st_truth_args' /tmp/trace
+
+long=0123456789012345678901234567890123456789012345678901234567890123
+i=0
+while [ $i -lt 4 ]; do
+	magic=0x5eed000$i
+	maybe=$magic
+	[ $((i % 2)) = 0 ] && maybe='(fault)'
+	want="p:st_truth_args i=$i maybe=$maybe name=\"run-$i\" magic=$magic small=48879 neg=-5 oname=\"obj-name\" long=\"$long\"(cut)"
+	n=$(grep -c ": $want\$" /tmp/trace)
+	[ "$n" = 1 ] || fail "run $i: $n p: records read '$want'"
+	# r: the return value is magic + (maybe != NULL) + 'r' (114).
+	ret=$((0x5eed0000 + i + i % 2 + 114))
+	inner=$((0x1234 + i))
+	hex=$(printf '0x%x' $i)
+	n=$(grep -c ": r:st_truth_args ret=$ret lat=[0-9]*ns fn=st_truth_leaf+0x0/0x[0-9a-f]*\[st_truth\] inner=$inner r=$i arg1=$hex\$" /tmp/trace)
+	[ "$n" = 1 ] || fail "run $i: $n r: records with ret=$ret fn=st_truth_leaf inner=$inner r=$i arg1=$hex"
+	want="f:st_truth_args i=$i name=\"run-$i\""
+	[ -n "$wide" ] && want="$want a5=$((-i - 1)) a6=0x6006"
+	n=$(grep -c ": $want\$" /tmp/trace)
+	[ "$n" = 1 ] || fail "run $i: $n f: records read '$want'"
+	i=$((i + 1))
+done
+echo "every argument of 4 runs as called, through p:, r: and f:"
+
+# The same over netlink, byte for byte, and typed in JSON.
+umount /sys/kernel/debug || fail "umount debugfs"
+stacktapctl show >/tmp/show 2>/tmp/show.err || fail "show without debugfs: $(cat /tmp/show.err)"
+stacktapctl --json show >/tmp/show.json 2>/tmp/show.err || fail "show --json: $(cat /tmp/show.err)"
+mount -t debugfs none /sys/kernel/debug || fail "mount debugfs"
+cmp -s /tmp/show /tmp/trace || fail "show over netlink differs from trace: $(diff /tmp/show /tmp/trace | head -6)"
+want="\"args\": {\"i\": 1, \"maybe\": \"0x5eed0001\", \"name\": \"run-1\", \"magic\": \"0x5eed0001\", \"small\": 48879, \"neg\": -5, \"oname\": \"obj-name\", \"long\": \"$long\"}, \"args_cut\": [\"long\"]"
+grep -qF "$want" /tmp/show.json || fail "show --json lacks $want: $(grep -m1 '"args"' /tmp/show.json)"
+grep -qF '"args": {"i": 0, "maybe": null,' /tmp/show.json || fail "show --json: a fault is not null"
+grep -q '"args": {"fn": "st_truth_leaf+0x0/0x[0-9a-f]* \[st_truth\]", "inner": 4661, "r": 1, "arg1": "0x1"}' /tmp/show.json ||
+	fail "show --json of the r: probe: $(grep -m1 '"fn"' /tmp/show.json)"
+echo "show over netlink equals trace; JSON typed"
+
+# Refusals, with why.
+refuse() {
+	stacktapctl add "$1" 2>/tmp/add.err && fail "add '$1' succeeded"
+	grep -qF "$2" /tmp/add.err || fail "add '$1': $(cat /tmp/add.err), expected '$2'"
+	echo "'$1' -> $2"
+}
+refuse 'p:st_truth_args+4 arg1' "argN is the argument at the function's entry"
+refuse 'f:st_truth_args %di' 'f: probes fetch arguments (argN)'
+refuse 'p:st_truth_args %nosuch' 'no such register on this arch'
+refuse 'p:st_truth_args arg1:u128' 'unknown type'
+refuse 'p:st_truth_args +0(+0(+0(+0(+0(arg1)))))' 'at most 4 dereferences'
+if [ -n "$wide" ]; then
+	[ "$(uname -m)" = x86_64 ] && refuse 'p:st_truth_args arg7' 'x86_64 passes 6 arguments in registers'
+else
+	refuse 'p:st_truth_args arg5' 'o32 passes 4 arguments in registers'
+fi
+grep -q st_truth_args "$ST/probes" && fail "a refused probe was left: $(cat "$ST/probes")"
+
+# The user guide's example: two bonds from one path, told apart by name.
+st_ctl clear || fail "clear"
+st_ctl 'add register_netdevice dev=+0(arg1):string' || fail "add register_netdevice"
+modprobe bonding max_bonds=2 || fail "modprobe bonding"
+st_ctl 'del p:register_netdevice' || fail "del register_netdevice"
+rmmod bonding
+awk '/: p:register_netdevice dev=/ { dev = $NF; n = 0; next }
+     dev && /^ => / { if (++n <= 3) path[dev] = path[dev] " " $2; next }
+     /^$/ { dev = "" }
+     END { for (d in path) print d path[d] }' "$ST/trace" | sort >/tmp/bonds
+cat /tmp/bonds
+[ "$(grep -c ' register_netdevice+0x[0-9a-f]*/[0-9a-fx]* bond_create+[0-9a-fx/]* bonding_init+' /tmp/bonds)" = 2 ] &&
+	grep -q '^dev="bond0" ' /tmp/bonds && grep -q '^dev="bond1" ' /tmp/bonds ||
+	fail "register_netdevice of bond0 and bond1 from bonding_init, told apart by dev="
+st_unload
