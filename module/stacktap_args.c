@@ -100,6 +100,8 @@ static const unsigned short st_arg_regs[] = {
 #else
 #define ST_ARG_REGS_WHY "argN: o32 passes 4 arguments in registers (arg1..arg4)"
 #endif
+#else
+#error "stacktap fetches arguments on x86_64, arm64 and MIPS"
 #endif
 #undef ST_REG
 

@@ -560,6 +560,10 @@ static int st_parse_arg(struct st_spec *spec, const char *opt, size_t len,
 	if (eq) {
 		name_len = eq - opt;
 		a->named = true;
+		if (!name_len) {
+			*why = "an argument's NAME is a C identifier";
+			return -EINVAL;
+		}
 		if (name_len >= STACKTAP_ARG_NAME_MAX) {
 			*why = "an argument's NAME is at most 31 characters";
 			return -EINVAL;
@@ -622,7 +626,8 @@ static int st_parse_option(struct st_spec *spec, const char *opt, size_t len,
 	ret = st_parse_cond(spec, opt, len, seen, why);
 	if (ret <= 0)
 		return ret;
-	if (st_is_fetch(opt, len))
+	/* A FETCH holds no '=': "arg1=arg2" is an argument named arg1. */
+	if (!eq && st_is_fetch(opt, len))
 		return st_parse_arg(spec, opt, len, NULL, why);
 	name_len = eq ? (size_t)(eq - opt) : len;
 	for (o = 0; o < ST_OPT_NR; o++)

@@ -210,7 +210,7 @@ static int st_stream_cpu(struct st_stream *s, int cpu, long *budget)
 			nlmsg_free(skb);
 			return -EAGAIN;
 		}
-		/* As many as fit; the first always does (at most ~2.2 KiB). */
+		/* As many as fit; the first always does (at most ~3.1 KiB, arguments included). */
 		start = pos;
 		while (hdr && !st_stream_put(skb, (const struct st_record *)hdr, cpu)) {
 			pos += hdr->len;

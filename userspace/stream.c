@@ -58,13 +58,13 @@ bool st_rec_arg_next(const struct st_rec *r, unsigned int *off, struct st_rec_ar
 static int rec_args_parse(struct st_rec *r, bool le)
 {
 	const struct stacktap_arg *e;
-	unsigned int off = 0;
+	unsigned int off = 0, n;
 	uint64_t v;
 
 	r->nsyms = 0;
-	while (off < r->h.args_len) {
+	for (n = 0; off < r->h.args_len; n++) {
 		e = (const struct stacktap_arg *)(r->args + off);
-		if (off + sizeof(*e) > r->h.args_len ||
+		if (n == STACKTAP_ARGS_MAX || off + sizeof(*e) > r->h.args_len ||
 		    off + sizeof(*e) + e->name_len + e->value_len > r->h.args_len ||
 		    !e->name_len || e->name_len >= STACKTAP_ARG_NAME_MAX ||
 		    e->type == STACKTAP_ARG_DEFAULT || e->type >= __STACKTAP_ARG_LAST)
@@ -83,7 +83,7 @@ static int rec_args_parse(struct st_rec *r, bool le)
 				v = le64toh(v);
 				memcpy(r->args + off + sizeof(*e) + e->name_len, &v, sizeof(v));
 			}
-			if (e->type == STACKTAP_ARG_SYMBOL && r->nsyms < STACKTAP_ARGS_MAX)
+			if (e->type == STACKTAP_ARG_SYMBOL)
 				r->syms[r->nsyms++] = v;
 		}
 		off += sizeof(*e) + e->name_len + e->value_len;
@@ -325,9 +325,8 @@ static size_t rec_args(char *buf, size_t size, const struct st_rec *r, char (*na
 #define APPEND(...) (len += snprintf(buf + len, len < size ? size - len : 0, __VA_ARGS__))
 	while (st_rec_arg_next(r, &off, &a)) {
 		APPEND(" %.*s=", a.e->name_len, a.name);
+		/* A faulted symbol has no name in syms[]: sym counts the others. */
 		if (a.e->flags & STACKTAP_ARG_F_FAULT) {
-			if (a.e->type == STACKTAP_ARG_SYMBOL)
-				sym++;
 			APPEND("(fault)");
 			continue;
 		}
@@ -338,7 +337,8 @@ static size_t rec_args(char *buf, size_t size, const struct st_rec *r, char (*na
 				APPEND("(cut)");
 			break;
 		case STACKTAP_ARG_SYMBOL:
-			arg_symbol(name, sizeof(name), names[r->h.nr_frames + sym++]);
+			arg_symbol(name, sizeof(name), sym < r->nsyms ?
+				   names[r->h.nr_frames + sym++] : "?");
 			APPEND("%s", name);
 			break;
 		default:
@@ -378,7 +378,7 @@ static void rec_fields(char *buf, size_t size, const struct st_rec *r, char (*na
 /* "args": {...}: numbers as numbers, hex and symbols as strings, faults null. */
 static void rec_args_json(const struct st_rec *r, char (*names)[SYM_LEN])
 {
-	unsigned int off = 0, sym = 0, n = 0;
+	unsigned int off = 0, sym = 0, n = 0, i;
 	struct st_rec_arg a;
 	char buf[SYM_LEN], key[STACKTAP_ARG_NAME_MAX];
 
@@ -389,18 +389,25 @@ static void rec_args_json(const struct st_rec *r, char (*names)[SYM_LEN])
 		json_str(key);
 		printf(": ");
 		if (a.e->flags & STACKTAP_ARG_F_FAULT) {
-			sym += a.e->type == STACKTAP_ARG_SYMBOL;
 			printf("null");
 			continue;
 		}
 		switch (a.e->type) {
 		case STACKTAP_ARG_STRING:
-			/* The bytes themselves: a string holds no NUL. */
-			snprintf(buf, sizeof(buf), "%.*s", a.e->value_len, (const char *)a.str);
-			json_str(buf);
+			/* Its bytes; past ASCII as \u00XX, for a cut may split a character. */
+			putchar('"');
+			for (i = 0; i < a.e->value_len; i++) {
+				if (a.str[i] == '"' || a.str[i] == '\\')
+					printf("\\%c", a.str[i]);
+				else if (a.str[i] < 0x20 || a.str[i] >= 0x7f)
+					printf("\\u%04x", a.str[i]);
+				else
+					putchar(a.str[i]);
+			}
+			putchar('"');
 			break;
 		case STACKTAP_ARG_SYMBOL:
-			json_str(names[r->h.nr_frames + sym++]);
+			json_str(sym < r->nsyms ? names[r->h.nr_frames + sym++] : "?");
 			break;
 		default:
 			if (arg_number(buf, sizeof(buf), &a))

@@ -236,6 +236,7 @@ int main(void)
 			{ "p:f +0x10(-8(%sp)):symbol", "+16(-8(%sp)):symbol" },
 			{ "f:f* n=+8(+0(+16(+24(arg8)))):u16", "n=+8(+0(+16(+24(arg8)))):u16" },
 			{ "p:f mode=count a_1=arg1 depth=4", "mode=count depth=4 a_1=arg1" },
+			{ "p:f arg1=arg2 arg2_name=+0(arg1):string", "arg1=arg2 arg2_name=+0(arg1):string" },
 			{ "r:f ret<0 arg1:u64", "ret<0 arg1:u64" },
 		};
 		static const struct { const char *in; int err; const char *why; } bad[] = {
@@ -256,6 +257,7 @@ int main(void)
 			{ "p:f arg1:u128", -EINVAL, "unknown type (known: u8..u64 s8..s64 x8..x64 string symbol)" },
 			{ "p:f arg1:", -EINVAL, "unknown type (known: u8..u64 s8..s64 x8..x64 string symbol)" },
 			{ "p:f 1x=arg1", -EINVAL, "an argument's NAME is a C identifier" },
+			{ "p:f =arg1", -EINVAL, "an argument's NAME is a C identifier" },
 			{ "p:f a-b=arg1", -EINVAL, "an argument's NAME is a C identifier" },
 			{ "p:f ret=arg1", -EINVAL, "an argument's NAME may not be an option's or ret, lat or func" },
 			{ "p:f a=arg1 a=arg2", -EINVAL, "two arguments of the same name" },
