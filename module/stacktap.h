@@ -80,6 +80,7 @@ struct st_probe {
 	char mod[ST_MODULE_NAME_MAX];	/* whose code it probes, "" the kernel's */
 	bool via_ftrace;	/* p: at an ftrace site, served by ftrace */
 	unsigned int args_max;	/* its arguments' most bytes in a record, 0: none */
+	unsigned long matched;	/* f:, once armed: functions it is on */
 	/* r: on MIPS: the kretprobe's own entry pre-handler, which we wrap */
 	int (*kret_pre)(struct kprobe *kp, struct pt_regs *regs);
 	struct st_probe_stats __percpu *stats;
@@ -97,6 +98,9 @@ struct st_probe {
 				  STACKTAP_ARG_STRING_MAX + 1))
 int st_args_resolve(struct st_spec *spec, unsigned int *max, const char **why);
 unsigned int st_args_fetch(const struct st_spec *spec, struct pt_regs *regs, u8 *out);
+
+/* stacktap_funcs.c: what probe kinds functions can take */
+int st_funcs_check(const char *const *names, u32 *flags, unsigned int n);
 
 /* A kretprobe's outcome, recorded after its entry stack. */
 struct st_ret {
@@ -243,7 +247,8 @@ static __always_inline bool st_emit(struct st_emit *e, unsigned long addr)
 /* stacktap_probe.c: the probe registry */
 int st_probes_init(void);
 void st_probes_exit(void);
-int st_probe_add(const char *text, size_t len, const char **why, u32 *id, u32 *flags);
+int st_probe_add(const char *text, size_t len, const char **why, u32 *id, u32 *flags,
+		 u64 *matched);
 int st_probe_del(const char *text, size_t len, const char **why);
 int st_probe_del_id(u32 id, const char **why);
 int st_probe_add_list(const char *list, bool skip_bad);
@@ -259,6 +264,8 @@ struct st_probe_info {
 	u64 hits;
 	u64 misses;
 	bool filtering;			/* has pid=, comm= or cpu= */
+	bool glob;			/* an f: glob: matched says on how many */
+	u64 matched;
 	u64 filtered;
 	u64 overflow;
 	char name[STACKTAP_SPEC_MAX + 1];

@@ -676,7 +676,7 @@ static int st_control_run(char *cmd, size_t len)
 	}
 	if (arg && *arg) {
 		if (!strcmp(cmd, "add"))
-			return st_probe_add(arg, strlen(arg), NULL, NULL, NULL);
+			return st_probe_add(arg, strlen(arg), NULL, NULL, NULL, NULL);
 		if (!strcmp(cmd, "del") && !strchr(arg, ' '))
 			return st_probe_del(arg, strlen(arg), NULL);
 	}
@@ -720,6 +720,8 @@ static int st_probes_emit(const struct st_probe_info *info, void *m)
 		seq_printf(m, " filtered=%llu", info->filtered);
 	if (info->overflow)
 		seq_printf(m, " overflow=%llu", info->overflow);
+	if (info->glob && !(info->flags & STACKTAP_PROBE_F_PENDING))
+		seq_printf(m, " matched=%llu", info->matched);
 	if (info->options[0])
 		seq_printf(m, " %s", info->options);
 	seq_printf(m, "%s%s\n",

@@ -76,6 +76,7 @@ static int st_fprobe_arm(struct st_probe *p, const char **why)
 		*why = "ftrace_ops registration failed";
 		goto err_free_filter;
 	}
+	p->matched = matched;
 	return 0;
 
 err_free_filter:

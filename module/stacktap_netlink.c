@@ -9,6 +9,7 @@
 #include <linux/kernel.h>
 #include <linux/kallsyms.h>
 #include <linux/netlink.h>
+#include <linux/security.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
 
@@ -22,6 +23,7 @@ static const struct nla_policy st_nl_policy[STACKTAP_A_MAX + 1] = {
 	[STACKTAP_A_TIME] = { .type = NLA_U64 },
 	[STACKTAP_A_ADDR] = { .type = NLA_U64 },
 	[STACKTAP_A_RET_ADDR] = { .type = NLA_U64 },
+	[STACKTAP_A_SYMBOL] = { .type = NLA_NUL_STRING, .len = STACKTAP_SYMBOL_MAX - 1 },
 };
 
 /*
@@ -49,6 +51,7 @@ static int st_nl_probe_add(struct sk_buff *skb, struct genl_info *info)
 	const char *why = "out of memory";
 	void *hdr;
 	u32 id, flags;
+	u64 matched;
 	int ret;
 
 	if (!st_nl_allowed(skb, info->extack))
@@ -57,15 +60,17 @@ static int st_nl_probe_add(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "missing probe spec");
 		return -EINVAL;
 	}
-	reply = genlmsg_new(2 * nla_total_size(sizeof(u32)), GFP_KERNEL);
+	reply = genlmsg_new(2 * nla_total_size(sizeof(u32)) + nla_total_size_64bit(sizeof(u64)),
+			    GFP_KERNEL);
 	if (!reply)
 		goto err_extack;
-	ret = st_probe_add(nla_data(spec), nla_len(spec) - 1, &why, &id, &flags);
+	ret = st_probe_add(nla_data(spec), nla_len(spec) - 1, &why, &id, &flags, &matched);
 	if (ret)
 		goto err_free_reply;
 	hdr = genlmsg_put_reply(reply, info, &st_nl_family, 0, STACKTAP_CMD_PROBE_ADD);
 	if (!hdr || nla_put_u32(reply, STACKTAP_A_PROBE_ID, id) ||
-	    nla_put_u32(reply, STACKTAP_A_PROBE_FLAGS, flags)) {
+	    nla_put_u32(reply, STACKTAP_A_PROBE_FLAGS, flags) ||
+	    (matched && nla_put_u64_64bit(reply, STACKTAP_A_COUNT, matched, STACKTAP_A_PAD))) {
 		nlmsg_free(reply);
 		return -EMSGSIZE;	/* armed all the same */
 	}
@@ -131,7 +136,9 @@ static int st_nl_put_probe(const struct st_probe_info *p, void *arg)
 	    nla_put_u32(d->skb, STACKTAP_A_PROBE_FLAGS, p->flags) ||
 	    nla_put_u64_64bit(d->skb, STACKTAP_A_FILTERED, p->filtered, STACKTAP_A_PAD) ||
 	    nla_put_u64_64bit(d->skb, STACKTAP_A_OVERFLOW, p->overflow, STACKTAP_A_PAD) ||
-	    nla_put_string(d->skb, STACKTAP_A_OPTIONS, p->options)) {
+	    nla_put_string(d->skb, STACKTAP_A_OPTIONS, p->options) ||
+	    (p->glob && !(p->flags & STACKTAP_PROBE_F_PENDING) &&
+	     nla_put_u64_64bit(d->skb, STACKTAP_A_COUNT, p->matched, STACKTAP_A_PAD))) {
 		genlmsg_cancel(d->skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -295,6 +302,52 @@ err_free:
 	return ret;
 }
 
+/* Which probe kinds each named function can take (stacktap_funcs.c). */
+static int st_nl_funcs_check(struct sk_buff *skb, struct genl_info *info)
+{
+	const char *names[STACKTAP_SYMBOLIZE_MAX];
+	u32 flags[STACKTAP_SYMBOLIZE_MAX];
+	struct sk_buff *reply;
+	unsigned int n = 0, i;
+	struct nlattr *a;
+	void *hdr;
+	int rem, ret;
+
+	if (!st_nl_allowed(skb, info->extack))
+		return -EPERM;
+	if (security_locked_down(LOCKDOWN_KPROBES)) {
+		NL_SET_ERR_MSG(info->extack, "the kernel is locked down: no kprobes");
+		return -EPERM;
+	}
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(a) != STACKTAP_A_SYMBOL)
+			continue;
+		if (n == STACKTAP_SYMBOLIZE_MAX) {
+			NL_SET_ERR_MSG(info->extack, "too many functions: at most 64 per request");
+			return -E2BIG;
+		}
+		names[n++] = nla_data(a);
+	}
+	ret = st_funcs_check(names, flags, n);
+	if (ret)
+		return ret;
+	reply = genlmsg_new(n * nla_total_size(sizeof(u32)), GFP_KERNEL);
+	if (!reply)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(reply, info, &st_nl_family, 0, STACKTAP_CMD_FUNCS_CHECK);
+	if (!hdr)
+		goto err_free;
+	for (i = 0; i < n; i++)
+		if (nla_put_u32(reply, STACKTAP_A_FUNC_FLAGS, flags[i]))
+			goto err_free;
+	genlmsg_end(reply, hdr);
+	return genlmsg_reply(reply, info);
+
+err_free:
+	nlmsg_free(reply);
+	return -EMSGSIZE;
+}
+
 /*
  * STACKS_GET: the counted stacks, from one snapshot taken at the first
  * call (where, unlike in a dump's start, the extack reaches the reader).
@@ -399,6 +452,7 @@ static const struct genl_small_ops st_nl_ops[] = {
 	{ .cmd = STACKTAP_CMD_RESET, .doit = st_nl_reset, .flags = GENL_ADMIN_PERM },
 	{ .cmd = STACKTAP_CMD_STREAM, .doit = st_nl_stream, .flags = GENL_ADMIN_PERM },
 	{ .cmd = STACKTAP_CMD_SYMBOLIZE, .doit = st_nl_symbolize, .flags = GENL_ADMIN_PERM },
+	{ .cmd = STACKTAP_CMD_FUNCS_CHECK, .doit = st_nl_funcs_check, .flags = GENL_ADMIN_PERM },
 };
 
 /* A dump that holds a snapshot between calls frees it in done. */

@@ -131,7 +131,7 @@ static int st_probe_rearm(struct st_probe *p, const char **why)
  * gets STACKTAP_PROBE_F_PENDING for a probe left waiting.
  */
 static int st_probe_add_one(const char *text, size_t len, bool pending_ok,
-			    const char **whyp, u32 *id, u32 *flags)
+			    const char **whyp, u32 *id, u32 *flags, u64 *matched)
 {
 	unsigned int args_max;
 	struct st_probe *p;
@@ -200,6 +200,8 @@ static int st_probe_add_one(const char *text, size_t len, bool pending_ok,
 		*id = p->id;
 	if (flags)
 		*flags = p->pending ? STACKTAP_PROBE_F_PENDING : 0;
+	if (matched)
+		*matched = p->pending ? 0 : p->matched;
 	list_add_tail(&p->list, &st_probes);
 	st_probes_gen++;
 	mutex_unlock(&st_probes_mutex);
@@ -230,9 +232,10 @@ err_refused:
 	return ret;
 }
 
-int st_probe_add(const char *text, size_t len, const char **why, u32 *id, u32 *flags)
+int st_probe_add(const char *text, size_t len, const char **why, u32 *id, u32 *flags,
+		 u64 *matched)
 {
-	return st_probe_add_one(text, len, false, why, id, flags);
+	return st_probe_add_one(text, len, false, why, id, flags, matched);
 }
 
 /* Disarm (waiting out running handlers) and free a probe off the list. */
@@ -304,7 +307,7 @@ int st_probe_del_id(u32 id, const char **why)
 /* Arm one spec from boot-time configuration: f: probes may wait. */
 int st_probe_add_boot(const char *text, size_t len)
 {
-	return st_probe_add_one(text, len, true, NULL, NULL, NULL);
+	return st_probe_add_one(text, len, true, NULL, NULL, NULL, NULL);
 }
 
 /*
@@ -331,7 +334,7 @@ int st_probe_add_list(const char *list, bool skip_bad)
 		item = skip_spaces(item);
 		if (!*item && !s)
 			break;	/* a trailing comma */
-		ret = st_probe_add_one(item, strlen(item), true, NULL, NULL, NULL);
+		ret = st_probe_add_one(item, strlen(item), true, NULL, NULL, NULL, NULL);
 		if (!ret)
 			continue;
 		if (!skip_bad)
@@ -384,6 +387,8 @@ int st_probe_dump(unsigned long *cursor,
 		info.hits = 0;
 		info.misses = p->kind->nmissed(p);
 		info.filtering = p->spec.filters || p->spec.ret_cond.op || p->spec.lat_cond.op;
+		info.glob = p->spec.glob;
+		info.matched = p->pending ? 0 : p->matched;
 		info.filtered = 0;
 		info.overflow = 0;
 		for_each_possible_cpu(cpu) {

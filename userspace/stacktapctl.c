@@ -26,6 +26,7 @@
 #include <linux/genetlink.h>
 
 #include "../include/uapi/linux/stacktap.h"
+#include "funcs.h"
 #include "nl.h"
 #include "records.h"
 #include "recording.h"
@@ -76,16 +77,25 @@ static int simple(uint8_t cmd, const char *what)
 /* PROBE_ADD's reply: the new probe's id and flags. */
 struct added {
 	uint32_t id, flags;
+	uint64_t matched;	/* an f: glob's functions, 0 for the rest */
 };
 
 static int id_cb(const struct nlmsghdr *nlh, void *data);
 
-/* A word that is an option (key=value) rather than a probe spec. */
+/*
+ * A word that is an option rather than a probe spec: key=value, a
+ * condition (ret<0, lat>1ms), or an argument's fetch (arg1, %di, +8(arg1),
+ * NAME=FETCH).
+ */
 static int is_option(const char *word)
 {
-	size_t key = strspn(word, "abcdefghijklmnopqrstuvwxyz_");
+	size_t key = strspn(word, "abcdefghijklmnopqrstuvwxyz_0123456789");
 
-	return key && word[key] == '=';
+	if (word[0] == '%' || word[0] == '+' || word[0] == '-' ||
+	    (!strncmp(word, "arg", 3) && word[3] >= '0' && word[3] <= '9'))
+		return 1;
+	return key && (word[key] == '=' || word[key] == '<' || word[key] == '>' ||
+		       (word[key] == '!' && word[key + 1] == '='));
 }
 
 /*
@@ -145,10 +155,15 @@ static int cmd_add(int argc, char **argv)
 		}
 	}
 	if (armed == n) {
-		for (i = 0; i < n; i++)
-			printf("%" PRIu32 " %s%s\n", ids[i].id, specs[i],
+		for (i = 0; i < n; i++) {
+			printf("%" PRIu32 " %s%s", ids[i].id, specs[i],
 			       ids[i].flags & STACKTAP_PROBE_F_PENDING ?
 			       " (pending: armed when its module loads)" : "");
+			if (ids[i].matched)
+				printf(" (on %" PRIu64 " function%s)", ids[i].matched,
+				       ids[i].matched > 1 ? "s" : "");
+			putchar('\n');
+		}
 		ret = 0;
 		goto out;
 	}
@@ -226,6 +241,7 @@ static int id_cb(const struct nlmsghdr *nlh, void *data)
 	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), attr_cb, &t);
 	a->id = u32_of(t.a[STACKTAP_A_PROBE_ID]);
 	a->flags = u32_of(t.a[STACKTAP_A_PROBE_FLAGS]);
+	a->matched = u64_of(t.a[STACKTAP_A_COUNT]);
 	return MNL_CB_OK;
 }
 
@@ -262,20 +278,27 @@ static int list_cb(const struct nlmsghdr *nlh, void *data)
 		       u64_of(t.a[STACKTAP_A_HITS]), u64_of(t.a[STACKTAP_A_MISSES]),
 		       u64_of(t.a[STACKTAP_A_FILTERED]), u64_of(t.a[STACKTAP_A_OVERFLOW]));
 		json_str(opts);
-		printf(", \"state\": \"%s\", \"pending\": %s, \"via_ftrace\": %s}",
+		printf(", \"state\": \"%s\", \"pending\": %s, \"via_ftrace\": %s",
 		       flags & STACKTAP_PROBE_F_PENDING ? "pending" : "armed",
 		       flags & STACKTAP_PROBE_F_PENDING ? "true" : "false",
 		       flags & STACKTAP_PROBE_F_VIA_FTRACE ? "true" : "false");
+		if (t.a[STACKTAP_A_COUNT])
+			printf(", \"matched\": %" PRIu64, u64_of(t.a[STACKTAP_A_COUNT]));
+		printf("}");
 	} else {
 		if (!l->n)
 			list_header();
 		printf("%-4" PRIu32 " %-40s %12" PRIu64 " %10" PRIu64 " %10" PRIu64
-		       " %10" PRIu64 " %-8s %s%s\n",
+		       " %10" PRIu64 " %-8s %s%s",
 		       u32_of(t.a[STACKTAP_A_PROBE_ID]), spec,
 		       u64_of(t.a[STACKTAP_A_HITS]), u64_of(t.a[STACKTAP_A_MISSES]),
 		       u64_of(t.a[STACKTAP_A_FILTERED]), u64_of(t.a[STACKTAP_A_OVERFLOW]),
 		       flags & STACKTAP_PROBE_F_PENDING ? "pending" : "armed", opts,
 		       flags & STACKTAP_PROBE_F_VIA_FTRACE ? " via=ftrace" : "");
+		/* An f: glob: on how many functions. */
+		if (t.a[STACKTAP_A_COUNT])
+			printf("%smatched=%" PRIu64, opts[0] ? " " : "", u64_of(t.a[STACKTAP_A_COUNT]));
+		putchar('\n');
 	}
 	l->n++;
 	return MNL_CB_OK;
@@ -740,6 +763,11 @@ static int cmd_diff_json(int argc, char **argv)
 	return cmd_diff(argc, argv, json);
 }
 
+static int cmd_funcs_json(int argc, char **argv)
+{
+	return cmd_funcs(argc, argv, json);
+}
+
 static int cmd_help(int argc, char **argv)
 {
 	usage(stdout);
@@ -779,6 +807,8 @@ static const struct cmd cmds[] = {
 	  "write records, probes and symbols to FILE", 0 },
 	{ "diff", cmd_diff_json, "A B [--folded | --svg OUT] [--all] [PROBE]",
 	  "stacks that appear, vanish or change count between two recordings", 1 },
+	{ "funcs", cmd_funcs_json, "GLOB|MOD:GLOB",
+	  "functions GLOB matches, and which of p: r: f: each can take", 1 },
 	{ "clear", cmd_clear, "", "drop every record and counted stack", 0 },
 	{ "reset", cmd_reset, "", "disarm and remove every probe", 0 },
 	{ "help", cmd_help, "", "this text", 0 },
@@ -802,7 +832,7 @@ static void usage(FILE *f)
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		fprintf(f, "  %-6s %-18s %s\n", cmds[i].name, cmds[i].args, cmds[i].help);
 	fprintf(f, "\nSPEC: [p:|r:|f:]SYMBOL[+OFFSET] [mode=trace|count] [depth=N] [pid=N] [comm=NAME]\n"
-		   "      [cpu=N] [maxactive=N], one shell word (quote it).\n"
+		   "      [cpu=N] [maxactive=N] [retOPN] [latOPT] [[NAME=]FETCH[:TYPE]...]\n"
 		   "--json: machine-readable output for list, stats, show, report and stream.\n"
 		   "--version: this tool's version and the loaded module's.\n"
 		   "Exit status: 0 done, 1 the operation failed, 2 usage.\n"

@@ -38,6 +38,18 @@ complete_line "stacktapctl del f:vfs_w" "vfs_write"
 complete_line "stacktapctl del " "p:vfs_read r:vfs_read f:vfs_write"
 complete_line "stacktapctl report --json p:v" "vfs_read"
 complete_line "stacktapctl li" "list"
+# Kernel functions for add and funcs, from a stand-in kallsyms.
+STACKTAPCTL_KALLSYMS=$(mktemp)
+printf '%s\n' "ffffffff81000000 T vfs_read" "ffffffff81000100 t vfs_readv" \
+	"ffffffff81000200 D vfs_data" "ffffffff81000300 t __pfx_vfs_readx" \
+	"ffffffffc0000000 t vfs_read_mod	[mod]" >"$STACKTAPCTL_KALLSYMS"
+export STACKTAPCTL_KALLSYMS
+complete_line "stacktapctl add vfs_rea" "vfs_read vfs_read_mod vfs_readv"
+complete_line "stacktapctl add r:vfs_readv" "vfs_readv"
+complete_line "stacktapctl add f:vfs_r" "vfs_read vfs_read_mod vfs_readv"
+complete_line "stacktapctl funcs vfs_readv" "vfs_readv"
+complete_line "stacktapctl add vfs_read mode=c" ""
+rm -f "$STACKTAPCTL_KALLSYMS"
 complete_line "stacktapctl rec" "record"
 complete_line "stacktapctl stream --b" "--backlog"
 complete_line "stacktapctl report --vm" "--vmlinux"

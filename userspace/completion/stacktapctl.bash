@@ -18,7 +18,18 @@ _stacktapctl() {
 	done
 	case "$cmd" in
 	"")
-		COMPREPLY=($(compgen -W "add del list stats show report stream record diff clear reset help --json --help --version" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "add del list stats show report stream record diff funcs clear reset help --json --help --version" -- "$cur")) ;;
+	add|funcs)
+		# Kernel functions by name, after a p:, r: or f: (the first 500).
+		local kind= word=$cur
+		case $word in
+		*=*|*\<*|*\>*) COMPREPLY=() ;;
+		*)
+			case $word in [prf]:*) kind=${word:0:2} word=${word:2} ;; esac
+			COMPREPLY=($(awk -v w="$word" -v k="$kind" \
+				'($2 == "t" || $2 == "T") && index($3, w) == 1 && $3 !~ /^__(pfx|cfi)_/ { print k $3 }' \
+				"${STACKTAPCTL_KALLSYMS:-/proc/kallsyms}" 2>/dev/null | sort -u | head -n 500)) ;;
+		esac ;;
 	del)
 		# The armed probes, by spec.
 		COMPREPLY=($(compgen -W "$(stacktapctl list 2>/dev/null | awk 'NR > 1 { print $2 }')" -- "$cur")) ;;

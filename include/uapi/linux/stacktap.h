@@ -54,12 +54,14 @@
  * a negative errno with an extended-ack message saying why.
  *
  *	PROBE_ADD	A_SPEC: the probe text (spec and options).  Replies
- *			with A_PROBE_ID.
+ *			with A_PROBE_ID, A_PROBE_FLAGS and, for an f: glob,
+ *			A_COUNT: the functions it matched.
  *	PROBE_DEL	A_SPEC (a spec, no options) or A_PROBE_ID.
  *	PROBE_LIST	dump: one message per probe with A_PROBE_ID, A_SPEC
  *			(canonical), A_KIND, A_HITS, A_MISSES, A_PROBE_FLAGS,
  *			A_FILTERED, A_OVERFLOW and A_OPTIONS (the options set,
- *			canonical, "" for none).
+ *			canonical, "" for none); an armed f: glob's A_COUNT,
+ *			the functions it is on.
  *	CLEAR		drops every record and every counted stack.
  *	STATS_GET	dump: one message per possible CPU with A_CPU,
  *			A_WRITTEN, A_DROPPED, A_BYTES, and A_OVERFLOW: hits
@@ -79,6 +81,10 @@
  *			A_TRUNCATED when it was deeper than depth=, and for
  *			an r: probe's stack A_LATENCY.  A snapshot taken when
  *			the dump starts; readers as for STREAM.
+ *	FUNCS_CHECK	which probe kinds functions can take, as an add
+ *			would find: up to STACKTAP_SYMBOLIZE_MAX A_SYMBOL
+ *			("SYM" or "MOD:SYM").  Replies with one
+ *			A_FUNC_FLAGS per name, in order.  Nothing is armed.
  *
  * A record reader gets every record committed after STREAM (with
  * STACKTAP_STREAM_F_BACKLOG, also those already in the buffers), as
@@ -140,6 +146,7 @@ enum stacktap_cmd {
 	STACKTAP_CMD_STREAM_END,
 	STACKTAP_CMD_SYMBOLIZE,
 	STACKTAP_CMD_STACKS_GET,
+	STACKTAP_CMD_FUNCS_CHECK,
 	__STACKTAP_CMD_LAST
 };
 #define STACKTAP_CMD_MAX	(__STACKTAP_CMD_LAST - 1)
@@ -171,6 +178,7 @@ enum stacktap_attr {
 	STACKTAP_A_FRAMES,		/* binary, __u64 addresses; copy out */
 	STACKTAP_A_TRUNCATED,		/* flag */
 	STACKTAP_A_LATENCY,		/* binary, struct stacktap_latency */
+	STACKTAP_A_FUNC_FLAGS,		/* u32, STACKTAP_FUNC_F_* */
 	__STACKTAP_A_LAST
 };
 #define STACKTAP_A_MAX		(__STACKTAP_A_LAST - 1)
@@ -186,6 +194,13 @@ enum stacktap_attr {
 #define STACKTAP_STREAM_F_ONCE		0x2
 
 #define STACKTAP_SYMBOLIZE_MAX		64
+
+/* FUNCS_CHECK: what a function can take. */
+#define STACKTAP_FUNC_F_KPROBE		0x1	/* a kprobe at its entry: p: and r: */
+#define STACKTAP_FUNC_F_FTRACE		0x2	/* traceable: f: */
+#define STACKTAP_FUNC_F_FTRACE_SITE	0x4	/* entry an ftrace site kprobes refuse:
+						 * p: through ftrace, no r: */
+#define STACKTAP_FUNC_F_UNKNOWN		0x8	/* no such function */
 
 /*
  * One record in a STACKTAP_A_RECORD attribute.  The layout is fixed for a

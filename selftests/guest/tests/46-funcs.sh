@@ -1,0 +1,85 @@
+# What can be probed: stacktapctl funcs GLOB lists the functions GLOB
+# matches and which of p:, r: and f: each can take, and an add of each
+# kind on each of them agrees.  st_truth_sw is notrace (no f:);
+# stacktap's own hit path is neither kprobe-able nor traceable; on MIPS
+# st_truth_mleaf's entry is an ftrace call site (p: through ftrace, no
+# r:).  An f: glob says on how many functions it went, in add's reply, in
+# probes and in list.
+. /lib/st/lib.sh
+truth_load
+st_load
+
+stacktapctl funcs 'st_truth:st_truth_*' >/tmp/funcs || fail "funcs st_truth:st_truth_*"
+cat /tmp/funcs
+n=$(($(wc -l </tmp/funcs) - 1))
+[ "$n" -ge 30 ] || fail "funcs found $n st_truth functions"
+# Columns: FUNCTION p: r: f: NOTE.
+line() {
+	grep "^st_truth:$1 " /tmp/funcs | awk '{ print $2, $3, $4 }'
+}
+[ "$(line st_truth_leaf)" = "yes yes yes" ] || fail "st_truth_leaf: $(line st_truth_leaf)"
+[ "$(line st_truth_sw)" = "yes yes no" ] || fail "st_truth_sw (notrace): $(line st_truth_sw)"
+grep -q '^st_truth:st_truth_sw .* not traceable (notrace)$' /tmp/funcs || fail "st_truth_sw: no notrace note"
+case "$(uname -m)" in
+mips*)
+	[ "$(line st_truth_mleaf)" = "ftrace no yes" ] || fail "st_truth_mleaf on MIPS: $(line st_truth_mleaf)"
+	grep -q '^st_truth:st_truth_mleaf .* entry is an ftrace call site: no kretprobe$' /tmp/funcs ||
+		fail "st_truth_mleaf: no ftrace-site note" ;;
+*)
+	[ "$(line st_truth_mleaf)" = "yes yes yes" ] || fail "st_truth_mleaf: $(line st_truth_mleaf)" ;;
+esac
+
+# Every answer is what an add finds, on a dozen functions of every shape
+# (all of them took 59 s on x86_64).
+t0=$(date +%s)
+checked=0
+pick='^st_truth:st_truth_\(a\|b\|c\|d\|leaf\|sw\|mleaf\|err\|nap\|args\|r\|spread\|sink\) '
+grep "$pick" /tmp/funcs >/tmp/funcs.pick
+while read -r fn p r f note; do
+	[ "$fn" = FUNCTION ] && continue
+	for kind in p r f; do
+		eval "want=\$$kind"
+		[ "$kind" = p ] && [ "$want" = ftrace ] && want=yes
+		# f: takes a bare name, p: and r: MOD:SYMBOL.
+		spec=$kind:$fn
+		[ "$kind" = f ] && spec=f:${fn#*:}
+		if stacktapctl add "$spec" >/dev/null 2>/tmp/add.err; then
+			got=yes
+			stacktapctl del "$spec" || fail "del $spec"
+		else
+			got=no
+		fi
+		[ "$got" = "$want" ] || fail "funcs says $kind: $want for $fn, add says $got: $(cat /tmp/add.err)"
+		checked=$((checked + 1))
+	done
+done </tmp/funcs.pick
+echo "funcs agreed with $checked adds ($(($(date +%s) - t0)) s)"
+[ "$checked" = 39 ] || fail "$checked adds checked, not 39"
+
+# stacktap's own hit path: neither.
+stacktapctl funcs 'stacktap:st_capture_re*' >/tmp/own || fail "funcs st_capture_re*"
+cat /tmp/own
+[ "$(wc -l </tmp/own)" -ge 3 ] || fail "st_capture_regs and st_capture_return not both listed"
+[ "$(grep -c ' no  *no  *no  *kprobes refuse it, not traceable$' /tmp/own)" = "$(($(wc -l </tmp/own) - 1))" ] ||
+	fail "stacktap's hit path listed as probe-able"
+grep -q '^stacktap:st_capture_regs ' /tmp/own || fail "st_capture_regs not listed"
+
+# JSON, and the refusals.
+stacktapctl --json funcs 'st_truth:st_truth_sw' >/tmp/funcs.json || fail "funcs --json"
+cat /tmp/funcs.json
+grep -qF '{"function": "st_truth_sw", "module": "st_truth", "p": true, "p_via_ftrace": false, "r": true, "f": false, "symbols": 1, "note": "not traceable (notrace)"}' /tmp/funcs.json ||
+	fail "funcs --json of st_truth_sw"
+stacktapctl funcs '*' 2>/tmp/err && fail "funcs '*' succeeded"
+grep -q "matches more than 2000 functions: narrow it" /tmp/err || fail "funcs '*': $(cat /tmp/err)"
+stacktapctl funcs 'no_such_fn_xyz*' 2>/tmp/err && fail "funcs of nothing succeeded"
+grep -q "no function matches 'no_such_fn_xyz\*'" /tmp/err || fail "funcs of nothing: $(cat /tmp/err)"
+
+# An f: glob says how many functions it went on.
+out=$(stacktapctl add 'f:st_truth_[abc]') || fail "add f:st_truth_[abc]"
+echo "$out"
+case "$out" in *"f:st_truth_[abc] (on 3 functions)") ;; *) fail "add's reply: $out" ;; esac
+grep -qx 'f:st_truth_\[abc\] 0 0 matched=3' "$ST/probes" || fail "probes: $(cat "$ST/probes")"
+stacktapctl list | grep -q ' f:st_truth_\[abc\] .* armed  *matched=3$' || fail "list: $(stacktapctl list)"
+stacktapctl --json list | grep -q '"matched": 3}' || fail "list --json: $(stacktapctl --json list)"
+stacktapctl del 'f:st_truth_[abc]' || fail "del"
+st_unload
