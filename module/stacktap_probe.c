@@ -201,7 +201,7 @@ static int st_probe_add_one(const char *text, size_t len, bool pending_ok,
 	if (flags)
 		*flags = p->pending ? STACKTAP_PROBE_F_PENDING : 0;
 	if (matched)
-		*matched = p->pending ? 0 : p->matched;
+		*matched = p->spec.glob && !p->pending ? p->matched : 0;
 	list_add_tail(&p->list, &st_probes);
 	st_probes_gen++;
 	mutex_unlock(&st_probes_mutex);
