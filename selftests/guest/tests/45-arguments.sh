@@ -103,14 +103,16 @@ grep -q st_truth_args "$ST/probes" && fail "a refused probe was left: $(cat "$ST
 st_ctl clear || fail "clear"
 modprobe tun || fail "modprobe tun"
 st_ctl 'add register_netdevice dev=+0(arg1):string' || fail "add register_netdevice"
-tunctl -t tap0 >/dev/null && tunctl -t tap1 >/dev/null || fail "tunctl"
+# Names of their own: test 23 leaves a persistent tap0 in the same boot.
+tunctl -t st45tap0 >/dev/null && tunctl -t st45tap1 >/dev/null || fail "tunctl"
 st_ctl 'del p:register_netdevice' || fail "del register_netdevice"
+tunctl -d st45tap0 >/dev/null && tunctl -d st45tap1 >/dev/null || fail "tunctl -d"
 awk '/: p:register_netdevice dev=/ { dev = $NF; n = 0; next }
      dev && /^ => / { if (++n <= 3) { f = $2; sub(/[+].*/, "", f); path[dev] = path[dev] " " f }; next }
      /^$/ { dev = "" }
      END { for (d in path) print d path[d] }' "$ST/trace" | sort >/tmp/taps
 cat /tmp/taps
 [ "$(wc -l </tmp/taps)" = 2 ] && [ "$(cut -d' ' -f2- /tmp/taps | sort -u | wc -l)" = 1 ] &&
-	grep -q '^dev="tap0" register_netdevice ' /tmp/taps && grep -q '^dev="tap1" register_netdevice ' /tmp/taps ||
-	fail "register_netdevice of tap0 and tap1 from one path, told apart by dev="
+	grep -q '^dev="st45tap0" register_netdevice ' /tmp/taps && grep -q '^dev="st45tap1" register_netdevice ' /tmp/taps ||
+	fail "register_netdevice of st45tap0 and st45tap1 from one path, told apart by dev="
 st_unload
