@@ -34,7 +34,7 @@ build_only=${ST_BUILD_ONLY-octeon mips64el-5.10 mipsel-5.10 mips64el-6.12 mipsel
 churn=${ST_CHURN_SECONDS:-60}
 [ -z "${ST_ALL:-}" ] || churn=${ST_CHURN_SECONDS:-480}
 # Stress loops cut to fit CI's time; check-all runs them whole.
-budget="st_unload_rounds=40 st_badinput_stride=4 st_workload_rounds=10"
+budget="st_unload_rounds=25 st_badinput_stride=4 st_workload_rounds=10"
 [ -z "${ST_ALL:-}" ] || budget="st_unload_rounds=100 st_badinput_stride=1 st_workload_rounds=30"
 core=$(grep -v '^#' selftests/guest/core | tr '\n' ' ')
 suite_start=$(date +%s)
