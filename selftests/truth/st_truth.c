@@ -52,7 +52,8 @@
  *		  get_user() load in st_truth_uread, which the write to
  *		  'uread' runs on the writer's buffer (issue 20, item 1: a
  *		  fault in a single-step, on a user page not yet touched);
- *		  reading 'uread' gives the sum of the words it read.
+ *		  reading 'uread' gives the sum of the words it read;
+ *		  "netdev_name=N": where struct net_device keeps its name.
  *   foreign_kprobe writing 1 puts a kprobe with no handler on st_truth_adj2's
  *		  first instruction: another tracer's break, which stacktap
  *		  has no record of.
@@ -82,6 +83,7 @@
 #include <linux/kprobes.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/netdevice.h>
 #include <linux/percpu.h>
 #include <net/genetlink.h>
 #include <linux/seq_file.h>
@@ -741,6 +743,8 @@ static int st_truth_offsets_show(struct seq_file *m, void *v)
 	for (i = 0; i < THIS_MODULE->num_exentries; i++)
 		if (THIS_MODULE->extable[i].insn - uread < 256)
 			seq_printf(m, "uread_load=0x%lx\n", THIS_MODULE->extable[i].insn - uread);
+	/* For an argument fetch: 0 up to 6.7, elsewhere since. */
+	seq_printf(m, "netdev_name=%zu\n", offsetof(struct net_device, name));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(st_truth_offsets);

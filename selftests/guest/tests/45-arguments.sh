@@ -102,7 +102,10 @@ grep -q st_truth_args "$ST/probes" && fail "a refused probe was left: $(cat "$ST
 # told apart by name, which tun sets before register_netdevice.
 st_ctl clear || fail "clear"
 modprobe tun || fail "modprobe tun"
-st_ctl 'add register_netdevice dev=+0(arg1):string' || fail "add register_netdevice"
+# name is struct net_device's first member up to 6.7, elsewhere since.
+off=$(sed -n 's/^netdev_name=//p' "$TRUTH/offsets")
+echo "struct net_device's name at $off"
+st_ctl "add register_netdevice dev=+$off(arg1):string" || fail "add register_netdevice"
 # Names of their own: test 23 leaves a persistent tap0 in the same boot.
 tunctl -t st45tap0 >/dev/null && tunctl -t st45tap1 >/dev/null || fail "tunctl"
 st_ctl 'del p:register_netdevice' || fail "del register_netdevice"
