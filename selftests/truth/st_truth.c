@@ -52,8 +52,7 @@
  *		  get_user() load in st_truth_uread, which the write to
  *		  'uread' runs on the writer's buffer (issue 20, item 1: a
  *		  fault in a single-step, on a user page not yet touched);
- *		  reading 'uread' gives the sum of the words it read;
- *		  "netdev_name=N": where struct net_device keeps its name.
+ *		  reading 'uread' gives the sum of the words it read.
  *   foreign_kprobe writing 1 puts a kprobe with no handler on st_truth_adj2's
  *		  first instruction: another tracer's break, which stacktap
  *		  has no record of.
@@ -61,6 +60,9 @@
  * And 'clobber': a kprobe on st_truth_c that clears current_kprobe, as an
  * RCU callback can on MIPS (see st_truth_clobber_set()); 'irqs_off' reads
  * how many triggered runs returned with interrupts off.
+ *
+ * And 'netdev_name': the offset of struct net_device's name, for an
+ * argument fetch of a device's name (6.8 moved it from 0).
  *
  * And 'genl_hold': writing N holds the generic netlink mutex for N ms, as a
  * slow command of a family without parallel_ops does; reading it says
@@ -291,6 +293,9 @@ static ST_TRUTH_FN unsigned long st_truth_args_run(unsigned long i)
 	snprintf(name, sizeof(name), "run-%lu", i);
 	return st_truth_args(i, i % 2 ? &obj : NULL, name, &obj, -(long)i - 1, 0x6006);
 }
+
+/* Where struct net_device keeps its name: 0 up to 6.7, elsewhere since. */
+static u32 st_truth_netdev_name = offsetof(struct net_device, name);
 
 static atomic_t st_truth_napping = ATOMIC_INIT(0);
 
@@ -743,8 +748,6 @@ static int st_truth_offsets_show(struct seq_file *m, void *v)
 	for (i = 0; i < THIS_MODULE->num_exentries; i++)
 		if (THIS_MODULE->extable[i].insn - uread < 256)
 			seq_printf(m, "uread_load=0x%lx\n", THIS_MODULE->extable[i].insn - uread);
-	/* For an argument fetch: 0 up to 6.7, elsewhere since. */
-	seq_printf(m, "netdev_name=%zu\n", offsetof(struct net_device, name));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(st_truth_offsets);
@@ -801,6 +804,7 @@ static int __init st_truth_init(void)
 				   &st_truth_irqs_off_fops);
 	debugfs_create_file_unsafe("genl_hold", 0600, st_truth_dir, NULL,
 				   &st_truth_genl_hold_fops);
+	debugfs_create_u32("netdev_name", 0400, st_truth_dir, &st_truth_netdev_name);
 #ifdef CONFIG_MIPS
 	debugfs_create_file("offsets", 0400, st_truth_dir, NULL, &st_truth_offsets_fops);
 	debugfs_create_file("uread", 0600, st_truth_dir, NULL, &st_truth_uread_fops);

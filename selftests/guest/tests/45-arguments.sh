@@ -103,7 +103,7 @@ grep -q st_truth_args "$ST/probes" && fail "a refused probe was left: $(cat "$ST
 st_ctl clear || fail "clear"
 modprobe tun || fail "modprobe tun"
 # name is struct net_device's first member up to 6.7, elsewhere since.
-off=$(sed -n 's/^netdev_name=//p' "$TRUTH/offsets")
+off=$(cat "$TRUTH/netdev_name")
 echo "struct net_device's name at $off"
 st_ctl "add register_netdevice dev=+$off(arg1):string" || fail "add register_netdevice"
 # Names of their own: test 23 leaves a persistent tap0 in the same boot.
