@@ -17,34 +17,36 @@
 #include "stacktap.h"
 
 /*
- * Whether ftrace can trace @name ("SYM", or "MOD:SYM" for a module's): by
- * SYM alone, as an f: probe is placed (ftrace_set_filter() takes no
- * module), so the answer is what "add f:SYM" finds.
+ * How many functions ftrace's filter of @name ("SYM", or "MOD:SYM" for a
+ * module's) takes: by SYM alone, as an f: probe is placed
+ * (ftrace_set_filter() takes no module), so the answer is what "add
+ * f:SYM" finds.
  */
-static bool st_funcs_traceable(struct ftrace_ops *ops, const char *name)
+static unsigned long st_funcs_traceable(struct ftrace_ops *ops, const char *name)
 {
 	char filter[STACKTAP_SYMBOL_MAX];
 	const char *colon = strchr(name, ':');
-	bool traceable;
+	unsigned long n = 0;
 
 	strscpy(filter, colon ? colon + 1 : name, sizeof(filter));
 	memset(ops, 0, sizeof(*ops));
-	traceable = !ftrace_set_filter(ops, filter, strlen(filter), 1) &&
-		    st_ftrace_filter_count(ops);
+	if (!ftrace_set_filter(ops, filter, strlen(filter), 1))
+		n = st_ftrace_filter_count(ops);
 	st_ftrace_free_filter(ops);
-	return traceable;
+	return n;
 }
 
 /*
- * STACKTAP_FUNC_F_* of each of @names[0..n), into @flags.  @kps: n
- * kprobes of scratch, unregistered together at the end (one RCU grace
- * period, not one a function).  0, or -ENOMEM.
+ * STACKTAP_FUNC_F_* of each of @names[0..n), into @flags.  The kprobes
+ * registered are unregistered together at the end (one RCU grace period,
+ * not one a function).  0, or -ENOMEM.
  */
 int st_funcs_check(const char *const *names, u32 *flags, unsigned int n)
 {
 	struct kprobe **kps, *kp;
 	struct ftrace_ops *ops;
 	unsigned int i, nr = 0;
+	unsigned long traced;
 	int ret;
 
 	kps = kcalloc(n, sizeof(*kps), GFP_KERNEL);
@@ -56,20 +58,29 @@ int st_funcs_check(const char *const *names, u32 *flags, unsigned int n)
 	}
 	for (i = 0; i < n; i++) {
 		flags[i] = 0;
-		kp[i].symbol_name = names[i];
-		kp[i].flags = KPROBE_FLAG_DISABLED;
-		ret = register_kprobe(&kp[i]);
-		if (!ret) {
-			flags[i] |= STACKTAP_FUNC_F_KPROBE;
-			kps[nr++] = &kp[i];
-		} else if (ret == -ENOENT) {
-			flags[i] |= STACKTAP_FUNC_F_UNKNOWN;
-			continue;
-		} else if (st_kprobe_entry_is_ftrace_site(names[i])) {
-			flags[i] |= STACKTAP_FUNC_F_FTRACE_SITE;
+		/* What the arch's break handler calls: add refuses it (MIPS). */
+		if (!st_kprobe_arch_refuses(names[i])) {
+			kp[i].symbol_name = names[i];
+			kp[i].flags = KPROBE_FLAG_DISABLED;
+			ret = register_kprobe(&kp[i]);
+			if (ret == -ENOENT) {
+				flags[i] = STACKTAP_FUNC_F_UNKNOWN;
+				continue;
+			}
+			if (!ret) {
+				flags[i] |= STACKTAP_FUNC_F_KPROBE;
+				kps[nr++] = &kp[i];
+			}
 		}
-		if (st_funcs_traceable(ops, names[i]))
+		traced = st_funcs_traceable(ops, names[i]);
+		if (traced)
 			flags[i] |= STACKTAP_FUNC_F_FTRACE;
+		if (flags[i] & STACKTAP_FUNC_F_KPROBE || !st_kprobe_entry_is_ftrace_site(names[i]))
+			continue;
+		flags[i] |= STACKTAP_FUNC_F_FTRACE_SITE;
+		/* ftrace filters by name: a module's must be the only one. */
+		if (traced && (!strchr(names[i], ':') || traced == 1))
+			flags[i] |= STACKTAP_FUNC_F_VIA_FTRACE;
 	}
 	if (nr)
 		unregister_kprobes(kps, nr);

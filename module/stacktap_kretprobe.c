@@ -7,6 +7,7 @@
  */
 #include <linux/kprobes.h>
 #include <linux/ptrace.h>
+#include <linux/string.h>
 #include <linux/timekeeping.h>
 
 #include "stacktap.h"
@@ -83,6 +84,11 @@ static int st_kretprobe_arm(struct st_probe *p, const char **why)
 	ret = st_kprobe_check_arch(p, why);
 	if (ret)
 		return ret;
+	/* gcc's split-off cold code is jumped to, never called. */
+	if (strstr(p->spec.symbol, ".cold")) {
+		*why = "a .cold fragment is jumped to, not called: it has no return to take (r: its function instead)";
+		return -EINVAL;
+	}
 	p->rp.kp.symbol_name = p->spec.symbol;
 	p->rp.entry_handler = st_kretprobe_entry;
 	p->rp.handler = st_kretprobe_return;

@@ -21,6 +21,10 @@ extern const char *prog;
 
 /* More than this is no question about a function: narrow the glob. */
 #define FUNCS_MAX	2000
+/* A request's names take at most this much of libmnl's 4 KiB buffer. */
+#define FUNCS_REQ_BYTES	3072
+/* Ours, never the module's: a name too long for any probe spec. */
+#define FUNC_TOO_LONG	0x80000000u
 
 struct func {
 	char *name;		/* "SYM", or "MOD:SYM" for a module's */
@@ -72,7 +76,8 @@ static int funcs_add(struct funcs *l, const char *sym, const char *mod)
 	l->f[l->n].name = name;
 	l->f[l->n].sym = name + (mod ? strlen(mod) + 1 : 0);
 	l->f[l->n].symbols = 1;
-	l->f[l->n].flags = 0;
+	/* add refuses it (STACKTAP_SYMBOL_MAX): no need to ask. */
+	l->f[l->n].flags = strlen(name) >= STACKTAP_SYMBOL_MAX ? FUNC_TOO_LONG : 0;
 	l->n++;
 	return 0;
 }
@@ -99,8 +104,13 @@ static int funcs_read(struct funcs *l, const char *glob)
 		n = sscanf(line, "%*s %c %511s [%255[^]]]", &type, sym, mod);
 		if (n < 2 || (type != 't' && type != 'T'))
 			continue;
-		/* The padding and CFI stubs before functions are not functions. */
-		if (!strncmp(sym, "__pfx_", 6) || !strncmp(sym, "__cfi_", 6))
+		/*
+		 * Not functions: the padding and CFI stubs before them, gcc's
+		 * .cold fragments (jumped to, not called), and the code of
+		 * kallsyms' pseudo-modules ([bpf], [__builtin__ftrace]...).
+		 */
+		if (!strncmp(sym, "__pfx_", 6) || !strncmp(sym, "__cfi_", 6) ||
+		    strstr(sym, ".cold") || !strcmp(mod, "bpf") || !strncmp(mod, "__builtin__", 11))
 			continue;
 		if ((want_mod[0] && strcmp(mod, want_mod)) || fnmatch(glob, sym, 0))
 			continue;
@@ -113,8 +123,9 @@ static int funcs_read(struct funcs *l, const char *glob)
 	return err;
 }
 
+/* One FUNCS_CHECK request: the functions asked about, in order. */
 struct check {
-	struct func *f;
+	struct func *f[STACKTAP_SYMBOLIZE_MAX];
 	unsigned int n, got;
 };
 
@@ -124,7 +135,7 @@ static void check_put(struct nlmsghdr *nlh, void *data)
 	unsigned int i;
 
 	for (i = 0; i < c->n; i++)
-		mnl_attr_put_strz(nlh, STACKTAP_A_SYMBOL, c->f[i].name);
+		mnl_attr_put_strz(nlh, STACKTAP_A_SYMBOL, c->f[i]->name);
 }
 
 static int check_cb(const struct nlmsghdr *nlh, void *data)
@@ -136,9 +147,29 @@ static int check_cb(const struct nlmsghdr *nlh, void *data)
 		if (mnl_attr_get_type(a) != STACKTAP_A_FUNC_FLAGS || c->got >= c->n ||
 		    mnl_attr_validate(a, MNL_TYPE_U32) < 0)
 			continue;
-		c->f[c->got++].flags = mnl_attr_get_u32(a);
+		c->f[c->got++]->flags = mnl_attr_get_u32(a);
 	}
 	return MNL_CB_OK;
+}
+
+/*
+ * The next request's functions from *@next on: at most 64, their names
+ * within FUNCS_REQ_BYTES, none too long for a spec.
+ */
+static void check_fill(struct check *c, struct funcs *l, size_t *next)
+{
+	size_t bytes = 0, len;
+
+	c->n = c->got = 0;
+	for (; *next < l->n && c->n < STACKTAP_SYMBOLIZE_MAX; (*next)++) {
+		if (l->f[*next].flags & FUNC_TOO_LONG)
+			continue;
+		len = MNL_ALIGN(MNL_ATTR_HDRLEN + strlen(l->f[*next].name) + 1);
+		if (bytes + len > FUNCS_REQ_BYTES)
+			break;
+		bytes += len;
+		c->f[c->n++] = &l->f[*next];
+	}
 }
 
 /* p: "yes", "ftrace" (served through ftrace) or "no"; r: and f: yes or no. */
@@ -146,7 +177,7 @@ static const char *func_p(uint32_t fl)
 {
 	if (fl & STACKTAP_FUNC_F_KPROBE)
 		return "yes";
-	return (fl & STACKTAP_FUNC_F_FTRACE_SITE) && (fl & STACKTAP_FUNC_F_FTRACE) ? "ftrace" : "no";
+	return fl & STACKTAP_FUNC_F_VIA_FTRACE ? "ftrace" : "no";
 }
 
 /* Why a function takes less than every kind, or "". */
@@ -154,6 +185,8 @@ static const char *func_note(const struct func *f)
 {
 	uint32_t fl = f->flags;
 
+	if (fl & FUNC_TOO_LONG)
+		return "name too long for a probe spec";
 	if (fl & STACKTAP_FUNC_F_UNKNOWN)
 		return "gone (its module was unloaded)";
 	if (fl & STACKTAP_FUNC_F_FTRACE_SITE)
@@ -202,7 +235,7 @@ static void funcs_print(const struct funcs *l, int json)
 		       f->flags & STACKTAP_FUNC_F_KPROBE ? "yes" : "no",
 		       f->flags & STACKTAP_FUNC_F_FTRACE ? "yes" : "no", func_note(f));
 		if (f->symbols > 1)
-			printf("%s%u functions of this name: a probe takes the first",
+			printf("%s%u functions of this name: p: and r: take the first, f: all",
 			       func_note(f)[0] ? "; " : "", f->symbols);
 		putchar('\n');
 	}
@@ -236,12 +269,14 @@ int cmd_funcs(int argc, char **argv, int json)
 			"stacktap module not loaded (try: insmod stacktap.ko)" : strerror(err));
 		goto out;
 	}
-	for (i = 0; i < l.n && !err; i += STACKTAP_SYMBOLIZE_MAX) {
-		struct check c = { .f = l.f + i };
+	for (i = 0; i < l.n && !err;) {
+		static struct check c;
 		struct st_req req = { .cmd = STACKTAP_CMD_FUNCS_CHECK, .cb = check_cb, .data = &c,
 				      .put = check_put, .put_data = &c };
 
-		c.n = l.n - i < STACKTAP_SYMBOLIZE_MAX ? l.n - i : STACKTAP_SYMBOLIZE_MAX;
+		check_fill(&c, &l, &i);
+		if (!c.n)
+			break;
 		err = st_conn_request(&conn, &req);
 		if (err) {
 			fprintf(stderr, "%s: funcs: %s\n", prog, req.why[0] ? req.why : strerror(err));

@@ -89,7 +89,7 @@ static int id_cb(const struct nlmsghdr *nlh, void *data);
  */
 static int is_option(const char *word)
 {
-	size_t key = strspn(word, "abcdefghijklmnopqrstuvwxyz_0123456789");
+	size_t key = strspn(word, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789");
 
 	if (word[0] == '%' || word[0] == '+' || word[0] == '-' ||
 	    (!strncmp(word, "arg", 3) && word[3] >= '0' && word[3] <= '9'))

@@ -42,7 +42,8 @@ complete_line "stacktapctl li" "list"
 STACKTAPCTL_KALLSYMS=$(mktemp)
 printf '%s\n' "ffffffff81000000 T vfs_read" "ffffffff81000100 t vfs_readv" \
 	"ffffffff81000200 D vfs_data" "ffffffff81000300 t __pfx_vfs_readx" \
-	"ffffffffc0000000 t vfs_read_mod	[mod]" >"$STACKTAPCTL_KALLSYMS"
+	"ffffffffc0000000 t vfs_read_mod	[mod]" "ffffffff81000400 t vfs_read.cold" \
+	"ffffffffc0001000 t vfs_read_bpf	[bpf]" >"$STACKTAPCTL_KALLSYMS"
 export STACKTAPCTL_KALLSYMS
 complete_line "stacktapctl add vfs_rea" "vfs_read vfs_read_mod vfs_readv"
 complete_line "stacktapctl add r:vfs_readv" "vfs_readv"

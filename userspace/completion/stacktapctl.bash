@@ -27,7 +27,8 @@ _stacktapctl() {
 		*)
 			case $word in [prf]:*) kind=${word:0:2} word=${word:2} ;; esac
 			COMPREPLY=($(awk -v w="$word" -v k="$kind" \
-				'($2 == "t" || $2 == "T") && index($3, w) == 1 && $3 !~ /^__(pfx|cfi)_/ { print k $3 }' \
+				'($2 == "t" || $2 == "T") && index($3, w) == 1 && $3 !~ /^__(pfx|cfi)_|[.]cold/ &&
+				 $4 !~ /^\[(bpf|__builtin__)/ { print k $3 }' \
 				"${STACKTAPCTL_KALLSYMS:-/proc/kallsyms}" 2>/dev/null | sort -u | head -n 500)) ;;
 		esac ;;
 	del)

@@ -201,6 +201,7 @@ enum stacktap_attr {
 #define STACKTAP_FUNC_F_FTRACE_SITE	0x4	/* entry an ftrace site kprobes refuse:
 						 * p: through ftrace, no r: */
 #define STACKTAP_FUNC_F_UNKNOWN		0x8	/* no such function */
+#define STACKTAP_FUNC_F_VIA_FTRACE	0x10	/* p: through ftrace can serve it */
 
 /*
  * One record in a STACKTAP_A_RECORD attribute.  The layout is fixed for a

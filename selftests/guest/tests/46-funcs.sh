@@ -74,6 +74,19 @@ grep -q "matches more than 2000 functions: narrow it" /tmp/err || fail "funcs '*
 stacktapctl funcs 'no_such_fn_xyz*' 2>/tmp/err && fail "funcs of nothing succeeded"
 grep -q "no function matches 'no_such_fn_xyz\*'" /tmp/err || fail "funcs of nothing: $(cat /tmp/err)"
 
+# gcc's .cold fragments are jumped to, not called: funcs lists none, and
+# an r: on one is refused (a kretprobe there would take a word that is no
+# return address off the stack).
+cold=$(awk '$2 ~ /^[tT]$/ && $3 ~ /[.]cold$/ && NF == 3 { print $3; exit }' /proc/kallsyms)
+if [ -n "$cold" ]; then
+	stacktapctl funcs "$cold" >/tmp/err 2>&1 && fail "funcs lists $cold: $(cat /tmp/err)"
+	stacktapctl add "r:$cold" 2>/tmp/err && { stacktapctl del "r:$cold"; fail "r:$cold was armed"; }
+	grep -q "a .cold fragment is jumped to, not called" /tmp/err || fail "r:$cold: $(cat /tmp/err)"
+	echo "r:$cold -> refused"
+else
+	echo "no .cold fragment in this kernel"
+fi
+
 # An f: glob says how many functions it went on.
 out=$(stacktapctl add 'f:st_truth_[abc]') || fail "add f:st_truth_[abc]"
 echo "$out"
