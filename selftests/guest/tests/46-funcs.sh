@@ -34,9 +34,9 @@ esac
 t0=$(date +%s)
 checked=0
 pick='^st_truth:st_truth_\(a\|leaf\|sw\|mleaf\|err\|args\|sink\) '
-want=21
+nwant=21
 # The core suite (st_suite=core): the three whose answers differ.
-[ "${st_suite:-full}" = full ] || { pick='^st_truth:st_truth_\(leaf\|sw\|mleaf\) '; want=9; }
+[ "${st_suite:-full}" = full ] || { pick='^st_truth:st_truth_\(leaf\|sw\|mleaf\) '; nwant=9; }
 grep "$pick" /tmp/funcs >/tmp/funcs.pick
 while read -r fn p r f note; do
 	[ "$fn" = FUNCTION ] && continue
@@ -57,7 +57,7 @@ while read -r fn p r f note; do
 	done
 done </tmp/funcs.pick
 echo "funcs agreed with $checked adds ($(($(date +%s) - t0)) s)"
-[ "$checked" = "$want" ] || fail "$checked adds checked, not $want"
+[ "$checked" = "$nwant" ] || fail "$checked adds checked, not $nwant"
 
 # stacktap's own hit path: neither.
 stacktapctl funcs 'stacktap:st_capture_re*' >/tmp/own || fail "funcs st_capture_re*"
