@@ -79,7 +79,7 @@ struct st_probe {
 	bool pending;		/* waiting for a module to load */
 	char mod[ST_MODULE_NAME_MAX];	/* whose code it probes, "" the kernel's */
 	bool via_ftrace;	/* p: at an ftrace site, served by ftrace */
-	unsigned int args_max;	/* its arguments' most bytes in a record, 0: none */
+	unsigned int args_max;	/* its arguments' most bytes in a record, 0: none or count-only */
 	unsigned long matched;	/* f:, once armed: functions it is on */
 	/* r: on MIPS: the kretprobe's own entry pre-handler, which we wrap */
 	int (*kret_pre)(struct kprobe *kp, struct pt_regs *regs);

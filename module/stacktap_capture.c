@@ -98,8 +98,7 @@ static __always_inline const u8 *st_capture_args(struct st_probe *p, struct pt_r
 {
 	u8 *args;
 
-	/* Count-only probes write no records: nothing to fetch for. */
-	if (likely(!p->args_max) || p->spec.count_only)
+	if (likely(!p->args_max))
 		return NULL;
 	args = this_cpu_ptr(st_args_scratch) + st_context() * ST_ARGS_BYTES_MAX;
 	st_args_fetch(&p->spec, regs, args);
@@ -416,7 +415,7 @@ notrace unsigned int st_capture_entry(struct st_probe *p, struct pt_regs *regs,
 		goto out;
 	nr = max(st_unwind_regs(regs, true, frames, st_frames_max(p)), 1U);
 	frames[0] = ip;
-	if (p->args_max && !p->spec.count_only)
+	if (p->args_max)
 		st_args_fetch(&p->spec, regs, args);
 	st_capture_leave();
 out:
@@ -439,8 +438,7 @@ notrace void st_capture_return(struct st_probe *p, unsigned long *frames,
 	    !st_cond_true(&s->lat_cond, (long long)ret->lat_ns))
 		local_inc(&this_cpu_ptr(p->stats)->filtered);
 	else
-		st_hit_store(p, frames, nr, ret,
-			     p->args_max && !p->spec.count_only ? args : NULL);
+		st_hit_store(p, frames, nr, ret, p->args_max ? args : NULL);
 	st_capture_leave();
 }
 NOKPROBE_SYMBOL(st_capture_return);
