@@ -3,6 +3,7 @@
 #define _STACKTAP_H
 
 #include <linux/ftrace.h>
+#include <linux/kallsyms.h>
 #include <linux/kprobes.h>
 #include <linux/list.h>
 #include <linux/percpu.h>
@@ -367,6 +368,23 @@ int st_debugfs_init(void);
 void st_debugfs_exit(void);
 void st_trace_clear(void);
 int st_clear_all(void);
+
+/* Scratch for naming one record's fields, and what its reader may see. */
+struct st_trace_fmt {
+	bool show_addr;			/* the reader has CAP_SYSLOG */
+	char sym[KSYM_SYMBOL_LEN];
+	char err[32];			/* an errno's name */
+	char comm[4 * TASK_COMM_LEN + 1];	/* escaped */
+};
+struct seq_file;
+struct st_record;
+void st_trace_format(struct seq_file *m, struct st_trace_fmt *fmt,
+		     const struct st_record *rec, int cpu);
+
+/* stacktap_flight.c: the flight recorder, overwrite= and dump_on_oops= */
+extern bool st_overwrite;
+int st_flight_init(void);
+void st_flight_exit(void);
 
 /* stacktap_netlink.c */
 struct genl_family;

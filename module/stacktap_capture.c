@@ -317,7 +317,9 @@ static __always_inline void st_hit_store(struct st_probe *p, unsigned long *fram
 		st_ring_commit(&rec->hdr, flags);
 		return;
 	}
-	rec = (struct st_record *)st_ring_reserve(st_record_size(nr, p->name_len, ret, args_len));
+	rec = (struct st_record *)st_ring_reserve(st_record_size(nr, p->name_len, ret, args_len),
+						  p->spec.ring ? p->spec.ring == ST_RING_OVERWRITE :
+								 READ_ONCE(st_overwrite));
 	if (!rec)
 		return;
 	rec->ts_ns = ktime_get_mono_fast_ns();

@@ -43,6 +43,11 @@ ST_DEFINE_READ_NOFAULT(st_read_ulong_nofault, unsigned long)
 
 #include <linux/overflow.h>
 
+/* panic_notifier_list left kernel.h for a header of its own in 5.14. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 14, 0)
+#include <linux/panic_notifier.h>
+#endif
+
 /* get_unaligned() and put_unaligned() moved out of asm/ in 6.12. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
 #include <linux/unaligned.h>

@@ -11,8 +11,9 @@
  *		stacks and all) or "eof" (trace_pipe's readers get end of
  *		file, for rmmod), one command per write.
  *   probes	"<spec> <hits> <misses>" and what else applies, per probe.
- *   stats	"cpuN written W dropped D bytes B ring R" per possible CPU
- *		(R: ring bytes allocated, 0 until the CPU first comes up), then
+ *   stats	"cpuN written W dropped D overwritten O bytes B ring R" per
+ *		possible CPU (O: records freed for new ones, overwrite=; R:
+ *		ring bytes allocated, 0 until the CPU first comes up), then
  *		"stacks used U size S overflow O", "readers streams R"
  *		(netlink record readers), "names owners O init I
  *		unloaded G" (probe names, init-text names and unloaded
@@ -51,10 +52,7 @@ struct st_trace_iter {
 	int only_cpu;			/* per_cpu/cpuN/trace, or -1 */
 	int cpu;			/* ring of the current record */
 	unsigned int eof_gen;		/* trace_pipe: st_pipe_eof_gen at open */
-	bool show_addr;			/* the opener has CAP_SYSLOG */
-	char sym[KSYM_SYMBOL_LEN];
-	char err[32];			/* an errno's name */
-	char comm[4 * TASK_COMM_LEN + 1];	/* escaped */
+	struct st_trace_fmt fmt;
 	unsigned long pos[];		/* per possible CPU */
 };
 
@@ -157,7 +155,7 @@ static void st_arg_string(struct seq_file *m, const u8 *s, unsigned int len)
  * strings quoted, symbols named as frames are.  A word-sized hex value,
  * likely a kernel pointer, is hidden from a reader without CAP_SYSLOG.
  */
-static void st_trace_args(struct seq_file *m, struct st_trace_iter *it,
+static void st_trace_args(struct seq_file *m, struct st_trace_fmt *it,
 			  const struct st_record *rec)
 {
 	const u8 *a = st_record_args(rec);
@@ -208,21 +206,21 @@ static void st_trace_args(struct seq_file *m, struct st_trace_iter *it,
 	}
 }
 
-static int st_trace_show(struct seq_file *m, void *v)
+/* One record as trace shows it, @cpu's; also the dump on oops and panic. */
+void st_trace_format(struct seq_file *m, struct st_trace_fmt *it,
+		     const struct st_record *rec, int cpu)
 {
-	struct st_trace_iter *it = m->private;
-	struct st_record *rec = v;
 	u32 nsec;
 	u64 sec = div_u64_rem(rec->ts_ns, NSEC_PER_SEC, &nsec);
 	unsigned int i;
 
 	/* Where the ring dropped records, as ftrace marks it. */
 	if (st_rec_lost(rec->hdr.flags))
-		seq_printf(m, "CPU:%d [LOST %u EVENTS]\n\n", it->cpu,
+		seq_printf(m, "CPU:%d [LOST %u EVENTS]\n\n", cpu,
 			   st_rec_lost(rec->hdr.flags));
 	st_comm_escape(it->comm, rec->comm);
 	seq_printf(m, "%s-%u [%03d] %llu.%06u: %.*s", it->comm, rec->pid,
-		   it->cpu, sec, (u32)(nsec / NSEC_PER_USEC), rec->name_len,
+		   cpu, sec, (u32)(nsec / NSEC_PER_USEC), rec->name_len,
 		   st_record_name(rec));
 	if (rec->hdr.flags & ST_REC_GLOB) {
 		/* The bare name, without "+0x0/0x20 [module]". */
@@ -262,6 +260,13 @@ static int st_trace_show(struct seq_file *m, void *v)
 	if (rec->hdr.flags & ST_REC_TRUNCATED)
 		seq_puts(m, " => [truncated]\n");
 	seq_putc(m, '\n');
+}
+
+static int st_trace_show(struct seq_file *m, void *v)
+{
+	struct st_trace_iter *it = m->private;
+
+	st_trace_format(m, &it->fmt, v, it->cpu);
 	return 0;
 }
 
@@ -293,7 +298,7 @@ static int st_trace_open(struct inode *inode, struct file *file)
 	if (!it)
 		return -ENOMEM;
 	it->only_cpu = (long)inode->i_private - 1;
-	it->show_addr = st_may_see_addresses();
+	it->fmt.show_addr = st_may_see_addresses();
 	return 0;
 }
 
@@ -429,7 +434,7 @@ static int st_pipe_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	it->only_cpu = -1;
 	it->eof_gen = atomic_read(&st_pipe_eof_gen);
-	it->show_addr = st_may_see_addresses();
+	it->fmt.show_addr = st_may_see_addresses();
 	ret = nonseekable_open(inode, file);
 	if (ret) {
 		seq_release_private(inode, file);
@@ -747,8 +752,8 @@ static int st_stats_show(struct seq_file *m, void *v)
 
 	for_each_possible_cpu(cpu) {
 		st_ring_stats(cpu, &s);
-		seq_printf(m, "cpu%d written %lu dropped %lu bytes %lu ring %lu\n", cpu,
-			   s.written, s.dropped, s.bytes, s.ring);
+		seq_printf(m, "cpu%d written %lu dropped %lu overwritten %lu bytes %lu ring %lu\n",
+			   cpu, s.written, s.dropped, s.overwritten, s.bytes, s.ring);
 	}
 	st_stacks_stats(&ss);
 	seq_printf(m, "stacks used %lu size %lu overflow %lu\n", ss.used, ss.size,

@@ -112,8 +112,13 @@ static int __init st_init(void)
 	ret = st_netlink_init();
 	if (ret)
 		goto err_debugfs;
+	ret = st_flight_init();
+	if (ret)
+		goto err_netlink;
 	return 0;
 
+err_netlink:
+	st_netlink_exit();
 err_debugfs:
 	st_debugfs_exit();
 err_probes:
@@ -133,6 +138,7 @@ err_ring:
 
 static void __exit st_exit(void)
 {
+	st_flight_exit();
 	st_netlink_exit();
 	st_debugfs_exit();
 	st_probes_exit();

@@ -188,6 +188,8 @@ static int st_nl_stats_get(struct sk_buff *skb, struct netlink_callback *cb)
 		if (nla_put_u32(skb, STACKTAP_A_CPU, cpu) ||
 		    nla_put_u64_64bit(skb, STACKTAP_A_WRITTEN, s.written, STACKTAP_A_PAD) ||
 		    nla_put_u64_64bit(skb, STACKTAP_A_DROPPED, s.dropped, STACKTAP_A_PAD) ||
+		    nla_put_u64_64bit(skb, STACKTAP_A_OVERWRITTEN, s.overwritten,
+				      STACKTAP_A_PAD) ||
 		    nla_put_u64_64bit(skb, STACKTAP_A_BYTES, s.bytes, STACKTAP_A_PAD) ||
 		    nla_put_u64_64bit(skb, STACKTAP_A_OVERFLOW, st_stacks_overflow(cpu),
 				      STACKTAP_A_PAD)) {

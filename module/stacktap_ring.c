@@ -6,14 +6,24 @@
  * local_cmpxchg() on the free-running head; a record becomes visible when
  * its COMMITTED flag is stored with release semantics, and readers stop
  * at the first record not yet committed.  A full ring drops the record
- * and counts it: writers never block and never overwrite.  A record whose
+ * and counts it, or, for a writer asked to overwrite (the flight
+ * recorder), frees the oldest committed records to make room: zeroes
+ * them and moves the tail past them.  Writers never block.  A record whose
  * size is known only once written is reserved at its largest and then
  * trimmed: head moves back, with another local_cmpxchg(), unless a nested
  * writer reserved after it meanwhile.
  *
  * Readers are serialised by one mutex.  They consume by zeroing the space
  * they free before publishing the new tail, so any reserved but not yet
- * committed space always reads as flags == 0.
+ * committed space always reads as flags == 0.  While a reader holds the
+ * mutex no writer overwrites: a reader reads records in place.  Reader
+ * and overwriting writer meet Dekker-style: the reader raises
+ * st_ring_reading and waits out every CPU's overwriter; an overwriter
+ * raises its ring's pushing count and gives way (drops) when it sees
+ * st_ring_reading.  Only the outermost writer of a CPU overwrites, and
+ * never past a record still being written, so nothing it zeroes is in
+ * use.  Readers keep positions across reads; one the tail has passed
+ * starts again at the tail.
  *
  * Each ring also has a pipe position, between tail and head: how far
  * trace_pipe has delivered, and each netlink record reader (a cursor) has
@@ -50,6 +60,8 @@ struct st_ring {
 	local_t written;
 	local_t dropped;
 	local_t lost;		/* dropped since the last commit */
+	local_t overwritten;	/* committed records freed by writers */
+	local_t pushing;	/* a writer of this CPU is freeing records */
 	char *data;		/* NULL until the CPU first comes up */
 };
 
@@ -61,6 +73,7 @@ static DEFINE_MUTEX(st_ring_read_mutex);
 static DECLARE_WAIT_QUEUE_HEAD(st_ring_wq);
 static atomic_t st_ring_watchers;	/* pipe readers and cursors */
 static atomic_t st_ring_pipes;		/* open trace_pipe readers */
+static atomic_t st_ring_reading;		/* readers in place: no overwriting */
 static LIST_HEAD(st_ring_cursors);	/* under st_ring_read_mutex */
 static struct irq_work st_ring_wake_work;
 
@@ -145,24 +158,96 @@ static __always_inline struct st_rec_hdr *st_ring_at(struct st_ring *r, unsigned
 	return (struct st_rec_hdr *)(r->data + (pos & (st_ring_bytes - 1)));
 }
 
-/* Claim @len bytes, or NULL when the ring is full. */
-static notrace struct st_rec_hdr *st_ring_claim(struct st_ring *r, u32 len)
+/* Zero [from, to) of @r, which may wrap. */
+static notrace void st_ring_zero(struct st_ring *r, unsigned long from, unsigned long to)
+{
+	unsigned long off = from & (st_ring_bytes - 1);
+	unsigned long len = to - from;
+	unsigned long first = min(len, st_ring_bytes - off);
+	unsigned long i;
+
+	/*
+	 * By words, not memset(): the hit path calls nothing a probe can
+	 * sit on (WRITE_ONCE() keeps the compiler from making it one).
+	 * Records are 8-byte multiples at 8-byte offsets.
+	 */
+	for (i = 0; i < first; i += sizeof(long))
+		WRITE_ONCE(*(unsigned long *)(r->data + off + i), 0);
+	for (i = 0; i < len - first; i += sizeof(long))
+		WRITE_ONCE(*(unsigned long *)(r->data + i), 0);
+}
+NOKPROBE_SYMBOL(st_ring_zero);
+
+/*
+ * Overwrite: free the oldest committed records of this CPU's ring until
+ * the tail reaches @want.  False, freeing nothing, while a reader reads
+ * in place, when nested in another overwriter of this CPU, or when a
+ * record still being written (an interrupted writer's) is in the way.
+ */
+static notrace bool st_ring_push(struct st_ring *r, unsigned long want)
+{
+	unsigned long tail, pos, head, n = 0;
+	struct st_rec_hdr *hdr;
+	bool pushed = false;
+	u32 flags;
+
+	if (local_inc_return(&r->pushing) != 1)
+		goto out;
+	/* Pairs with st_ring_read_lock(): one of the two sees the other. */
+	smp_mb();
+	if (atomic_read(&st_ring_reading))
+		goto out;
+	/* The last reader's consume is seen: its st_ring_read_unlock(). */
+	smp_rmb();
+	tail = READ_ONCE(r->tail);
+	head = local_read(&r->head);
+	for (pos = tail; (long)(want - pos) > 0 && pos != head; pos += hdr->len) {
+		hdr = st_ring_at(r, pos);
+		flags = smp_load_acquire(&hdr->flags);
+		if (!(flags & ST_REC_COMMITTED) || hdr->len < sizeof(*hdr) ||
+		    hdr->len > st_ring_bytes)
+			goto out;
+		if (!(flags & ST_REC_PAD))
+			n++;
+	}
+	if ((long)(want - pos) > 0)
+		goto out;
+	st_ring_zero(r, tail, pos);
+	/* Zeroes first: the writer claiming this space relies on them. */
+	smp_store_release(&r->tail, pos);
+	local_add(n, &r->overwritten);
+	pushed = true;
+out:
+	/* Our stores are seen by a reader that sees pushing drop. */
+	smp_mb();
+	local_dec(&r->pushing);
+	return pushed;
+}
+NOKPROBE_SYMBOL(st_ring_push);
+
+/* Claim @len bytes; when the ring is full NULL, or room made if @overwrite. */
+static notrace struct st_rec_hdr *st_ring_claim(struct st_ring *r, u32 len, bool overwrite)
 {
 	unsigned long head, tail, off, pad, next;
 	struct st_rec_hdr *hdr;
 
 	if (unlikely(!READ_ONCE(r->data)))
 		return NULL;
-	do {
+	for (;;) {
 		head = local_read(&r->head);
 		tail = smp_load_acquire(&r->tail);
 		off = head & (st_ring_bytes - 1);
 		/* A record never straddles the end: pad up to it instead. */
 		pad = off + len > st_ring_bytes ? st_ring_bytes - off : 0;
 		next = head + pad + len;
-		if (next - tail > st_ring_bytes)
-			return NULL;
-	} while (local_cmpxchg(&r->head, head, next) != head);
+		if (next - tail > st_ring_bytes) {
+			if (!overwrite || !st_ring_push(r, next - st_ring_bytes))
+				return NULL;
+			continue;	/* room made: claim it, or a nested writer did */
+		}
+		if (local_cmpxchg(&r->head, head, next) == head)
+			break;
+	}
 
 	if (pad) {
 		hdr = st_ring_at(r, head);
@@ -175,11 +260,15 @@ static notrace struct st_rec_hdr *st_ring_claim(struct st_ring *r, u32 len)
 }
 NOKPROBE_SYMBOL(st_ring_claim);
 
-/* Reserve a record of @len bytes; a full ring counts it as dropped. */
-notrace struct st_rec_hdr *st_ring_reserve(u32 len)
+/*
+ * Reserve a record of @len bytes.  A full ring counts it as dropped or,
+ * if @overwrite, frees the oldest records for it (dropped only while a
+ * reader reads in place, or when nested in an overwrite on this CPU).
+ */
+notrace struct st_rec_hdr *st_ring_reserve(u32 len, bool overwrite)
 {
 	struct st_ring *r = this_cpu_ptr(st_rings);
-	struct st_rec_hdr *hdr = st_ring_claim(r, len);
+	struct st_rec_hdr *hdr = st_ring_claim(r, len, overwrite);
 
 	if (!hdr) {
 		local_inc(&r->dropped);
@@ -192,12 +281,13 @@ NOKPROBE_SYMBOL(st_ring_reserve);
 /*
  * Reserve up to @len bytes for a record whose size is known only once it
  * is written: st_ring_trim() it to size before committing it, or
- * st_ring_cancel() it.  A full ring counts nothing here; the caller
- * falls back to st_ring_reserve() of the real size, which does.
+ * st_ring_cancel() it.  A full ring counts nothing here and overwrites
+ * nothing, which would free room for the most, not for the size: the
+ * caller falls back to st_ring_reserve() of the real size.
  */
 notrace struct st_rec_hdr *st_ring_reserve_max(u32 len)
 {
-	return st_ring_claim(this_cpu_ptr(st_rings), len);
+	return st_ring_claim(this_cpu_ptr(st_rings), len, false);
 }
 NOKPROBE_SYMBOL(st_ring_reserve_max);
 
@@ -270,13 +360,41 @@ notrace void st_ring_commit(struct st_rec_hdr *hdr, u32 flags)
 }
 NOKPROBE_SYMBOL(st_ring_commit);
 
+/* Hold off overwriters, and wait out any under way, for an in-place read. */
+static void st_ring_hold_writers(unsigned long spins)
+{
+	int cpu;
+
+	atomic_inc(&st_ring_reading);
+	/* Pairs with st_ring_push(): one of the two sees the other. */
+	smp_mb();
+	for_each_possible_cpu(cpu) {
+		struct st_ring *r = per_cpu_ptr(st_rings, cpu);
+		unsigned long n = spins;
+
+		/* An overwrite zeroes a few records: a short wait. */
+		while (local_read(&r->pushing) && n--)
+			cpu_relax();
+	}
+	smp_rmb();
+}
+
+static void st_ring_release_writers(void)
+{
+	/* What the reader freed is seen by the next overwriter. */
+	smp_mb__before_atomic();
+	atomic_dec(&st_ring_reading);
+}
+
 void st_ring_read_lock(void)
 {
 	mutex_lock(&st_ring_read_mutex);
+	st_ring_hold_writers(ULONG_MAX);
 }
 
 void st_ring_read_unlock(void)
 {
+	st_ring_release_writers();
 	mutex_unlock(&st_ring_read_mutex);
 }
 
@@ -290,14 +408,13 @@ unsigned long st_ring_tail(int cpu)
  * NULL at the first uncommitted record or at the head.  A position behind
  * the tail (the ring was cleared meanwhile) restarts at the tail.
  */
-struct st_rec_hdr *st_ring_peek(int cpu, unsigned long *pos)
+static struct st_rec_hdr *__st_ring_peek(int cpu, unsigned long *pos)
 {
 	struct st_ring *r = per_cpu_ptr(st_rings, cpu);
 	unsigned long head = local_read(&r->head);
 	struct st_rec_hdr *hdr;
 	u32 flags;
 
-	lockdep_assert_held(&st_ring_read_mutex);
 	if ((long)(*pos - r->tail) < 0)
 		*pos = r->tail;
 	if (!READ_ONCE(r->data))
@@ -316,17 +433,18 @@ struct st_rec_hdr *st_ring_peek(int cpu, unsigned long *pos)
 	return NULL;
 }
 
+struct st_rec_hdr *st_ring_peek(int cpu, unsigned long *pos)
+{
+	lockdep_assert_held(&st_ring_read_mutex);
+	return __st_ring_peek(cpu, pos);
+}
+
 /* Free [tail, pos): zero it, then publish the new tail to the writer. */
 static void st_ring_consume(struct st_ring *r, unsigned long pos)
 {
-	unsigned long off = r->tail & (st_ring_bytes - 1);
-	unsigned long len = pos - r->tail;
-	unsigned long first = min(len, st_ring_bytes - off);
-
-	if (!len)
+	if (pos == r->tail)
 		return;
-	memset(r->data + off, 0, first);
-	memset(r->data, 0, len - first);
+	st_ring_zero(r, r->tail, pos);
 	smp_store_release(&r->tail, pos);
 }
 
@@ -482,6 +600,39 @@ void st_ring_stats(int cpu, struct st_ring_stats *stats)
 
 	stats->written = local_read(&r->written);
 	stats->dropped = local_read(&r->dropped);
+	stats->overwritten = local_read(&r->overwritten);
 	stats->bytes = local_read(&r->head) - READ_ONCE(r->tail);
 	stats->ring = READ_ONCE(r->data) ? st_ring_bytes : 0;
+}
+
+/*
+ * For a dump on oops or panic, where the reader's mutex may be held by a
+ * CPU that will never let go: hold off overwriters (waiting a bounded
+ * time for one a stopped CPU may have left half done), then call @fn on
+ * each of the last @n committed records of every CPU's ring, oldest
+ * first.  Best effort, as ftrace_dump(): a reader that still runs may
+ * consume records meanwhile, and st_ring_peek()'s checks keep the walk
+ * inside the ring.
+ */
+void st_ring_dump(unsigned int n, void (*fn)(int cpu, struct st_rec_hdr *hdr, void *arg),
+		  void *arg)
+{
+	struct st_rec_hdr *hdr;
+	unsigned long pos, nr;
+	int cpu;
+
+	if (!st_rings)
+		return;
+	st_ring_hold_writers(1000000);
+	for_each_possible_cpu(cpu) {
+		pos = READ_ONCE(per_cpu_ptr(st_rings, cpu)->tail);
+		for (nr = 0; (hdr = __st_ring_peek(cpu, &pos)); pos += hdr->len)
+			nr++;
+		pos = READ_ONCE(per_cpu_ptr(st_rings, cpu)->tail);
+		for (; (hdr = __st_ring_peek(cpu, &pos)); pos += hdr->len) {
+			if (nr-- <= n)
+				fn(cpu, hdr, arg);
+		}
+	}
+	st_ring_release_writers();
 }

@@ -12,7 +12,7 @@ void st_ring_exit(void);
 unsigned long st_ring_size(void);
 
 /* Writer side: this CPU's ring, preemption disabled, any context. */
-struct st_rec_hdr *st_ring_reserve(u32 len);
+struct st_rec_hdr *st_ring_reserve(u32 len, bool overwrite);
 void st_ring_commit(struct st_rec_hdr *hdr, u32 flags);
 /* For a record sized once written: reserve the most, then trim or cancel. */
 struct st_rec_hdr *st_ring_reserve_max(u32 len);
@@ -47,9 +47,14 @@ wait_queue_head_t *st_ring_waitqueue(void);
 struct st_ring_stats {
 	unsigned long written;
 	unsigned long dropped;
+	unsigned long overwritten;	/* committed records freed by writers */
 	unsigned long bytes;
 	unsigned long ring;	/* allocated: 0 for a CPU never up */
 };
 void st_ring_stats(int cpu, struct st_ring_stats *stats);
+
+/* Oops and panic: the last @n records of every CPU, without the mutex. */
+void st_ring_dump(unsigned int n, void (*fn)(int cpu, struct st_rec_hdr *hdr, void *arg),
+		  void *arg);
 
 #endif /* _STACKTAP_RING_H */

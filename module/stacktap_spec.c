@@ -523,7 +523,7 @@ int st_arg_format_fetch(const struct st_arg *arg, char *buf, size_t size)
 }
 
 static const char *const st_arg_reserved[] = {
-	"ret", "lat", "func", "maxactive", "mode", "depth", "pid", "comm", "cpu",
+	"ret", "lat", "func", "maxactive", "mode", "depth", "pid", "comm", "cpu", "ring",
 };
 
 /* [NAME=]FETCH[:TYPE]; @eq: the '=' after NAME, or NULL. */
@@ -603,6 +603,7 @@ enum st_option {
 	ST_OPT_PID,
 	ST_OPT_COMM,
 	ST_OPT_CPU,
+	ST_OPT_RING,
 	ST_OPT_NR
 };
 
@@ -613,6 +614,7 @@ static const char *const st_option_names[ST_OPT_NR] = {
 	[ST_OPT_PID] = "pid",
 	[ST_OPT_COMM] = "comm",
 	[ST_OPT_CPU] = "cpu",
+	[ST_OPT_RING] = "ring",
 };
 
 static int st_parse_option(struct st_spec *spec, const char *opt, size_t len,
@@ -637,7 +639,7 @@ static int st_parse_option(struct st_spec *spec, const char *opt, size_t len,
 	if (o == ST_OPT_NR && eq && st_is_fetch(eq + 1, len - name_len - 1))
 		return st_parse_arg(spec, opt, len, eq, why);
 	if (o == ST_OPT_NR || !eq) {
-		*why = "unknown option (known: mode= depth= pid= comm= cpu= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])";
+		*why = "unknown option (known: mode= depth= pid= comm= cpu= ring= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])";
 		return -EINVAL;
 	}
 	if (*seen & (1u << o)) {
@@ -678,6 +680,16 @@ static int st_parse_option(struct st_spec *spec, const char *opt, size_t len,
 	case ST_OPT_COMM:
 		spec->filters |= ST_FILTER_COMM;
 		return st_parse_comm(spec, val, val_len, why);
+	case ST_OPT_RING:
+		if (val_len == 9 && !memcmp(val, "overwrite", 9))
+			spec->ring = ST_RING_OVERWRITE;
+		else if (val_len == 4 && !memcmp(val, "drop", 4))
+			spec->ring = ST_RING_DROP;
+		else {
+			*why = "ring= is overwrite or drop";
+			return -EINVAL;
+		}
+		return 0;
 	default:
 		spec->filters |= ST_FILTER_CPU;
 		return st_parse_uint(val, val_len, 0, ST_CPU_MAX, &spec->cpu,
@@ -705,6 +717,9 @@ int st_spec_format_options(const struct st_spec *spec, char *buf, size_t size)
 		ST_APPEND("%scomm=%s", n ? " " : "", spec->comm);
 	if (spec->filters & ST_FILTER_CPU)
 		ST_APPEND("%scpu=%u", n ? " " : "", spec->cpu);
+	if (spec->ring)
+		ST_APPEND("%sring=%s", n ? " " : "",
+			  spec->ring == ST_RING_OVERWRITE ? "overwrite" : "drop");
 	if (spec->maxactive)
 		ST_APPEND("%smaxactive=%u", n ? " " : "", spec->maxactive);
 	if (spec->ret_cond.op)
@@ -761,6 +776,10 @@ int st_spec_parse_text(struct st_spec *spec, const char *text, size_t len,
 			i++;
 		if (i > start)
 			ret = st_parse_option(spec, text + start, i - start, &seen, why);
+	}
+	if (!ret && spec->ring && spec->count_only) {
+		*why = "ring= is for records, and mode=count writes none";
+		ret = -EINVAL;
 	}
 	return ret;
 }

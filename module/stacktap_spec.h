@@ -67,6 +67,7 @@ struct st_spec {
 	/* options, after the spec; zero means not given */
 	unsigned int maxactive;		/* r: instances, 0: the kernel's default */
 	bool count_only;		/* mode=count: aggregate, write no records */
+	unsigned char ring;		/* ST_RING_*: a full ring, by ring= */
 	unsigned int depth;		/* frames kept, 0: the module's depth= */
 	unsigned int filters;		/* ST_FILTER_*: which of these are set */
 	unsigned int pid;		/* thread group id */
@@ -78,6 +79,10 @@ struct st_spec {
 	unsigned int nargs;
 	struct st_arg args[STACKTAP_ARGS_MAX];
 };
+
+/* ring=: what a hit does when the ring is full; 0: the module's overwrite=. */
+#define ST_RING_OVERWRITE	1	/* frees the oldest records */
+#define ST_RING_DROP		2	/* is dropped and counted */
 
 #define ST_MAXACTIVE_MAX	4096
 #define ST_PID_MAX		4194304		/* PID_MAX_LIMIT */

@@ -22,6 +22,8 @@
 #   ST_QEMU_EXTRA=ARGS  more QEMU options
 #   ST_GUEST_MODS=M,M   more distribution modules for init to load first
 #   ST_BENCH=1          also build the benchmark's st_floor.ko (selftests/bench)
+#   ST_CRASH=oops|panic after the suite, kill the kernel on purpose and check
+#                       the flight recorder's dump on the console (crash.sh)
 #   ST_GUEST_TIMEOUT=S  kill the guest after S seconds (default 2400; the
 #                       suite takes about 1100 s on a 2-CPU guest)
 # Prints the TAP lines prefixed with the arch, then "<arch>: N passed, N failed";
@@ -76,7 +78,7 @@ mknod "$R/dev/console" c 5 1
 mknod "$R/dev/null" c 1 3
 cp "$top/selftests/guest/init" "$R/init"
 chmod +x "$R/init"
-cp "$top/selftests/guest/lib.sh" "$top/selftests/guest/results.sh" "$R/lib/st/"
+cp "$top/selftests/guest/lib.sh" "$top/selftests/guest/results.sh" "$top/selftests/guest/crash.sh" "$R/lib/st/"
 tests=${ST_TESTS_DIR:-$top/selftests/guest/tests}
 if [ $# -eq 0 ]; then
 	cp "$tests"/*.sh "$R/tests/"
@@ -189,7 +191,9 @@ fi
 # one CPU got 146 ticks in 6531 jiffies.  So it gets the longest timeout.
 stall=
 [ "$arch" != x86_64-debug ] || stall=rcupdate.rcu_cpu_stall_timeout=300
-cmdline="console=$console st_result=$result st_modules=$guest_mods panic_on_warn=1 oops=panic panic=-1 $stall ${ST_APPEND:-}"
+crash=
+[ -z "${ST_CRASH:-}" ] || crash="st_crash=$ST_CRASH"
+cmdline="console=$console st_result=$result st_modules=$guest_mods panic_on_warn=1 oops=panic panic=-1 $stall $crash ${ST_APPEND:-}"
 
 # QEMU's own device tree for this very machine, plus the fragment: dtc
 # merges a node given twice.
@@ -214,6 +218,11 @@ timeout --foreground "$tmo" $qemu -nodefaults -display none -no-reboot \
 # Verdict: the guest's TAP, plus two checks of our own.  (hvc adds CRs.)
 tr -d '\r' <"$B/result" >"$B/result.tap"
 mv "$B/result.tap" "$B/result"
+# A deliberate crash ends the console: what comes after its marker is the
+# dump's to check, and no splat of the suite's.
+tr -d '\r' <"$B/console.log" >"$B/console.all"
+awk '/^=== deliberate crash/ { exit } { print }' "$B/console.all" >"$B/console.log"
+sed -n '/^=== deliberate crash/,$p' "$B/console.all" | sed 's/^\[ *[0-9]*\.[0-9]*\] //' >"$B/console.crash"
 # A test that does not apply to a target says "ok N - name # SKIP why":
 # neither a pass nor a failure.
 pass=$(grep '^ok ' "$B/result" | grep -vc ' # SKIP ' || true)
@@ -355,6 +364,36 @@ check_diff_flamegraph() {
 		'search: Matched: 37.5% (6 of 16 max(A,B) counts)' 'marked: 1' 'zoom: 1200 wide, beside 0' \
 		'reset: beside 750 (before 750)' | cmp -s - "$B/diffcheck"
 }
+
+# The flight recorder's dump after crash.sh killed the kernel: the last 5
+# records of CPU 0, i=45..49 of st_truth_args, each with its stack from
+# the probed function to its caller, between the dump's first and last
+# lines, and the kernel dead after it.
+check_dump() {
+	d=$B/console.crash
+	sed "s/^/$arch: # /" "$d" | grep -E ': # (stacktap|=== |Kernel panic)' | head -40
+	grep -qx "stacktap: dump on $ST_CRASH: the last 5 records of each CPU, oldest first" "$d" &&
+	grep -qx 'stacktap: end of dump' "$d" &&
+	grep -q '^Kernel panic - not syncing' "$d" || return 1
+	got=$(sed -n '/^stacktap: dump on/,/^stacktap: end of dump$/p' "$d" | awk '
+		/^stacktap: cpu[0-9]+:$/ { cpu = $2; next }
+		/: p:st_truth_args i=/ {
+			if (want) { print "no stack under " i; exit }
+			i = $0; sub(/.* i=/, "", i); sub(/ .*/, "", i)
+			if ($0 !~ (" name=\"run-" i "\"$")) { print "name of " i ": " $0; exit }
+			want = 1; next
+		}
+		want == 1 { if ($0 !~ /^stacktap:  => st_truth_args\+0x[0-9a-f]+\/0x[0-9a-f]+ \[st_truth\]$/) { print "frame 0 of " i ": " $0; exit }
+			want = 2; next }
+		want == 2 { if ($0 !~ /^stacktap:  => st_truth_args_run\+0x[0-9a-f]+\/0x[0-9a-f]+ \[st_truth\]$/) { print "frame 1 of " i ": " $0; exit }
+			want = 0; out = out cpu i " " }
+		END { print out }')
+	echo "$arch: # dump: $got"
+	[ "$got" = "cpu0:45 cpu0:46 cpu0:47 cpu0:48 cpu0:49 " ]
+}
+if [ -n "${ST_CRASH:-}" ]; then
+	host_check "flight recorder: the dump on a deliberate $ST_CRASH holds the last records" check_dump || true
+fi
 
 # Tests emit "@json NAME TEXT" for what must be strict JSON: parse it here.
 sed -n 's/^# @json \([a-z]*\) /\1 /p' "$B/result" >"$B/json"

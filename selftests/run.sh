@@ -75,14 +75,17 @@ section() {
 	report "$title" "$log" $rc $(($(date +%s) - t0))
 }
 
-# guest TARGET: its guest suite, full or core (st_suite= tells the tests).
+# guest TARGET: its guest suite, full or core (st_suite= tells the tests),
+# then the flight recorder's dump on a deliberate crash: an oops after the
+# full suite, a panic with no oops after the core suite.
 guest() {
 	case " $full " in
-	*" $1 "*) tests="" suite=full ;;
-	*) tests=$core suite=core ;;
+	*" $1 "*) tests="" suite=full crash=oops ;;
+	*) tests=$core suite=core crash=panic ;;
 	esac
 	# shellcheck disable=SC2086
-	ST_APPEND="st_churn_seconds=$churn $budget st_suite=$suite${ST_APPEND:+ $ST_APPEND}" ./selftests/guest.sh "$1" $tests
+	ST_CRASH=$crash ST_APPEND="st_churn_seconds=$churn $budget st_suite=$suite${ST_APPEND:+ $ST_APPEND}" \
+		./selftests/guest.sh "$1" $tests
 }
 
 section "host: probe spec parser" make -s unit

@@ -315,19 +315,21 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	if (json) {
 		printf("%s\n  {\"cpu\": %" PRIu32 ", \"written\": %" PRIu64
-		       ", \"dropped\": %" PRIu64 ", \"bytes\": %" PRIu64
-		       ", \"overflow\": %" PRIu64 "}",
+		       ", \"dropped\": %" PRIu64 ", \"overwritten\": %" PRIu64
+		       ", \"bytes\": %" PRIu64 ", \"overflow\": %" PRIu64 "}",
 		       l->n ? "," : "", u32_of(t.a[STACKTAP_A_CPU]),
 		       u64_of(t.a[STACKTAP_A_WRITTEN]), u64_of(t.a[STACKTAP_A_DROPPED]),
-		       u64_of(t.a[STACKTAP_A_BYTES]), u64_of(t.a[STACKTAP_A_OVERFLOW]));
+		       u64_of(t.a[STACKTAP_A_OVERWRITTEN]), u64_of(t.a[STACKTAP_A_BYTES]),
+		       u64_of(t.a[STACKTAP_A_OVERFLOW]));
 	} else {
 		if (!l->n)
-			printf("%-5s %12s %12s %12s %12s\n", "CPU", "WRITTEN", "DROPPED",
-			       "BYTES", "OVERFLOW");
-		printf("%-5" PRIu32 " %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %12" PRIu64 "\n",
+			printf("%-5s %12s %12s %12s %12s %12s\n", "CPU", "WRITTEN", "DROPPED",
+			       "OVERWRITTEN", "BYTES", "OVERFLOW");
+		printf("%-5" PRIu32 " %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %12" PRIu64
+		       " %12" PRIu64 "\n",
 		       u32_of(t.a[STACKTAP_A_CPU]), u64_of(t.a[STACKTAP_A_WRITTEN]),
-		       u64_of(t.a[STACKTAP_A_DROPPED]), u64_of(t.a[STACKTAP_A_BYTES]),
-		       u64_of(t.a[STACKTAP_A_OVERFLOW]));
+		       u64_of(t.a[STACKTAP_A_DROPPED]), u64_of(t.a[STACKTAP_A_OVERWRITTEN]),
+		       u64_of(t.a[STACKTAP_A_BYTES]), u64_of(t.a[STACKTAP_A_OVERFLOW]));
 	}
 	l->n++;
 	return MNL_CB_OK;
@@ -797,7 +799,7 @@ static const struct cmd cmds[] = {
 	{ "add", cmd_add, "SPEC...", "arm probes: [p:|r:|f:]SYMBOL[+OFFSET] [OPTION...]", 0 },
 	{ "del", cmd_del, "SPEC|ID...", "disarm probes by spec or by id", 0 },
 	{ "list", cmd_list, "", "list probes with hits and misses", 1 },
-	{ "stats", cmd_stats, "", "per-CPU records written, dropped, bytes in use, stack overflow", 1 },
+	{ "stats", cmd_stats, "", "per-CPU records written, dropped, overwritten, bytes in use, stack overflow", 1 },
 	{ "show", cmd_show, "", "print the recorded stacks", 1 },
 	{ "report", cmd_report,
 	  "[-i FILE [--vmlinux F] [--modules D] [--debug-dir D] [--perf-script|--pprof OUT|--svg OUT]] [--folded|--callers|--latency] [PROBE]",
@@ -832,7 +834,8 @@ static void usage(FILE *f)
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		fprintf(f, "  %-6s %-18s %s\n", cmds[i].name, cmds[i].args, cmds[i].help);
 	fprintf(f, "\nSPEC: [p:|r:|f:]SYMBOL[+OFFSET] [mode=trace|count] [depth=N] [pid=N] [comm=NAME]\n"
-		   "      [cpu=N] [maxactive=N] [retOPN] [latOPT] [[NAME=]FETCH[:TYPE]...]\n"
+		   "      [cpu=N] [ring=overwrite|drop] [maxactive=N] [retOPN] [latOPT]\n"
+		   "      [[NAME=]FETCH[:TYPE]...]\n"
 		   "--json: machine-readable output for list, stats, show, report and stream.\n"
 		   "--version: this tool's version and the loaded module's.\n"
 		   "Exit status: 0 done, 1 the operation failed, 2 usage.\n"

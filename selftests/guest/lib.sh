@@ -42,16 +42,21 @@ entry_off() {
 	sed -n 's/^[^+]*+\(0x[0-9a-f]*\)\/.*/\1/p' "$TRUTH/entry_offset" | grep . || fail "no entry offset for $1"
 }
 
-# truth_on_every_cpu N: each CPU runs the truth chain N times, all at once.
+# on_every_cpu CMD: each CPU runs the shell command CMD, all at once.
 # Waits for those runs only, not for other background jobs (a reader).
-truth_on_every_cpu() {
+on_every_cpu() {
 	runs=
 	for c in $(seq 0 $(($(ncpus) - 1))); do
-		taskset -c "$c" sh -c "echo $1 > $TRUTH/trigger" &
+		taskset -c "$c" sh -c "$1" &
 		runs="$runs $!"
 	done
 	# shellcheck disable=SC2086
 	wait $runs
+}
+
+# truth_on_every_cpu N: each CPU runs the truth chain N times, all at once.
+truth_on_every_cpu() {
+	on_every_cpu "echo $1 > $TRUTH/trigger"
 }
 
 # hammer_start TRIGGER: every CPU runs the truth chain in a loop, through

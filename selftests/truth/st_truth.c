@@ -39,6 +39,9 @@
  *   trigger_args	  run i: st_truth_args(i, i odd ? &obj : NULL, "run-<i>",
  *		  &obj, -i - 1, 0x6006), obj a struct st_truth_obj.
  *
+ *   trigger_oops	  writes through a NULL pointer: an oops, for the
+ *   trigger_panic	  flight recorder's dump; or panics without one.
+ *
  * And one that sleeps, so kretprobe instances are pending when stacktap
  * goes away:
  *   trigger_nap	  st_truth_nap sleeps 50 ms; 'napping' reads how many
@@ -294,6 +297,24 @@ static ST_TRUTH_FN unsigned long st_truth_args_run(unsigned long i)
 	return st_truth_args(i, i % 2 ? &obj : NULL, name, &obj, -(long)i - 1, 0x6006);
 }
 
+/*
+ * The flight recorder's test ends its guest here (selftests/guest/crash.sh):
+ * an oops, a write through a NULL pointer the compiler cannot see (sysrq's
+ * crash has panicked without one since 5.x), or a panic with no oops.
+ */
+static unsigned long *st_truth_nowhere;
+
+static ST_TRUTH_FN unsigned long st_truth_oops(unsigned long i)
+{
+	WRITE_ONCE(*READ_ONCE(st_truth_nowhere), i);
+	return i;
+}
+
+static ST_TRUTH_FN unsigned long st_truth_panic(unsigned long i)
+{
+	panic("st_truth: deliberate panic (trigger_panic)");
+}
+
 /* Where struct net_device keeps its name: 0 up to 6.7, elsewhere since. */
 static u32 st_truth_netdev_name = offsetof(struct net_device, name);
 
@@ -538,6 +559,8 @@ static const struct {
 	{ "trigger_nap", st_truth_nap },
 	{ "trigger_err", st_truth_err_run },
 	{ "trigger_args", st_truth_args_run },
+	{ "trigger_oops", st_truth_oops },
+	{ "trigger_panic", st_truth_panic },
 #ifdef CONFIG_MIPS
 	{ "trigger_adj2", st_truth_a_adj2 },
 #endif

@@ -123,7 +123,7 @@ int main(void)
 		r = st_spec_parse_text(&o, "r:f maxactive=1x", 16, &why);
 		ok(r == -EINVAL, "maxactive junk", "r:f maxactive=1x");
 		r = st_spec_parse_text(&o, "r:f depht=3", 11, &why);
-		ok(r == -EINVAL && !strcmp(why, "unknown option (known: mode= depth= pid= comm= cpu= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])"),
+		ok(r == -EINVAL && !strcmp(why, "unknown option (known: mode= depth= pid= comm= cpu= ring= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])"),
 		   "unknown option", "r:f depht=3");
 		r = st_spec_parse_text(&o, "r:f+4 maxactive=2", 17, &why);
 		ok(r == -EINVAL && !strcmp(why, "only p: probes take an offset"), "spec error first", "r:f+4 maxactive=2");
@@ -155,6 +155,20 @@ int main(void)
 		if (r != (e) || strcmp(why, r_)) \
 			printf("# got %d (%s)\n", r, why); \
 	} while (0)
+		r = st_spec_parse_text(&o, "r:f ring=overwrite depth=4", 26, &why);
+		st_spec_format_options(&o, opts, sizeof(opts));
+		ok(!r && o.ring == ST_RING_OVERWRITE && !strcmp(opts, "depth=4 ring=overwrite"),
+		   "ring=overwrite", "r:f ring=overwrite depth=4");
+		r = st_spec_parse_text(&o, "f:f* ring=drop", 14, &why);
+		st_spec_format_options(&o, opts, sizeof(opts));
+		ok(!r && o.ring == ST_RING_DROP && !strcmp(opts, "ring=drop"), "ring=drop", "f:f* ring=drop");
+		r = st_spec_parse_text(&o, "p:f", 3, &why);
+		ok(!r && !o.ring, "ring= not given: the module's overwrite=", "p:f");
+		OPT_REFUSE("p:f ring=wrap", -EINVAL, "ring= is overwrite or drop");
+		OPT_REFUSE("p:f ring=", -EINVAL, "ring= is overwrite or drop");
+		OPT_REFUSE("p:f ring=drop ring=drop", -EINVAL, "option given twice");
+		OPT_REFUSE("p:f ring=overwrite mode=count", -EINVAL, "ring= is for records, and mode=count writes none");
+		OPT_REFUSE("p:f mode=count ring=drop", -EINVAL, "ring= is for records, and mode=count writes none");
 		OPT_REFUSE("p:f mode=fast", -EINVAL, "mode= is trace or count");
 		OPT_REFUSE("p:f mode=", -EINVAL, "mode= is trace or count");
 		OPT_REFUSE("p:f depth=0", -ERANGE, "depth= must be 1..256");
@@ -168,7 +182,7 @@ int main(void)
 		OPT_REFUSE("p:f comm=", -EINVAL, "comm= takes 1..15 characters");
 		OPT_REFUSE("p:f comm=0123456789abcdef", -EINVAL, "comm= takes 1..15 characters");
 		OPT_REFUSE("p:f comm=a\x01b", -EINVAL, "comm= takes printable characters without spaces");
-		OPT_REFUSE("p:f mode", -EINVAL, "unknown option (known: mode= depth= pid= comm= cpu= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])");
+		OPT_REFUSE("p:f mode", -EINVAL, "unknown option (known: mode= depth= pid= comm= cpu= ring= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])");
 		/* ret and lat conditions: r: only, once each, strict values. */
 		OPT_REFUSE("p:f ret<0", -EINVAL, "ret conditions are r: probe options");
 		OPT_REFUSE("f:f lat>1ms", -EINVAL, "lat conditions are r: probe options");
@@ -178,7 +192,7 @@ int main(void)
 		OPT_REFUSE("r:f ret<=-", -EINVAL, "ret takes a number: decimal (-22) or hex (0x10)");
 		OPT_REFUSE("r:f ret==99999999999999999999", -EINVAL, "ret takes a number: decimal (-22) or hex (0x10)");
 		OPT_REFUSE("r:f ret==0x1ffffffffffffffff", -EINVAL, "ret takes a number: decimal (-22) or hex (0x10)");
-		OPT_REFUSE("r:f ret=5", -EINVAL, "unknown option (known: mode= depth= pid= comm= cpu= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])");
+		OPT_REFUSE("r:f ret=5", -EINVAL, "unknown option (known: mode= depth= pid= comm= cpu= ring= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])");
 		OPT_REFUSE("r:f lat>1h", -EINVAL, "lat takes a duration: N, Nns, Nus, Nms or Ns");
 		OPT_REFUSE("r:f lat>ms", -EINVAL, "lat takes a duration: N, Nns, Nus, Nms or Ns");
 		OPT_REFUSE("r:f lat>-1", -EINVAL, "lat takes a duration: N, Nns, Nus, Nms or Ns");
@@ -242,7 +256,7 @@ int main(void)
 		static const struct { const char *in; int err; const char *why; } bad[] = {
 			{ "p:f arg0", -EINVAL, "argN: N is 1..8" },
 			{ "p:f arg9", -EINVAL, "argN: N is 1..8" },
-			{ "p:f argx", -EINVAL, "unknown option (known: mode= depth= pid= comm= cpu= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])" },
+			{ "p:f argx", -EINVAL, "unknown option (known: mode= depth= pid= comm= cpu= ring= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])" },
 			{ "p:f+4 arg1", -EINVAL, "argN is the argument at the function's entry: a p: probe with an offset sees registers the function has since changed (use %REG)" },
 			{ "f:f %di", -EINVAL, "f: probes fetch arguments (argN); registers by name need p: or r:" },
 			{ "p:f %", -EINVAL, "%REG names a register: %di, %x0, %a0" },

@@ -64,8 +64,10 @@
  *			the functions it is on.
  *	CLEAR		drops every record and every counted stack.
  *	STATS_GET	dump: one message per possible CPU with A_CPU,
- *			A_WRITTEN, A_DROPPED, A_BYTES, and A_OVERFLOW: hits
- *			the full aggregation table could not count.
+ *			A_WRITTEN, A_DROPPED, A_OVERWRITTEN (records freed for
+ *			new ones: overwrite=, ring=overwrite), A_BYTES, and
+ *			A_OVERFLOW: hits the full aggregation table could not
+ *			count.
  *	RESET		disarms and removes every probe.
  *	STREAM		makes the asking socket a record reader (see below);
  *			A_STREAM_FLAGS.  Replies with A_FORMAT.
@@ -179,6 +181,7 @@ enum stacktap_attr {
 	STACKTAP_A_TRUNCATED,		/* flag */
 	STACKTAP_A_LATENCY,		/* binary, struct stacktap_latency */
 	STACKTAP_A_FUNC_FLAGS,		/* u32, STACKTAP_FUNC_F_* */
+	STACKTAP_A_OVERWRITTEN,		/* u64 */
 	__STACKTAP_A_LAST
 };
 #define STACKTAP_A_MAX		(__STACKTAP_A_LAST - 1)
