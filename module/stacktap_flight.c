@@ -19,6 +19,7 @@
 #include <linux/kdebug.h>
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
+#include <linux/nmi.h>
 #include <linux/notifier.h>
 #include <linux/seq_file.h>
 
@@ -33,38 +34,74 @@ static unsigned int dump_on_oops;
 module_param(dump_on_oops, uint, 0644);
 MODULE_PARM_DESC(dump_on_oops, "On an oops or a panic, print the last N records of every CPU to the console (default 0: none)");
 
+/* A dump of more is a dump of everything: a full 128 MiB ring of 48-byte records. */
+#define ST_DUMP_MAX	(1U << 22)
+
 static atomic_t st_dumped = ATOMIC_INIT(0);
 
-/* One record's text at a time: a deep stack of long names fits. */
+/*
+ * One record at a time, copied out of the ring first: a reader on a CPU
+ * still running may free it meanwhile.  Its text in a second buffer: a
+ * deep stack of long names fits.
+ */
+static u64 st_dump_rec[8192 / sizeof(u64)];
 static char st_dump_buf[16384];
 static struct seq_file st_dump_seq;
 static struct st_trace_fmt st_dump_fmt;
 static int st_dump_cpu;
 
-/* Whether @rec's fields lie inside its length: a torn record is skipped. */
+/*
+ * Whether every field of @rec, arguments included, lies inside its
+ * length, as the trace's formatter will read them: a record torn by a
+ * writer or a reader meanwhile is skipped, not followed.
+ */
 static bool st_dump_sane(const struct st_record *rec)
 {
 	bool ret = rec->hdr.flags & ST_REC_RET;
-	u16 args = 0;
+	const struct stacktap_arg *e;
+	const u8 *a, *end;
+	u16 args;
 
 	if (rec->hdr.len < sizeof(*rec) || rec->nr_frames > STACKTAP_DEPTH_MAX + 1 ||
 	    st_record_size(rec->nr_frames, rec->name_len, ret, 0) > rec->hdr.len)
 		return false;
-	if (rec->hdr.flags & ST_REC_ARGS)
-		args = sizeof(u16) + get_unaligned((const u16 *)st_record_args(rec));
-	return st_record_size(rec->nr_frames, rec->name_len, ret, args) <= rec->hdr.len;
+	if (!(rec->hdr.flags & ST_REC_ARGS))
+		return true;
+	if (st_record_size(rec->nr_frames, rec->name_len, ret, sizeof(u16)) > rec->hdr.len)
+		return false;
+	a = st_record_args(rec);
+	args = get_unaligned((const u16 *)a);
+	if (st_record_size(rec->nr_frames, rec->name_len, ret, sizeof(u16) + args) > rec->hdr.len)
+		return false;
+	end = a + sizeof(u16) + args;
+	for (a += sizeof(u16); a < end; a += sizeof(*e) + e->name_len + e->value_len) {
+		e = (const struct stacktap_arg *)a;
+		if (a + sizeof(*e) > end || a + sizeof(*e) + e->name_len + e->value_len > end ||
+		    (e->type != STACKTAP_ARG_STRING && !(e->flags & STACKTAP_ARG_F_FAULT) &&
+		     e->value_len != sizeof(u64)))
+			return false;
+	}
+	return true;
 }
 
 static void st_dump_record(int cpu, struct st_rec_hdr *hdr, void *arg)
 {
-	const struct st_record *rec = (const struct st_record *)hdr;
+	const struct st_record *rec = (const struct st_record *)st_dump_rec;
+	u32 len = READ_ONCE(hdr->len);
 	char *line, *end;
 
+	/* A serial console at 115200 baud takes a while: as ftrace_dump(). */
+	touch_nmi_watchdog();
 	if (cpu != st_dump_cpu) {
 		st_dump_cpu = cpu;
 		pr_emerg("cpu%d:\n", cpu);
 	}
-	if (!st_dump_sane(rec)) {
+	if (len > sizeof(st_dump_rec)) {
+		pr_emerg("[a record of %u bytes, longer than a dump takes]\n", len);
+		return;
+	}
+	memcpy(st_dump_rec, hdr, len);
+	if (rec->hdr.len != len || !st_dump_sane(rec)) {
 		pr_emerg("[a record torn while read]\n");
 		return;
 	}
@@ -89,6 +126,7 @@ static void st_dump(unsigned int n, const char *why)
 {
 	if (!n || atomic_xchg(&st_dumped, 1))
 		return;
+	n = min(n, ST_DUMP_MAX);
 	st_dump_seq.buf = st_dump_buf;
 	st_dump_seq.size = sizeof(st_dump_buf);
 	/* As a reader without CAP_SYSLOG: anyone may read the console. */

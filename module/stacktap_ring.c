@@ -20,9 +20,9 @@
  * and overwriting writer meet Dekker-style: the reader raises
  * st_ring_reading and waits out every CPU's overwriter; an overwriter
  * raises its ring's pushing count and gives way (drops) when it sees
- * st_ring_reading.  Only the outermost writer of a CPU overwrites, and
- * never past a record still being written, so nothing it zeroes is in
- * use.  Readers keep positions across reads; one the tail has passed
+ * st_ring_reading.  A writer nested in another's overwrite does not
+ * overwrite, and none frees past a record still being written, so
+ * nothing an overwrite zeroes is in use.  Readers keep positions across reads; one the tail has passed
  * starts again at the tail.
  *
  * Each ring also has a pipe position, between tail and head: how far
@@ -55,11 +55,12 @@
 
 struct st_ring {
 	local_t head;		/* reserve position, moved by this CPU only */
-	unsigned long tail;	/* consume position, moved by readers only */
+	unsigned long tail;	/* consume position: readers', and overwriters' */
 	unsigned long pipe;	/* trace_pipe's position, moved by readers only */
 	local_t written;
 	local_t dropped;
 	local_t lost;		/* dropped since the last commit */
+	unsigned int lost_gen;	/* st_ring_clear_gen at the last commit */
 	local_t overwritten;	/* committed records freed by writers */
 	local_t pushing;	/* a writer of this CPU is freeing records */
 	char *data;		/* NULL until the CPU first comes up */
@@ -74,6 +75,7 @@ static DECLARE_WAIT_QUEUE_HEAD(st_ring_wq);
 static atomic_t st_ring_watchers;	/* pipe readers and cursors */
 static atomic_t st_ring_pipes;		/* open trace_pipe readers */
 static atomic_t st_ring_reading;		/* readers in place: no overwriting */
+static unsigned int st_ring_clear_gen;		/* clears so far */
 static LIST_HEAD(st_ring_cursors);	/* under st_ring_read_mutex */
 static struct irq_work st_ring_wake_work;
 
@@ -342,15 +344,28 @@ notrace void st_ring_cancel(struct st_rec_hdr *hdr)
 }
 NOKPROBE_SYMBOL(st_ring_cancel);
 
-/* The drops before it ride on the next record, for readers to show. */
+/*
+ * The drops before it ride on the next record, for readers to show, but
+ * not drops from before a clear: the records around them are gone.  (The
+ * first commit after a clear also forgets drops between the clear and
+ * it; the stats still count them.)  Taken with local_xchg(): a nested
+ * writer's commit must not mark the same drops again.
+ */
 notrace void st_ring_commit(struct st_rec_hdr *hdr, u32 flags)
 {
 	struct st_ring *r = this_cpu_ptr(st_rings);
-	long lost = local_read(&r->lost);
+	unsigned int gen = READ_ONCE(st_ring_clear_gen);
+	long lost = local_read(&r->lost) ? local_xchg(&r->lost, 0) : 0;
 
+	if (unlikely(READ_ONCE(r->lost_gen) != gen)) {
+		WRITE_ONCE(r->lost_gen, gen);
+		lost = 0;
+	}
 	if (lost) {
-		lost = min_t(long, lost, ST_REC_LOST_MAX);
-		local_sub(lost, &r->lost);
+		if (lost > ST_REC_LOST_MAX) {
+			local_add(lost - ST_REC_LOST_MAX, &r->lost);
+			lost = ST_REC_LOST_MAX;
+		}
 		flags |= (u32)lost << ST_REC_LOST_SHIFT;
 	}
 	smp_store_release(&hdr->flags, flags | ST_REC_COMMITTED);
@@ -376,7 +391,8 @@ static void st_ring_hold_writers(unsigned long spins)
 		while (local_read(&r->pushing) && n--)
 			cpu_relax();
 	}
-	smp_rmb();
+	/* What the overwriters wrote is seen, and our writes come after. */
+	smp_mb();
 }
 
 static void st_ring_release_writers(void)
@@ -424,7 +440,8 @@ static struct st_rec_hdr *__st_ring_peek(int cpu, unsigned long *pos)
 		flags = smp_load_acquire(&hdr->flags);
 		if (!(flags & ST_REC_COMMITTED))
 			return NULL;
-		if (hdr->len < sizeof(*hdr) || hdr->len > st_ring_bytes)
+		if (hdr->len < sizeof(*hdr) || (hdr->len & 7) ||
+		    (*pos & (st_ring_bytes - 1)) + hdr->len > st_ring_bytes)
 			return NULL;	/* cannot happen; never walk off */
 		if (!(flags & ST_REC_PAD))
 			return hdr;
@@ -464,6 +481,7 @@ void st_ring_clear(void)
 			pos += hdr->len;
 		st_ring_consume(r, pos);
 	}
+	WRITE_ONCE(st_ring_clear_gen, st_ring_clear_gen + 1);
 }
 
 /* trace_pipe's position in @cpu's ring; behind the tail means at it. */
@@ -618,7 +636,7 @@ void st_ring_dump(unsigned int n, void (*fn)(int cpu, struct st_rec_hdr *hdr, vo
 		  void *arg)
 {
 	struct st_rec_hdr *hdr;
-	unsigned long pos, nr;
+	unsigned long pos, nr, skip, i;
 	int cpu;
 
 	if (!st_rings)
@@ -628,11 +646,12 @@ void st_ring_dump(unsigned int n, void (*fn)(int cpu, struct st_rec_hdr *hdr, vo
 		pos = READ_ONCE(per_cpu_ptr(st_rings, cpu)->tail);
 		for (nr = 0; (hdr = __st_ring_peek(cpu, &pos)); pos += hdr->len)
 			nr++;
+		/* The last @n of those: records written since come after. */
+		skip = nr > n ? nr - n : 0;
 		pos = READ_ONCE(per_cpu_ptr(st_rings, cpu)->tail);
-		for (; (hdr = __st_ring_peek(cpu, &pos)); pos += hdr->len) {
-			if (nr-- <= n)
+		for (i = 0; i < skip + n && (hdr = __st_ring_peek(cpu, &pos)); i++, pos += hdr->len)
+			if (i >= skip)
 				fn(cpu, hdr, arg);
-		}
 	}
 	st_ring_release_writers();
 }

@@ -105,9 +105,10 @@ probe_field() {
 	grep "^$1 " "$ST/probes" | cut -d' ' -f"$2"
 }
 
-# Sum a column of "cpuN written W dropped D bytes B" lines.
+# stats_sum KEY [FILE]: KEY's figure summed over the "cpuN written W
+# dropped D ..." lines of $ST/stats, or of FILE (a copy taken before).
 stats_sum() {
-	awk -v k="$1" '{ for (i = 2; i < NF; i += 2) if ($i == k) s += $(i + 1) } END { print s + 0 }' "$ST/stats"
+	awk -v k="$1" '{ for (i = 2; i < NF; i += 2) if ($i == k) s += $(i + 1) } END { print s + 0 }' "${2:-$ST/stats}"
 }
 
 # Number of records in a trace file; "CPU:N [LOST M EVENTS]" is not one.
