@@ -60,7 +60,6 @@ struct st_ring {
 	local_t written;
 	local_t dropped;
 	local_t lost;		/* dropped since the last commit */
-	unsigned int lost_gen;	/* st_ring_clear_gen at the last commit */
 	local_t overwritten;	/* committed records freed by writers */
 	local_t pushing;	/* a writer of this CPU is freeing records */
 	char *data;		/* NULL until the CPU first comes up */
@@ -75,7 +74,6 @@ static DECLARE_WAIT_QUEUE_HEAD(st_ring_wq);
 static atomic_t st_ring_watchers;	/* pipe readers and cursors */
 static atomic_t st_ring_pipes;		/* open trace_pipe readers */
 static atomic_t st_ring_reading;		/* readers in place: no overwriting */
-static unsigned int st_ring_clear_gen;		/* clears so far */
 static LIST_HEAD(st_ring_cursors);	/* under st_ring_read_mutex */
 static struct irq_work st_ring_wake_work;
 
@@ -345,22 +343,16 @@ notrace void st_ring_cancel(struct st_rec_hdr *hdr)
 NOKPROBE_SYMBOL(st_ring_cancel);
 
 /*
- * The drops before it ride on the next record, for readers to show, but
- * not drops from before a clear: the records around them are gone.  (The
- * first commit after a clear also forgets drops between the clear and
- * it; the stats still count them.)  Taken with local_xchg(): a nested
- * writer's commit must not mark the same drops again.
+ * The drops before it ride on the next record, for readers to show (a
+ * clear between them and it included: they still came before it).  Taken
+ * with local_xchg(): a nested writer's commit between a read and a
+ * subtract would mark the same drops again and leave the count negative.
  */
 notrace void st_ring_commit(struct st_rec_hdr *hdr, u32 flags)
 {
 	struct st_ring *r = this_cpu_ptr(st_rings);
-	unsigned int gen = READ_ONCE(st_ring_clear_gen);
 	long lost = local_read(&r->lost) ? local_xchg(&r->lost, 0) : 0;
 
-	if (unlikely(READ_ONCE(r->lost_gen) != gen)) {
-		WRITE_ONCE(r->lost_gen, gen);
-		lost = 0;
-	}
 	if (lost) {
 		if (lost > ST_REC_LOST_MAX) {
 			local_add(lost - ST_REC_LOST_MAX, &r->lost);
@@ -481,7 +473,6 @@ void st_ring_clear(void)
 			pos += hdr->len;
 		st_ring_consume(r, pos);
 	}
-	WRITE_ONCE(st_ring_clear_gen, st_ring_clear_gen + 1);
 }
 
 /* trace_pipe's position in @cpu's ring; behind the tail means at it. */
