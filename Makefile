@@ -64,6 +64,7 @@ unit: selftests/unit/spec_test
 	./selftests/unit/spec_test
 	./selftests/unit/results_test.sh
 	./selftests/unit/completion_test.sh
+	./selftests/unit/recording_test.sh
 	@v=$$(sed -n 's/^\#define STACKTAP_VERSION\t"\(.*\)"/\1/p' include/uapi/linux/stacktap.h); \
 	if [ "$$v" = "$(DKMS_VERSION)" ]; then echo "ok - version $$v in the uapi header and dkms.conf"; \
 	else echo "not ok - version: uapi header '$$v', dkms.conf '$(DKMS_VERSION)'"; exit 1; fi

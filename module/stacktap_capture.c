@@ -250,6 +250,7 @@ static __always_inline void st_record_fill(struct st_record *rec, struct st_prob
 	rec->nr_frames = nr;
 	rec->kind = p->spec.kind;
 	rec->name_len = p->name_len;
+	rec->probe_id = p->id;
 	memcpy(rec->comm, current->comm, TASK_COMM_LEN);
 	rec->comm[TASK_COMM_LEN - 1] = '\0';
 	if (ret) {
@@ -301,6 +302,7 @@ static __always_inline void st_hit_store(struct st_probe *p, unsigned long *fram
 		flags |= ST_REC_ARGS;
 
 	ctx = st_context();
+	flags |= ctx << ST_REC_CTX_SHIFT;
 	rec = __this_cpu_read(st_capture_cpu.open[ctx]);
 	if (rec) {
 		/*

@@ -23,6 +23,9 @@ struct st_rec_hdr {
 #define ST_REC_RET		0x8u	/* kretprobe: return value, latency */
 #define ST_REC_GLOB		0x10u	/* glob probe: name the matched function */
 #define ST_REC_ARGS		0x20u	/* arguments after the spec */
+/* The context of the hit (st_context(): task, softirq, hardirq, NMI). */
+#define ST_REC_CTX_SHIFT	8
+#define ST_REC_CTX_MASK		(3u << ST_REC_CTX_SHIFT)
 /* Records this CPU's ring dropped just before this one, up to 0xffff. */
 #define ST_REC_LOST_SHIFT	16
 #define ST_REC_LOST_MAX		0xffffu
@@ -41,6 +44,7 @@ struct st_record {
 	u8 kind;
 	u8 name_len;
 	char comm[TASK_COMM_LEN];
+	u32 probe_id;		/* the probe's id when it hit */
 	unsigned long frames[];
 	/*
 	 * then, with ST_REC_RET, u64 return value and u64 latency in ns

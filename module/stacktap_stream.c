@@ -148,6 +148,8 @@ static int st_stream_put(struct sk_buff *skb, const struct st_record *rec, int c
 	out->nr_frames = rec->nr_frames;
 	out->kind = rec->kind;
 	out->spec_len = rec->name_len;
+	out->context = (rec->hdr.flags & ST_REC_CTX_MASK) >> ST_REC_CTX_SHIFT;
+	out->probe_id = rec->probe_id;
 	memcpy(out->comm, rec->comm, sizeof(out->comm));
 	for (i = 0; i < rec->nr_frames; i++)
 		put_unaligned((u64)rec->frames[i], &out->frames[i]);

@@ -62,6 +62,7 @@ int recording_record(FILE *f, const struct st_rec *r)
 	h.lost = htole32(h.lost);
 	h.nr_frames = htole16(h.nr_frames);
 	h.args_len = htole16(h.args_len);
+	h.probe_id = htole32(h.probe_id);
 	memcpy(buf, &h, sizeof(h));
 	for (i = 0; i < r->h.nr_frames; i++) {
 		uint64_t a = htole64(r->frames[i]);
@@ -673,13 +674,21 @@ int recording_load(const char *path, struct recording *rec)
 			data = NULL;
 			if (meta_get(rec, "text", buf, sizeof(buf)))
 				rec->text = strtoull(buf, NULL, 16);
+			/* Its records' layout: 1 before format= was checked. */
+			rec->format = meta_get(rec, "format", buf, sizeof(buf)) ?
+				      strtoul(buf, NULL, 10) : 1;
+			if (rec->format < 1 || rec->format > STACKTAP_RECORD_FORMAT) {
+				fprintf(stderr, "%s: report: %s holds records of format %u, newer than this %s reads: update it\n",
+					prog, path, rec->format, prog);
+				goto out;
+			}
 			break;
 		case CHUNK_MODULE:
 			if (rmodule_parse(rec, (char *)data))
 				goto err_nomem;
 			break;
 		case CHUNK_RECORD:
-			if (st_rec_parse(data, len, &r, true))
+			if (st_rec_parse(data, len, &r, true, rec->format ? rec->format : 1))
 				goto err_corrupt;
 			if (stack_count(rec, &r, &idx) || (rec->keep && record_keep(rec, &r, idx)))
 				goto err_nomem;

@@ -72,6 +72,7 @@ struct rrecord {
 
 struct recording {
 	char *meta;
+	uint32_t format;	/* of its records, from META */
 	uint64_t text;
 	struct rmodule *mods;
 	size_t nmods;

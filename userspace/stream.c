@@ -8,6 +8,7 @@
 #include <endian.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <poll.h>
@@ -32,6 +33,7 @@ static void rec_from_le(struct stacktap_record *h)
 	h->lost = le32toh(h->lost);
 	h->nr_frames = le16toh(h->nr_frames);
 	h->args_len = le16toh(h->args_len);
+	h->probe_id = le32toh(h->probe_id);
 }
 
 bool st_rec_arg_next(const struct st_rec *r, unsigned int *off, struct st_rec_arg *a)
@@ -91,15 +93,20 @@ static int rec_args_parse(struct st_rec *r, bool le)
 	return 0;
 }
 
-int st_rec_parse(const void *data, size_t len, struct st_rec *r, bool le)
+int st_rec_parse(const void *data, size_t len, struct st_rec *r, bool le, uint32_t format)
 {
+	/* Format 1 ended at args_len and a reserved __u16, before context. */
+	size_t head = format >= 2 ? sizeof(r->h) : offsetof(struct stacktap_record, probe_id);
 	const char *p = data;
 	size_t frames;
 	unsigned int i;
 
-	if (len < sizeof(r->h))
+	if (len < head || format < 1 || format > STACKTAP_RECORD_FORMAT)
 		return -1;
-	memcpy(&r->h, p, sizeof(r->h));
+	memset(&r->h, 0, sizeof(r->h));
+	memcpy(&r->h, p, head);
+	if (format < 2)
+		r->h.context = ST_CONTEXT_UNKNOWN;
 	if (le)
 		rec_from_le(&r->h);
 	if (!(r->h.flags & STACKTAP_RECORD_F_ARGS))
@@ -107,15 +114,15 @@ int st_rec_parse(const void *data, size_t len, struct st_rec *r, bool le)
 	frames = (size_t)r->h.nr_frames * sizeof(uint64_t);
 	if (r->h.size > len || r->h.nr_frames > STACKTAP_DEPTH_MAX ||
 	    r->h.args_len > sizeof(r->args) ||
-	    sizeof(r->h) + frames + r->h.spec_len + r->h.args_len > r->h.size)
+	    head + frames + r->h.spec_len + r->h.args_len > r->h.size)
 		return -1;
-	memcpy(r->frames, p + sizeof(r->h), frames);
+	memcpy(r->frames, p + head, frames);
 	for (i = 0; le && i < r->h.nr_frames; i++)
 		r->frames[i] = le64toh(r->frames[i]);
-	memcpy(r->spec, p + sizeof(r->h) + frames, r->h.spec_len);
+	memcpy(r->spec, p + head + frames, r->h.spec_len);
 	r->spec[r->h.spec_len] = '\0';
 	r->h.comm[sizeof(r->h.comm) - 1] = '\0';
-	memcpy(r->args, p + sizeof(r->h) + frames + r->h.spec_len, r->h.args_len);
+	memcpy(r->args, p + head + frames + r->h.spec_len, r->h.args_len);
 	return rec_args_parse(r, le);
 }
 
@@ -431,6 +438,9 @@ static void rec_args_json(const struct st_rec *r, char (*names)[SYM_LEN])
 		printf("]");
 }
 
+/* enum stacktap_context's names. */
+static const char *const st_contexts[] = { "task", "softirq", "hardirq", "nmi" };
+
 void st_rec_print(const struct st_rec *r, char (*names)[SYM_LEN], bool json)
 {
 	st_rec_print_in(r, names, json, NULL);
@@ -469,7 +479,16 @@ void st_rec_print_in(const struct st_rec *r, char (*names)[SYM_LEN], bool json,
 		}
 		if (r->h.flags & STACKTAP_RECORD_F_TRUNCATED)
 			printf("%s\"[truncated]\"", i ? ", " : "");
-		printf("]}%s", array ? "" : "\n");
+		/* The thread's id again as "tid"; format 2's context and probe id. */
+		printf("], \"tid\": %u, \"context\": ", r->h.pid);
+		if (r->h.context < sizeof(st_contexts) / sizeof(st_contexts[0]))
+			json_str(st_contexts[r->h.context]);
+		else
+			printf("null");
+		if (r->h.probe_id)
+			printf(", \"probe_id\": %u}%s", r->h.probe_id, array ? "" : "\n");
+		else
+			printf(", \"probe_id\": null}%s", array ? "" : "\n");
 		return;
 	}
 	if (r->h.lost)
@@ -501,13 +520,15 @@ int st_records_cb(const struct nlmsghdr *nlh, void *data)
 		switch (mnl_attr_get_type(a)) {
 		case STACKTAP_A_FORMAT:
 			s->format = mnl_attr_get_u32(a);
-			if (s->format != STACKTAP_RECORD_FORMAT) {
+			/* An older module's format too: a newer tool reads it. */
+			if (s->format < 1 || s->format > STACKTAP_RECORD_FORMAT) {
 				s->bad_format = true;
 				return MNL_CB_ERROR;
 			}
 			break;
 		case STACKTAP_A_RECORD:
-			if (st_rec_parse(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a), &r, false))
+			if (st_rec_parse(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a), &r, false,
+					 s->format))
 				break;
 			if (s->record(s, &r))
 				return MNL_CB_STOP;

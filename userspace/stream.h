@@ -48,11 +48,13 @@ struct st_rec_arg {
 bool st_rec_arg_next(const struct st_rec *r, unsigned int *off, struct st_rec_arg *a);
 
 /*
- * 0, or -1 when @len bytes at @data are no whole record; @le: its fields
- * are little-endian (a recording's), else in this machine's order (the
- * kernel's).
+ * 0, or -1 when @len bytes at @data are no whole record of @format
+ * (STACKTAP_RECORD_FORMAT or older); @le: its fields are little-endian (a
+ * recording's), else in this machine's order (the kernel's).  A format
+ * older than 2 has no context (ST_CONTEXT_UNKNOWN) and no probe id (0).
  */
-int st_rec_parse(const void *data, size_t len, struct st_rec *r, bool le);
+#define ST_CONTEXT_UNKNOWN	0xff
+int st_rec_parse(const void *data, size_t len, struct st_rec *r, bool le, uint32_t format);
 
 /* Frame @i's name, from its address and the record's time. */
 struct st_namer {

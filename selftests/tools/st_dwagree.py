@@ -50,9 +50,11 @@ def load(path):
                     m[k] = v
             mods[m['name']] = m
         elif typ == 4:
+            # struct stacktap_record: 72 bytes in format 1, 80 since 2.
+            head = 72 if int(meta.get('format', '1')) < 2 else 80
             nr = struct.unpack_from('<H', body, 48)[0]
             for i in range(nr):
-                frames.add((struct.unpack_from('<Q', body, 72 + 8 * i)[0], i > 0))
+                frames.add((struct.unpack_from('<Q', body, head + 8 * i)[0], i > 0))
     return meta, mods, frames
 
 

@@ -211,7 +211,15 @@ enum stacktap_attr {
  * STACKTAP_RECORD_FORMAT; fields are in the kernel's byte order and the
  * attribute is only 4-byte aligned, so copy it out before reading.
  */
-#define STACKTAP_RECORD_FORMAT		1
+#define STACKTAP_RECORD_FORMAT		2	/* 1: up to args_len, 72 bytes */
+
+/* What a hit interrupted, innermost first: as preempt_count() tells. */
+enum stacktap_context {
+	STACKTAP_CONTEXT_TASK,
+	STACKTAP_CONTEXT_SOFTIRQ,
+	STACKTAP_CONTEXT_HARDIRQ,
+	STACKTAP_CONTEXT_NMI,
+};
 
 struct stacktap_record {
 	__u32 size;		/* bytes: header, frames, spec, padding to 8 */
@@ -228,7 +236,10 @@ struct stacktap_record {
 	__u8 spec_len;
 	char comm[16];		/* NUL-terminated */
 	__u16 args_len;		/* bytes of arguments after the spec */
-	__u16 reserved;		/* zero */
+	__u8 context;		/* enum stacktap_context (format 2) */
+	__u8 reserved;		/* zero */
+	__u32 probe_id;		/* the probe's id, as PROBE_LIST gives it (format 2) */
+	__u32 reserved2;	/* zero */
 	/*
 	 * Then nr_frames __u64 raw addresses, frame 0 the probed address and
 	 * the rest return addresses, then spec_len bytes of the probe's spec
