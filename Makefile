@@ -60,7 +60,9 @@ clean:
 selftests/unit/spec_test: selftests/unit/spec_test.c module/stacktap_spec.c module/stacktap_spec.h
 	$(HOSTCC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $(filter %.c,$^)
 
+# recording_test.sh runs the host's stacktapctl.
 unit: selftests/unit/spec_test
+	$(MAKE) -s -C userspace CC="$(HOSTCC)"
 	./selftests/unit/spec_test
 	./selftests/unit/results_test.sh
 	./selftests/unit/completion_test.sh
