@@ -212,7 +212,7 @@ int cmd_diff(int argc, char **argv, int json)
 		if (!all && s->count[0] == s->count[1])
 			continue;
 		if (json) {
-			printf("%s\n  {\"status\": \"%s\", \"probe\": ", shown ? "," : "", status(s));
+			printf("%s\n  {\"status\": \"%s\", \"spec\": ", shown ? "," : "", status(s));
 			json_str(s->probe);
 			printf(", \"a\": %" PRIu64 ", \"b\": %" PRIu64 ", \"delta\": %" PRId64
 			       ", \"stack\": ", s->count[0], s->count[1], delta(s));

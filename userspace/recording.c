@@ -896,8 +896,8 @@ static void frame_print(const struct recording *rec, void *dw, uint64_t addr, bo
 	int n = frame_inline(dw, addr, ret, in), i;
 
 	if (json) {
-		printf("%s{\"addr\": \"0x%" PRIx64 "\", \"symbol\": ", first ? "" : ", ", addr);
-		json_str(name);
+		printf("%s{", first ? "" : ", ");
+		json_frame_keys(name, &addr);
 		printf(", \"inline\": [");
 		for (i = 0; i < n; i++) {
 			printf("%s{\"function\": ", i ? ", " : "");
@@ -1083,13 +1083,12 @@ int report_recording(int argc, char **argv, int json)
 				free(line);
 			}
 		} else if (json) {
-			printf("%s\n  {\"probe\": ", shown ? "," : "");
+			printf("%s\n  {\"spec\": ", shown ? "," : "");
 			json_str(s->spec);
-			printf(", \"count\": %" PRIu64 ", \"truncated\": %s, \"frames\": [",
-			       s->count, s->truncated ? "true" : "false");
+			printf(", \"count\": %" PRIu64 ", \"frames\": [", s->count);
 			for (f = 0; f < s->nr_frames; f++)
 				frame_print(&rec, dw, s->frames[f], f > 0, true, !f);
-			printf("]}");
+			printf("], \"truncated\": %s}", s->truncated ? "true" : "false");
 		} else {
 			printf("@[%s] %" PRIu64 "\n", s->spec, s->count);
 			for (f = 0; f < s->nr_frames; f++)

@@ -50,8 +50,10 @@ int block_add_line(struct block *b, const char *line)
 {
 	if (!line[0])
 		return b->n > 0;
-	if (b->n < BLOCK_LINES)
+	if (b->n < BLOCK_LINES) {
+		b->has_addr[b->n] = false;
 		snprintf(b->line[b->n++], LINE_MAX_LEN, "%s", line);
+	}
 	return 0;
 }
 
@@ -168,32 +170,24 @@ int block_read(FILE *f, struct block *b)
 	return b->n > 0;
 }
 
-void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", *s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
-}
-
+/* "frames": [...], "truncated": B: the " => " lines as frame objects. */
 static void frames_json(const struct block *b)
 {
+	bool truncated = false;
 	unsigned int i, n = 0;
 
 	printf("\"frames\": [");
 	for (i = 1; i < b->n; i++) {
 		if (strncmp(b->line[i], " => ", 4))
 			continue;
+		if (!strcmp(b->line[i] + 4, "[truncated]")) {
+			truncated = true;
+			continue;
+		}
 		printf("%s", n++ ? ", " : "");
-		json_str(b->line[i] + 4);
+		json_frame(b->line[i] + 4, b->has_addr[i] ? &b->addr[i] : NULL);
 	}
-	printf("]");
+	printf("], \"truncated\": %s", truncated ? "true" : "false");
 }
 
 /* The kernel's \ooo escapes in a task name, undone in place. */
@@ -230,11 +224,108 @@ int block_lost(const struct block *b, unsigned int *cpu, unsigned int *lost)
 	       end && !b->line[0][end];
 }
 
+/* A string argument's text ("a\040b", the kernel's \ooo escapes) as JSON. */
+static const char *text_string_json(const char *s)
+{
+	unsigned char out[LINE_MAX_LEN];
+	size_t n = 0;
+
+	for (s++; *s && *s != '"' && n < sizeof(out); s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			out[n++] = (unsigned char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
+			s += 3;
+		} else {
+			out[n++] = (unsigned char)*s;
+		}
+	}
+	json_bytes(out, n);
+	return *s == '"' ? s + 1 : s;
+}
+
+/*
+ * What follows the spec in a trace header, as the keys the netlink path
+ * gives ("func", "ret", "errno", "lat_ns", "args", "args_cut"): reserved
+ * names first, then NAME=VALUE words, since no value holds a space.
+ */
+static void text_fields_json(char *rest)
+{
+	char cut[LINE_MAX_LEN] = "", *w, *save = NULL, *eq;
+	unsigned int nargs = 0;
+	size_t cutlen = 0;
+	bool ret = false;
+
+	for (w = strtok_r(rest, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		if (!nargs && !strncmp(w, "func=", 5)) {
+			continue;	/* frame 0's symbol: printed with it */
+		} else if (!nargs && !strncmp(w, "ret=", 4)) {
+			/* A pointer reads 0x...: the same signed number as netlink's. */
+			long long v = !strncmp(w + 4, "0x", 2) ? (long long)strtoull(w + 6, NULL, 16) :
+				      strtoll(w + 4, NULL, 10);
+
+			printf(", \"ret\": %lld, \"errno\": ", v);
+			ret = true;	/* its errno's name may follow */
+			continue;
+		} else if (ret && !nargs && w[0] == '(') {
+			w[strcspn(w, ")")] = '\0';
+			json_str(w + 1);
+			ret = false;
+			continue;
+		} else if (!nargs && !strncmp(w, "lat=", 4)) {
+			if (ret)
+				printf("null");
+			ret = false;
+			printf(", \"lat_ns\": %llu", strtoull(w + 4, NULL, 10));
+			continue;
+		}
+		eq = strchr(w, '=');
+		if (!eq)
+			continue;
+		if (ret)
+			printf("null");
+		ret = false;
+		*eq++ = '\0';
+		printf("%s", nargs++ ? ", " : ", \"args\": {");
+		json_str(w);
+		printf(": ");
+		if (!strcmp(eq, "(fault)")) {
+			printf("null");
+		} else if (eq[0] == '"') {
+			if (!strcmp(text_string_json(eq), "(cut)"))
+				cutlen += snprintf(cut + cutlen, cutlen < sizeof(cut) ? sizeof(cut) - cutlen : 0,
+						   "%s\"%s\"", cutlen ? ", " : "", w);
+		} else if (!strncmp(eq, "0x", 2) ||
+			   !((eq[0] >= '0' && eq[0] <= '9') || (eq[0] == '-' && eq[1] >= '0' && eq[1] <= '9'))) {
+			/* hex, or a symbol: "f+0x0/0x20[mod]" reads "f+0x0/0x20 [mod]" */
+			char sym[LINE_MAX_LEN], *mod = strchr(eq, '[');
+
+			if (mod && mod > eq && strncmp(eq, "0x", 2))
+				snprintf(sym, sizeof(sym), "%.*s %s", (int)(mod - eq), eq, mod);
+			else
+				snprintf(sym, sizeof(sym), "%s", eq);
+			json_str(sym);
+		} else {
+			printf("%s", eq);
+		}
+	}
+	if (ret)
+		printf("null");
+	if (nargs)
+		printf("}");
+	if (cutlen && cutlen < sizeof(cut))
+		printf(", \"args_cut\": [%s]", cut);
+}
+
+/*
+ * The same object as the netlink path's (stream.c), from the text a
+ * reader gets who may not see addresses: no "addr", and what the text
+ * does not hold (tgid, context, probe_id) null.
+ */
 void record_print_json(const struct block *b)
 {
-	char line[LINE_MAX_LEN], spec[512] = "?", rest[512] = "";
-	unsigned int pid = 0, cpu = 0, lost;
-	double ts = 0;
+	char line[LINE_MAX_LEN], spec[512] = "?", rest[LINE_MAX_LEN] = "";
+	unsigned int pid = 0, cpu = 0, lost, usec = 0;
+	unsigned long long sec = 0;
 	char *space, *dash;
 
 	if (block_lost(b, &cpu, &lost)) {
@@ -245,7 +336,7 @@ void record_print_json(const struct block *b)
 	space = strchr(line, ' ');
 	if (space) {
 		*space = '\0';
-		sscanf(space + 1, " [%u] %lf: %511s %511[^\n]", &cpu, &ts, spec, rest);
+		sscanf(space + 1, " [%u] %llu.%u: %511s %1023[^\n]", &cpu, &sec, &usec, spec, rest);
 	}
 	dash = strrchr(line, '-');
 	if (dash) {
@@ -253,12 +344,13 @@ void record_print_json(const struct block *b)
 		*dash = '\0';	/* line now holds the comm */
 	}
 	comm_unescape(line);
-	printf("{\"comm\": ");
+	printf("{\"time\": %llu.%06u, \"cpu\": %u, \"comm\": ", sec, usec, cpu);
 	json_str(line);
-	printf(", \"pid\": %u, \"cpu\": %u, \"time\": %.6f, \"probe\": ", pid, cpu, ts);
+	printf(", \"tid\": %u, \"tgid\": null, \"context\": null, \"probe_id\": null, \"spec\": ", pid);
 	json_str(spec);
-	printf(", \"fields\": ");
-	json_str(rest);
+	printf(", ");
+	json_func(b->n > 1 && !strncmp(b->line[1], " => ", 4) ? b->line[1] + 4 : NULL);
+	text_fields_json(rest);
 	printf(", ");
 	frames_json(b);
 	printf("}");
@@ -385,6 +477,7 @@ static int report_tally(struct report *r, char *line, unsigned long long count)
 		return -1;
 	}
 	r->fold = more;
+	memset(&r->fold[r->nfold], 0, sizeof(*r->fold));
 	r->fold[r->nfold].stack = line;
 	r->fold[r->nfold++].count = count;
 	return 0;
@@ -416,10 +509,20 @@ static int report_caller(struct report *r, const struct block *b, unsigned long 
 	const char *site = "[no caller]";
 	char *line;
 
+	size_t j;
+
 	if (b->n > 2 && !strncmp(b->line[2], " => ", 4))
 		site = b->line[2] + 4;
 	line = strdup(site);
-	return line ? report_tally(r, line, count) : -1;
+	if (!line || report_tally(r, line, count))
+		return -1;
+	for (j = 0; j < r->nfold && strcmp(r->fold[j].stack, site); j++)
+		;
+	if (j < r->nfold && b->n > 2 && b->has_addr[2]) {
+		r->fold[j].addr = b->addr[2];
+		r->fold[j].has_addr = true;
+	}
+	return 0;
 }
 
 int report_block(struct report *r, const struct block *b)
@@ -449,7 +552,7 @@ int report_block(struct report *r, const struct block *b)
 	} else if (r->fmt == REPORT_TEXT) {
 		block_print(b);
 	} else if (r->fmt == REPORT_JSON) {
-		printf("%s\n  {\"probe\": ", r->n ? "," : "");
+		printf("%s\n  {\"spec\": ", r->n ? "," : "");
 		json_str(spec);
 		printf(", \"count\": %llu, ", count);
 		frames_json(b);
@@ -486,11 +589,16 @@ static void report_callers(struct report *r)
 		printf("%12s %7s  %s\n", "CALLS", "SHARE", "CALLER");
 	for (i = 0; i < r->nfold; i++) {
 		if (r->fmt == REPORT_JSON) {
-			printf("%s\n  {\"probe\": ", i ? "," : "");
+			const struct folded *c = &r->fold[i];
+
+			printf("%s\n  {\"spec\": ", i ? "," : "");
 			json_str(r->probe);
 			printf(", \"caller\": ");
-			json_str(r->fold[i].stack);
-			printf(", \"count\": %llu}", r->fold[i].count);
+			if (strcmp(c->stack, "[no caller]"))
+				json_frame(c->stack, c->has_addr ? &c->addr : NULL);
+			else
+				printf("null");
+			printf(", \"count\": %llu}", c->count);
 		} else {
 			printf("%12llu %6.2f%%  %s\n", r->fold[i].count,
 			       100.0 * r->fold[i].count / total, r->fold[i].stack);
@@ -511,7 +619,7 @@ static int report_latency(struct report *r)
 	}
 	r->lat.mean = r->lat_sum / r->lat.count;
 	if (r->fmt == REPORT_JSON) {
-		printf("\n  {\"probe\": ");
+		printf("\n  {\"spec\": ");
 		json_str(r->probe);
 		printf(", \"latency\": ");
 		blat_json(&r->lat);

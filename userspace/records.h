@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "../include/uapi/linux/stacktap.h"
+#include "json.h"
 
 /* A header, STACKTAP_DEPTH_MAX frames, a mark, latency and its histogram. */
 #define BLOCK_LINES	320
@@ -18,6 +19,9 @@
 struct block {
 	unsigned int n;
 	char line[BLOCK_LINES][LINE_MAX_LEN];
+	/* A frame line's address, where it came from netlink (JSON "addr"). */
+	uint64_t addr[BLOCK_LINES];
+	bool has_addr[BLOCK_LINES];
 };
 
 /* Where debugfs is mounted, into @mnt; 0, or -1 (quietly) when it is not. */
@@ -32,14 +36,12 @@ int block_add_line(struct block *b, const char *line);
 /* The next block from @f: 1, or 0 at the end. */
 int block_read(FILE *f, struct block *b);
 
-/* A trace record as one JSON object, no newline. */
 int block_lost(const struct block *b, unsigned int *cpu, unsigned int *lost);
+/* A trace record as one JSON object, no newline. */
 void record_print_json(const struct block *b);
 
 /* A block as text, blank line included. */
 void block_print(const struct block *b);
-
-void json_str(const char *s);
 
 /*
  * An r: stack's latencies as the stacks file prints them after its frames
@@ -69,6 +71,8 @@ int report_stacks(FILE *f, const char *probe, enum report_format fmt, bool calle
 struct folded {
 	char *stack;
 	unsigned long long count;
+	uint64_t addr;		/* --callers: the call site's, when has_addr */
+	bool has_addr;
 };
 struct report {
 	enum report_format fmt;

@@ -436,8 +436,17 @@ static int rec_time_cmp(const void *a, const void *b)
 
 static volatile sig_atomic_t show_stop;
 
-/* show without debugfs: the buffers' records over netlink, oldest first. */
-static int show_netlink(void)
+/*
+ * --json show and report ask netlink first, for the raw addresses and
+ * typed fields; a reader who may not see addresses reads debugfs.
+ */
+#define ST_USE_DEBUGFS	(-2)
+
+/*
+ * show without debugfs, or as JSON: the buffers' records over netlink,
+ * oldest first; ST_USE_DEBUGFS when refused and @fallback.
+ */
+static int show_netlink(bool fallback)
 {
 	static char names[ST_NAMES_MAX][SYM_LEN];
 	struct snapshot sn = { .records.record = snapshot_record };
@@ -474,6 +483,8 @@ static int show_netlink(void)
 	free(sn.recs);
 	st_conn_close(&nconn);
 	st_conn_close(&conn);
+	if (err == EPERM && fallback)
+		return ST_USE_DEBUGFS;
 	return err ? fail("show", NULL, err, why) : 0;
 }
 
@@ -484,10 +495,17 @@ static int cmd_show(int argc, char **argv)
 	char root[4096];
 	FILE *f;
 
+	int ret;
+
 	if (argc > 1)
 		return -1;
 	if (debugfs_root(root, sizeof(root)))
-		return show_netlink();
+		return show_netlink(false);
+	if (json) {
+		ret = show_netlink(true);
+		if (ret != ST_USE_DEBUGFS)
+			return ret;
+	}
 	f = open_debugfs("trace", "show");
 	if (!f)
 		return 1;
@@ -589,10 +607,16 @@ static int counted_block(struct st_kernel_namer *namer, const struct counted *c,
 		return err;
 	b->n = 0;
 	snprintf(b->line[b->n++], LINE_MAX_LEN, "@[%s] %" PRIu64, c->spec, c->count);
-	for (i = 0; i < c->nr; i++)
+	b->has_addr[0] = false;
+	for (i = 0; i < c->nr; i++) {
+		b->addr[b->n] = c->frames[i];
+		b->has_addr[b->n] = true;
 		snprintf(b->line[b->n++], LINE_MAX_LEN, " => %.*s", SYM_LEN - 1, names[i]);
-	if (c->truncated)
+	}
+	if (c->truncated) {
+		b->has_addr[b->n] = false;
 		snprintf(b->line[b->n++], LINE_MAX_LEN, " => [truncated]");
+	}
 	if (c->has_lat) {
 		struct blat l;
 
@@ -602,9 +626,12 @@ static int counted_block(struct st_kernel_namer *namer, const struct counted *c,
 	return 0;
 }
 
-/* report without debugfs: the counted stacks over netlink. */
+/*
+ * report without debugfs, or as JSON: the counted stacks over netlink;
+ * ST_USE_DEBUGFS when refused and @fallback.
+ */
 static int report_netlink(const char *probe, enum report_format fmt, bool callers,
-			  bool latency)
+			  bool latency, bool fallback)
 {
 	static struct block b;
 	struct counted_list l = { 0 };
@@ -623,7 +650,7 @@ static int report_netlink(const char *probe, enum report_format fmt, bool caller
 			err = l.err;
 	}
 	if (err) {
-		ret = fail("report", NULL, err, req.why);
+		ret = err == EPERM && fallback ? ST_USE_DEBUGFS : fail("report", NULL, err, req.why);
 		goto out;
 	}
 	st_kernel_namer_init(&namer, &conn);
@@ -677,7 +704,12 @@ static int cmd_report(int argc, char **argv)
 	if ((callers || latency) && !probe)
 		return -1;
 	if (debugfs_root(root, sizeof(root)))
-		return report_netlink(probe, fmt, callers, latency);
+		return report_netlink(probe, fmt, callers, latency, false);
+	if (json) {
+		ret = report_netlink(probe, fmt, callers, latency, true);
+		if (ret != ST_USE_DEBUGFS)
+			return ret;
+	}
 	f = open_debugfs("stacks", "report");
 	if (!f)
 		return 1;
@@ -836,7 +868,8 @@ static void usage(FILE *f)
 	fprintf(f, "\nSPEC: [p:|r:|f:]SYMBOL[+OFFSET] [mode=trace|count] [depth=N] [pid=N] [comm=NAME]\n"
 		   "      [cpu=N] [ring=overwrite|drop] [maxactive=N] [retOPN] [latOPT]\n"
 		   "      [[NAME=]FETCH[:TYPE]...]\n"
-		   "--json: machine-readable output for list, stats, show, report and stream.\n"
+		   "--json: machine-readable output for list, stats, show, report, stream, diff\n"
+		   "and funcs, in one schema (see: man stacktapctl, JSON OUTPUT).\n"
 		   "--version: this tool's version and the loaded module's.\n"
 		   "Exit status: 0 done, 1 the operation failed, 2 usage.\n"
 		   "See stacktapctl(8).\n");

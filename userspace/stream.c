@@ -385,7 +385,7 @@ static void rec_fields(char *buf, size_t size, const struct st_rec *r, char (*na
 /* "args": {...}: numbers as numbers, hex and symbols as strings, faults null. */
 static void rec_args_json(const struct st_rec *r, char (*names)[SYM_LEN])
 {
-	unsigned int off = 0, sym = 0, n = 0, i;
+	unsigned int off = 0, sym = 0, n = 0;
 	struct st_rec_arg a;
 	char buf[SYM_LEN], key[STACKTAP_ARG_NAME_MAX];
 
@@ -401,17 +401,7 @@ static void rec_args_json(const struct st_rec *r, char (*names)[SYM_LEN])
 		}
 		switch (a.e->type) {
 		case STACKTAP_ARG_STRING:
-			/* Its bytes; past ASCII as \u00XX, for a cut may split a character. */
-			putchar('"');
-			for (i = 0; i < a.e->value_len; i++) {
-				if (a.str[i] == '"' || a.str[i] == '\\')
-					printf("\\%c", a.str[i]);
-				else if (a.str[i] < 0x20 || a.str[i] >= 0x7f)
-					printf("\\u%04x", a.str[i]);
-				else
-					putchar(a.str[i]);
-			}
-			putchar('"');
+			json_bytes(a.str, a.e->value_len);
 			break;
 		case STACKTAP_ARG_SYMBOL:
 			json_str(sym < r->nsyms ? names[r->h.nr_frames + sym++] : "?");
@@ -453,7 +443,6 @@ void st_rec_print_in(const struct st_rec *r, char (*names)[SYM_LEN], bool json,
 	uint64_t sec = r->h.time_ns / 1000000000;
 	unsigned int usec = r->h.time_ns % 1000000000 / 1000, i;
 
-	rec_fields(fields, sizeof(fields), r, names);
 	if (json) {
 		/* JSON lines, or elements of an array @array counts. */
 		const char *sep = !array ? "" : (*array)++ ? ",\n  " : "\n  ";
@@ -463,34 +452,38 @@ void st_rec_print_in(const struct st_rec *r, char (*names)[SYM_LEN], bool json,
 			       array ? "" : "\n");
 			sep = array ? ",\n  " : "";
 		}
-		printf("%s{\"comm\": ", sep);
+		printf("%s{\"time\": %" PRIu64 ".%06u, \"cpu\": %u, \"comm\": ", sep, sec, usec,
+		       r->h.cpu);
 		json_str(r->h.comm);
-		printf(", \"pid\": %u, \"tgid\": %u, \"cpu\": %u, \"time\": %" PRIu64 ".%06u, \"probe\": ",
-		       r->h.pid, r->h.tgid, r->h.cpu, sec, usec);
+		printf(", \"tid\": %u, \"tgid\": %u, \"context\": ", r->h.pid, r->h.tgid);
+		if (r->h.context < sizeof(st_contexts) / sizeof(st_contexts[0]))
+			json_str(st_contexts[r->h.context]);
+		else
+			printf("null");	/* format 1 */
+		if (r->h.probe_id)
+			printf(", \"probe_id\": %u, \"spec\": ", r->h.probe_id);
+		else
+			printf(", \"probe_id\": null, \"spec\": ");
 		json_str(r->spec);
-		printf(", \"fields\": ");
-		json_str(fields);
+		printf(", ");
+		json_func(r->h.nr_frames ? names[0] : NULL);
+		if (r->h.flags & STACKTAP_RECORD_F_RET) {
+			printf(", ");
+			json_ret(r->h.ret);
+			printf(", \"lat_ns\": %" PRIu64, (uint64_t)r->h.latency_ns);
+		}
 		if (r->h.flags & STACKTAP_RECORD_F_ARGS)
 			rec_args_json(r, names);
 		printf(", \"frames\": [");
 		for (i = 0; i < r->h.nr_frames; i++) {
 			printf("%s", i ? ", " : "");
-			json_str(names[i]);
+			json_frame(names[i], &r->frames[i]);
 		}
-		if (r->h.flags & STACKTAP_RECORD_F_TRUNCATED)
-			printf("%s\"[truncated]\"", i ? ", " : "");
-		/* The thread's id again as "tid"; format 2's context and probe id. */
-		printf("], \"tid\": %u, \"context\": ", r->h.pid);
-		if (r->h.context < sizeof(st_contexts) / sizeof(st_contexts[0]))
-			json_str(st_contexts[r->h.context]);
-		else
-			printf("null");
-		if (r->h.probe_id)
-			printf(", \"probe_id\": %u}%s", r->h.probe_id, array ? "" : "\n");
-		else
-			printf(", \"probe_id\": null}%s", array ? "" : "\n");
+		printf("], \"truncated\": %s}%s",
+		       r->h.flags & STACKTAP_RECORD_F_TRUNCATED ? "true" : "false", array ? "" : "\n");
 		return;
 	}
+	rec_fields(fields, sizeof(fields), r, names);
 	if (r->h.lost)
 		printf("CPU:%u [LOST %u EVENTS]\n\n", r->h.cpu, r->h.lost);
 	comm_escape(comm, r->h.comm);

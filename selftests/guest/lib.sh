@@ -151,6 +151,23 @@ trace_lost() {
 	sed -n 's/^CPU:[0-9]* \[LOST \([0-9]*\) EVENTS\]$/\1/p' "$1" | awk '{ s += $1 } END { print s + 0 }'
 }
 
+# A frame the kernel names TEXT ("f+0x10/0x40 [mod]") as its --json
+# object (stacktapctl(8), JSON OUTPUT), a basic regex with any address.
+json_frame_re() {
+	local sym rest off size mod
+	sym=${1%%+*}
+	rest=${1#*+}
+	off=$((${rest%%/*}))
+	size=${rest#*/}
+	size=$((${size%% *}))
+	case "$1" in
+	*" ["*"]") mod=${1##* [}; mod="\"${mod%]}\"" ;;
+	*) mod=null ;;
+	esac
+	printf '{"symbol": "%s", "offset": %s, "size": %s, "module": %s, "addr": "0x[0-9a-f]*"}' \
+		"$sym" "$off" "$size" "$mod"
+}
+
 # check_truth FILE SPEC COUNT FRAME0
 # Every record of SPEC in FILE starts with a frame matching FRAME0 (an awk
 # regex for st_truth_leaf), then st_truth_c, _b, _a, has no tracer frame,

@@ -48,7 +48,8 @@ def main():
             if f['inline']:
                 lines = [(x['function'], x['file'], x['line']) for x in f['inline']]
             else:
-                lines = [(f['symbol'].split('+')[0].split(' ')[0], '', 0)]
+                # An address no symbol names is its own function's name.
+                lines = [(f['symbol'] if f['symbol'] is not None else f['addr'], '', 0)]
             out.append((int(f['addr'], 16), lines))
         return out
 

@@ -59,6 +59,24 @@ else
 	diff "$tmp/p1" "$tmp/p2" | sed 's/^/# /'
 	fail=1
 fi
+# --json: frames as objects, in the man page's schema.
+if "$ctl" --json report -i "$tmp/f2.stk" >"$tmp/j2" 2>"$tmp/ej" &&
+	python3 - "$tmp/j2" <<'PY'
+import json, sys
+got = json.load(open(sys.argv[1]))
+frame = lambda s, o, z, m, a: {'symbol': s, 'offset': o, 'size': z, 'module': m, 'addr': a, 'inline': []}
+want = [{'spec': 'p:st_truth_leaf', 'count': 2, 'frames': [
+    frame('st_truth_leaf', 0, 0x20, 'st_truth', '0xffffffffc0001000'),
+    frame('st_truth_c', 0x10, 0x40, 'st_truth', '0xffffffffc0002010'),
+    frame('vfs_write', 0x20, 0x300, None, '0xffffffff81100020')], 'truncated': False}]
+sys.exit(got != want and print(got) is None)
+PY
+then
+	echo "ok - report -i --json gives frames as objects"
+else
+	echo "not ok - report -i --json: $(cat "$tmp/j2" "$tmp/ej")"
+	fail=1
+fi
 # A format newer than this tool reads is refused, saying what to do.
 sed 's/format=2/format=9/' "$tmp/f2.stk" >"$tmp/f9.stk"
 if "$ctl" report -i "$tmp/f9.stk" >/dev/null 2>"$tmp/e9"; then

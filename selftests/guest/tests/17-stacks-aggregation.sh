@@ -47,7 +47,7 @@ grep -Eq ";st_truth_trigger_write$m;st_truth_a$m;st_truth_b$m;st_truth_c$m;st_tr
 stacktapctl report st_truth_leaf | cmp - /tmp/stacks || fail "report differs from 'stacks'"
 stacktapctl --json report >/tmp/report.json || fail "report --json"
 echo "@json report $(tr -d '\n' </tmp/report.json)"
-grep -q '"probe": "p:st_truth_leaf", "count": 700, "frames": \["st_truth_leaf+'"$ST_F0"/ /tmp/report.json ||
+grep -q "\"spec\": \"p:st_truth_leaf\", \"count\": 700, \"frames\": \[{\"symbol\": \"st_truth_leaf\", \"offset\": $((ST_F0)), " /tmp/report.json ||
 	fail "report --json: $(head -c 300 /tmp/report.json)"
 
 # A deleted probe's stacks stay; a re-added one counts on; writing to
@@ -82,7 +82,14 @@ case "$d $b" in
 esac
 stacktapctl --json report --callers p:st_truth_c >/tmp/callers.json || fail "report --callers --json"
 echo "@json callers $(tr -d '\n' </tmp/callers.json)"
-grep -qF "\"caller\": \"$d\", \"count\": 700}" /tmp/callers.json || fail "--json callers: $(tr -d '\n' </tmp/callers.json)"
+grep -q "\"caller\": $(json_frame_re "$d"), \"count\": 700}" /tmp/callers.json || fail "--json callers: $(tr -d '\n' </tmp/callers.json)"
+# The caller's address is its return address: st_truth_d's in kallsyms plus
+# the offset (low 32 bits: ash's arithmetic is signed).
+addr=$(sed -n 's/.*"caller": {"symbol": "st_truth_d", .*"addr": "0x[0-9a-f]*\([0-9a-f]\{8\}\)"}, "count": 700}.*/\1/p' /tmp/callers.json)
+base=$(grep -m1 ' st_truth_d\s\[st_truth\]' /proc/kallsyms | cut -d' ' -f1 | sed 's/.*\(........\)$/\1/')
+off=${d#*+}
+[ -n "$addr" ] && [ -n "$base" ] && [ $((0x$addr)) = $(((0x$base + ${off%%/*}) & 0xffffffff)) ] ||
+	fail "--json callers: addr ends $addr, st_truth_d is at ...$base, the caller $d"
 umount /sys/kernel/debug || fail "umount debugfs"
 stacktapctl report --callers st_truth_c >/tmp/callers.nl 2>&1
 mount -t debugfs none /sys/kernel/debug || fail "mount debugfs"

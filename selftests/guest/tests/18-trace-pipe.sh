@@ -56,7 +56,7 @@ cat /tmp/stream.err
 [ $rc = 0 ] || fail "stream exited $rc on SIGINT"
 [ "$(wc -l </tmp/stream.json)" = 4 ] || fail "stream printed $(wc -l </tmp/stream.json) lines, expected 4"
 grep -qx 'stacktapctl: stream: 4 records printed, 0 dropped' /tmp/stream.err || fail "stream summary: $(cat /tmp/stream.err)"
-grep -c '"probe": "p:st_truth_leaf", "fields": "", "frames": \["st_truth_leaf+'"$ST_F0"/ /tmp/stream.json | grep -qx 4 ||
+grep -c "\"spec\": \"p:st_truth_leaf\", \"func\": \"st_truth_leaf\", \"frames\": \[{\"symbol\": \"st_truth_leaf\", \"offset\": $((ST_F0)), " /tmp/stream.json | grep -qx 4 ||
 	fail "stream --json records: $(head -c 300 /tmp/stream.json)"
 echo "@json stream [$(paste -s -d, /tmp/stream.json)]"
 st_unload

@@ -96,9 +96,9 @@ check_truth "$ST/trace" p:st_truth_leaf 1 "^st_truth_leaf[+]$ST_F0/" || fail "tr
 grep -q '^x\\012\\040=>\\040fake-[0-9]* \[' "$ST/trace" || fail "task name not escaped in trace"
 stacktapctl --json show >/tmp/show.json || fail "show --json"
 cat /tmp/show.json
-grep -q '"comm": "x\\u000a => fake", "pid": [1-9][0-9]*, "cpu": [0-9]*, "time": [0-9.]*, "probe": "p:st_truth_leaf"' /tmp/show.json ||
+grep -q '"comm": "x\\u000a => fake", "tid": [1-9][0-9]*, "tgid": [1-9][0-9]*, "context": "task", "probe_id": [1-9][0-9]*, "spec": "p:st_truth_leaf"' /tmp/show.json ||
 	fail "show --json: the p: record's name, pid or probe is wrong"
-grep -q '"comm": "x\\u000a => fake", "pid": [1-9][0-9]*, "cpu": [0-9]*, "time": [0-9.]*, "probe": "f:st_truth_\[a\]", "fields": "func=st_truth_a"' /tmp/show.json ||
+grep -q '"comm": "x\\u000a => fake", "tid": [1-9][0-9]*, "tgid": [1-9][0-9]*, "context": "task", "probe_id": [1-9][0-9]*, "spec": "f:st_truth_\[a\]", "func": "st_truth_a"' /tmp/show.json ||
 	fail "show --json: the glob record's name, pid, probe or fields are wrong"
 
 # 22. A refused command is logged whole.

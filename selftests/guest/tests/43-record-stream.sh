@@ -23,7 +23,7 @@ wait $s1 || fail "stream 1 exited $?: $(cat /tmp/s1.err)"
 wait $s2 || fail "stream 2 exited $?: $(cat /tmp/s2.err)"
 cat /tmp/s1.err /tmp/s2.err
 for s in 1 2; do
-	n=$(grep -c '"probe": "p:st_truth_leaf", "fields": "", "frames": \["st_truth_leaf+'"$ST_F0"/'[^"]*", "st_truth_c+[^"]*", "st_truth_b+[^"]*", "st_truth_a+' /tmp/s$s.json)
+	n=$(grep -c "\"spec\": \"p:st_truth_leaf\", \"func\": \"st_truth_leaf\", \"frames\": \[{\"symbol\": \"st_truth_leaf\", \"offset\": $((ST_F0)), [^}]*}, {\"symbol\": \"st_truth_c\", [^}]*}, {\"symbol\": \"st_truth_b\", [^}]*}, {\"symbol\": \"st_truth_a\", " /tmp/s$s.json)
 	[ "$n" = 20 ] || fail "stream $s got $n exact records of 20: $(head -c 400 /tmp/s$s.json)"
 	grep -qx "stacktapctl: stream: 20 records printed, 0 dropped" /tmp/s$s.err || fail "stream $s summary: $(cat /tmp/s$s.err)"
 done
@@ -97,7 +97,7 @@ mount -t debugfs none /sys/kernel/debug || fail "mount debugfs"
 head -n 6 /tmp/nodbg-report.txt
 cmp -s /tmp/nodbg-report.txt "$ST/stacks" || fail "report without debugfs is not stacks: $(diff /tmp/nodbg-report.txt "$ST/stacks" | head -5)"
 awk '/^@\[p:st_truth_leaf\] / { n += $2 } END { exit n != 10 }' /tmp/nodbg-report.txt || fail "report without debugfs counts: $(head -3 /tmp/nodbg-report.txt)"
-grep -q '"probe": "p:st_truth_leaf", "count": 10, "frames": \["st_truth_leaf+' /tmp/nodbg-report.json || fail "report --json without debugfs: $(head -c 300 /tmp/nodbg-report.json)"
+grep -q '"spec": "p:st_truth_leaf", "count": 10, "frames": \[{"symbol": "st_truth_leaf", ' /tmp/nodbg-report.json || fail "report --json without debugfs: $(head -c 300 /tmp/nodbg-report.json)"
 grep -q ';st_truth_a_\[st_truth\];st_truth_b_\[st_truth\];st_truth_c_\[st_truth\];st_truth_leaf_\[st_truth\] 10$' /tmp/nodbg-report.folded || fail "report --folded without debugfs: $(cat /tmp/nodbg-report.folded)"
 check_truth /tmp/nodbg-show.txt p:st_truth_leaf 10 "^st_truth_leaf[+]$ST_F0/" || fail "show without debugfs"
 cmp -s /tmp/nodbg-show.txt "$ST/trace" || fail "show without debugfs is not trace: $(diff /tmp/nodbg-show.txt "$ST/trace" | head -5)"

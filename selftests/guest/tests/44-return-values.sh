@@ -20,6 +20,20 @@ umount /sys/kernel/debug || fail "umount debugfs"
 stacktapctl show >/tmp/show 2>/tmp/show.err || fail "show without debugfs: $(cat /tmp/show.err)"
 mount -t debugfs none /sys/kernel/debug || fail "mount debugfs"
 cmp -s /tmp/show /tmp/trace || fail "show over netlink differs from trace: $(diff /tmp/show /tmp/trace | head -4)"
+# --json: ret a number, errno its name or null, lat_ns a number; the same
+# from the debugfs text a reader gets who may not see addresses.
+want='-22 "EINVAL"|0 null|2 null|-22 "EINVAL"|0 null|5 null'
+json_rets() {
+	sed -n 's/.*"spec": "r:st_truth_err", "func": "st_truth_err", "ret": \(-*[0-9]*\), "errno": \([^,]*\), "lat_ns": [1-9][0-9]*, "frames": \[{"symbol": "st_truth_err", .*/\1 \2/p' "$1" |
+		paste -s -d'|'
+}
+stacktapctl --json show >/tmp/show.json || fail "show --json"
+[ "$(json_rets /tmp/show.json)" = "$want" ] || fail "show --json return values: $(json_rets /tmp/show.json)"
+kptr=$(cat /proc/sys/kernel/kptr_restrict)
+echo 2 >/proc/sys/kernel/kptr_restrict
+stacktapctl --json show >/tmp/show-text.json
+echo "$kptr" >/proc/sys/kernel/kptr_restrict
+[ "$(json_rets /tmp/show-text.json)" = "$want" ] || fail "show --json from debugfs, return values: $(json_rets /tmp/show-text.json)"
 st_ctl "del r:st_truth_err" || fail "del"
 
 # cond: the option; n: calls of 30 it keeps.

@@ -16,13 +16,14 @@ echo 1 >"$TRUTH/trigger_irq" || fail "trigger_irq"
 echo 1 >"$TRUTH/trigger_irq" || fail "trigger_irq"
 stacktapctl --json stream --backlog >/tmp/ctx.json 2>/tmp/ctx.err &
 streamer=$!
-wait_until '[ "$(grep -c "\"probe\"" /tmp/ctx.json)" -ge 8 ]'
+wait_until '[ "$(grep -c "\"spec\"" /tmp/ctx.json)" -ge 8 ]'
 kill -INT $streamer
 wait $streamer
 cat /tmp/ctx.err
-n() { grep -c "\"probe\": \"$1\".*\"tid\": [1-9][0-9]*, \"context\": \"$2\", \"probe_id\": $3}" /tmp/ctx.json; }
+# A hard interrupt's thread is whichever it interrupted: any, idle's 0 too.
+n() { grep -c "\"tid\": [0-9]*, \"tgid\": [0-9]*, \"context\": \"$2\", \"probe_id\": $3, \"spec\": \"$1\"" /tmp/ctx.json; }
 echo "leaf: task $(n p:st_truth_leaf task "$id"), hardirq $(n p:st_truth_leaf hardirq "$id"); c: task $(n p:st_truth_c task "$id2"), hardirq $(n p:st_truth_c hardirq "$id2")"
 [ "$(n p:st_truth_leaf task "$id")" = 2 ] && [ "$(n p:st_truth_leaf hardirq "$id")" = 2 ] &&
 	[ "$(n p:st_truth_c task "$id2")" = 2 ] && [ "$(n p:st_truth_c hardirq "$id2")" = 2 ] ||
 	fail "contexts and ids: $(head -c 600 /tmp/ctx.json)"
-[ "$(grep -c '"probe"' /tmp/ctx.json)" = 8 ] || fail "$(grep -c '"probe"' /tmp/ctx.json) records, not 8"
+[ "$(grep -c '"spec"' /tmp/ctx.json)" = 8 ] || fail "$(grep -c '"spec"' /tmp/ctx.json) records, not 8"
