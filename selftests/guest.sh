@@ -23,7 +23,8 @@
 #   ST_GUEST_MODS=M,M   more distribution modules for init to load first
 #   ST_BENCH=1          also build the benchmark's st_floor.ko (selftests/bench)
 #   ST_CRASH=oops|panic after the suite, kill the kernel on purpose and check
-#                       the flight recorder's dump on the console (crash.sh)
+#                       the flight recorder's dump on the console (crash.sh);
+#                       in a boot of its own after a suite with 90-lockdown
 #   ST_GUEST_TIMEOUT=S  kill the guest after S seconds (default 2400; the
 #                       suite takes about 1100 s on a 2-CPU guest)
 # Prints the TAP lines prefixed with the arch, then "<arch>: N passed, N failed";
