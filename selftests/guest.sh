@@ -23,7 +23,8 @@
 #   ST_GUEST_MODS=M,M   more distribution modules for init to load first
 #   ST_BENCH=1          also build the benchmark's st_floor.ko (selftests/bench)
 #   ST_CRASH=oops|panic after the suite, kill the kernel on purpose and check
-#                       the flight recorder's dump on the console (crash.sh)
+#                       the flight recorder's dump on the console (crash.sh);
+#                       in a boot of its own after a suite with 90-lockdown
 #   ST_GUEST_TIMEOUT=S  kill the guest after S seconds (default 2400; the
 #                       suite takes about 1100 s on a 2-CPU guest)
 # Prints the TAP lines prefixed with the arch, then "<arch>: N passed, N failed";
@@ -191,8 +192,17 @@ fi
 # one CPU got 146 ticks in 6531 jiffies.  So it gets the longest timeout.
 stall=
 [ "$arch" != x86_64-debug ] || stall=rcupdate.rcu_cpu_stall_timeout=300
-crash=
-[ -z "${ST_CRASH:-}" ] || crash="st_crash=$ST_CRASH"
+# A suite that locks the kernel down (90-lockdown, which runs last) cannot
+# end in a deliberate crash: crash.sh loads modules and writes debugfs.
+# Its crash gets a boot of its own, with no tests.
+crash= crash_boot=
+if [ -n "${ST_CRASH:-}" ]; then
+	if ls "$R"/tests/9*-lockdown.sh >/dev/null 2>&1; then
+		crash_boot=1
+	else
+		crash="st_crash=$ST_CRASH"
+	fi
+fi
 cmdline="console=$console st_result=$result st_modules=$guest_mods panic_on_warn=1 oops=panic panic=-1 $stall $crash ${ST_APPEND:-}"
 
 # QEMU's own device tree for this very machine, plus the fragment: dtc
@@ -214,6 +224,14 @@ tmo=${ST_GUEST_TIMEOUT:-2400}
 timeout --foreground "$tmo" $qemu -nodefaults -display none -no-reboot \
 	-monitor none -serial "file:$B/console.log" $result_port $dtb \
 	-kernel "$image" -initrd "$B/initrd.gz" -append "$cmdline" ${ST_QEMU_EXTRA:-} || true
+if [ -n "$crash_boot" ]; then
+	# shellcheck disable=SC2086
+	timeout --foreground "$tmo" $qemu -nodefaults -display none -no-reboot \
+		-monitor none -serial "file:$B/console-crash.log" \
+		$(echo "$result_port" | sed "s|$B/result|$B/result-crash|") $dtb -kernel "$image" \
+		-initrd "$B/initrd.gz" -append "$cmdline st_crash=$ST_CRASH st_notests=1" \
+		${ST_QEMU_EXTRA:-} || true
+fi
 
 # Verdict: the guest's TAP, plus two checks of our own.  (hvc adds CRs.)
 tr -d '\r' <"$B/result" >"$B/result.tap"
@@ -222,7 +240,12 @@ mv "$B/result.tap" "$B/result"
 # dump's to check, and no splat of the suite's.
 tr -d '\r' <"$B/console.log" >"$B/console.all"
 awk '/^=== deliberate crash/ { exit } { print }' "$B/console.all" >"$B/console.log"
-sed -n '/^=== deliberate crash/,$p' "$B/console.all" | sed 's/^\[ *[0-9]*\.[0-9]*\] //' >"$B/console.crash"
+crashed=$B/console.all
+if [ -n "$crash_boot" ]; then
+	tr -d '\r' <"$B/console-crash.log" >"$B/console-crash.all"
+	crashed=$B/console-crash.all
+fi
+sed -n '/^=== deliberate crash/,$p' "$crashed" | sed 's/^\[ *[0-9]*\.[0-9]*\] //' >"$B/console.crash"
 # A test that does not apply to a target says "ok N - name # SKIP why":
 # neither a pass nor a failure.
 pass=$(grep '^ok ' "$B/result" | grep -vc ' # SKIP ' || true)

@@ -263,6 +263,11 @@ static void text_fields_json(char *rest)
 			long long v = !strncmp(w + 4, "0x", 2) ? (long long)strtoull(w + 6, NULL, 16) :
 				      strtoll(w + 4, NULL, 10);
 
+			/* A pointer this reader may not see: no number at all. */
+			if (!strcmp(w + 4, "[hidden]")) {
+				printf(", \"ret\": null, \"errno\": null");
+				continue;
+			}
 			printf(", \"ret\": %lld, \"errno\": ", v);
 			ret = true;	/* its errno's name may follow */
 			continue;
