@@ -21,12 +21,12 @@ rets() {
 	sed -n "s/.*: $1 ret=\\([-0-9]*\\) lat=[1-9][0-9]*ns\$/\\1/p" "$2" | paste -s -d' '
 }
 # stacks SPEC FILE F...: the number of SPEC's records whose frames start
-# with F... (basic regexes), with no tracer frame.
+# with F... (regexes, a + in them literal), with no tracer frame.
 stacks() {
 	spec=$1 file=$2
 	shift 2
 	awk -v spec="$spec" -v want="$*" -v bad="$TRACER_FRAMES" '
-	BEGIN { nw = split(want, w, " ") }
+	BEGIN { nw = split(want, w, " "); for (i = 1; i <= nw; i++) gsub(/[+]/, "[+]", w[i]) }
 	$0 ~ ": " spec "( |$)" { r = 1; nf = 0; ok = 1; next }
 	r && /^ => / { nf++; if ($2 ~ bad) ok = 0; if (nf <= nw && $2 !~ "^" w[nf]) ok = 0; next }
 	r && /^$/ { r = 0; if (ok && nf >= nw) n++ }
