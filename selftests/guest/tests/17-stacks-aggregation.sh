@@ -86,7 +86,7 @@ grep -q "\"caller\": $(json_frame_re "$d"), \"count\": 700}" /tmp/callers.json |
 # The caller's address is its return address: st_truth_d's in kallsyms plus
 # the offset (low 32 bits: ash's arithmetic is signed).
 addr=$(sed -n 's/.*"caller": {"symbol": "st_truth_d", .*"addr": "0x[0-9a-f]*\([0-9a-f]\{8\}\)"}, "count": 700}.*/\1/p' /tmp/callers.json)
-base=$(grep -m1 ' st_truth_d\s\[st_truth\]' /proc/kallsyms | cut -d' ' -f1 | sed 's/.*\(........\)$/\1/')
+base=$(grep -m1 " st_truth_d$(printf '\t')\[st_truth\]" /proc/kallsyms | cut -d' ' -f1 | sed 's/.*\(........\)$/\1/')
 off=${d#*+}
 [ -n "$addr" ] && [ -n "$base" ] && [ $((0x$addr)) = $(((0x$base + ${off%%/*}) & 0xffffffff)) ] ||
 	fail "--json callers: addr ends $addr, st_truth_d is at ...$base, the caller $d"
