@@ -7,14 +7,19 @@
 modprobe tun || fail "modprobe tun"
 st_load
 stacktapctl add register_netdevice || fail "add register_netdevice"
-# On MIPS, tun_chr_ioctl has no frame (it tail-calls __tun_chr_ioctl), so
-# its entry in a module is its ftrace call site, where kprobes refuse:
+# On mips64el, tun_chr_ioctl has no frame (it tail-calls __tun_chr_ioctl),
+# so its entry in a module is its ftrace call site, where kprobes refuse:
 # ftrace takes its return there (via=ftrace).
 kret=tun_chr_ioctl
 stacktapctl add "r:$kret maxactive=16" || fail "add r:$kret"
-case "$(uname -m)" in
-mips*) stacktapctl list | grep -q " r:$kret .* via=ftrace" || fail "r:$kret not through ftrace on MIPS: $(stacktapctl list)" ;;
+# Through ftrace exactly where funcs says so (mips64el; o32 inlines it).
+r=$(stacktapctl funcs "tun:$kret" | awk -v f="tun:$kret" '$1 == f { print $3 }')
+case "$r" in
+ftrace) stacktapctl list | grep -q " r:$kret .* via=ftrace" || fail "r:$kret not through ftrace: $(stacktapctl list)" ;;
+yes) stacktapctl list | grep -q " r:$kret .* via=ftrace" && fail "r:$kret through ftrace, funcs says a kretprobe" ;;
+*) fail "funcs says r: on $kret is '$r'" ;;
 esac
+echo "r:$kret: funcs says $r"
 tunctl -t tap0 >/dev/null || fail "tunctl -t tap0"
 ip link show tap0 >/dev/null || fail "no tap0"
 stacktapctl show >/tmp/trace
