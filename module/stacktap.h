@@ -85,6 +85,7 @@ struct st_probe {
 	/* r: on MIPS: the kretprobe's own entry pre-handler, which we wrap */
 	int (*kret_pre)(struct kprobe *kp, struct pt_regs *regs);
 	struct st_probe_stats __percpu *stats;
+	struct st_fret_pool *fret;	/* r: through ftrace (MIPS): its return slots */
 	union {
 		struct kprobe kp;
 		struct kretprobe rp;
@@ -122,6 +123,9 @@ void st_capture_ftrace(struct st_probe *p, unsigned long ip,
 unsigned int st_capture_entry(struct st_probe *p, struct pt_regs *regs,
 			      unsigned long ip, unsigned long *frames, u8 *args,
 			      bool trap);
+/* The same from an ftrace callback (MIPS: r: through ftrace_caller). */
+unsigned int st_capture_ftrace_entry(struct st_probe *p, unsigned long ip,
+				     unsigned long parent_ip, unsigned long *frames, u8 *args);
 void st_capture_context_hits(int cpu, unsigned long hits[ST_MAX_NEST]);
 /* A kprobe that came by trap, not called by ftrace from an ftrace site. */
 static inline bool st_kprobe_trapped(const struct kprobe *kp)

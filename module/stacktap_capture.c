@@ -428,6 +428,28 @@ out:
 }
 NOKPROBE_SYMBOL(st_capture_entry);
 
+/*
+ * The same at an ftrace callback's hit at @ip, called from @parent_ip
+ * (MIPS: ftrace_caller's frame holds the argument registers).
+ */
+notrace unsigned int st_capture_ftrace_entry(struct st_probe *p, unsigned long ip,
+					     unsigned long parent_ip, unsigned long *frames,
+					     u8 *args)
+{
+	unsigned int nr;
+
+	if (!st_capture_enter(p, true, false))
+		return 0;
+	nr = st_unwind_ftrace(ip, parent_ip, frames, st_frames_max(p));
+	if (nr && p->args_max)
+		st_args_fetch(&p->spec, st_unwind_ftrace_args(ip, parent_ip), args);
+	if (!nr)
+		local_inc(&this_cpu_ptr(p->stats)->misses);
+	st_capture_leave();
+	return nr;
+}
+NOKPROBE_SYMBOL(st_capture_ftrace_entry);
+
 /* Its return: the entry's frames and arguments, with the return value and latency. */
 notrace void st_capture_return(struct st_probe *p, unsigned long *frames,
 			       unsigned int nr, const u8 *args, const struct st_ret *ret)

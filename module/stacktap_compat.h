@@ -123,7 +123,20 @@ int st_kprobe_note_insn(const struct kprobe *kp);
 void st_kprobe_forget_insn(const struct kprobe *kp);
 bool st_kprobe_orig_insn(unsigned long addr, u32 *insn);
 void st_unwind_code_changed(void);
+/*
+ * r: where kprobes cannot sit (an entry that is an ftrace call site):
+ * its return taken through ftrace_caller's frame (stacktap_fret_mips.c).
+ */
+#include "stacktap_fret.h"
+#define ST_HAVE_FRET		IS_ENABLED(CONFIG_DYNAMIC_FTRACE)
+/* Where F's return address sits while ftrace_caller runs (stacktap_unwind_mips.c). */
+bool st_unwind_ftrace_ret_slots(unsigned long ip, unsigned long parent_ip,
+				unsigned long **at, unsigned long **ra);
 #else
+#define ST_HAVE_FRET		0
+struct st_probe_kind;
+extern const struct st_probe_kind st_fret_kind;	/* referenced only if ST_HAVE_FRET */
+static inline void st_fret_exit(void) {}
 #define ST_UNWIND_FTRACE_NOREGS	0
 #define ST_KPROBE_HOLD_SOFTIRQ	0
 static inline bool st_kprobe_emulate(struct kprobe *kp, struct pt_regs *regs)
@@ -230,5 +243,17 @@ static inline void st_module_core_text(const struct module *mod,
  * preemption disabled (RCU's flavours are one since 4.20).
  */
 #define st_synchronize_hits() synchronize_rcu()
+
+/*
+ * Wait until no task is in code it may run with preemption enabled, as
+ * ftrace waits before it frees a trampoline: a voluntary switch of every
+ * task (Tasks RCU, where preemption could stop one there); else a
+ * context switch on every CPU will do.
+ */
+#ifdef CONFIG_TASKS_RCU
+#define st_sync_trampolines() synchronize_rcu_tasks()
+#else
+#define st_sync_trampolines() synchronize_rcu()
+#endif
 
 #endif /* _STACKTAP_COMPAT_H */

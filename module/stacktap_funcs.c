@@ -79,8 +79,12 @@ int st_funcs_check(const char *const *names, u32 *flags, unsigned int n)
 			continue;
 		flags[i] |= STACKTAP_FUNC_F_FTRACE_SITE;
 		/* ftrace filters by name: a module's must be the only one. */
-		if (traced && (!strchr(names[i], ':') || traced == 1))
+		if (traced && (!strchr(names[i], ':') || traced == 1)) {
 			flags[i] |= STACKTAP_FUNC_F_VIA_FTRACE;
+			/* MIPS takes r:'s return through ftrace there too. */
+			if (ST_HAVE_FRET && traced == 1)
+				flags[i] |= STACKTAP_FUNC_F_R_VIA_FTRACE;
+		}
 	}
 	if (nr)
 		unregister_kprobes(kps, nr);

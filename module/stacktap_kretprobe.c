@@ -77,6 +77,30 @@ static notrace int st_kretprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 }
 NOKPROBE_SYMBOL(st_kretprobe_pre);
 
+/*
+ * A kernel without KPROBES_ON_FTRACE takes no kretprobe on an entry that
+ * is an ftrace call site.  On MIPS ftrace takes the return there, as the
+ * graph tracer does (stacktap_fret_mips.c); 'probes' says via=ftrace.
+ */
+static int st_kretprobe_arm_ftrace(struct st_probe *p, const char **why)
+{
+	int ret;
+
+	if (!ST_HAVE_FRET) {
+		*why = "its entry is an ftrace call site, where a kernel without KPROBES_ON_FTRACE takes no kretprobe; p: or f: on it records its entry";
+		return -EINVAL;
+	}
+	memset(&p->ops, 0, sizeof(p->ops));	/* register_kretprobe() wrote to rp */
+	p->kind = &st_fret_kind;
+	ret = p->kind->arm(p, why);
+	if (ret) {
+		p->kind = &st_kretprobe_kind;
+		return ret;
+	}
+	p->via_ftrace = true;
+	return 0;
+}
+
 static int st_kretprobe_arm(struct st_probe *p, const char **why)
 {
 	int ret;
@@ -103,10 +127,8 @@ static int st_kretprobe_arm(struct st_probe *p, const char **why)
 	if (ST_KPROBE_HOLD_SOFTIRQ)
 		p->rp.kp.flags |= KPROBE_FLAG_DISABLED;
 	ret = register_kretprobe(&p->rp);
-	if (ret == -EINVAL && st_kprobe_entry_is_ftrace_site(p->spec.symbol)) {
-		*why = "its entry is an ftrace call site, where a kernel without KPROBES_ON_FTRACE takes no kretprobe; p: or f: on it records its entry";
-		return ret;
-	}
+	if (ret == -EINVAL && st_kprobe_entry_is_ftrace_site(p->spec.symbol))
+		return st_kretprobe_arm_ftrace(p, why);
 	if (ret) {
 		*why = st_kprobe_error(ret);
 		return ret;

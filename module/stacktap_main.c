@@ -123,6 +123,7 @@ err_debugfs:
 	st_debugfs_exit();
 err_probes:
 	st_probes_exit();
+	st_fret_exit();
 err_symbols:
 	st_symbols_exit();
 err_unwind:
@@ -142,6 +143,7 @@ static void __exit st_exit(void)
 	st_netlink_exit();
 	st_debugfs_exit();
 	st_probes_exit();
+	st_fret_exit();
 	st_symbols_exit();
 	st_unwind_exit();
 	st_stacks_exit();

@@ -737,6 +737,8 @@ static notrace bool st_mips_graph_hooked(struct st_mips_walk *w)
 			next = ret;
 		} else if (next == st_mips_kretprobe_tramp) {
 			next = st_mips_kretprobe_ret(w);
+		} else if (ST_HAVE_FRET && st_fret_is_stub(next)) {
+			next = st_fret_real(next);
 		} else {
 			break;
 		}
@@ -830,6 +832,18 @@ static notrace bool st_mips_step(struct st_mips_cpu *c, struct st_mips_walk *w)
 		if (next == st_mips_graph_tramp)
 			next = st_mips_graph_ret(c, w, f);
 	}
+	/*
+	 * An r: of ours took the return (the graph tracer, if on the same
+	 * function, saved our stub); it may have taken a return the graph
+	 * tracer or a kretprobe took first.
+	 */
+	if (ST_HAVE_FRET && st_fret_is_stub(next)) {
+		next = st_fret_real(next);
+		if (next == st_mips_graph_tramp)
+			next = st_mips_graph_ret(c, w, f);
+		if (next == st_mips_kretprobe_tramp)
+			next = st_mips_kretprobe_ret(w);
+	}
 	if (!next)
 		return false;
 	st_mips_return_to(w, next, w->sp + f->frame, w->ra, false);
@@ -854,6 +868,19 @@ static notrace bool st_mips_step(struct st_mips_cpu *c, struct st_mips_walk *w)
 }
 NOKPROBE_SYMBOL(st_mips_step);
 
+/* This CPU's frame cache, emptied if code changed; interrupts off. */
+static __always_inline struct st_mips_cpu *st_mips_cpu_get(void)
+{
+	struct st_mips_cpu *c = this_cpu_ptr(st_mips_cpu);
+	unsigned int gen = atomic_read_acquire(&st_mips_gen);
+
+	if (unlikely(c->gen != gen)) {
+		memset(c->cache, 0, sizeof(c->cache));
+		c->gen = gen;
+	}
+	return c;
+}
+
 static notrace unsigned int st_mips_walk(unsigned long pc, unsigned long sp,
 					 unsigned long ra, unsigned long *entries,
 					 unsigned int max)
@@ -864,19 +891,14 @@ static notrace unsigned int st_mips_walk(unsigned long pc, unsigned long sp,
 	};
 	struct st_mips_cpu *c;
 	unsigned long flags;
-	unsigned int steps = 0, gen;
+	unsigned int steps = 0;
 	struct st_emit e;
 	bool room;
 
 	st_kretprobe_first(&w.kretprobe);
 	st_mips_set_stack(&w);
 	raw_local_irq_save(flags);
-	c = this_cpu_ptr(st_mips_cpu);
-	gen = atomic_read_acquire(&st_mips_gen);
-	if (unlikely(c->gen != gen)) {
-		memset(c->cache, 0, sizeof(c->cache));
-		c->gen = gen;
-	}
+	c = st_mips_cpu_get();
 	st_emit_start(&e, entries, max);
 	do {
 		/*
@@ -930,7 +952,9 @@ static notrace unsigned long st_mips_mcount_frame(unsigned long ip,
 		if (!st_mips_read(&w, x + offsetof(struct pt_regs, regs[MIPS_AT]), &r1) ||
 		    !st_mips_read(&w, x + offsetof(struct pt_regs, regs[MIPS_RA]), &r31))
 			return 0;
-		if (r1 != parent_ip || (r31 - ip != 8 && r31 - ip != 20 && r31 - ip != 24))
+		/* An r: of ours on F before this callback put its stub in. */
+		if ((r1 != parent_ip && (!ST_HAVE_FRET || st_fret_real(r1) != parent_ip)) ||
+		    (r31 - ip != 8 && r31 - ip != 20 && r31 - ip != 24))
 			continue;
 		/*
 		 * With -mmcount-ra-address, $12 is where F saved its ra, just
@@ -942,7 +966,7 @@ static notrace unsigned long st_mips_mcount_frame(unsigned long ip,
 			return 0;
 		r12_top = x + sizeof(struct pt_regs) + ST_MCOUNT_SCAN;
 		if (r12 >= x + sizeof(struct pt_regs) && r12 < r12_top &&
-		    (!st_mips_read(&w, r12, &saved_ra) || saved_ra != parent_ip))
+		    (!st_mips_read(&w, r12, &saved_ra) || saved_ra != r1))
 			continue;
 		return x;
 	}
@@ -959,6 +983,40 @@ notrace struct pt_regs *st_unwind_ftrace_args(unsigned long ip, unsigned long pa
 	return (struct pt_regs *)st_mips_mcount_frame(ip, parent_ip);
 }
 NOKPROBE_SYMBOL(st_unwind_ftrace_args);
+
+/*
+ * Where F's return address sits while ftrace_caller runs, for r: through
+ * ftrace: *@at, regs[1] of its frame, which becomes ra again on the way
+ * out, and *@ra, F's own ra slot where its prologue saved ra (NULL for a
+ * leaf), which its epilogue reloads.  True when both hold the same
+ * address: @parent_ip, or a stub of an r: before us that took it.
+ */
+notrace bool st_unwind_ftrace_ret_slots(unsigned long ip, unsigned long parent_ip,
+					unsigned long **at, unsigned long **ra)
+{
+	unsigned long frame = st_mips_mcount_frame(ip, parent_ip), flags, cur, saved;
+	struct st_mips_walk w = { .sp = frame + sizeof(struct pt_regs) };
+	struct st_mips_frame f;
+	struct st_mips_cpu *c;
+
+	if (!frame)
+		return false;
+	st_mips_set_stack(&w);
+	raw_local_irq_save(flags);
+	c = st_mips_cpu_get();
+	f = *st_mips_frame_of(c, ip, false);
+	raw_local_irq_restore(flags);
+	if (f.kind != ST_MIPS_CODE && f.kind != ST_MIPS_NO_PROLOGUE)
+		return false;
+	*at = (unsigned long *)(frame + offsetof(struct pt_regs, regs[MIPS_AT]));
+	*ra = f.ra_slot >= 0 ? (unsigned long *)(w.sp + f.ra_slot) : NULL;
+	if (!st_mips_read(&w, (unsigned long)*at, &cur))
+		return false;
+	if (*ra && (!st_mips_read(&w, (unsigned long)*ra, &saved) || saved != cur))
+		return false;
+	return cur == parent_ip || st_fret_real(cur) == parent_ip;
+}
+NOKPROBE_SYMBOL(st_unwind_ftrace_ret_slots);
 
 /*
  * MIPS passes ftrace callbacks no registers.  Resume the walk where F's

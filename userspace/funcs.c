@@ -180,6 +180,14 @@ static const char *func_p(uint32_t fl)
 	return fl & STACKTAP_FUNC_F_VIA_FTRACE ? "ftrace" : "no";
 }
 
+/* r: the same: "ftrace" where ftrace takes its return (MIPS). */
+static const char *func_r(uint32_t fl)
+{
+	if (fl & STACKTAP_FUNC_F_KPROBE)
+		return "yes";
+	return fl & STACKTAP_FUNC_F_R_VIA_FTRACE ? "ftrace" : "no";
+}
+
 /* Why a function takes less than every kind, or "". */
 static const char *func_note(const struct func *f)
 {
@@ -189,6 +197,8 @@ static const char *func_note(const struct func *f)
 		return "name too long for a probe spec";
 	if (fl & STACKTAP_FUNC_F_UNKNOWN)
 		return "gone (its module was unloaded)";
+	if (fl & STACKTAP_FUNC_F_R_VIA_FTRACE)
+		return "entry is an ftrace call site: p: and r: through ftrace";
 	if (fl & STACKTAP_FUNC_F_FTRACE_SITE)
 		return "entry is an ftrace call site: no kretprobe";
 	if (!(fl & STACKTAP_FUNC_F_KPROBE))
@@ -207,7 +217,7 @@ static void funcs_print(const struct funcs *l, int json)
 	if (json)
 		printf("[");
 	else
-		printf("%-40s %-6s %-3s %-3s %s\n", "FUNCTION", "p:", "r:", "f:", "NOTE");
+		printf("%-40s %-6s %-6s %-3s %s\n", "FUNCTION", "p:", "r:", "f:", "NOTE");
 	for (i = 0; i < l->n; i++) {
 		f = &l->f[i];
 		if (json) {
@@ -222,17 +232,17 @@ static void funcs_print(const struct funcs *l, int json)
 			} else {
 				printf("null");
 			}
-			printf(", \"p\": %s, \"p_via_ftrace\": %s, \"r\": %s, \"f\": %s, \"symbols\": %u, \"note\": ",
+			printf(", \"p\": %s, \"p_via_ftrace\": %s, \"r\": %s, \"r_via_ftrace\": %s, \"f\": %s, \"symbols\": %u, \"note\": ",
 			       strcmp(func_p(f->flags), "no") ? "true" : "false",
 			       !strcmp(func_p(f->flags), "ftrace") ? "true" : "false",
-			       f->flags & STACKTAP_FUNC_F_KPROBE ? "true" : "false",
+			       strcmp(func_r(f->flags), "no") ? "true" : "false",
+			       !strcmp(func_r(f->flags), "ftrace") ? "true" : "false",
 			       f->flags & STACKTAP_FUNC_F_FTRACE ? "true" : "false", f->symbols);
 			json_str(func_note(f));
 			printf("}");
 			continue;
 		}
-		printf("%-40s %-6s %-3s %-3s %s", f->name, func_p(f->flags),
-		       f->flags & STACKTAP_FUNC_F_KPROBE ? "yes" : "no",
+		printf("%-40s %-6s %-6s %-3s %s", f->name, func_p(f->flags), func_r(f->flags),
 		       f->flags & STACKTAP_FUNC_F_FTRACE ? "yes" : "no", func_note(f));
 		if (f->symbols > 1)
 			printf("%s%u functions of this name: p: and r: take the first, f: all",

@@ -46,6 +46,16 @@
  * goes away:
  *   trigger_nap	  st_truth_nap sleeps 50 ms; 'napping' reads how many
  *		  tasks are inside it now.
+ *   trigger_tnap   st_truth_tnap, which has no frame and only tail-calls
+ *		  st_truth_lnap, which sleeps 500 ms and returns x + 2 (on
+ *		  MIPS st_truth_tnap's entry is an ftrace call site, so r:
+ *		  takes its return through ftrace).
+ *
+ * And calls of a frameless function pending inside each other:
+ *   trigger_ftail  run i: st_truth_ftail(3, i), which tail-calls
+ *		  st_truth_fbody, which calls st_truth_ftail(n - 1, x + 1)
+ *		  until n is 0: four calls pending, returning i + 4, i + 5,
+ *		  i + 6 and i + 7, innermost first.
  *
  * MIPS prologues a walker must read right (issue 20, item 11):
  *   trigger_adj2   a_adj2 -> st_truth_adj2 -> c -> leaf, where st_truth_adj2
@@ -99,6 +109,8 @@
 #include <linux/version.h>
 
 #define ST_TRUTH_FN noinline __attribute__((__noipa__))
+/* A function that only tail-calls: a tail call, which Kbuild turns off. */
+#define ST_TRUTH_TAIL ST_TRUTH_FN __attribute__((__optimize__("optimize-sibling-calls")))
 
 static struct dentry *st_truth_dir;
 static unsigned long st_truth_last;
@@ -217,6 +229,31 @@ static ST_TRUTH_FN unsigned long st_truth_a2(unsigned long x)
 	return st_truth_b2(x + 1) + 1;
 }
 
+/*
+ * Calls of a frameless function pending inside each other: st_truth_ftail
+ * only tail-calls st_truth_fbody, which calls it again with work after.
+ * ftail(n, x) returns x + 2n + 1.
+ */
+static ST_TRUTH_FN unsigned long st_truth_fbody(unsigned long n, unsigned long x);
+
+static ST_TRUTH_TAIL unsigned long st_truth_ftail(unsigned long n, unsigned long x)
+{
+	return st_truth_fbody(n, x);
+}
+
+static ST_TRUTH_FN unsigned long st_truth_fbody(unsigned long n, unsigned long x)
+{
+	unsigned long r = n ? st_truth_ftail(n - 1, x + 1) : x;
+
+	WRITE_ONCE(st_truth_last, r);
+	return r + 1;
+}
+
+static ST_TRUTH_FN unsigned long st_truth_ftail_run(unsigned long i)
+{
+	return st_truth_ftail(3, i) + 1;
+}
+
 /* Recursion that stays recursion: the store after the call is no tail. */
 static ST_TRUTH_FN unsigned long st_truth_r(unsigned long n, unsigned long x)
 {
@@ -326,6 +363,25 @@ static ST_TRUTH_FN unsigned long st_truth_nap(unsigned long x)
 	msleep(50);
 	atomic_dec(&st_truth_napping);
 	return x + 1;
+}
+
+/* A longer sleep behind a frameless function, which only tail-calls it. */
+static ST_TRUTH_FN unsigned long st_truth_lnap(unsigned long x)
+{
+	atomic_inc(&st_truth_napping);
+	msleep(500);
+	atomic_dec(&st_truth_napping);
+	return x + 2;
+}
+
+static ST_TRUTH_TAIL unsigned long st_truth_tnap(unsigned long x)
+{
+	return st_truth_lnap(x);
+}
+
+static ST_TRUTH_FN unsigned long st_truth_tnap_run(unsigned long x)
+{
+	return st_truth_tnap(x) + 1;
 }
 
 static int st_truth_napping_get(void *data, u64 *val)
@@ -557,6 +613,8 @@ static const struct {
 	{ "trigger_spread", st_truth_spread },
 	{ "trigger_ptr", st_truth_ptr },
 	{ "trigger_nap", st_truth_nap },
+	{ "trigger_ftail", st_truth_ftail_run },
+	{ "trigger_tnap", st_truth_tnap_run },
 	{ "trigger_err", st_truth_err_run },
 	{ "trigger_args", st_truth_args_run },
 	{ "trigger_oops", st_truth_oops },

@@ -205,6 +205,7 @@ enum stacktap_attr {
 						 * p: through ftrace, no r: */
 #define STACKTAP_FUNC_F_UNKNOWN		0x8	/* no such function */
 #define STACKTAP_FUNC_F_VIA_FTRACE	0x10	/* p: through ftrace can serve it */
+#define STACKTAP_FUNC_F_R_VIA_FTRACE	0x20	/* r: through ftrace can serve it (MIPS) */
 
 /*
  * One record in a STACKTAP_A_RECORD attribute.  The layout is fixed for a

@@ -2,8 +2,8 @@
 # matches and which of p:, r: and f: each can take, and an add of each
 # kind on seven of them agrees.  st_truth_sw is notrace (no f:);
 # stacktap's own hit path is neither kprobe-able nor traceable; on MIPS
-# st_truth_mleaf's entry is an ftrace call site (p: through ftrace, no
-# r:).  An f: glob says on how many functions it went, in add's reply, in
+# st_truth_mleaf's entry is an ftrace call site (p: and r: through
+# ftrace).  An f: glob says on how many functions it went, in add's reply, in
 # probes and in list.
 . /lib/st/lib.sh
 truth_load
@@ -22,8 +22,8 @@ line() {
 grep -q '^st_truth:st_truth_sw .* not traceable (notrace)$' /tmp/funcs || fail "st_truth_sw: no notrace note"
 case "$(uname -m)" in
 mips*)
-	[ "$(line st_truth_mleaf)" = "ftrace no yes" ] || fail "st_truth_mleaf on MIPS: $(line st_truth_mleaf)"
-	grep -q '^st_truth:st_truth_mleaf .* entry is an ftrace call site: no kretprobe$' /tmp/funcs ||
+	[ "$(line st_truth_mleaf)" = "ftrace ftrace yes" ] || fail "st_truth_mleaf on MIPS: $(line st_truth_mleaf)"
+	grep -q '^st_truth:st_truth_mleaf .* entry is an ftrace call site: p: and r: through ftrace$' /tmp/funcs ||
 		fail "st_truth_mleaf: no ftrace-site note" ;;
 *)
 	[ "$(line st_truth_mleaf)" = "yes yes yes" ] || fail "st_truth_mleaf: $(line st_truth_mleaf)" ;;
@@ -42,7 +42,7 @@ while read -r fn p r f note; do
 	[ "$fn" = FUNCTION ] && continue
 	for kind in p r f; do
 		eval "want=\$$kind"
-		[ "$kind" = p ] && [ "$want" = ftrace ] && want=yes
+		[ "$want" = ftrace ] && want=yes
 		# f: takes a bare name, p: and r: MOD:SYMBOL.
 		spec=$kind:$fn
 		[ "$kind" = f ] && spec=f:${fn#*:}
@@ -70,7 +70,7 @@ grep -q '^stacktap:st_capture_regs ' /tmp/own || fail "st_capture_regs not liste
 # JSON, and the refusals.
 stacktapctl --json funcs 'st_truth:st_truth_sw' >/tmp/funcs.json || fail "funcs --json"
 cat /tmp/funcs.json
-grep -qF '{"function": "st_truth_sw", "module": "st_truth", "p": true, "p_via_ftrace": false, "r": true, "f": false, "symbols": 1, "note": "not traceable (notrace)"}' /tmp/funcs.json ||
+grep -qF '{"function": "st_truth_sw", "module": "st_truth", "p": true, "p_via_ftrace": false, "r": true, "r_via_ftrace": false, "f": false, "symbols": 1, "note": "not traceable (notrace)"}' /tmp/funcs.json ||
 	fail "funcs --json of st_truth_sw"
 stacktapctl funcs '*' 2>/tmp/err && fail "funcs '*' succeeded"
 grep -q "matches more than 2000 functions: narrow it" /tmp/err || fail "funcs '*': $(cat /tmp/err)"
