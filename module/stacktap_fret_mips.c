@@ -64,7 +64,8 @@ struct st_fret_pool {
 };
 
 extern char st_fret_stubs[];
-unsigned long st_fret_return(unsigned long idx, unsigned long value);
+unsigned long st_fret_return(unsigned long idx, unsigned long value,
+			    unsigned long *ra_slot);
 
 static struct st_fret_slot st_fret_slots[ST_FRET_SLOTS];
 static DEFINE_MUTEX(st_fret_mutex);	/* FREE -> IDLE, under it only */
@@ -133,14 +134,17 @@ static notrace void st_fret_hit(unsigned long ip, unsigned long parent_ip,
 	/* Filtered, or a hit from inside stacktap's own path: no return to take. */
 	s->nr = st_capture_ftrace_entry(p, ip, parent_ip, s->frames,
 					st_fret_args(p, s->frames));
-	if (!s->nr) {
+	/*
+	 * Or rmmod is under way (the reference is taken before probes are
+	 * disarmed): no return that would hold it up.
+	 */
+	if (!s->nr || !try_module_get(THIS_MODULE)) {
 		atomic_set_release(&s->state, ST_FRET_IDLE);
 		goto out;
 	}
 	ret = *at;
 	s->ret_addr = ret;
 	s->task = current;
-	__module_get(THIS_MODULE);
 	atomic_inc(&st_fret_pending);
 	s->entry_ns = ktime_get_mono_fast_ns();
 	atomic_set_release(&s->state, ST_FRET_PENDING);
@@ -155,14 +159,21 @@ NOKPROBE_SYMBOL(st_fret_hit);
 
 /*
  * From stub @idx, with F's return value @value: record the call, free
- * the slot, and return where F really returns.
+ * the slot, and return where F really returns.  *@ra_slot is where the
+ * stub's frame keeps its ra, the stub's address: the real one goes there
+ * before the slot is free, so a walk from an interrupt never reads a
+ * stub whose slot another call may have taken.
  */
-notrace unsigned long st_fret_return(unsigned long idx, unsigned long value)
+notrace unsigned long st_fret_return(unsigned long idx, unsigned long value,
+				     unsigned long *ra_slot)
 {
 	struct st_fret_slot *s = &st_fret_slots[idx];
 	u64 now = ktime_get_mono_fast_ns();
 	unsigned long ret_addr = s->ret_addr;
 	struct st_probe *p;
+
+	WRITE_ONCE(*ra_slot, ret_addr);
+	barrier();	/* an interrupt here walks from the frame, on this CPU */
 
 	/*
 	 * Disarm orphans a pending slot and then waits for a grace period:
@@ -252,7 +263,7 @@ static int st_fret_arm(struct st_probe *p, const char **why)
 			return -EINVAL;
 		}
 	}
-	n = p->spec.maxactive ?: max_t(unsigned int, 10, 2 * num_possible_cpus());
+	n = p->spec.maxactive ?: clamp_t(unsigned int, 2 * num_possible_cpus(), 10, ST_FRET_SLOTS / 4);
 	if (n > ST_FRET_SLOTS) {
 		*why = "its entry is an ftrace call site, so its return is taken through ftrace, where maxactive= may be 256 at most";
 		return -ERANGE;

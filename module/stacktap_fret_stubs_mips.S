@@ -34,8 +34,9 @@ st_fret_stubs:
 
 /*
  * The walker reads this prologue: a frame of ST_FRET_FRAME bytes with ra
- * (the stub's address until the handler returns, the real one after) in
- * its slot, so a walk from an interrupt here goes on in the caller.
+ * (the stub's address until st_fret_return() puts the real one there,
+ * before it frees the slot) in its slot, so a walk from an interrupt here
+ * goes on in the caller.
  */
 	.type	st_fret_common, @function
 st_fret_common:
@@ -45,10 +46,10 @@ st_fret_common:
 	PTR_S	v1, ST_FRET_V1(sp)
 	move	a0, t0
 	move	a1, v0
+	PTR_ADDIU	a2, sp, ST_FRET_RA
 	PTR_LA	t9, st_fret_return
 	jalr	t9
 	 nop
-	PTR_S	v0, ST_FRET_RA(sp)
 	move	ra, v0
 	PTR_L	v0, ST_FRET_V0(sp)
 	PTR_L	v1, ST_FRET_V1(sp)
