@@ -25,6 +25,7 @@
 
 #include "stacktap.h"
 #include "stacktap_ring.h"
+#include "wrapper/die_notifier.h"
 
 bool st_overwrite;
 module_param_named(overwrite, st_overwrite, bool, 0644);
@@ -160,7 +161,7 @@ static struct notifier_block st_panic_nb = {
 
 int st_flight_init(void)
 {
-	int ret = register_die_notifier(&st_die_nb);
+	int ret = st_register_die_notifier(&st_die_nb);
 
 	if (ret)
 		return ret;

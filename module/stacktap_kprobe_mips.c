@@ -24,6 +24,7 @@
 
 #include "stacktap.h"
 #include "stacktap_mips_insn.h"
+#include "wrapper/die_notifier.h"
 
 /*
  * MIPS's break handler reads the break instruction with
@@ -318,7 +319,7 @@ int st_kprobe_arch_init(void)
 {
 	/* Run at every die event: a page fault's stack may show it. */
 	st_tracer_add((unsigned long)st_kprobe_die);
-	return register_die_notifier(&st_kprobe_die_nb);
+	return st_register_die_notifier(&st_kprobe_die_nb);
 }
 
 void st_kprobe_arch_exit(void)

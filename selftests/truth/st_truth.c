@@ -77,6 +77,15 @@
  * And 'netdev_name': the offset of struct net_device's name, for an
  * argument fetch of a device's name (6.8 moved it from 0).
  *
+ * And 'fresh_region' (32-bit MIPS): writing N maps address space in
+ * kseg2, in 64 KiB pieces of one page each, at most N MiB, until a piece
+ * lands in a 4 MiB region no process's page directory had when the write
+ * began (one init_mm had no table for then); every hole below is then too
+ * small for a module, so the next one loaded lands there or above.
+ * Reading it gives that region's start, 0 if none was reached; writing 0
+ * unmaps all (so does unloading).  Processes older than the write lack
+ * the region until they touch it (wrapper/die_notifier.h in stacktap).
+ *
  * And 'genl_hold': writing N holds the generic netlink mutex for N ms, as a
  * slow command of a family without parallel_ops does; reading it says
  * whether it is held now.
@@ -107,6 +116,10 @@
 #include <linux/timer.h>
 #include <linux/uaccess.h>
 #include <linux/version.h>
+#include <linux/vmalloc.h>
+#ifdef CONFIG_MIPS
+#include <asm/pgalloc.h>
+#endif
 
 #define ST_TRUTH_FN noinline __attribute__((__noipa__))
 /* A function that only tail-calls: a tail call, which Kbuild turns off. */
@@ -857,6 +870,73 @@ static int st_truth_foreign_set(void *data, u64 on)
 DEFINE_DEBUGFS_ATTRIBUTE(st_truth_foreign_fops, NULL, st_truth_foreign_set, "%llu\n");
 #endif
 
+#if defined(CONFIG_MIPS) && defined(CONFIG_32BIT)
+#define ST_FRESH_PIECE	(64 * 1024)
+#define ST_FRESH_MAX	2048		/* pieces: 128 MiB */
+static void *st_truth_fresh_pieces[ST_FRESH_MAX];
+static unsigned int st_truth_fresh_nr;
+static unsigned long st_truth_fresh;
+static struct page *st_truth_fresh_page;
+static DEFINE_MUTEX(st_truth_fresh_mutex);
+
+static void st_truth_fresh_free(void)
+{
+	while (st_truth_fresh_nr)
+		vunmap(st_truth_fresh_pieces[--st_truth_fresh_nr]);
+	st_truth_fresh = 0;
+}
+
+static int st_truth_fresh_get(void *data, u64 *val)
+{
+	*val = READ_ONCE(st_truth_fresh);
+	return 0;
+}
+
+static int st_truth_fresh_set(void *data, u64 mib)
+{
+	struct page *pages[ST_FRESH_PIECE / PAGE_SIZE];
+	unsigned long addr;
+	unsigned int i, max;
+	pgd_t *ref;
+	int ret = 0;
+
+	max = min_t(u64, mib * (1024 * 1024 / ST_FRESH_PIECE), ST_FRESH_MAX);
+	mutex_lock(&st_truth_fresh_mutex);
+	st_truth_fresh_free();
+	if (!mib)
+		goto out;
+	/* init_mm's kernel entries now: what a process created now has. */
+	ref = pgd_alloc(current->active_mm);
+	if (!ref) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < ARRAY_SIZE(pages); i++)
+		pages[i] = st_truth_fresh_page;
+	while (st_truth_fresh_nr < max) {
+		void *p = vmap(pages, ARRAY_SIZE(pages), VM_MAP, PAGE_KERNEL);
+
+		if (!p) {
+			ret = -ENOMEM;
+			break;
+		}
+		st_truth_fresh_pieces[st_truth_fresh_nr++] = p;
+		addr = (unsigned long)p;
+		if (pgd_val(ref[pgd_index(addr)]) == (unsigned long)invalid_pte_table) {
+			st_truth_fresh = addr & PGDIR_MASK;
+			break;
+		}
+	}
+	pgd_free(current->active_mm, ref);
+	if (!ret && !st_truth_fresh)
+		ret = -ENOSPC;
+out:
+	mutex_unlock(&st_truth_fresh_mutex);
+	return ret;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(st_truth_fresh_fops, st_truth_fresh_get, st_truth_fresh_set, "0x%llx\n");
+#endif
+
 static int __init st_truth_init(void)
 {
 	unsigned int i;
@@ -892,6 +972,12 @@ static int __init st_truth_init(void)
 	debugfs_create_file_unsafe("foreign_kprobe", 0200, st_truth_dir, NULL,
 				   &st_truth_foreign_fops);
 #endif
+#if defined(CONFIG_MIPS) && defined(CONFIG_32BIT)
+	st_truth_fresh_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (st_truth_fresh_page)
+		debugfs_create_file_unsafe("fresh_region", 0600, st_truth_dir, NULL,
+					   &st_truth_fresh_fops);
+#endif
 	return 0;
 }
 
@@ -901,6 +987,11 @@ static void __exit st_truth_exit(void)
 	st_truth_clobber_set(NULL, 0);
 #ifdef CONFIG_MIPS
 	st_truth_foreign_set(NULL, 0);
+#endif
+#if defined(CONFIG_MIPS) && defined(CONFIG_32BIT)
+	st_truth_fresh_set(NULL, 0);
+	if (st_truth_fresh_page)
+		__free_page(st_truth_fresh_page);
 #endif
 	hrtimer_cancel(&st_truth_timer);
 	/* del_timer_sync() is timer_delete_sync() since 6.2, and only so in 7.x. */

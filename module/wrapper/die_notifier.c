@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * 32-bit MIPS: a die notifier in module memory, made safe against the
+ * page fault of a process created before that memory was mapped
+ * (wrapper/die_notifier.h says why).  pgd_alloc() is the kernel's own,
+ * exported copy of init_mm's kernel entries; each entry init_mm has and
+ * a process lacks (invalid_pte_table, with the pmd folded into the pgd)
+ * is copied in, as vmalloc_fault() would on that process's first touch.
+ *
+ * Every process that has an mm is reached.  One that has none now has
+ * nothing to copy into: a kernel thread borrows a process's mm, and a
+ * process created after this copies init_mm whole.  What stays open is
+ * a task already past exit_mm(), or a kernel thread lazily holding its
+ * mm, running on another CPU at this moment: until it next switches.
+ */
+#include <linux/kdebug.h>
+#include <linux/mm.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <asm/pgalloc.h>
+
+#include "die_notifier.h"
+
+static void st_pgd_fill(pgd_t *pgd, const pgd_t *ref)
+{
+	unsigned int i;
+
+	for (i = USER_PTRS_PER_PGD; i < PTRS_PER_PGD; i++)
+		if (pgd_val(ref[i]) != (unsigned long)invalid_pte_table &&
+		    pgd_val(READ_ONCE(pgd[i])) == (unsigned long)invalid_pte_table)
+			WRITE_ONCE(pgd[i], ref[i]);
+}
+
+int st_register_die_notifier(struct notifier_block *nb)
+{
+	struct task_struct *g, *t;
+	pgd_t *ref = pgd_alloc(current->active_mm);
+
+	if (!ref)
+		return -ENOMEM;
+	rcu_read_lock();
+	for_each_process_thread(g, t) {
+		/* Holds t->mm: exit_mm() clears it under this lock. */
+		task_lock(t);
+		if (t->mm)
+			st_pgd_fill(t->mm->pgd, ref);
+		task_unlock(t);
+	}
+	rcu_read_unlock();
+	pgd_free(current->active_mm, ref);
+	return register_die_notifier(nb);
+}
