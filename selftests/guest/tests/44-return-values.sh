@@ -101,7 +101,10 @@ cat /tmp/lat.err
 sed -n 2p /tmp/lat.err | grep -q '^ lat: count 30, min [0-9]* ns, mean [0-9]* ns, max [0-9]* ns$' || fail "report --latency: $(cat /tmp/lat.err)"
 stacktapctl --json report --latency st_truth_nap >/tmp/lat.json || fail "report --latency --json"
 echo "@json latency $(tr -d '\n' </tmp/lat.json)"
-grep -q '"latency": {"count": 3, "min_ns": [5-9][0-9]\{7\}' /tmp/lat.json || fail "--latency --json: $(cat /tmp/lat.json)"
+# At least 10 ms, as lat>10ms above: msleep(50) is jiffies, which the
+# arm64 7.2 guest under emulation once woke from after 40.6 ms of the
+# monotonic clock.
+grep -q '"latency": {"count": 3, "min_ns": [1-9][0-9]\{7\}' /tmp/lat.json || fail "--latency --json: $(cat /tmp/lat.json)"
 stacktapctl --json report st_truth_nap >/tmp/lat2.json || fail "report --json"
 echo "@json latstacks $(tr -d '\n' </tmp/lat2.json)"
 grep -q '"latency": {"count": 3,' /tmp/lat2.json || fail "report --json has no latency: $(head -c 300 /tmp/lat2.json)"
