@@ -161,8 +161,14 @@ static struct notifier_block st_panic_nb = {
 
 int st_flight_init(void)
 {
-	int ret = st_register_die_notifier(&st_die_nb);
+	int ret;
 
+	/*
+	 * MIPS calls the die chain at every page fault: an interrupt there
+	 * shows this below it, a tracer's frame (as st_kprobe_die()).
+	 */
+	st_tracer_add((unsigned long)st_die_notify);
+	ret = st_register_die_notifier(&st_die_nb);
 	if (ret)
 		return ret;
 	atomic_notifier_chain_register(&panic_notifier_list, &st_panic_nb);

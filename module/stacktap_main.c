@@ -94,10 +94,14 @@ static int __init st_init(void)
 	ret = st_symbols_init();
 	if (ret)
 		goto err_unwind;
+	/* Before any probe: its die notifier joins the tracers' code. */
+	ret = st_flight_init();
+	if (ret)
+		goto err_symbols;
 	st_fprobe_init(glob_max);
 	ret = st_probes_init();
 	if (ret)
-		goto err_symbols;
+		goto err_flight;
 	if (probes && *probes) {
 		/* A bad item fails insmod; at boot it is logged and skipped. */
 		ret = st_probe_add_list(probes, !IS_ENABLED(MODULE));
@@ -112,18 +116,15 @@ static int __init st_init(void)
 	ret = st_netlink_init();
 	if (ret)
 		goto err_debugfs;
-	ret = st_flight_init();
-	if (ret)
-		goto err_netlink;
 	return 0;
 
-err_netlink:
-	st_netlink_exit();
 err_debugfs:
 	st_debugfs_exit();
 err_probes:
 	st_probes_exit();
 	st_fret_exit();
+err_flight:
+	st_flight_exit();
 err_symbols:
 	st_symbols_exit();
 err_unwind:
@@ -139,11 +140,11 @@ err_ring:
 
 static void __exit st_exit(void)
 {
-	st_flight_exit();
 	st_netlink_exit();
 	st_debugfs_exit();
 	st_probes_exit();
 	st_fret_exit();
+	st_flight_exit();
 	st_symbols_exit();
 	st_unwind_exit();
 	st_stacks_exit();

@@ -4,20 +4,23 @@
  * page fault of a process created before that memory was mapped
  * (wrapper/die_notifier.h says why).  pgd_alloc() is the kernel's own,
  * exported copy of init_mm's kernel entries; each entry init_mm has and
- * a process lacks (invalid_pte_table, with the pmd folded into the pgd)
- * is copied in, as vmalloc_fault() would on that process's first touch.
+ * a directory lacks (invalid_pte_table, with the pmd folded into the
+ * pgd) is copied in, as vmalloc_fault() would on that mm's first touch.
  *
- * Every process that has an mm is reached.  One that has none now has
- * nothing to copy into: a kernel thread borrows a process's mm, and a
- * process created after this copies init_mm whole.  What stays open is
- * a task already past exit_mm(), or a kernel thread lazily holding its
- * mm, running on another CPU at this moment: until it next switches.
+ * Filled: the mm of every task, and the mm each CPU has loaded now (a
+ * kernel thread or idle task borrows the last one, which may be the mm
+ * of a task that has exited).  Still open: an mm under construction
+ * while this runs, by a fork not yet on the task list or an exec not yet
+ * past exec_mmap(), made before the module's memory was mapped; or one a
+ * driver holds to adopt later (kthread_use_mm()).  Such an mm still
+ * faults recursively on its first page fault.
  */
 #include <linux/kdebug.h>
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
+#include <linux/smp.h>
 #include <asm/pgalloc.h>
 
 #include "die_notifier.h"
@@ -26,10 +29,17 @@ static void st_pgd_fill(pgd_t *pgd, const pgd_t *ref)
 {
 	unsigned int i;
 
-	for (i = USER_PTRS_PER_PGD; i < PTRS_PER_PGD; i++)
+	for (i = USER_PTRS_PER_PGD; i < PTRS_PER_PGD; i++) {
 		if (pgd_val(ref[i]) != (unsigned long)invalid_pte_table &&
 		    pgd_val(READ_ONCE(pgd[i])) == (unsigned long)invalid_pte_table)
 			WRITE_ONCE(pgd[i], ref[i]);
+	}
+}
+
+/* Interrupts off: this CPU's active_mm stays, and so loaded. */
+static void st_pgd_fill_active(void *ref)
+{
+	st_pgd_fill(current->active_mm->pgd, ref);
 }
 
 int st_register_die_notifier(struct notifier_block *nb)
@@ -48,6 +58,7 @@ int st_register_die_notifier(struct notifier_block *nb)
 		task_unlock(t);
 	}
 	rcu_read_unlock();
+	on_each_cpu(st_pgd_fill_active, ref, 1);
 	pgd_free(current->active_mm, ref);
 	return register_die_notifier(nb);
 }

@@ -10,7 +10,8 @@
  * a notifier in a region that process lacks faults there again, and the
  * recursion runs the kernel stack down through whatever memory lies
  * below it, exception vectors included.  So there the wrapper first
- * copies init_mm's kernel entries into every process's directory.
+ * copies init_mm's kernel entries into the directories in use (what it
+ * cannot reach: wrapper/die_notifier.c).
  * Elsewhere (64-bit MIPS walks kernel addresses in swapper_pg_dir, and
  * other arches share kernel tables) it is register_die_notifier().
  */

@@ -79,10 +79,11 @@
  *
  * And 'fresh_region' (32-bit MIPS): writing N maps address space in
  * kseg2, in 64 KiB pieces of one page each, at most N MiB, until a piece
- * lands in a 4 MiB region no process's page directory had when the write
- * began (one init_mm had no table for then); every hole below is then too
- * small for a module, so the next one loaded lands there or above.
- * Reading it gives that region's start, 0 if none was reached; writing 0
+ * lands in a region (PGDIR_SIZE) no process's page directory had when the
+ * write began (one init_mm had no table for then); every hole below is
+ * then too small for a module, so the next one loaded lands there or
+ * above.  Reading it gives that region's start, 0 if none was reached;
+ * 'fresh_region_end' where the run of such regions ends.  Writing 0
  * unmaps all (so does unloading).  Processes older than the write lack
  * the region until they touch it (wrapper/die_notifier.h in stacktap).
  *
@@ -117,7 +118,7 @@
 #include <linux/uaccess.h>
 #include <linux/version.h>
 #include <linux/vmalloc.h>
-#ifdef CONFIG_MIPS
+#if defined(CONFIG_MIPS) && defined(CONFIG_32BIT)
 #include <asm/pgalloc.h>
 #endif
 
@@ -875,7 +876,7 @@ DEFINE_DEBUGFS_ATTRIBUTE(st_truth_foreign_fops, NULL, st_truth_foreign_set, "%ll
 #define ST_FRESH_MAX	2048		/* pieces: 128 MiB */
 static void *st_truth_fresh_pieces[ST_FRESH_MAX];
 static unsigned int st_truth_fresh_nr;
-static unsigned long st_truth_fresh;
+static unsigned long st_truth_fresh, st_truth_fresh_end;
 static struct page *st_truth_fresh_page;
 static DEFINE_MUTEX(st_truth_fresh_mutex);
 
@@ -884,6 +885,7 @@ static void st_truth_fresh_free(void)
 	while (st_truth_fresh_nr)
 		vunmap(st_truth_fresh_pieces[--st_truth_fresh_nr]);
 	st_truth_fresh = 0;
+	st_truth_fresh_end = 0;
 }
 
 static int st_truth_fresh_get(void *data, u64 *val)
@@ -905,6 +907,8 @@ static int st_truth_fresh_set(void *data, u64 mib)
 	st_truth_fresh_free();
 	if (!mib)
 		goto out;
+	/* Areas freed lazily by earlier unloads: holes below, gone now. */
+	vm_unmap_aliases();
 	/* init_mm's kernel entries now: what a process created now has. */
 	ref = pgd_alloc(current->active_mm);
 	if (!ref) {
@@ -922,8 +926,13 @@ static int st_truth_fresh_set(void *data, u64 mib)
 		}
 		st_truth_fresh_pieces[st_truth_fresh_nr++] = p;
 		addr = (unsigned long)p;
-		if (pgd_val(ref[pgd_index(addr)]) == (unsigned long)invalid_pte_table) {
+		i = pgd_index(addr);
+		if (pgd_val(ref[i]) == (unsigned long)invalid_pte_table) {
 			st_truth_fresh = addr & PGDIR_MASK;
+			/* And the regions after it that none had either. */
+			while (i < PTRS_PER_PGD && pgd_val(ref[i]) == (unsigned long)invalid_pte_table)
+				i++;
+			st_truth_fresh_end = i < PTRS_PER_PGD ? (unsigned long)i << PGDIR_SHIFT : ~0UL;
 			break;
 		}
 	}
@@ -935,6 +944,13 @@ out:
 	return ret;
 }
 DEFINE_DEBUGFS_ATTRIBUTE(st_truth_fresh_fops, st_truth_fresh_get, st_truth_fresh_set, "0x%llx\n");
+
+static int st_truth_fresh_end_get(void *data, u64 *val)
+{
+	*val = READ_ONCE(st_truth_fresh_end);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(st_truth_fresh_end_fops, st_truth_fresh_end_get, NULL, "0x%llx\n");
 #endif
 
 static int __init st_truth_init(void)
@@ -974,9 +990,12 @@ static int __init st_truth_init(void)
 #endif
 #if defined(CONFIG_MIPS) && defined(CONFIG_32BIT)
 	st_truth_fresh_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
-	if (st_truth_fresh_page)
+	if (st_truth_fresh_page) {
 		debugfs_create_file_unsafe("fresh_region", 0600, st_truth_dir, NULL,
 					   &st_truth_fresh_fops);
+		debugfs_create_file_unsafe("fresh_region_end", 0400, st_truth_dir, NULL,
+					   &st_truth_fresh_end_fops);
+	}
 #endif
 	return 0;
 }

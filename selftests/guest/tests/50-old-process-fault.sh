@@ -31,16 +31,27 @@ wait_until "[ -e /tmp/old.ready ]"
 [ -e /tmp/old.ready ] || fail "the old process never started"
 echo 64 >"$TRUTH/fresh_region" || fail "no fresh region within 64 MiB of address space"
 fresh=$(cat "$TRUTH/fresh_region")
+end=$(cat "$TRUTH/fresh_region_end")
 st_load
-base=$(awk '$1 == "stacktap" { print $6 }' /proc/modules)
-echo "a region no process had: $fresh; stacktap at $base; the old process is $old"
-[ $((base)) -ge $((fresh)) ] || fail "stacktap at $base, below the fresh region $fresh: the test set nothing up"
+# Its code and its data (the notifier blocks) where the old process has
+# no mapping: else the test set nothing up.
+text=$(cat /sys/module/stacktap/sections/.text)
+data=$(cat /sys/module/stacktap/sections/.data)
+echo "regions no process had: $fresh..$end; stacktap's .text at $text, .data at $data; the old process is $old"
+for a in $text $data; do
+	[ $((a)) -ge $((fresh)) ] && [ $((a)) -lt $((end)) ] ||
+		fail "stacktap at $a, outside $fresh..$end: the test set nothing up"
+done
+# Field 10 of stat: its minor faults (the name, field 2, has no space).
+flt0=$(cut -d' ' -f10 "/proc/$old/stat")
 : >/tmp/old.go
 sleep 3
+flt=$(($(cut -d' ' -f10 "/proc/$old/stat") - flt0))
 : >/tmp/old.stop
 wait $old
 n=$(cat /tmp/old.n 2>/dev/null)
-echo "the old process forked ${n:-0} times with stacktap's die notifiers in the chain"
+echo "the old process forked ${n:-0} times and took $flt page faults with stacktap's die notifiers in the chain"
 [ "${n:-0}" -ge 5 ] || fail "the old process forked ${n:-0} times in 3 s"
+[ "$flt" -ge 5 ] || fail "the old process took $flt page faults"
 st_unload
 echo 0 >"$TRUTH/fresh_region" || fail "unmap the fresh region's pieces"
