@@ -19,7 +19,11 @@
  *
  * Each pending return holds a module reference: rmmod says the module is
  * in use until every such call has returned.  A probe deleted meanwhile
- * leaves its pending returns to go back, unrecorded.
+ * leaves its pending returns to go back, unrecorded.  A task that exits
+ * inside the call (a kthread's function that ends in
+ * kthread_complete_and_exit()) never returns into its stub: once the task
+ * is freed (tracepoint sched_process_free, after its last switch) its
+ * slots and references are given back, and the probe counts a miss.
  */
 #include <linux/atomic.h>
 #include <linux/delay.h>
@@ -34,6 +38,7 @@
 #include <linux/timekeeping.h>
 
 #include "stacktap.h"
+#include "wrapper/tracepoint.h"
 
 enum st_fret_state {
 	ST_FRET_FREE,		/* no probe's */
@@ -70,6 +75,7 @@ unsigned long st_fret_return(unsigned long idx, unsigned long value,
 static struct st_fret_slot st_fret_slots[ST_FRET_SLOTS];
 static DEFINE_MUTEX(st_fret_mutex);	/* FREE -> IDLE, under it only */
 static atomic_t st_fret_pending = ATOMIC_INIT(0);
+static struct tracepoint *st_fret_free_tp;	/* under st_fret_mutex */
 
 notrace bool st_fret_is_stub(unsigned long addr)
 {
@@ -195,6 +201,70 @@ notrace unsigned long st_fret_return(unsigned long idx, unsigned long value,
 }
 NOKPROBE_SYMBOL(st_fret_return);
 
+/*
+ * @p is freed: it ran its last, so no call of it returns any more.  Give
+ * its pending slots back (a deleted probe's orphans are freed), with the
+ * module references they held.  Nothing else moves a slot of a dead
+ * task: st_fret_release() may orphan one meanwhile, hence the loop.
+ */
+static void st_fret_task_free(void *data, struct task_struct *p)
+{
+	struct st_fret_slot *s;
+	unsigned int i, state;
+
+	if (!atomic_read(&st_fret_pending))
+		return;
+	for (i = 0; i < ST_FRET_SLOTS; i++) {
+		s = &st_fret_slots[i];
+		if (READ_ONCE(s->task) != p)
+			continue;
+		/*
+		 * A probe that orphans its slots waits a grace period before
+		 * it goes: while preemption is off, a slot taken back from
+		 * PENDING still has its probe.
+		 */
+		preempt_disable();
+		for (;;) {
+			state = atomic_read_acquire(&s->state);
+			/* Its task is written before a slot goes PENDING. */
+			if (READ_ONCE(s->task) != p)
+				state = ST_FRET_FREE;
+			if (state == ST_FRET_PENDING &&
+			    atomic_cmpxchg(&s->state, ST_FRET_PENDING, ST_FRET_IDLE) == ST_FRET_PENDING) {
+				local_inc(&this_cpu_ptr(s->probe->stats)->misses);
+				break;
+			}
+			if (state == ST_FRET_ORPHAN &&
+			    atomic_cmpxchg(&s->state, ST_FRET_ORPHAN, ST_FRET_FREE) == ST_FRET_ORPHAN)
+				break;
+			if (state != ST_FRET_PENDING && state != ST_FRET_ORPHAN)
+				break;	/* not a pending call of @p's */
+		}
+		preempt_enable();
+		if (state != ST_FRET_PENDING && state != ST_FRET_ORPHAN)
+			continue;
+		atomic_dec(&st_fret_pending);
+		module_put(THIS_MODULE);
+	}
+}
+
+/* Watch for tasks freed with a return pending, from the first r: on. */
+static int st_fret_watch_exits(void)
+{
+	int ret = 0;
+
+	mutex_lock(&st_fret_mutex);
+	if (!st_fret_free_tp) {
+		struct tracepoint *tp = st_tracepoint_find("sched_process_free");
+
+		ret = tp ? tracepoint_probe_register(tp, st_fret_task_free, NULL) : -ENOENT;
+		if (!ret)
+			st_fret_free_tp = tp;
+	}
+	mutex_unlock(&st_fret_mutex);
+	return ret;
+}
+
 /* Take @n free slots for @p: false when fewer are free. */
 static bool st_fret_claim(struct st_probe *p, struct st_fret_pool *pool)
 {
@@ -281,6 +351,11 @@ static int st_fret_arm(struct st_probe *p, const char **why)
 		ret = -ENOMEM;
 		goto err_free_pool;
 	}
+	ret = st_fret_watch_exits();
+	if (ret) {
+		*why = "its entry is an ftrace call site, so its return is taken through ftrace, which needs the sched_process_free tracepoint to reclaim the returns of tasks that exit inside the call";
+		goto err_free_data;
+	}
 	if (!st_fret_claim(p, pool)) {
 		*why = "its entry is an ftrace call site, so its return is taken through ftrace, and fewer return slots than its maxactive= are free (256 in all): lower maxactive= or delete such r: probes";
 		ret = -ENOSPC;
@@ -362,6 +437,11 @@ void st_fret_exit(void)
 			pr_warn("waiting for %d r: calls to return through ftrace\n",
 				atomic_read(&st_fret_pending));
 		msleep(10);
+	}
+	if (st_fret_free_tp) {
+		tracepoint_probe_unregister(st_fret_free_tp, st_fret_task_free, NULL);
+		tracepoint_synchronize_unregister();
+		st_fret_free_tp = NULL;
 	}
 	st_sync_trampolines();
 }

@@ -57,6 +57,13 @@
  *		  until n is 0: four calls pending, returning i + 4, i + 5,
  *		  i + 6 and i + 7, innermost first.
  *
+ * And calls that never return:
+ *   exit_inside    writing N runs N kthreads, one after another, each of
+ *		  which calls st_truth_xtail, frameless, which only tail-calls
+ *		  st_truth_xbody, which ends the kthread
+ *		  (kthread_complete_and_exit()): an r: on st_truth_xtail has a
+ *		  return pending that never comes.
+ *
  * MIPS prologues a walker must read right (issue 20, item 11):
  *   trigger_adj2   a_adj2 -> st_truth_adj2 -> c -> leaf, where st_truth_adj2
  *		  (asm) builds its frame in two steps and frees it in two.
@@ -106,6 +113,7 @@
 #include <linux/kallsyms.h>
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
@@ -262,6 +270,47 @@ static ST_TRUTH_FN unsigned long st_truth_fbody(unsigned long n, unsigned long x
 	WRITE_ONCE(st_truth_last, r);
 	return r + 1;
 }
+
+/* A call that never returns: the kthread making it ends inside. */
+static ST_TRUTH_FN void st_truth_xbody(struct completion *done, long code)
+{
+	/* complete_and_exit() became kthread_complete_and_exit() in 5.17. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 17, 0)
+	kthread_complete_and_exit(done, code);
+#else
+	complete_and_exit(done, code);
+#endif
+}
+
+static ST_TRUTH_TAIL void st_truth_xtail(struct completion *done, long code)
+{
+	st_truth_xbody(done, code);
+}
+
+static int st_truth_exit_thread(void *done)
+{
+	/* Called through a pointer: objtool sees no return, and says so. */
+	void (*volatile xtail)(struct completion *done, long code) = st_truth_xtail;
+
+	xtail(done, 0);
+	return 0;
+}
+
+static int st_truth_exit_inside_set(void *data, u64 n)
+{
+	struct completion done;
+	struct task_struct *t;
+
+	for (; n; n--) {
+		init_completion(&done);
+		t = kthread_run(st_truth_exit_thread, &done, "st_truth_exit");
+		if (IS_ERR(t))
+			return PTR_ERR(t);
+		wait_for_completion(&done);
+	}
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(st_truth_exit_inside_fops, NULL, st_truth_exit_inside_set, "%llu\n");
 
 static ST_TRUTH_FN unsigned long st_truth_ftail_run(unsigned long i)
 {
@@ -973,6 +1022,8 @@ static int __init st_truth_init(void)
 	debugfs_create_file_unsafe("napping", 0400, st_truth_dir, NULL,
 				   &st_truth_napping_fops);
 	debugfs_create_file("bench", 0600, st_truth_dir, NULL, &st_truth_bench_fops);
+	debugfs_create_file_unsafe("exit_inside", 0200, st_truth_dir, NULL,
+				   &st_truth_exit_inside_fops);
 	debugfs_create_file("entry_offset", 0600, st_truth_dir, NULL,
 			    &st_truth_entry_offset_fops);
 	debugfs_create_file_unsafe("clobber", 0200, st_truth_dir, NULL,

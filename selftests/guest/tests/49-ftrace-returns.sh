@@ -7,6 +7,10 @@
 #  - with an f: probe and then the function graph tracer on it too;
 #  - st_truth_ftail, frameless, four calls of it pending inside each
 #    other: run i returns i + 4, i + 5, i + 6, i + 7, innermost first;
+#  - st_truth_xtail, frameless, called by 3 kthreads that end inside it:
+#    no return ever comes, so no record; once each task is freed, its
+#    pending return is given back (on MIPS counted as a miss), so
+#    stacktap can go;
 #  - st_truth_tnap asleep 500 ms when stacktap is asked to go: on MIPS
 #    rmmod is refused while the return is pending, and a probe deleted
 #    meanwhile lets the call return as it should.
@@ -96,6 +100,21 @@ for d in 0 1 2 3; do
 done
 echo "r:st_truth_ftail: 4 calls pending inside each other, twice, each exact"
 stacktapctl del r:st_truth_ftail || fail "del r:st_truth_ftail"
+
+# Calls that never return: each kthread ends inside st_truth_xtail.
+stacktapctl add r:st_truth_xtail >/dev/null || fail "add r:st_truth_xtail"
+echo 3 >"$TRUTH/exit_inside" || fail "exit_inside"
+# Given back when the task is freed: a grace period after it is reaped.
+if [ -n "$mips" ]; then
+	wait_until '[ "$(probe_field r:st_truth_xtail 3)" = 3 ]'
+	[ "$(probe_field r:st_truth_xtail 3)" = 3 ] ||
+		fail "returns of tasks that ended inside st_truth_xtail not given back: $(grep xtail "$ST/probes")"
+fi
+# A hit is a return recorded: none came.
+[ "$(probe_field r:st_truth_xtail 2)" = 0 ] || fail "r:st_truth_xtail: $(grep xtail "$ST/probes"), expected no hit"
+grep "^r:st_truth_xtail " "$ST/probes"
+stacktapctl del r:st_truth_xtail || fail "del r:st_truth_xtail"
+echo "3 kthreads ended inside st_truth_xtail: their returns given back"
 
 # A return pending when stacktap is to go.
 stacktapctl add r:st_truth_tnap >/dev/null || fail "add r:st_truth_tnap"
