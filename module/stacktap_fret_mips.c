@@ -23,7 +23,8 @@
  * inside the call (a kthread's function that ends in
  * kthread_complete_and_exit()) never returns into its stub: once the task
  * is freed (tracepoint sched_process_free, after its last switch) its
- * slots and references are given back, and the probe counts a miss.
+ * slots and references are given back, and a probe still armed counts
+ * a miss.  A zombie nobody reaps keeps its slots.
  */
 #include <linux/atomic.h>
 #include <linux/delay.h>
@@ -75,7 +76,7 @@ unsigned long st_fret_return(unsigned long idx, unsigned long value,
 static struct st_fret_slot st_fret_slots[ST_FRET_SLOTS];
 static DEFINE_MUTEX(st_fret_mutex);	/* FREE -> IDLE, under it only */
 static atomic_t st_fret_pending = ATOMIC_INIT(0);
-static struct tracepoint *st_fret_free_tp;	/* under st_fret_mutex */
+static struct tracepoint *st_fret_free_tp;	/* set under st_fret_mutex */
 
 notrace bool st_fret_is_stub(unsigned long addr)
 {
@@ -150,7 +151,7 @@ static notrace void st_fret_hit(unsigned long ip, unsigned long parent_ip,
 	}
 	ret = *at;
 	s->ret_addr = ret;
-	s->task = current;
+	WRITE_ONCE(s->task, current);
 	atomic_inc(&st_fret_pending);
 	s->entry_ns = ktime_get_mono_fast_ns();
 	atomic_set_release(&s->state, ST_FRET_PENDING);
@@ -204,11 +205,12 @@ NOKPROBE_SYMBOL(st_fret_return);
 /*
  * @p is freed: it ran its last, so no call of it returns any more.  Give
  * its pending slots back (a deleted probe's orphans are freed), with the
- * module references they held.  Nothing else moves a slot of a dead
- * task: st_fret_release() may orphan one meanwhile, hence the loop.
+ * module references they held.  Only st_fret_release() may move such a
+ * slot meanwhile (PENDING -> ORPHAN), hence the loop.
  */
 static void st_fret_task_free(void *data, struct task_struct *p)
 {
+	struct st_probe *owner;
 	struct st_fret_slot *s;
 	unsigned int i, state;
 
@@ -220,8 +222,8 @@ static void st_fret_task_free(void *data, struct task_struct *p)
 			continue;
 		/*
 		 * A probe that orphans its slots waits a grace period before
-		 * it goes: while preemption is off, a slot taken back from
-		 * PENDING still has its probe.
+		 * it goes: while preemption is off (as tracepoint callbacks
+		 * run anyway), a slot taken back from PENDING has its probe.
 		 */
 		preempt_disable();
 		for (;;) {
@@ -229,9 +231,11 @@ static void st_fret_task_free(void *data, struct task_struct *p)
 			/* Its task is written before a slot goes PENDING. */
 			if (READ_ONCE(s->task) != p)
 				state = ST_FRET_FREE;
+			/* Fixed while PENDING: the cmpxchg proves it is ours. */
+			owner = READ_ONCE(s->probe);
 			if (state == ST_FRET_PENDING &&
 			    atomic_cmpxchg(&s->state, ST_FRET_PENDING, ST_FRET_IDLE) == ST_FRET_PENDING) {
-				local_inc(&this_cpu_ptr(s->probe->stats)->misses);
+				local_inc(&this_cpu_ptr(owner->stats)->misses);
 				break;
 			}
 			if (state == ST_FRET_ORPHAN &&
@@ -257,7 +261,7 @@ static int st_fret_watch_exits(void)
 	if (!st_fret_free_tp) {
 		struct tracepoint *tp = st_tracepoint_find("sched_process_free");
 
-		ret = tp ? tracepoint_probe_register(tp, st_fret_task_free, NULL) : -ENOENT;
+		ret = tp ? tracepoint_probe_register(tp, st_fret_task_free, NULL) : -EOPNOTSUPP;
 		if (!ret)
 			st_fret_free_tp = tp;
 	}
@@ -281,7 +285,7 @@ static bool st_fret_claim(struct st_probe *p, struct st_fret_pool *pool)
 	for (k = 0; k < pool->n; k++) {
 		struct st_fret_slot *s = &st_fret_slots[pool->slot[k]];
 
-		s->probe = p;
+		WRITE_ONCE(s->probe, p);
 		s->frames = pool->data + k * pool->data_words;
 		atomic_set_release(&s->state, ST_FRET_IDLE);
 	}
@@ -425,8 +429,10 @@ const struct st_probe_kind st_fret_kind = {
 /*
  * Module exit: a return in flight holds a module reference, so none is
  * pending at rmmod; after a failed init there may be (the kernel frees
- * the module whatever its references).  Then wait for a task that has
- * left st_fret_return() to be past the stub's last instructions.
+ * the module whatever its references), and the watch on freed tasks
+ * stays until they are all given back.  Then it goes, and we wait for a
+ * task that has left st_fret_return() to be past the stub's last
+ * instructions.
  */
 void st_fret_exit(void)
 {

@@ -289,7 +289,7 @@ static ST_TRUTH_TAIL void st_truth_xtail(struct completion *done, long code)
 
 static int st_truth_exit_thread(void *done)
 {
-	/* Called through a pointer: objtool sees no return, and says so. */
+	/* Through a pointer: else objtool sees no return and warns of the code after. */
 	void (*volatile xtail)(struct completion *done, long code) = st_truth_xtail;
 
 	xtail(done, 0);

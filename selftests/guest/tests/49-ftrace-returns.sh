@@ -103,6 +103,10 @@ stacktapctl del r:st_truth_ftail || fail "del r:st_truth_ftail"
 
 # Calls that never return: each kthread ends inside st_truth_xtail.
 stacktapctl add r:st_truth_xtail >/dev/null || fail "add r:st_truth_xtail"
+if [ -n "$mips" ]; then
+	grep -q '^r:st_truth_xtail .* via=ftrace' "$ST/probes" ||
+		fail "r:st_truth_xtail not through ftrace: $(grep xtail "$ST/probes")"
+fi
 echo 3 >"$TRUTH/exit_inside" || fail "exit_inside"
 # Given back when the task is freed: a grace period after it is reaped.
 if [ -n "$mips" ]; then
