@@ -42,11 +42,21 @@ static void st_pgd_fill_active(void *ref)
 	st_pgd_fill(current->active_mm->pgd, ref);
 }
 
+/*
+ * Once per load: stacktap's memory is all mapped before its init runs,
+ * and an mm made after the fill copies init_mm whole.  Registrations run
+ * in init only, one after another.
+ */
+static bool st_pgds_filled;
+
 int st_register_die_notifier(struct notifier_block *nb)
 {
 	struct task_struct *g, *t;
-	pgd_t *ref = pgd_alloc(current->active_mm);
+	pgd_t *ref;
 
+	if (st_pgds_filled)
+		return register_die_notifier(nb);
+	ref = pgd_alloc(current->active_mm);
 	if (!ref)
 		return -ENOMEM;
 	rcu_read_lock();
@@ -60,5 +70,6 @@ int st_register_die_notifier(struct notifier_block *nb)
 	rcu_read_unlock();
 	on_each_cpu(st_pgd_fill_active, ref, 1);
 	pgd_free(current->active_mm, ref);
+	st_pgds_filled = true;
 	return register_die_notifier(nb);
 }
