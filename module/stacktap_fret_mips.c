@@ -203,49 +203,53 @@ notrace unsigned long st_fret_return(unsigned long idx, unsigned long value,
 NOKPROBE_SYMBOL(st_fret_return);
 
 /*
+ * Take back @s if it holds a pending call of @p's, which is freed: PENDING
+ * -> IDLE (a miss for its probe), ORPHAN -> FREE.  Only st_fret_release()
+ * may move such a slot meanwhile (PENDING -> ORPHAN), hence the loop.  A
+ * probe that orphans its slots waits a grace period before it goes, so
+ * with preemption off a slot taken back from PENDING still has its probe.
+ */
+static bool st_fret_take_back(struct st_fret_slot *s, struct task_struct *p)
+{
+	struct st_probe *owner;
+	unsigned int state;
+
+	for (;;) {
+		state = atomic_read_acquire(&s->state);
+		/* Its task is written before a slot goes PENDING. */
+		if ((state != ST_FRET_PENDING && state != ST_FRET_ORPHAN) ||
+		    READ_ONCE(s->task) != p)
+			return false;
+		/* Fixed while PENDING: the cmpxchg proves it is ours. */
+		owner = READ_ONCE(s->probe);
+		if (atomic_cmpxchg(&s->state, state, state == ST_FRET_PENDING ?
+				   ST_FRET_IDLE : ST_FRET_FREE) != state)
+			continue;
+		if (state == ST_FRET_PENDING)
+			local_inc(&this_cpu_ptr(owner->stats)->misses);
+		return true;
+	}
+}
+
+/*
  * @p is freed: it ran its last, so no call of it returns any more.  Give
- * its pending slots back (a deleted probe's orphans are freed), with the
- * module references they held.  Only st_fret_release() may move such a
- * slot meanwhile (PENDING -> ORPHAN), hence the loop.
+ * its pending slots back, with the module references they held.
  */
 static void st_fret_task_free(void *data, struct task_struct *p)
 {
-	struct st_probe *owner;
-	struct st_fret_slot *s;
-	unsigned int i, state;
+	unsigned int i;
+	bool taken;
 
 	if (!atomic_read(&st_fret_pending))
 		return;
 	for (i = 0; i < ST_FRET_SLOTS; i++) {
-		s = &st_fret_slots[i];
-		if (READ_ONCE(s->task) != p)
+		if (READ_ONCE(st_fret_slots[i].task) != p)
 			continue;
-		/*
-		 * A probe that orphans its slots waits a grace period before
-		 * it goes: while preemption is off (as tracepoint callbacks
-		 * run anyway), a slot taken back from PENDING has its probe.
-		 */
+		/* As tracepoint callbacks run anyway. */
 		preempt_disable();
-		for (;;) {
-			state = atomic_read_acquire(&s->state);
-			/* Its task is written before a slot goes PENDING. */
-			if (READ_ONCE(s->task) != p)
-				state = ST_FRET_FREE;
-			/* Fixed while PENDING: the cmpxchg proves it is ours. */
-			owner = READ_ONCE(s->probe);
-			if (state == ST_FRET_PENDING &&
-			    atomic_cmpxchg(&s->state, ST_FRET_PENDING, ST_FRET_IDLE) == ST_FRET_PENDING) {
-				local_inc(&this_cpu_ptr(owner->stats)->misses);
-				break;
-			}
-			if (state == ST_FRET_ORPHAN &&
-			    atomic_cmpxchg(&s->state, ST_FRET_ORPHAN, ST_FRET_FREE) == ST_FRET_ORPHAN)
-				break;
-			if (state != ST_FRET_PENDING && state != ST_FRET_ORPHAN)
-				break;	/* not a pending call of @p's */
-		}
+		taken = st_fret_take_back(&st_fret_slots[i], p);
 		preempt_enable();
-		if (state != ST_FRET_PENDING && state != ST_FRET_ORPHAN)
+		if (!taken)
 			continue;
 		atomic_dec(&st_fret_pending);
 		module_put(THIS_MODULE);
