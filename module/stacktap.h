@@ -200,6 +200,21 @@ static inline unsigned int st_unwind_regs_kernel(struct pt_regs *regs, unsigned 
 }
 #endif
 
+#ifdef CONFIG_X86_64
+/* A kretprobe's hook in progress, for walks in its window (x86_64). */
+void st_unwind_note_hook(const struct pt_regs *regs);
+void st_unwind_note_unhook(void);
+unsigned long st_unwind_hooking_ret(unsigned long slot);
+#else
+static inline void st_unwind_note_hook(const struct pt_regs *regs)
+{
+}
+
+static inline void st_unwind_note_unhook(void)
+{
+}
+#endif
+
 /* stacktap_tracer.c: tracer code, which no stack shows */
 void st_tracer_init(void);
 void st_tracer_add(unsigned long addr);

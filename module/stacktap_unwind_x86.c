@@ -234,6 +234,61 @@ static notrace unsigned long st_x86_rth_slot(unsigned long ip, unsigned long sp,
 }
 NOKPROBE_SYMBOL(st_x86_rth_slot);
 
+/*
+ * A kretprobe puts its trampoline in the return address' slot before it
+ * lists the instance holding the real address (rethook_hook(), 5.10's
+ * pre_handler_kretprobe()).  On an ftrace site interrupts are on in
+ * between, and an interrupt's walk finds the trampoline with no instance
+ * for it.  stacktap's entry handler runs just before: it notes the slot
+ * and the real address for its context on this CPU, and a walk takes the
+ * note where no instance has the slot.  Its return handler clears it.
+ */
+struct st_x86_hooking {
+	struct task_struct *task;	/* NULL while written */
+	unsigned long slot, ret;
+};
+
+struct st_x86_hookings {
+	struct st_x86_hooking ctx[ST_MAX_NEST];
+};
+
+static DEFINE_PER_CPU(struct st_x86_hookings, st_x86_hookings);
+
+notrace void st_unwind_note_hook(const struct pt_regs *regs)
+{
+	struct st_x86_hooking *h = &this_cpu_ptr(&st_x86_hookings)->ctx[st_context()];
+
+	WRITE_ONCE(h->task, NULL);
+	barrier();
+	h->slot = regs->sp;
+	h->ret = *(unsigned long *)regs->sp;
+	barrier();
+	WRITE_ONCE(h->task, current);
+}
+NOKPROBE_SYMBOL(st_unwind_note_hook);
+
+notrace void st_unwind_note_unhook(void)
+{
+	struct st_x86_hooking *h = &this_cpu_ptr(&st_x86_hookings)->ctx[st_context()];
+
+	if (READ_ONCE(h->task) == current)
+		WRITE_ONCE(h->task, NULL);
+}
+NOKPROBE_SYMBOL(st_unwind_note_unhook);
+
+/* The real return address a hook in progress noted for @slot, or 0. */
+notrace unsigned long st_unwind_hooking_ret(unsigned long slot)
+{
+	struct st_x86_hookings *hs = this_cpu_ptr(&st_x86_hookings);
+	unsigned int i;
+
+	for (i = 0; i < ST_MAX_NEST; i++)
+		if (READ_ONCE(hs->ctx[i].task) == current && hs->ctx[i].slot == slot)
+			return hs->ctx[i].ret;
+	return 0;
+}
+NOKPROBE_SYMBOL(st_unwind_hooking_ret);
+
 int st_unwind_init(void)
 {
 	st_x86_rth_init();
@@ -298,17 +353,18 @@ notrace unsigned int st_unwind_regs_kernel(struct pt_regs *regs, unsigned long *
 walk:
 	for (; e.nr < max && !unwind_done(&state); unwind_next_frame(&state)) {
 		addr = unwind_get_return_address(&state);
-		if (!addr)
-			break;
 		/*
 		 * 5.10 leaves a kretprobe's trampoline in place, and cannot
-		 * unwind past it: go on from the real return address.  A
+		 * unwind past it; later kernels give 0 where they find no
+		 * instance for it.  Go on from the real return address.  A
 		 * frame without regs read it just below its CFA, state.sp.
 		 */
-		if (!state.regs) {
+		if (!state.regs && !unwind_done(&state)) {
 			addr = st_orc_kretprobe_real(addr, state.sp - sizeof(long));
 			state.ip = addr;
 		}
+		if (!addr)
+			break;
 		st_emit(&e, addr);
 		if (state.regs && state.ip == state.regs->ip && st_x86_in_rth(state.ip))
 			break;

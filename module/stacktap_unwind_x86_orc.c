@@ -204,13 +204,19 @@ NOKPROBE_SYMBOL(st_orc_kretprobe_ret);
 /*
  * For the kernel's unwinder: @addr, read from @slot, or the real return
  * address behind it if it is a kretprobe's trampoline that the kernel
- * left there (5.10; later kernels recover it themselves).
+ * left there (5.10; later kernels recover it themselves), or if @addr is
+ * 0 where the slot holds one (no instance yet: st_unwind_note_hook()).
  */
 notrace unsigned long st_orc_kretprobe_real(unsigned long addr, unsigned long slot)
 {
+	unsigned long tramp;
+
+	if (!addr && st_read_ulong_nofault(&tramp, (void *)slot) && tramp &&
+	    tramp == st_orc.rethook_tramp)
+		return st_orc_kretprobe_ret(slot) ?: st_unwind_hooking_ret(slot);
 	if (addr != st_orc.rethook_tramp || !addr)
 		return addr;
-	return st_orc_kretprobe_ret(slot) ?: addr;
+	return st_orc_kretprobe_ret(slot) ?: st_unwind_hooking_ret(slot) ?: addr;
 }
 NOKPROBE_SYMBOL(st_orc_kretprobe_real);
 

@@ -94,6 +94,16 @@
  * unmaps all (so does unloading).  Processes older than the write lack
  * the region until they touch it (wrapper/die_notifier.h in stacktap).
  *
+ * And 'hook_window' (x86_64 with rethook): writing 1 puts a kprobe on
+ * st_truth_c, with a handler that must run after a kretprobe's there (so
+ * register it first).  Where that kretprobe has just hooked the return
+ * and interrupts are on, it opens the window rethook_hook() has between
+ * putting the trampoline in the return address' slot and listing the
+ * instance: it takes the instance off the task's list, raises an
+ * irq_work that calls st_truth_hook_irq() (hardirq, interrupting this
+ * handler) and waits for it, then lists the instance again.  Reading it
+ * gives how many windows an interrupt came in; 0 removes the kprobe.
+ *
  * And 'genl_hold': writing N holds the generic netlink mutex for N ms, as a
  * slow command of a family without parallel_ops does; reading it says
  * whether it is held now.
@@ -109,6 +119,7 @@
 #include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/hrtimer.h>
+#include <linux/irq_work.h>
 #include <linux/irqflags.h>
 #include <linux/kallsyms.h>
 #include <linux/kernel.h>
@@ -128,6 +139,9 @@
 #include <linux/vmalloc.h>
 #if defined(CONFIG_MIPS) && defined(CONFIG_32BIT)
 #include <asm/pgalloc.h>
+#endif
+#ifdef CONFIG_RETHOOK
+#include <linux/rethook.h>
 #endif
 
 #define ST_TRUTH_FN noinline __attribute__((__noipa__))
@@ -920,6 +934,86 @@ static int st_truth_foreign_set(void *data, u64 on)
 DEFINE_DEBUGFS_ATTRIBUTE(st_truth_foreign_fops, NULL, st_truth_foreign_set, "%llu\n");
 #endif
 
+#if defined(CONFIG_X86_64) && defined(CONFIG_RETHOOK)
+static struct kprobe st_truth_window_kp;
+static bool st_truth_windowing;
+static DEFINE_MUTEX(st_truth_window_mutex);
+static atomic_long_t st_truth_windows;
+static bool st_truth_window_done;
+static unsigned long st_truth_rethook_tramp;	/* not exported */
+
+static ST_TRUTH_FN unsigned long st_truth_hook_irq(unsigned long x)
+{
+	return st_truth_sink(x) + 1;
+}
+
+static void st_truth_window_irq(struct irq_work *w)
+{
+	st_truth_hook_irq(0);
+	WRITE_ONCE(st_truth_window_done, true);
+}
+
+static struct irq_work st_truth_window_work = IRQ_WORK_INIT_HARD(st_truth_window_irq);
+
+static int st_truth_window_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct llist_node *first = current->rethooks.first;
+	u64 end;
+
+	/* Only right after a kretprobe here hooked this very call. */
+	if (!first || irqs_disabled() ||
+	    container_of(first, struct rethook_node, llist)->frame != regs->sp ||
+	    *(unsigned long *)regs->sp != st_truth_rethook_tramp)
+		return 0;
+	current->rethooks.first = first->next;
+	WRITE_ONCE(st_truth_window_done, false);
+	if (irq_work_queue(&st_truth_window_work)) {
+		end = ktime_get_mono_fast_ns() + 100 * NSEC_PER_MSEC;
+		while (!READ_ONCE(st_truth_window_done) && ktime_get_mono_fast_ns() < end)
+			cpu_relax();
+		if (READ_ONCE(st_truth_window_done))
+			atomic_long_inc(&st_truth_windows);
+	}
+	current->rethooks.first = first;
+	return 0;
+}
+
+static int st_truth_window_get(void *data, u64 *val)
+{
+	*val = atomic_long_read(&st_truth_windows);
+	return 0;
+}
+
+static int st_truth_window_set(void *data, u64 on)
+{
+	int ret = 0;
+
+	mutex_lock(&st_truth_window_mutex);
+	if (on && !st_truth_windowing) {
+		st_truth_rethook_tramp = st_truth_symbol("arch_rethook_trampoline");
+		if (!st_truth_rethook_tramp) {
+			ret = -ENOENT;
+			goto out;
+		}
+		memset(&st_truth_window_kp, 0, sizeof(st_truth_window_kp));
+		st_truth_window_kp.symbol_name = "st_truth_c";
+		st_truth_window_kp.pre_handler = st_truth_window_pre;
+		atomic_long_set(&st_truth_windows, 0);
+		ret = register_kprobe(&st_truth_window_kp);
+		st_truth_windowing = !ret;
+	} else if (!on && st_truth_windowing) {
+		unregister_kprobe(&st_truth_window_kp);
+		irq_work_sync(&st_truth_window_work);
+		st_truth_windowing = false;
+	}
+out:
+	mutex_unlock(&st_truth_window_mutex);
+	return ret;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(st_truth_window_fops, st_truth_window_get, st_truth_window_set,
+			 "%llu\n");
+#endif
+
 #if defined(CONFIG_MIPS) && defined(CONFIG_32BIT)
 #define ST_FRESH_PIECE	(64 * 1024)
 #define ST_FRESH_MAX	2048		/* pieces: 128 MiB */
@@ -1033,6 +1127,10 @@ static int __init st_truth_init(void)
 	debugfs_create_file_unsafe("genl_hold", 0600, st_truth_dir, NULL,
 				   &st_truth_genl_hold_fops);
 	debugfs_create_u32("netdev_name", 0400, st_truth_dir, &st_truth_netdev_name);
+#if defined(CONFIG_X86_64) && defined(CONFIG_RETHOOK)
+	debugfs_create_file_unsafe("hook_window", 0600, st_truth_dir, NULL,
+				   &st_truth_window_fops);
+#endif
 #ifdef CONFIG_MIPS
 	debugfs_create_file("offsets", 0400, st_truth_dir, NULL, &st_truth_offsets_fops);
 	debugfs_create_file("uread", 0600, st_truth_dir, NULL, &st_truth_uread_fops);
@@ -1055,6 +1153,9 @@ static void __exit st_truth_exit(void)
 {
 	debugfs_remove_recursive(st_truth_dir);
 	st_truth_clobber_set(NULL, 0);
+#if defined(CONFIG_X86_64) && defined(CONFIG_RETHOOK)
+	st_truth_window_set(NULL, 0);
+#endif
 #ifdef CONFIG_MIPS
 	st_truth_foreign_set(NULL, 0);
 #endif
