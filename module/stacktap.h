@@ -303,7 +303,7 @@ void st_stacks_owner_undo(u32 idx);
 void st_stacks_owner_put(u32 idx);
 unsigned int st_stacks_owners(void);
 bool st_stacks_add(u32 owner, const unsigned long *frames, unsigned int nr,
-		   bool truncated, const u64 *lat_ns);
+		   bool truncated, const u64 *lat_ns, const u8 *args);
 int st_stacks_clear(void);
 
 struct st_stacks_stats {
@@ -325,12 +325,16 @@ struct st_stack {
 	bool truncated;
 	/* an r: probe's latencies, in the snapshot's lats; else NULL */
 	struct stacktap_latency *lat;
+	/* a key=args probe's: u16 length, then the entries, in args; else NULL */
+	const u8 *args;
+	u16 args_len;
 };
 
 struct st_stacks_snap {
 	unsigned int nr;
 	unsigned long *frames;		/* every stack's, one after another */
 	struct stacktap_latency *lats;	/* only r: stacks', out of line */
+	u8 *args;			/* key=args stacks' values */
 	struct st_stack stacks[];
 };
 struct st_stacks_snap *st_stacks_snapshot(void);

@@ -290,7 +290,7 @@ static __always_inline void st_hit_store(struct st_probe *p, unsigned long *fram
 		flags |= ST_REC_TRUNCATED;
 	}
 	if (!st_stacks_add(p->owner, frames, nr, flags & ST_REC_TRUNCATED,
-			   ret ? &ret->lat_ns : NULL))
+			   ret ? &ret->lat_ns : NULL, p->spec.key_args ? args : NULL))
 		local_inc(&this_cpu_ptr(p->stats)->overflow);
 	if (p->spec.count_only)
 		return;

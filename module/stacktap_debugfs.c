@@ -151,14 +151,13 @@ static void st_arg_string(struct seq_file *m, const u8 *s, unsigned int len)
 }
 
 /*
- * The record's arguments, " NAME=VALUE" each: numbers by their type,
- * strings quoted, symbols named as frames are.  A word-sized hex value,
- * likely a kernel pointer, is hidden from a reader without CAP_SYSLOG.
+ * Fetched arguments (a u16 length, then the entries), " NAME=VALUE" each:
+ * numbers by their type, strings quoted, symbols named as frames are, as
+ * at @ts_ns.  A word-sized hex value, likely a kernel pointer, is hidden
+ * from a reader without CAP_SYSLOG.
  */
-static void st_trace_args(struct seq_file *m, struct st_trace_fmt *it,
-			  const struct st_record *rec)
+static void st_args_show(struct seq_file *m, struct st_trace_fmt *it, const u8 *a, u64 ts_ns)
 {
-	const u8 *a = st_record_args(rec);
 	const u8 *end = a + sizeof(u16) + get_unaligned((const u16 *)a);
 	const struct stacktap_arg *e;
 	char *mod;
@@ -189,7 +188,7 @@ static void st_trace_args(struct seq_file *m, struct st_trace_fmt *it,
 			break;
 		case STACKTAP_ARG_SYMBOL:
 			st_sym_format(it->sym, sizeof(it->sym), (unsigned long)v, false,
-				      rec->ts_ns, it->show_addr);
+				      ts_ns, it->show_addr);
 			/* One word: "f+0x0/0x20[mod]". */
 			mod = strstr(it->sym, " [");
 			if (mod)
@@ -249,7 +248,7 @@ void st_trace_format(struct seq_file *m, struct st_trace_fmt *it,
 		seq_printf(m, " lat=%lluns", get_unaligned(st_record_ret(rec) + 1));
 	}
 	if (rec->hdr.flags & ST_REC_ARGS)
-		st_trace_args(m, it, rec);
+		st_args_show(m, it, st_record_args(rec), rec->ts_ns);
 	seq_putc(m, '\n');
 	/* Frame 0 is the probed address, the rest are return addresses. */
 	for (i = 0; i < rec->nr_frames; i++) {
@@ -529,8 +528,7 @@ static const struct file_operations st_pipe_fops = {
 /* stacks: a snapshot taken at open, one stack per seq_file record. */
 struct st_stacks_iter {
 	struct st_stacks_snap *snap;
-	bool show_addr;			/* the opener has CAP_SYSLOG */
-	char sym[KSYM_SYMBOL_LEN];
+	struct st_trace_fmt fmt;	/* show_addr: the opener has CAP_SYSLOG */
 };
 
 static void *st_stacks_start(struct seq_file *m, loff_t *pos)
@@ -588,10 +586,16 @@ static int st_stacks_show(struct seq_file *m, void *v)
 	unsigned int i;
 
 	seq_printf(m, "@[%s] %lu\n", st->name, st->count);
+	/* A key=args stack's values, on a line of their own. */
+	if (st->args) {
+		seq_puts(m, " args:");
+		st_args_show(m, &it->fmt, st->args, st->first_ns);
+		seq_putc(m, '\n');
+	}
 	for (i = 0; i < st->nr; i++) {
-		st_sym_format(it->sym, sizeof(it->sym), st->frames[i], i > 0, st->first_ns,
-			      it->show_addr);
-		seq_printf(m, " => %s\n", it->sym);
+		st_sym_format(it->fmt.sym, sizeof(it->fmt.sym), st->frames[i], i > 0,
+			      st->first_ns, it->fmt.show_addr);
+		seq_printf(m, " => %s\n", it->fmt.sym);
 	}
 	if (st->truncated)
 		seq_puts(m, " => [truncated]\n");
@@ -620,7 +624,7 @@ static int st_stacks_open(struct inode *inode, struct file *file)
 	it = __seq_open_private(file, &st_stacks_seq_ops, sizeof(*it));
 	if (!it)
 		return -ENOMEM;
-	it->show_addr = st_may_see_addresses();
+	it->fmt.show_addr = st_may_see_addresses();
 	it->snap = st_stacks_snapshot();
 	if (!it->snap) {
 		seq_release_private(inode, file);

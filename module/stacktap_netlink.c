@@ -407,6 +407,10 @@ static int st_nl_put_stack(struct sk_buff *skb, struct netlink_callback *cb,
 	if (st->lat &&
 	    nla_put_64bit(skb, STACKTAP_A_LATENCY, sizeof(*st->lat), st->lat, STACKTAP_A_PAD))
 		goto err_cancel;
+	/* The entries, without the length the attribute has. */
+	if (st->args && nla_put(skb, STACKTAP_A_ARGS, st->args_len - sizeof(u16),
+				st->args + sizeof(u16)))
+		goto err_cancel;
 	genlmsg_end(skb, hdr);
 	return 0;
 

@@ -162,8 +162,8 @@ static int st_probe_add_one(const char *text, size_t len, bool pending_ok,
 	if (!p->stats)
 		goto err_free_probe;
 	p->spec = spec;
-	/* Count-only probes write no records: nothing to fetch for. */
-	p->args_max = spec.count_only ? 0 : args_max;
+	/* Count-only probes write no records: nothing to fetch for, unless counted by. */
+	p->args_max = spec.count_only && !spec.key_args ? 0 : args_max;
 	p->kind = st_kinds[spec.kind];
 	p->name_len = st_spec_format(&spec, p->name, sizeof(p->name));
 

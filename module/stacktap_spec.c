@@ -524,6 +524,7 @@ int st_arg_format_fetch(const struct st_arg *arg, char *buf, size_t size)
 
 static const char *const st_arg_reserved[] = {
 	"ret", "lat", "func", "maxactive", "mode", "depth", "pid", "comm", "cpu", "ring",
+	"key",
 };
 
 /* [NAME=]FETCH[:TYPE]; @eq: the '=' after NAME, or NULL. */
@@ -604,6 +605,7 @@ enum st_option {
 	ST_OPT_COMM,
 	ST_OPT_CPU,
 	ST_OPT_RING,
+	ST_OPT_KEY,
 	ST_OPT_NR
 };
 
@@ -615,6 +617,7 @@ static const char *const st_option_names[ST_OPT_NR] = {
 	[ST_OPT_COMM] = "comm",
 	[ST_OPT_CPU] = "cpu",
 	[ST_OPT_RING] = "ring",
+	[ST_OPT_KEY] = "key",
 };
 
 static int st_parse_option(struct st_spec *spec, const char *opt, size_t len,
@@ -639,7 +642,7 @@ static int st_parse_option(struct st_spec *spec, const char *opt, size_t len,
 	if (o == ST_OPT_NR && eq && st_is_fetch(eq + 1, len - name_len - 1))
 		return st_parse_arg(spec, opt, len, eq, why);
 	if (o == ST_OPT_NR || !eq) {
-		*why = "unknown option (known: mode= depth= pid= comm= cpu= ring= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])";
+		*why = "unknown option (known: mode= key= depth= pid= comm= cpu= ring= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])";
 		return -EINVAL;
 	}
 	if (*seen & (1u << o)) {
@@ -667,6 +670,15 @@ static int st_parse_option(struct st_spec *spec, const char *opt, size_t len,
 			return 0;
 		}
 		*why = "mode= is trace or count";
+		return -EINVAL;
+	case ST_OPT_KEY:
+		if (val_len == 5 && !memcmp(val, "stack", 5))
+			return 0;
+		if (val_len == 4 && !memcmp(val, "args", 4)) {
+			spec->key_args = true;
+			return 0;
+		}
+		*why = "key= is stack (the default) or args: count per stack and argument values";
 		return -EINVAL;
 	case ST_OPT_DEPTH:
 		return st_parse_uint(val, val_len, 1, STACKTAP_DEPTH_MAX, &spec->depth,
@@ -709,6 +721,8 @@ int st_spec_format_options(const struct st_spec *spec, char *buf, size_t size)
 	(n += snprintf(buf + n, (size_t)n < size ? size - n : 0, __VA_ARGS__))
 	if (spec->count_only)
 		ST_APPEND("%smode=count", n ? " " : "");
+	if (spec->key_args)
+		ST_APPEND("%skey=args", n ? " " : "");
 	if (spec->depth)
 		ST_APPEND("%sdepth=%u", n ? " " : "", spec->depth);
 	if (spec->filters & ST_FILTER_PID)
@@ -779,6 +793,10 @@ int st_spec_parse_text(struct st_spec *spec, const char *text, size_t len,
 	}
 	if (!ret && spec->ring && spec->count_only) {
 		*why = "ring= is for records, and mode=count writes none";
+		ret = -EINVAL;
+	}
+	if (!ret && spec->key_args && !spec->nargs) {
+		*why = "key=args counts per argument value: fetch at least one (e.g. arg1)";
 		ret = -EINVAL;
 	}
 	return ret;

@@ -67,6 +67,7 @@ struct st_spec {
 	/* options, after the spec; zero means not given */
 	unsigned int maxactive;		/* r: instances, 0: the kernel's default */
 	bool count_only;		/* mode=count: aggregate, write no records */
+	bool key_args;			/* key=args: count per stack and arguments */
 	unsigned char ring;		/* ST_RING_*: a full ring, by ring= */
 	unsigned int depth;		/* frames kept, 0: the module's depth= */
 	unsigned int filters;		/* ST_FILTER_*: which of these are set */

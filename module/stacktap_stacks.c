@@ -13,6 +13,10 @@
  * merges such twins.  No free slot within reach counts an overflow:
  * a hit is never lost silently.
  *
+ * A key=args probe's hits are keyed by their argument values too: each
+ * slot refers to its values' bytes in the table's arena, taken by a
+ * lock-free bump of its offset; a full arena counts an overflow.
+ *
  * Owners are interned by name, found by index in an xarray, and kept
  * while a probe files under them or the table holds one of their stacks:
  * a deleted probe's stacks stay readable and a re-added one counts on.
@@ -44,6 +48,8 @@
 
 /* Slots a hit may look at: bounds the hit path when the table fills. */
 #define ST_STACKS_PROBE		64
+/* Arena bytes for argument keys, per slot of the table */
+#define ST_STACKS_ARGS_PER_SLOT	64
 
 enum {
 	ST_SLOT_FREE,
@@ -66,6 +72,8 @@ struct st_slot {
 	u16 nr;
 	u8 truncated;
 	u8 has_lat;		/* an r: probe's: lat is kept */
+	u16 args_len;		/* key=args: bytes of its values, 0 for none */
+	u32 args_off;		/* where they are in the arena */
 	atomic_long_t count;
 	u64 first_ns;		/* when the stack was first seen */
 	struct st_lat lat;
@@ -80,7 +88,11 @@ struct st_owner {
 
 struct st_table {
 	atomic_t used;
-	/* st_slots slots of st_slot_size bytes, 8-aligned as each slot */
+	atomic_t args_used;	/* arena bytes taken */
+	/*
+	 * st_slots slots of st_slot_size bytes, 8-aligned as each slot, then
+	 * the arena: st_args_size bytes of argument keys.
+	 */
 	char slots[] __aligned(8);
 };
 
@@ -88,6 +100,7 @@ static struct st_table __rcu *st_table;
 static unsigned int st_slots;		/* power of two */
 static unsigned int st_slot_size;	/* bytes, frames for depth= included */
 static unsigned int st_depth;
+static unsigned int st_args_size;	/* arena bytes */
 static DEFINE_PER_CPU(local_t, st_overflow);
 
 static DEFINE_XARRAY(st_owners);	/* index -> struct st_owner */
@@ -99,10 +112,15 @@ static __always_inline struct st_slot *st_slot_at(struct st_table *t, unsigned i
 	return (struct st_slot *)(t->slots + (size_t)i * st_slot_size);
 }
 
+static __always_inline u8 *st_arena(struct st_table *t)
+{
+	return (u8 *)t->slots + (size_t)st_slots * st_slot_size;
+}
+
 static struct st_table *st_table_alloc(void)
 {
 	return vzalloc(struct_size((struct st_table *)NULL, slots,
-				   array_size(st_slots, st_slot_size)));
+				   size_add(array_size(st_slots, st_slot_size), st_args_size)));
 }
 
 /* The table, for those who hold st_stacks_mutex. */
@@ -118,6 +136,7 @@ int st_stacks_init(unsigned int slots, unsigned int depth)
 	st_slots = slots;
 	st_depth = depth;
 	st_slot_size = ALIGN(struct_size((struct st_slot *)NULL, frames, depth), 8);
+	st_args_size = slots * ST_STACKS_ARGS_PER_SLOT;
 	t = st_table_alloc();
 	if (!t)
 		return -ENOMEM;
@@ -249,19 +268,19 @@ static void st_owners_prune(const struct st_stacks_snap *snap)
 	}
 }
 
-static notrace bool st_slot_matches(const struct st_slot *s, u32 hash, u32 owner,
-				    const unsigned long *frames, unsigned int nr,
-				    bool truncated)
+static notrace bool st_slot_matches(struct st_table *t, const struct st_slot *s, u32 hash,
+				    u32 owner, const unsigned long *frames, unsigned int nr,
+				    bool truncated, const u8 *args, unsigned int args_len)
 {
 	unsigned int i;
 
 	if (s->hash != hash || s->owner != owner || s->nr != nr ||
-	    s->truncated != truncated)
+	    s->truncated != truncated || s->args_len != args_len)
 		return false;
 	for (i = 0; i < nr; i++)
 		if (s->frames[i] != frames[i])
 			return false;
-	return true;
+	return !args_len || !memcmp(st_arena(t) + s->args_off, args, args_len);
 }
 NOKPROBE_SYMBOL(st_slot_matches);
 
@@ -272,14 +291,32 @@ NOKPROBE_SYMBOL(st_slot_matches);
  * product is what every frame's bits feed.
  */
 static __always_inline u32 st_stack_hash(const unsigned long *frames,
-					 unsigned int nr, u32 seed)
+					 unsigned int nr, u32 seed,
+					 const u8 *args, unsigned int args_len)
 {
 	u64 h = seed;
 	unsigned int i;
 
 	for (i = 0; i < nr; i++)
 		h = (h ^ frames[i]) * GOLDEN_RATIO_64;
+	for (i = 0; i + sizeof(u64) <= args_len; i += sizeof(u64))
+		h = (h ^ get_unaligned((const u64 *)(args + i))) * GOLDEN_RATIO_64;
+	for (; i < args_len; i++)
+		h = (h ^ args[i]) * GOLDEN_RATIO_64;
 	return h >> 32;
+}
+
+/* @len bytes of the arena for a new slot's key, or false when full. */
+static __always_inline bool st_args_take(struct st_table *t, unsigned int len, u32 *off)
+{
+	int used = atomic_read(&t->args_used);
+
+	do {
+		if ((unsigned int)used + len > st_args_size)
+			return false;
+	} while (!atomic_try_cmpxchg(&t->args_used, &used, used + len));
+	*off = used;
+	return true;
 }
 
 /* One latency into @l: bucket, sum, and the extremes by compare-exchange. */
@@ -299,17 +336,21 @@ static __always_inline void st_lat_add(struct st_lat *l, u64 ns)
 
 /*
  * Count one hit of @owner with @frames[0..nr); @truncated when the stack
- * was deeper; @lat_ns, an r: probe's latency, or NULL.  Returns false,
+ * was deeper; @lat_ns, an r: probe's latency, or NULL; @args, a key=args
+ * probe's fetched arguments (st_args_fetch()), or NULL.  Returns false,
  * counting an overflow, when the table has no room.  Preemption is
  * disabled by the caller.
  */
 notrace bool st_stacks_add(u32 owner, const unsigned long *frames,
-			   unsigned int nr, bool truncated, const u64 *lat_ns)
+			   unsigned int nr, bool truncated, const u64 *lat_ns,
+			   const u8 *args)
 {
-	u32 hash = st_stack_hash(frames, nr, owner ^ (nr << 16) ^ truncated);
+	unsigned int args_len = args ? sizeof(u16) + get_unaligned((const u16 *)args) : 0;
+	u32 hash = st_stack_hash(frames, nr, owner ^ (nr << 16) ^ truncated, args, args_len);
 	unsigned int i, home = hash & (st_slots - 1);
 	struct st_table *t = rcu_dereference_sched(st_table);
 	struct st_slot *s;
+	u32 args_off = 0;
 	int state;
 
 	for (i = 0; i < ST_STACKS_PROBE && i < st_slots; i++) {
@@ -317,11 +358,20 @@ notrace bool st_stacks_add(u32 owner, const unsigned long *frames,
 		state = atomic_read_acquire(&s->state);
 		if (state == ST_SLOT_FREE &&
 		    atomic_cmpxchg(&s->state, ST_SLOT_FREE, ST_SLOT_FILLING) == ST_SLOT_FREE) {
+			if (args_len && !st_args_take(t, args_len, &args_off)) {
+				/* No room for the key: the slot stays free. */
+				atomic_set_release(&s->state, ST_SLOT_FREE);
+				break;
+			}
 			s->hash = hash;
 			s->owner = owner;
 			s->nr = nr;
 			s->truncated = truncated;
 			s->has_lat = !!lat_ns;
+			s->args_len = args_len;
+			s->args_off = args_off;
+			if (args_len)
+				memcpy(st_arena(t) + args_off, args, args_len);
 			s->first_ns = ktime_get_mono_fast_ns();
 			memcpy(s->frames, frames, nr * sizeof(*frames));
 			if (lat_ns)
@@ -335,7 +385,7 @@ notrace bool st_stacks_add(u32 owner, const unsigned long *frames,
 		if (state == ST_SLOT_FREE)
 			state = atomic_read_acquire(&s->state);
 		if (state == ST_SLOT_READY &&
-		    st_slot_matches(s, hash, owner, frames, nr, truncated)) {
+		    st_slot_matches(t, s, hash, owner, frames, nr, truncated, args, args_len)) {
 			if (lat_ns && s->has_lat)
 				st_lat_add(&s->lat, *lat_ns);
 			atomic_long_inc(&s->count);
@@ -425,7 +475,11 @@ static int st_cmp_key(const void *a, const void *b)
 	c = memcmp(x->frames, y->frames, n * sizeof(x->frames[0]));
 	if (c)
 		return c;
-	return x->nr == y->nr ? 0 : (x->nr < y->nr ? -1 : 1);
+	if (x->nr != y->nr)
+		return x->nr < y->nr ? -1 : 1;
+	if (x->args_len != y->args_len)
+		return x->args_len < y->args_len ? -1 : 1;
+	return x->args_len ? memcmp(x->args, y->args, x->args_len) : 0;
 }
 
 /* Output order: by owner, then highest count first. */
@@ -470,7 +524,7 @@ struct st_stacks_snap *st_stacks_snapshot(void)
 	struct st_stacks_snap *snap;
 	struct st_stack *st, *prev;
 	unsigned int i, n = 0, kept, cap, nlat = 0, ilat = 0;
-	size_t nframes = 0, used = 0;
+	size_t nframes = 0, used = 0, nargs = 0, args_used = 0;
 	bool complete = true;
 	struct st_table *t;
 	struct st_slot *s;
@@ -485,6 +539,7 @@ struct st_stacks_snap *st_stacks_snapshot(void)
 			n++;
 			nframes += s->nr;
 			nlat += s->has_lat;
+			nargs += s->args_len;
 		}
 	}
 	cap = n;
@@ -499,11 +554,15 @@ struct st_stacks_snap *st_stacks_snapshot(void)
 	snap->lats = kvmalloc_array(max(nlat, 1U), sizeof(*snap->lats), GFP_KERNEL);
 	if (!snap->lats)
 		goto err_free;
+	snap->args = kvmalloc(max_t(size_t, nargs, 1), GFP_KERNEL);
+	if (!snap->args)
+		goto err_free;
 	for (i = 0, n = 0; i < st_slots; i++) {
 		s = st_slot_at(t, i);
 		if (atomic_read_acquire(&s->state) != ST_SLOT_READY)
 			continue;
-		if (n == cap || used + s->nr > nframes || (s->has_lat && ilat == nlat)) {
+		if (n == cap || used + s->nr > nframes || (s->has_lat && ilat == nlat) ||
+		    args_used + s->args_len > nargs) {
 			complete = false;
 			break;
 		}
@@ -521,6 +580,13 @@ struct st_stacks_snap *st_stacks_snapshot(void)
 		st->frames = snap->frames + used;
 		memcpy(snap->frames + used, s->frames, s->nr * sizeof(s->frames[0]));
 		used += s->nr;
+		st->args_len = s->args_len;
+		st->args = NULL;
+		if (s->args_len) {
+			st->args = snap->args + args_used;
+			memcpy(snap->args + args_used, st_arena(t) + s->args_off, s->args_len);
+			args_used += s->args_len;
+		}
 	}
 
 	/* Merge twins (same key, filled concurrently), keeping the oldest. */
@@ -563,6 +629,7 @@ void st_stacks_snapshot_free(struct st_stacks_snap *snap)
 	for (i = 0; i < snap->nr; i++)
 		if (!i || snap->stacks[i].name != snap->stacks[i - 1].name)
 			kfree(snap->stacks[i].name);
+	kvfree(snap->args);
 	kvfree(snap->lats);
 	kvfree(snap->frames);
 	kvfree(snap);

@@ -370,6 +370,21 @@ void block_print(const struct block *b)
 	putchar('\n');
 }
 
+/* A key=args stack's " args: NAME=VALUE..." line as "args": {...}. */
+static void stack_args_json(const struct block *b)
+{
+	char rest[LINE_MAX_LEN];
+	unsigned int i;
+
+	for (i = 1; i < b->n; i++) {
+		if (strncmp(b->line[i], " args: ", 7))
+			continue;
+		snprintf(rest, sizeof(rest), "%s", b->line[i] + 7);
+		text_fields_json(rest);
+		return;
+	}
+}
+
 /* "@[p:sym] 123" */
 static int stack_header(const struct block *b, char *probe, size_t size,
 			unsigned long long *count)
@@ -512,19 +527,24 @@ static int report_fold(struct report *r, const struct block *b, unsigned long lo
 static int report_caller(struct report *r, const struct block *b, unsigned long long count)
 {
 	const char *site = "[no caller]";
+	unsigned int i, frame = 0;
 	char *line;
-
 	size_t j;
 
-	if (b->n > 2 && !strncmp(b->line[2], " => ", 4))
-		site = b->line[2] + 4;
+	/* The second " => " line: a key=args stack's values come first. */
+	for (i = 1; i < b->n && !frame; i++)
+		if (!strncmp(b->line[i], " => ", 4) && i + 1 < b->n &&
+		    !strncmp(b->line[i + 1], " => ", 4))
+			frame = i + 1;
+	if (frame)
+		site = b->line[frame] + 4;
 	line = strdup(site);
 	if (!line || report_tally(r, line, count))
 		return -1;
 	for (j = 0; j < r->nfold && strcmp(r->fold[j].stack, site); j++)
 		;
-	if (j < r->nfold && b->n > 2 && b->has_addr[2]) {
-		r->fold[j].addr = b->addr[2];
+	if (j < r->nfold && frame && b->has_addr[frame]) {
+		r->fold[j].addr = b->addr[frame];
 		r->fold[j].has_addr = true;
 	}
 	return 0;
@@ -559,7 +579,9 @@ int report_block(struct report *r, const struct block *b)
 	} else if (r->fmt == REPORT_JSON) {
 		printf("%s\n  {\"spec\": ", r->n ? "," : "");
 		json_str(spec);
-		printf(", \"count\": %llu, ", count);
+		printf(", \"count\": %llu", count);
+		stack_args_json(b);
+		printf(", ");
 		frames_json(b);
 		{
 			struct blat l;

@@ -534,6 +534,8 @@ struct counted {
 	bool truncated;
 	bool has_lat;
 	struct stacktap_latency lat;
+	void *args;		/* key=args: A_ARGS, args_len bytes */
+	size_t args_len;
 };
 
 struct counted_list {
@@ -581,6 +583,16 @@ static int counted_cb(const struct nlmsghdr *nlh, void *data)
 	c->nr = len / sizeof(uint64_t);
 	if (len)
 		memcpy(c->frames, mnl_attr_get_payload(fr), len);
+	fr = t.a[STACKTAP_A_ARGS];
+	if (fr) {
+		c->args_len = mnl_attr_get_payload_len(fr);
+		c->args = malloc(c->args_len ? c->args_len : 1);
+		if (!c->args) {
+			l->err = ENOMEM;
+			return MNL_CB_ERROR;
+		}
+		memcpy(c->args, mnl_attr_get_payload(fr), c->args_len);
+	}
 	fr = t.a[STACKTAP_A_LATENCY];
 	if (fr && mnl_attr_get_payload_len(fr) == sizeof(c->lat)) {
 		memcpy(&c->lat, mnl_attr_get_payload(fr), sizeof(c->lat));
@@ -602,12 +614,20 @@ static int counted_block(struct st_kernel_namer *namer, const struct counted *c,
 	r.h.time_ns = c->first_ns;
 	r.h.nr_frames = c->nr;
 	memcpy(r.frames, c->frames, c->nr * sizeof(uint64_t));
+	if (st_rec_set_args(&r, c->args, c->args ? c->args_len : 0))
+		return EPROTO;
 	err = namer->namer.name(&namer->namer, &r, names);
 	if (err)
 		return err;
 	b->n = 0;
 	snprintf(b->line[b->n++], LINE_MAX_LEN, "@[%s] %" PRIu64, c->spec, c->count);
 	b->has_addr[0] = false;
+	/* A key=args stack's values, as the stacks file prints them. */
+	if (c->args) {
+		memcpy(b->line[b->n], " args:", 7);
+		st_rec_args_text(b->line[b->n] + 6, LINE_MAX_LEN - 6, &r, names);
+		b->has_addr[b->n++] = false;
+	}
 	for (i = 0; i < c->nr; i++) {
 		b->addr[b->n] = c->frames[i];
 		b->has_addr[b->n] = true;
@@ -669,8 +689,10 @@ static int report_netlink(const char *probe, enum report_format fmt, bool caller
 	if (err)
 		ret = fail("report", NULL, err, "");
 out:
-	for (i = 0; i < l.n; i++)
+	for (i = 0; i < l.n; i++) {
 		free(l.c[i].frames);
+		free(l.c[i].args);
+	}
 	free(l.c);
 	st_conn_close(&conn);
 	return ret;

@@ -126,6 +126,21 @@ int st_rec_parse(const void *data, size_t len, struct st_rec *r, bool le, uint32
 	return rec_args_parse(r, le);
 }
 
+int st_rec_set_args(struct st_rec *r, const void *args, size_t len)
+{
+	r->h.flags &= ~STACKTAP_RECORD_F_ARGS;
+	r->h.args_len = 0;
+	r->nsyms = 0;
+	if (len > sizeof(r->args))
+		return -1;
+	if (!len)
+		return 0;
+	memcpy(r->args, args, len);
+	r->h.args_len = len;
+	r->h.flags |= STACKTAP_RECORD_F_ARGS;
+	return rec_args_parse(r, false);
+}
+
 struct sym_reply {
 	char (*names)[SYM_LEN];
 	unsigned int n, max;
@@ -321,8 +336,8 @@ static bool arg_number(char *buf, size_t size, const struct st_rec_arg *a)
 	}
 }
 
-/* " NAME=VALUE" for each argument, as the kernel's trace prints them. */
-static size_t rec_args(char *buf, size_t size, const struct st_rec *r, char (*names)[SYM_LEN])
+size_t st_rec_args_text(char *buf, size_t size, const struct st_rec *r,
+			char (*names)[SYM_LEN])
 {
 	unsigned int off = 0, sym = 0;
 	struct st_rec_arg a;
@@ -377,7 +392,7 @@ static void rec_fields(char *buf, size_t size, const struct st_rec *r, char (*na
 		buf[--len] = '\0';
 	/* The arguments' text starts with its space. */
 	if (len < size)
-		rec_args(buf + len, size - len, r, names);
+		st_rec_args_text(buf + len, size - len, r, names);
 	if (buf[0] == ' ')
 		memmove(buf, buf + 1, strlen(buf));
 }

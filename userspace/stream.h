@@ -77,6 +77,15 @@ void st_ret_format(char *buf, size_t size, uint64_t value);
 /* An errno's name ("ENOENT"), the kernel's own included, or NULL. */
 const char *st_errno_name(long err);
 
+/*
+ * @len bytes of argument entries (in this machine's order) as @r's
+ * arguments, checked as a record's are: 0, or -1 when they are not.
+ */
+int st_rec_set_args(struct st_rec *r, const void *args, size_t len);
+/* " NAME=VALUE" for each of @r's arguments, as the kernel prints them. */
+size_t st_rec_args_text(char *buf, size_t size, const struct st_rec *r,
+			char (*names)[SYM_LEN]);
+
 /* A record as trace_pipe prints it (lost mark included), or as JSON lines. */
 void st_rec_print(const struct st_rec *r, char (*names)[SYM_LEN], bool json);
 /* The same as an element of a JSON array, *@array elements so far. */

@@ -123,7 +123,7 @@ int main(void)
 		r = st_spec_parse_text(&o, "r:f maxactive=1x", 16, &why);
 		ok(r == -EINVAL, "maxactive junk", "r:f maxactive=1x");
 		r = st_spec_parse_text(&o, "r:f depht=3", 11, &why);
-		ok(r == -EINVAL && !strcmp(why, "unknown option (known: mode= depth= pid= comm= cpu= ring= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])"),
+		ok(r == -EINVAL && !strcmp(why, "unknown option (known: mode= key= depth= pid= comm= cpu= ring= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])"),
 		   "unknown option", "r:f depht=3");
 		r = st_spec_parse_text(&o, "r:f+4 maxactive=2", 17, &why);
 		ok(r == -EINVAL && !strcmp(why, "only p: probes take an offset"), "spec error first", "r:f+4 maxactive=2");
@@ -169,6 +169,20 @@ int main(void)
 		OPT_REFUSE("p:f ring=drop ring=drop", -EINVAL, "option given twice");
 		OPT_REFUSE("p:f ring=overwrite mode=count", -EINVAL, "ring= is for records, and mode=count writes none");
 		OPT_REFUSE("p:f mode=count ring=drop", -EINVAL, "ring= is for records, and mode=count writes none");
+		r = st_spec_parse_text(&o, "r:f mode=count s=+4(arg2):u16 key=args", 38, &why);
+		st_spec_format_options(&o, opts, sizeof(opts));
+		ok(!r && o.key_args && !strcmp(opts, "mode=count key=args s=+4(arg2):u16"),
+		   "key=args", "r:f mode=count s=+4(arg2):u16 key=args");
+		r = st_spec_parse_text(&o, "p:f key=stack arg1", 18, &why);
+		st_spec_format_options(&o, opts, sizeof(opts));
+		ok(!r && !o.key_args && !strcmp(opts, "arg1"), "key=stack is the default", "p:f key=stack arg1");
+		OPT_REFUSE("p:f mode=count key=args", -EINVAL,
+			   "key=args counts per argument value: fetch at least one (e.g. arg1)");
+		OPT_REFUSE("p:f key=arg arg1", -EINVAL,
+			   "key= is stack (the default) or args: count per stack and argument values");
+		OPT_REFUSE("p:f key=args key=args arg1", -EINVAL, "option given twice");
+		OPT_REFUSE("p:f key=arg1", -EINVAL,
+			   "key= is stack (the default) or args: count per stack and argument values");
 		OPT_REFUSE("p:f mode=fast", -EINVAL, "mode= is trace or count");
 		OPT_REFUSE("p:f mode=", -EINVAL, "mode= is trace or count");
 		OPT_REFUSE("p:f depth=0", -ERANGE, "depth= must be 1..256");
@@ -182,7 +196,7 @@ int main(void)
 		OPT_REFUSE("p:f comm=", -EINVAL, "comm= takes 1..15 characters");
 		OPT_REFUSE("p:f comm=0123456789abcdef", -EINVAL, "comm= takes 1..15 characters");
 		OPT_REFUSE("p:f comm=a\x01b", -EINVAL, "comm= takes printable characters without spaces");
-		OPT_REFUSE("p:f mode", -EINVAL, "unknown option (known: mode= depth= pid= comm= cpu= ring= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])");
+		OPT_REFUSE("p:f mode", -EINVAL, "unknown option (known: mode= key= depth= pid= comm= cpu= ring= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])");
 		/* ret and lat conditions: r: only, once each, strict values. */
 		OPT_REFUSE("p:f ret<0", -EINVAL, "ret conditions are r: probe options");
 		OPT_REFUSE("f:f lat>1ms", -EINVAL, "lat conditions are r: probe options");
@@ -192,7 +206,7 @@ int main(void)
 		OPT_REFUSE("r:f ret<=-", -EINVAL, "ret takes a number: decimal (-22) or hex (0x10)");
 		OPT_REFUSE("r:f ret==99999999999999999999", -EINVAL, "ret takes a number: decimal (-22) or hex (0x10)");
 		OPT_REFUSE("r:f ret==0x1ffffffffffffffff", -EINVAL, "ret takes a number: decimal (-22) or hex (0x10)");
-		OPT_REFUSE("r:f ret=5", -EINVAL, "unknown option (known: mode= depth= pid= comm= cpu= ring= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])");
+		OPT_REFUSE("r:f ret=5", -EINVAL, "unknown option (known: mode= key= depth= pid= comm= cpu= ring= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])");
 		OPT_REFUSE("r:f lat>1h", -EINVAL, "lat takes a duration: N, Nns, Nus, Nms or Ns");
 		OPT_REFUSE("r:f lat>ms", -EINVAL, "lat takes a duration: N, Nns, Nus, Nms or Ns");
 		OPT_REFUSE("r:f lat>-1", -EINVAL, "lat takes a duration: N, Nns, Nus, Nms or Ns");
@@ -256,7 +270,7 @@ int main(void)
 		static const struct { const char *in; int err; const char *why; } bad[] = {
 			{ "p:f arg0", -EINVAL, "argN: N is 1..8" },
 			{ "p:f arg9", -EINVAL, "argN: N is 1..8" },
-			{ "p:f argx", -EINVAL, "unknown option (known: mode= depth= pid= comm= cpu= ring= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])" },
+			{ "p:f argx", -EINVAL, "unknown option (known: mode= key= depth= pid= comm= cpu= ring= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])" },
 			{ "p:f+4 arg1", -EINVAL, "argN is the argument at the function's entry: a p: probe with an offset sees registers the function has since changed (use %REG)" },
 			{ "f:f %di", -EINVAL, "f: probes fetch arguments (argN); registers by name need p: or r:" },
 			{ "p:f %", -EINVAL, "%REG names a register: %di, %x0, %a0" },

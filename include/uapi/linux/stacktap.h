@@ -18,6 +18,9 @@
  *
  *	mode=trace|count  trace (default): store a record per hit and count
  *		its stack; count: only count the stack.
+ *	key=stack|args  what a count is kept per: the stack (default), or
+ *		the stack and the values of the probe's arguments (at least
+ *		one), each distinct set counted apart.
  *	depth=N	  keep at most N frames (1..the module's depth=).
  *	pid=N	  only hits in process (thread group) N.
  *	comm=NAME only hits in tasks named NAME.
@@ -80,8 +83,11 @@
  *			has them, one message per stack: A_SPEC (its probe),
  *			A_COUNT, A_TIME (when first seen, for SYMBOLIZE),
  *			A_FRAMES (raw, frame 0 the probed address) and
- *			A_TRUNCATED when it was deeper than depth=, and for
- *			an r: probe's stack A_LATENCY.  A snapshot taken when
+ *			A_TRUNCATED when it was deeper than depth=, for
+ *			an r: probe's stack A_LATENCY, and for a key=args
+ *			probe's A_ARGS, the argument values it is counted
+ *			under (struct stacktap_arg each, as in a record, in
+ *			the kernel's byte order).  A snapshot taken when
  *			the dump starts; readers as for STREAM.
  *	FUNCS_CHECK	which probe kinds functions can take, as an add
  *			would find: up to STACKTAP_SYMBOLIZE_MAX A_SYMBOL
@@ -182,6 +188,7 @@ enum stacktap_attr {
 	STACKTAP_A_LATENCY,		/* binary, struct stacktap_latency */
 	STACKTAP_A_FUNC_FLAGS,		/* u32, STACKTAP_FUNC_F_* */
 	STACKTAP_A_OVERWRITTEN,		/* u64 */
+	STACKTAP_A_ARGS,		/* binary, struct stacktap_arg entries */
 	__STACKTAP_A_LAST
 };
 #define STACKTAP_A_MAX		(__STACKTAP_A_LAST - 1)

@@ -98,6 +98,51 @@ cmp -s /tmp/show-nl.text.json /tmp/show-text.json ||
 [ "$(grep -c '"spec": "r:st_truth_args"' /tmp/show-text.json)" -ge 4 ] || fail "show --json from debugfs: $(head -c 400 /tmp/show-text.json)"
 echo "show over netlink equals trace; JSON typed"
 
+# Counts per stack and argument value (key=args).  9 runs: maybe is NULL
+# in the 5 even ones and &obj in the 4 odd, so small=+4(arg2) is a fault
+# 5 times and 48879 (0xbeef) 4 times, from one stack: two counts each
+# for p: and r:, and the r: probe's latencies kept per count.
+st_ctl clear || fail "clear"
+for spec in 'p:st_truth_args mode=count key=args small=+4(arg2):u16' \
+	    'r:st_truth_args mode=count key=args small=+4(arg2):u16'; do
+	stacktapctl add "$spec" 2>/tmp/add.err || fail "add $spec: $(cat /tmp/add.err)"
+done
+grep -q '^p:st_truth_args 0 0 mode=count key=args small=+4(arg2):u16$' "$ST/probes" ||
+	fail "probes line of key=args: $(grep st_truth_args "$ST/probes")"
+echo 9 >"$TRUTH/trigger_args" || fail "trigger_args"
+cat "$ST/stacks" >/tmp/kstacks
+stacktapctl report st_truth_args >/tmp/kreport 2>&1 || fail "report: $(cat /tmp/kreport)"
+stacktapctl --json report r:st_truth_args >/tmp/kreport.json 2>&1 || fail "report --json: $(cat /tmp/kreport.json)"
+umount /sys/kernel/debug || fail "umount debugfs"
+stacktapctl report st_truth_args >/tmp/kreport.nl 2>&1
+rc=$?
+mount -t debugfs none /sys/kernel/debug || fail "mount debugfs"
+[ $rc = 0 ] || fail "report over netlink: $(cat /tmp/kreport.nl)"
+for spec in p:st_truth_args r:st_truth_args; do
+	st_ctl "del $spec" || fail "del $spec"
+done
+grep -A4 '^@\[[pr]:st_truth_args\]' /tmp/kstacks
+# "KIND ARGS COUNT LATCOUNT HISTSUM" per block, frames checked on the way.
+awk '/^@\[[pr]:st_truth_args\] / { k = substr($1, 3, 1); n = $2; args = ""; f = 0; lc = "-"; hs = 0; next }
+     k && /^ args: / { args = substr($0, 8); next }
+     k && /^ => / { f++
+		if (f == 1 && $2 !~ /^st_truth_args[+]/) bad = bad " frame0:" $2
+		if (f == 2 && $2 !~ /^st_truth_args_run[+]/) bad = bad " frame1:" $2; next }
+     k && /^ lat: count / { lc = $3; sub(/,/, "", lc); next }
+     k && /^ \[/ { for (j = 2; j <= NF; j++) if ($j ~ /^[|]/) { hs += $(j - 1); break }; next }
+     /^$/ { if (k) print k, args, n, lc, hs; k = "" }
+     END { if (bad) print "bad" bad }' /tmp/kstacks | sort >/tmp/kcounts
+cat /tmp/kcounts
+printf '%s\n' 'p small=(fault) 5 - 0' 'p small=48879 4 - 0' 'r small=(fault) 5 5 5' 'r small=48879 4 4 4' |
+	cmp -s - /tmp/kcounts || fail "key=args: expected counts 5 and 4 per probe, r: latencies summing to them"
+# report reads the same from debugfs and over netlink, and JSON types it.
+cmp -s /tmp/kreport /tmp/kreport.nl || fail "report over netlink differs: $(diff /tmp/kreport /tmp/kreport.nl | head -6)"
+grep -q '^ args: small=(fault)$' /tmp/kreport || fail "report lacks the args line: $(head -5 /tmp/kreport)"
+grep -q '"count": 5, "args": {"small": null}, "frames": \[{"symbol": "st_truth_args",' /tmp/kreport.json &&
+	grep -q '"count": 4, "args": {"small": 48879}, "frames": ' /tmp/kreport.json ||
+	fail "report --json of key=args: $(head -c 600 /tmp/kreport.json)"
+echo "key=args: counted per argument value, the same through debugfs, netlink and JSON"
+
 # Refusals, with why.
 refuse() {
 	stacktapctl add "$1" 2>/tmp/add.err && fail "add '$1' succeeded"
@@ -114,6 +159,8 @@ if [ -n "$wide" ]; then
 else
 	refuse 'p:st_truth_args arg5' 'o32 passes 4 arguments in registers'
 fi
+refuse 'p:st_truth_args mode=count key=args' 'key=args counts per argument value: fetch at least one'
+refuse 'p:st_truth_args key=arg arg1' 'key= is stack (the default) or args'
 grep -q st_truth_args "$ST/probes" && fail "a refused probe was left: $(cat "$ST/probes")"
 
 # The user guide's example: two tap devices from one path (TUNSETIFF),
@@ -136,4 +183,22 @@ cat /tmp/taps
 [ "$(wc -l </tmp/taps)" = 2 ] && [ "$(cut -d' ' -f2- /tmp/taps | sort -u | wc -l)" = 1 ] &&
 	grep -q '^dev="st45tap0" register_netdevice ' /tmp/taps && grep -q '^dev="st45tap1" register_netdevice ' /tmp/taps ||
 	fail "register_netdevice of st45tap0 and st45tap1 from one path, told apart by dev="
+st_unload
+
+# The values' arena is 64 bytes a slot: with stacks_max=16, 1024 bytes.
+# Each key here takes 87 (the 64 bytes kept of long, i, and their
+# headers), so 11 of 16 runs are counted, one stack each, and the other
+# 5 are overflows, counted as such: none is lost silently.
+st_load stacks_max=16
+stacktapctl add 'p:st_truth_args mode=count key=args long=+32(arg4):string i=arg1:u64' 2>/tmp/add.err ||
+	fail "add: $(cat /tmp/add.err)"
+echo 16 >"$TRUTH/trigger_args" || fail "trigger_args"
+grep '^stacks ' "$ST/stats"
+kept=$(grep -c '^@\[p:st_truth_args\] 1$' "$ST/stacks")
+ids=$(sed -n 's/^ args: long="[0-9]*"(cut) i=\([0-9]*\)$/\1/p' "$ST/stacks" | sort -n | tr '\n' ' ')
+over=$(stacktapctl --json list | sed -n 's/.*"spec": "p:st_truth_args", "hits": \([0-9]*\), "misses": 0, "filtered": 0, "overflow": \([0-9]*\),.*/\1 \2/p')
+echo "counted $kept (i = $ids), hits and overflow: $over"
+[ "$kept" = 11 ] && [ "$ids" = "0 1 2 3 4 5 6 7 8 9 10 " ] && [ "$over" = "16 5" ] &&
+	grep -q '^stacks used 11 size 16 overflow 5$' "$ST/stats" ||
+	fail "a full arena: expected 11 counted (i = 0..10) and 5 overflows"
 st_unload
