@@ -35,7 +35,7 @@ MODULE_PARM_DESC(depth, "Most frames kept per stack; deeper stacks are marked tr
 
 static unsigned int stacks_max = 4096;
 module_param(stacks_max, uint, 0400);
-MODULE_PARM_DESC(stacks_max, "Unique stacks the aggregation table holds, a power of two (16..1048576, default 4096)");
+MODULE_PARM_DESC(stacks_max, "Unique stacks the aggregation table holds, a power of two (16..1048576, default 4096); 64 bytes each for key=args values");
 
 static unsigned int glob_max = 1000;
 module_param(glob_max, uint, 0400);
