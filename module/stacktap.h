@@ -168,7 +168,8 @@ int st_orc_init(void);
 void st_orc_exit(void);
 unsigned int st_orc_unwind_regs(struct pt_regs *regs, unsigned long *entries,
 				unsigned int max);
-unsigned long st_orc_kretprobe_real(unsigned long addr, unsigned long slot);
+unsigned long st_orc_kretprobe_real(unsigned long addr, unsigned long slot,
+				    unsigned long callee);
 /* stacktap_unwind_x86.c: the kernel's unwinder alone */
 unsigned int st_unwind_regs_kernel(struct pt_regs *regs, unsigned long *entries,
 				   unsigned int max);
@@ -188,7 +189,8 @@ static inline unsigned int st_orc_unwind_regs(struct pt_regs *regs, unsigned lon
 	return 0;
 }
 
-static inline unsigned long st_orc_kretprobe_real(unsigned long addr, unsigned long slot)
+static inline unsigned long st_orc_kretprobe_real(unsigned long addr, unsigned long slot,
+						  unsigned long callee)
 {
 	return addr;
 }
@@ -200,20 +202,37 @@ static inline unsigned int st_unwind_regs_kernel(struct pt_regs *regs, unsigned 
 }
 #endif
 
-#ifdef CONFIG_X86_64
-/* A kretprobe's hook in progress, for walks in its window (x86_64). */
-void st_unwind_note_hook(const struct pt_regs *regs);
-void st_unwind_note_unhook(void);
-unsigned long st_unwind_hooking_ret(unsigned long slot);
+/* stacktap_hooking.c: returns being hooked, for walks in the window */
+#if defined(CONFIG_X86_64) || defined(CONFIG_MIPS)
+void st_hook_note(unsigned long where, unsigned long ret, unsigned long func);
+void st_hook_forget(void);
+unsigned long st_hook_find(unsigned long where, unsigned long callee, unsigned long span);
 #else
-static inline void st_unwind_note_hook(const struct pt_regs *regs)
+static inline void st_hook_note(unsigned long where, unsigned long ret, unsigned long func)
 {
 }
 
-static inline void st_unwind_note_unhook(void)
+static inline void st_hook_forget(void)
 {
 }
 #endif
+
+/*
+ * Before kretprobe @kp hooks the return at @regs: where the return address
+ * is and what it is, where interrupts may come before the hook is listed.
+ * x86_64: the stack slot, on an ftrace site (int3 runs with interrupts
+ * off); MIPS: the trapped ra (its break handler turns them on).
+ */
+static __always_inline void st_hook_note_regs(const struct kprobe *kp, struct pt_regs *regs)
+{
+#if defined(CONFIG_X86_64)
+	if (st_kprobe_trapped(kp))
+		return;
+	st_hook_note(regs->sp, *(unsigned long *)regs->sp, (unsigned long)kp->addr);
+#elif defined(CONFIG_MIPS)
+	st_hook_note((unsigned long)regs, regs->regs[31], (unsigned long)kp->addr);
+#endif
+}
 
 /* stacktap_tracer.c: tracer code, which no stack shows */
 void st_tracer_init(void);
@@ -302,6 +321,12 @@ int st_stacks_owner(const char *name, u32 *idx, bool *created);
 void st_stacks_owner_undo(u32 idx);
 void st_stacks_owner_put(u32 idx);
 unsigned int st_stacks_owners(void);
+/* Bytes of fetched @args (st_args_fetch()) with their length, 0 for none. */
+static __always_inline unsigned int st_args_len(const u8 *args)
+{
+	return args ? sizeof(u16) + get_unaligned((const u16 *)args) : 0;
+}
+
 bool st_stacks_add(u32 owner, const unsigned long *frames, unsigned int nr,
 		   bool truncated, const u64 *lat_ns, const u8 *args);
 int st_stacks_clear(void);

@@ -105,12 +105,6 @@ static __always_inline const u8 *st_capture_args(struct st_probe *p, struct pt_r
 	return args;
 }
 
-/* Bytes of a fetched @args with their length, 0 for none. */
-static __always_inline unsigned int st_args_len(const u8 *args)
-{
-	return args ? sizeof(u16) + get_unaligned((const u16 *)args) : 0;
-}
-
 /* The module's depth=, the most any probe's depth= may ask for. */
 unsigned int st_capture_depth(void)
 {

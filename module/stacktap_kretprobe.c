@@ -39,8 +39,8 @@ static notrace int st_kretprobe_entry(struct kretprobe_instance *ri,
 	if (!d->nr)
 		return 1;
 	d->entry_ns = ktime_get_mono_fast_ns();
-	/* The kretprobe hooks the return next: a window for interrupts. */
-	st_unwind_note_hook(regs);
+	/* The kretprobe hooks the return next (stacktap_hooking.c). */
+	st_hook_note_regs(&p->rp.kp, regs);
 	return 0;
 }
 NOKPROBE_SYMBOL(st_kretprobe_entry);
@@ -55,7 +55,7 @@ static notrace int st_kretprobe_return(struct kretprobe_instance *ri,
 		.lat_ns = ktime_get_mono_fast_ns() - d->entry_ns,
 	};
 
-	st_unwind_note_unhook();
+	st_hook_forget();
 	st_capture_return(p, d->frames, d->nr, st_kretprobe_args(p, d), &ret);
 	return 0;
 }

@@ -15,7 +15,8 @@
  *
  * A key=args probe's hits are keyed by their argument values too: each
  * slot refers to its values' bytes in the table's arena, taken by a
- * lock-free bump of its offset; a full arena counts an overflow.
+ * lock-free bump of its offset before the slot is claimed; a full arena
+ * counts an overflow.
  *
  * Owners are interned by name, found by index in an xarray, and kept
  * while a probe files under them or the table holds one of their stacks:
@@ -345,24 +346,30 @@ notrace bool st_stacks_add(u32 owner, const unsigned long *frames,
 			   unsigned int nr, bool truncated, const u64 *lat_ns,
 			   const u8 *args)
 {
-	unsigned int args_len = args ? sizeof(u16) + get_unaligned((const u16 *)args) : 0;
+	unsigned int args_len = st_args_len(args);
 	u32 hash = st_stack_hash(frames, nr, owner ^ (nr << 16) ^ truncated, args, args_len);
 	unsigned int i, home = hash & (st_slots - 1);
 	struct st_table *t = rcu_dereference_sched(st_table);
 	struct st_slot *s;
+	bool args_taken = false;
 	u32 args_off = 0;
 	int state;
 
 	for (i = 0; i < ST_STACKS_PROBE && i < st_slots; i++) {
 		s = st_slot_at(t, (home + i) & (st_slots - 1));
 		state = atomic_read_acquire(&s->state);
+		/*
+		 * Room for the values first, so a claimed slot is always
+		 * filled: a slot given back would leave a hole in other keys'
+		 * probe sequences.  A race lost after taking it wastes it.
+		 */
+		if (state == ST_SLOT_FREE && args_len && !args_taken) {
+			if (!st_args_take(t, args_len, &args_off))
+				break;
+			args_taken = true;
+		}
 		if (state == ST_SLOT_FREE &&
 		    atomic_cmpxchg(&s->state, ST_SLOT_FREE, ST_SLOT_FILLING) == ST_SLOT_FREE) {
-			if (args_len && !st_args_take(t, args_len, &args_off)) {
-				/* No room for the key: the slot stays free. */
-				atomic_set_release(&s->state, ST_SLOT_FREE);
-				break;
-			}
 			s->hash = hash;
 			s->owner = owner;
 			s->nr = nr;
@@ -561,10 +568,15 @@ struct st_stacks_snap *st_stacks_snapshot(void)
 		s = st_slot_at(t, i);
 		if (atomic_read_acquire(&s->state) != ST_SLOT_READY)
 			continue;
-		if (n == cap || used + s->nr > nframes || (s->has_lat && ilat == nlat) ||
-		    args_used + s->args_len > nargs) {
+		if (n == cap) {
 			complete = false;
 			break;
+		}
+		/* Filled since the count: its room may be an older stack's. */
+		if (used + s->nr > nframes || (s->has_lat && ilat == nlat) ||
+		    args_used + s->args_len > nargs) {
+			complete = false;
+			continue;
 		}
 		st = &snap->stacks[n++];
 		st->owner = s->owner;

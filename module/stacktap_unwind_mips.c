@@ -459,16 +459,45 @@ NOKPROBE_SYMBOL(st_mips_read);
  * kretprobes on one function leave two instances for one return, the
  * later holding the trampoline the earlier put in ra: pass over it.
  */
-static notrace unsigned long st_mips_kretprobe_ret(struct st_mips_walk *w)
+static notrace unsigned long st_mips_kretprobe_next(struct st_kretprobe_iter *it)
 {
 	unsigned long ret, fp;
 
-	while (st_kretprobe_next(&w->kretprobe, &ret, &fp))
+	while (st_kretprobe_next(it, &ret, &fp))
 		if (ret != st_mips_kretprobe_tramp)
 			return ret;
 	return 0;
 }
+NOKPROBE_SYMBOL(st_mips_kretprobe_next);
+
+static notrace unsigned long st_mips_kretprobe_ret(struct st_mips_walk *w)
+{
+	return st_mips_kretprobe_next(&w->kretprobe);
+}
 NOKPROBE_SYMBOL(st_mips_kretprobe_ret);
+
+/*
+ * The trapped ra at the pt_regs at @regs, of a break at @epc: where it is
+ * a kretprobe's trampoline put there by a hook still in progress (its
+ * instance maybe not listed yet: stacktap_hooking.c), the real one.  An
+ * instance listed already is used up, as the walk would have.
+ */
+static notrace unsigned long st_mips_hooked_ra(struct st_mips_walk *w, unsigned long regs,
+					       unsigned long epc, unsigned long ra)
+{
+	struct st_kretprobe_iter peek = w->kretprobe;
+	unsigned long ret;
+
+	if (ra != st_mips_kretprobe_tramp || !ra)
+		return ra;
+	ret = st_hook_find(regs, epc, 0);
+	if (!ret || ret == st_mips_kretprobe_tramp)
+		return ra;
+	if (st_mips_kretprobe_next(&peek) == ret)
+		w->kretprobe = peek;
+	return ret;
+}
+NOKPROBE_SYMBOL(st_mips_hooked_ra);
 
 /*
  * Whether the function holding @at ends in a jump to @target (j, or b:
@@ -574,6 +603,7 @@ static notrace enum st_mips_cross st_mips_cross_regs(struct st_mips_walk *w,
 		return ST_MIPS_NOT_CROSSED;
 	if ((status & ST0_KSU) != KSU_KERNEL)
 		return ST_MIPS_FROM_USER;
+	ra = st_mips_hooked_ra(w, regs, epc, ra);
 	w->pc = epc;
 	w->pc_is_ret = false;
 	w->trapped = true;

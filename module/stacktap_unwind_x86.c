@@ -14,6 +14,7 @@
 #include <asm/unwind.h>
 
 #include "stacktap.h"
+#include "wrapper/kretprobe.h"
 
 /*
  * ftrace's trampolines: copies of ftrace_regs_caller or ftrace_caller, each
@@ -234,61 +235,6 @@ static notrace unsigned long st_x86_rth_slot(unsigned long ip, unsigned long sp,
 }
 NOKPROBE_SYMBOL(st_x86_rth_slot);
 
-/*
- * A kretprobe puts its trampoline in the return address' slot before it
- * lists the instance holding the real address (rethook_hook(), 5.10's
- * pre_handler_kretprobe()).  On an ftrace site interrupts are on in
- * between, and an interrupt's walk finds the trampoline with no instance
- * for it.  stacktap's entry handler runs just before: it notes the slot
- * and the real address for its context on this CPU, and a walk takes the
- * note where no instance has the slot.  Its return handler clears it.
- */
-struct st_x86_hooking {
-	struct task_struct *task;	/* NULL while written */
-	unsigned long slot, ret;
-};
-
-struct st_x86_hookings {
-	struct st_x86_hooking ctx[ST_MAX_NEST];
-};
-
-static DEFINE_PER_CPU(struct st_x86_hookings, st_x86_hookings);
-
-notrace void st_unwind_note_hook(const struct pt_regs *regs)
-{
-	struct st_x86_hooking *h = &this_cpu_ptr(&st_x86_hookings)->ctx[st_context()];
-
-	WRITE_ONCE(h->task, NULL);
-	barrier();
-	h->slot = regs->sp;
-	h->ret = *(unsigned long *)regs->sp;
-	barrier();
-	WRITE_ONCE(h->task, current);
-}
-NOKPROBE_SYMBOL(st_unwind_note_hook);
-
-notrace void st_unwind_note_unhook(void)
-{
-	struct st_x86_hooking *h = &this_cpu_ptr(&st_x86_hookings)->ctx[st_context()];
-
-	if (READ_ONCE(h->task) == current)
-		WRITE_ONCE(h->task, NULL);
-}
-NOKPROBE_SYMBOL(st_unwind_note_unhook);
-
-/* The real return address a hook in progress noted for @slot, or 0. */
-notrace unsigned long st_unwind_hooking_ret(unsigned long slot)
-{
-	struct st_x86_hookings *hs = this_cpu_ptr(&st_x86_hookings);
-	unsigned int i;
-
-	for (i = 0; i < ST_MAX_NEST; i++)
-		if (READ_ONCE(hs->ctx[i].task) == current && hs->ctx[i].slot == slot)
-			return hs->ctx[i].ret;
-	return 0;
-}
-NOKPROBE_SYMBOL(st_unwind_hooking_ret);
-
 int st_unwind_init(void)
 {
 	st_x86_rth_init();
@@ -322,7 +268,7 @@ static notrace unsigned long st_x86_resume_slot(const struct unwind_state *state
 		slot = st_x86_thunk_slot(state->regs);
 		if (!slot || !st_read_ulong_nofault(addr, (void *)slot))
 			return 0;
-		*addr = st_orc_kretprobe_real(*addr, slot);
+		*addr = st_orc_kretprobe_real(*addr, slot, state->ip);
 		return slot;
 	}
 	*bp = state->bp;
@@ -336,7 +282,7 @@ notrace unsigned int st_unwind_regs_kernel(struct pt_regs *regs, unsigned long *
 {
 	struct unwind_state state;
 	struct pt_regs resume;
-	unsigned long addr, slot, bp = regs->bp;
+	unsigned long addr, real, slot, bp = regs->bp, callee = regs->ip;
 	unsigned int resumed = 0;
 	struct st_emit e;
 
@@ -359,12 +305,17 @@ walk:
 		 * instance for it.  Go on from the real return address.  A
 		 * frame without regs read it just below its CFA, state.sp.
 		 */
-		if (!state.regs && !unwind_done(&state)) {
-			addr = st_orc_kretprobe_real(addr, state.sp - sizeof(long));
+		if (!state.regs) {
+			real = st_orc_kretprobe_real(addr, state.sp - sizeof(long), callee);
+			/* The kernel's search of the instances went to the end. */
+			if (!addr && real)
+				st_unwind_kr_restart(&state);
+			addr = real;
 			state.ip = addr;
 		}
 		if (!addr)
 			break;
+		callee = addr;
 		st_emit(&e, addr);
 		if (state.regs && state.ip == state.regs->ip && st_x86_in_rth(state.ip))
 			break;

@@ -44,6 +44,8 @@
 #include "wrapper/orc.h"
 
 #define ST_ORC_CACHE_BITS	10
+/* Bytes past a kprobe's address where its function returns from ftrace */
+#define ST_ORC_HOOK_ENTRY	16
 
 struct st_orc_slot {
 	unsigned long key;		/* address looked up; 0 = empty */
@@ -205,18 +207,26 @@ NOKPROBE_SYMBOL(st_orc_kretprobe_ret);
  * For the kernel's unwinder: @addr, read from @slot, or the real return
  * address behind it if it is a kretprobe's trampoline that the kernel
  * left there (5.10; later kernels recover it themselves), or if @addr is
- * 0 where the slot holds one (no instance yet: st_unwind_note_hook()).
+ * 0 where the slot holds one (no instance yet: stacktap_hooking.c, for
+ * the frame at @callee).
  */
-notrace unsigned long st_orc_kretprobe_real(unsigned long addr, unsigned long slot)
+notrace unsigned long st_orc_kretprobe_real(unsigned long addr, unsigned long slot,
+				    unsigned long callee)
 {
-	unsigned long tramp;
+	unsigned long tramp, ret;
 
-	if (!addr && st_read_ulong_nofault(&tramp, (void *)slot) && tramp &&
-	    tramp == st_orc.rethook_tramp)
-		return st_orc_kretprobe_ret(slot) ?: st_unwind_hooking_ret(slot);
-	if (addr != st_orc.rethook_tramp || !addr)
+	if (!addr) {
+		/* Later kernels: 0 where they found no instance. */
+		if (!st_read_ulong_nofault(&tramp, (void *)slot) || !tramp ||
+		    tramp != st_orc.rethook_tramp)
+			return 0;
+	} else if (addr != st_orc.rethook_tramp) {
 		return addr;
-	return st_orc_kretprobe_ret(slot) ?: st_unwind_hooking_ret(slot) ?: addr;
+	}
+	/* The frame returning through it is at its function's ftrace site. */
+	ret = st_orc_kretprobe_ret(slot) ?: st_hook_find(slot, callee, ST_ORC_HOOK_ENTRY);
+	/* (A note taken over another kretprobe's hook holds its trampoline.) */
+	return ret && ret != st_orc.rethook_tramp ? ret : addr;
 }
 NOKPROBE_SYMBOL(st_orc_kretprobe_real);
 

@@ -119,4 +119,23 @@ static __always_inline bool st_kretprobe_next(struct st_kretprobe_iter *it,
 }
 #endif
 
+#ifdef CONFIG_X86
+#include <asm/unwind.h>
+
+/*
+ * The kernel's unwinder searches the task's instances from where its last
+ * recovery stopped (unwind_state.kr_cur, 5.15 on); a search that found
+ * nothing leaves it at the end of the list, so every hooked slot further
+ * down would read 0.  After stacktap recovered a return itself, the next
+ * search starts from the head again (instances are matched by slot).
+ */
+static __always_inline void st_unwind_kr_restart(struct unwind_state *state)
+{
+#if defined(CONFIG_RETHOOK) || (defined(CONFIG_KRETPROBES) && \
+	LINUX_VERSION_CODE >= KERNEL_VERSION(5, 15, 0))
+	state->kr_cur = NULL;
+#endif
+}
+#endif
+
 #endif /* _STACKTAP_WRAPPER_KRETPROBE_H */

@@ -94,15 +94,17 @@
  * unmaps all (so does unloading).  Processes older than the write lack
  * the region until they touch it (wrapper/die_notifier.h in stacktap).
  *
- * And 'hook_window' (x86_64 with rethook): writing 1 puts a kprobe on
- * st_truth_c, with a handler that must run after a kretprobe's there (so
- * register it first).  Where that kretprobe has just hooked the return
- * and interrupts are on, it opens the window rethook_hook() has between
- * putting the trampoline in the return address' slot and listing the
- * instance: it takes the instance off the task's list, raises an
- * irq_work that calls st_truth_hook_irq() (hardirq, interrupting this
- * handler) and waits for it, then lists the instance again.  Reading it
- * gives how many windows an interrupt came in; 0 removes the kprobe.
+ * And 'hook_window' (x86_64 with kretprobes on rethook and kprobes on
+ * ftrace; MIPS from 5.11): writing 1 puts a kprobe on st_truth_c, with a handler that must run
+ * after a kretprobe's there (so register it first).  Where that
+ * kretprobe has just hooked the return and interrupts are on, it opens
+ * the window rethook_hook() (MIPS: pre_handler_kretprobe()) has between
+ * putting the trampoline where the return address is and listing the
+ * instance: it takes the instance
+ * off the task's list, raises an irq_work that calls st_truth_hook_irq()
+ * (hardirq, interrupting this handler) and waits for it, then lists the
+ * instance again.  Reading it gives how many windows an interrupt came
+ * in; 0 removes the kprobe.
  *
  * And 'genl_hold': writing N holds the generic netlink mutex for N ms, as a
  * slow command of a family without parallel_ops does; reading it says
@@ -140,8 +142,20 @@
 #if defined(CONFIG_MIPS) && defined(CONFIG_32BIT)
 #include <asm/pgalloc.h>
 #endif
-#ifdef CONFIG_RETHOOK
+/*
+ * A kretprobe's hook of a return that interrupts can see half done: on
+ * x86_64 through ftrace and rethook, on MIPS in its break handler (its
+ * instances on the task's list since 5.11).
+ */
+#if defined(CONFIG_X86_64) && defined(CONFIG_KRETPROBE_ON_RETHOOK) && \
+	defined(CONFIG_KPROBES_ON_FTRACE)
+#define ST_TRUTH_HOOK_WINDOW	1
 #include <linux/rethook.h>
+#elif defined(CONFIG_MIPS) && defined(CONFIG_KRETPROBES) && \
+	!defined(CONFIG_KRETPROBE_ON_RETHOOK) && LINUX_VERSION_CODE >= KERNEL_VERSION(5, 11, 0)
+#define ST_TRUTH_HOOK_WINDOW	1
+#else
+#define ST_TRUTH_HOOK_WINDOW	0
 #endif
 
 #define ST_TRUTH_FN noinline __attribute__((__noipa__))
@@ -934,7 +948,7 @@ static int st_truth_foreign_set(void *data, u64 on)
 DEFINE_DEBUGFS_ATTRIBUTE(st_truth_foreign_fops, NULL, st_truth_foreign_set, "%llu\n");
 #endif
 
-#if defined(CONFIG_X86_64) && defined(CONFIG_RETHOOK)
+#if ST_TRUTH_HOOK_WINDOW
 static struct kprobe st_truth_window_kp;
 static bool st_truth_windowing;
 static DEFINE_MUTEX(st_truth_window_mutex);
@@ -955,17 +969,40 @@ static void st_truth_window_irq(struct irq_work *w)
 
 static struct irq_work st_truth_window_work = IRQ_WORK_INIT_HARD(st_truth_window_irq);
 
+#ifdef CONFIG_X86_64
+#define ST_TRUTH_TRAMP		"arch_rethook_trampoline"
+/* The task's hooked returns: rethook's nodes, the last hooked first. */
+#define st_truth_hooks()	(&current->rethooks)
+
+/* Whether @first, first on the list, hooked the return trapped at @regs. */
+static bool st_truth_hooked(struct llist_node *first, struct pt_regs *regs)
+{
+	return container_of(first, struct rethook_node, llist)->frame == regs->sp &&
+	       *(unsigned long *)regs->sp == st_truth_rethook_tramp;
+}
+#else
+#define ST_TRUTH_TRAMP		"__kretprobe_trampoline"
+#define st_truth_hooks()	(&current->kretprobe_instances)
+
+static bool st_truth_hooked(struct llist_node *first, struct pt_regs *regs)
+{
+	struct kretprobe_instance *ri = container_of(first, struct kretprobe_instance, llist);
+	struct kretprobe *rp = get_kretprobe(ri);
+
+	return rp && rp->kp.addr == st_truth_window_kp.addr &&
+	       regs->regs[31] == st_truth_rethook_tramp;
+}
+#endif
+
 static int st_truth_window_pre(struct kprobe *kp, struct pt_regs *regs)
 {
-	struct llist_node *first = current->rethooks.first;
+	struct llist_node *first = st_truth_hooks()->first;
 	u64 end;
 
 	/* Only right after a kretprobe here hooked this very call. */
-	if (!first || irqs_disabled() ||
-	    container_of(first, struct rethook_node, llist)->frame != regs->sp ||
-	    *(unsigned long *)regs->sp != st_truth_rethook_tramp)
+	if (!first || irqs_disabled() || !st_truth_hooked(first, regs))
 		return 0;
-	current->rethooks.first = first->next;
+	st_truth_hooks()->first = first->next;
 	WRITE_ONCE(st_truth_window_done, false);
 	if (irq_work_queue(&st_truth_window_work)) {
 		end = ktime_get_mono_fast_ns() + 100 * NSEC_PER_MSEC;
@@ -974,7 +1011,7 @@ static int st_truth_window_pre(struct kprobe *kp, struct pt_regs *regs)
 		if (READ_ONCE(st_truth_window_done))
 			atomic_long_inc(&st_truth_windows);
 	}
-	current->rethooks.first = first;
+	st_truth_hooks()->first = first;
 	return 0;
 }
 
@@ -990,7 +1027,7 @@ static int st_truth_window_set(void *data, u64 on)
 
 	mutex_lock(&st_truth_window_mutex);
 	if (on && !st_truth_windowing) {
-		st_truth_rethook_tramp = st_truth_symbol("arch_rethook_trampoline");
+		st_truth_rethook_tramp = st_truth_symbol(ST_TRUTH_TRAMP);
 		if (!st_truth_rethook_tramp) {
 			ret = -ENOENT;
 			goto out;
@@ -1127,7 +1164,7 @@ static int __init st_truth_init(void)
 	debugfs_create_file_unsafe("genl_hold", 0600, st_truth_dir, NULL,
 				   &st_truth_genl_hold_fops);
 	debugfs_create_u32("netdev_name", 0400, st_truth_dir, &st_truth_netdev_name);
-#if defined(CONFIG_X86_64) && defined(CONFIG_RETHOOK)
+#if ST_TRUTH_HOOK_WINDOW
 	debugfs_create_file_unsafe("hook_window", 0600, st_truth_dir, NULL,
 				   &st_truth_window_fops);
 #endif
@@ -1153,7 +1190,7 @@ static void __exit st_truth_exit(void)
 {
 	debugfs_remove_recursive(st_truth_dir);
 	st_truth_clobber_set(NULL, 0);
-#if defined(CONFIG_X86_64) && defined(CONFIG_RETHOOK)
+#if ST_TRUTH_HOOK_WINDOW
 	st_truth_window_set(NULL, 0);
 #endif
 #ifdef CONFIG_MIPS
