@@ -110,7 +110,7 @@ static inline bool st_capable_syslog(void)
 struct kprobe;
 struct pt_regs;
 bool st_kprobe_emulate(struct kprobe *kp, struct pt_regs *regs);
-bool st_kprobe_arch_refuses(const char *symbol);
+const char *st_kprobe_arch_refuses(const char *symbol, unsigned long offset);
 void st_kprobe_expect_step(struct kprobe *kp, struct pt_regs *regs);
 void st_kprobe_step_done(void);
 unsigned long st_kprobe_step_slot(struct kprobe *kp);
@@ -144,10 +144,15 @@ static inline bool st_kprobe_emulate(struct kprobe *kp, struct pt_regs *regs)
 	return false;
 }
 
-static inline bool st_kprobe_arch_refuses(const char *symbol)
+#ifdef CONFIG_X86_64
+/* stacktap_kprobe_x86.c: why a kprobe must not go there, or NULL */
+const char *st_kprobe_arch_refuses(const char *symbol, unsigned long offset);
+#else
+static inline const char *st_kprobe_arch_refuses(const char *symbol, unsigned long offset)
 {
-	return false;
+	return NULL;
 }
+#endif
 
 static inline void st_kprobe_expect_step(struct kprobe *kp, struct pt_regs *regs) {}
 static inline void st_kprobe_step_done(void) {}

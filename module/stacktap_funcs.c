@@ -58,8 +58,8 @@ int st_funcs_check(const char *const *names, u32 *flags, unsigned int n)
 	}
 	for (i = 0; i < n; i++) {
 		flags[i] = 0;
-		/* What the arch's break handler calls: add refuses it (MIPS). */
-		if (!st_kprobe_arch_refuses(names[i])) {
+		/* Where add refuses a kprobe for the arch's sake. */
+		if (!st_kprobe_arch_refuses(names[i], 0)) {
 			kp[i].symbol_name = names[i];
 			kp[i].flags = KPROBE_FLAG_DISABLED;
 			ret = register_kprobe(&kp[i]);

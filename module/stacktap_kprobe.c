@@ -74,9 +74,11 @@ NOKPROBE_SYMBOL(st_kprobe_pre);
 /* A function the arch's trap handler calls before kprobes: never probe it. */
 int st_kprobe_check_arch(const struct st_probe *p, const char **why)
 {
-	if (!st_kprobe_arch_refuses(p->spec.symbol))
+	const char *refused = st_kprobe_arch_refuses(p->spec.symbol, p->spec.offset);
+
+	if (!refused)
 		return 0;
-	*why = "the arch's break handler calls it before kprobes run: a kprobe there traps forever (f: can probe it)";
+	*why = refused;
 	return -EINVAL;
 }
 

@@ -33,7 +33,7 @@
  * traps again inside the read, forever: the kernel's own kprobe_events
  * hangs the machine the same way.
  */
-bool st_kprobe_arch_refuses(const char *symbol)
+const char *st_kprobe_arch_refuses(const char *symbol, unsigned long offset)
 {
 	static const char *const in_do_bp[] = {
 		"copy_from_kernel_nofault", "copy_from_kernel_nofault_allowed",
@@ -42,8 +42,8 @@ bool st_kprobe_arch_refuses(const char *symbol)
 
 	for (i = 0; i < ARRAY_SIZE(in_do_bp); i++)
 		if (!strcmp(symbol, in_do_bp[i]))
-			return true;
-	return false;
+			return "the arch's break handler calls it before kprobes run: a kprobe there traps forever (f: can probe it)";
+	return NULL;
 }
 
 /*
