@@ -204,11 +204,14 @@ static inline unsigned int st_unwind_regs_kernel(struct pt_regs *regs, unsigned 
 
 /* stacktap_hooking.c: returns being hooked, for walks in the window */
 #if defined(CONFIG_X86_64) || defined(CONFIG_MIPS)
-void st_hook_note(unsigned long where, unsigned long ret, unsigned long func);
+void st_hook_note(unsigned long where, unsigned long ret, unsigned long func,
+		  unsigned long ri);
 void st_hook_forget(void);
-unsigned long st_hook_find(unsigned long where, unsigned long callee, unsigned long span);
+unsigned long st_hook_find(unsigned long where, unsigned long callee, unsigned long span,
+			   unsigned long *ri);
 #else
-static inline void st_hook_note(unsigned long where, unsigned long ret, unsigned long func)
+static inline void st_hook_note(unsigned long where, unsigned long ret, unsigned long func,
+				unsigned long ri)
 {
 }
 
@@ -218,19 +221,23 @@ static inline void st_hook_forget(void)
 #endif
 
 /*
- * Before kretprobe @kp hooks the return at @regs: where the return address
- * is and what it is, where interrupts may come before the hook is listed.
- * x86_64: the stack slot, on an ftrace site (int3 runs with interrupts
- * off); MIPS: the trapped ra (its break handler turns them on).
+ * Before kretprobe @kp hooks the return at @regs with instance @ri: where
+ * the return address is and what it is, where interrupts may come before
+ * the hook is listed.  x86_64: the stack slot, on an ftrace site (int3
+ * runs with interrupts off); MIPS: the trapped ra (its break handler
+ * turns them on).
  */
-static __always_inline void st_hook_note_regs(const struct kprobe *kp, struct pt_regs *regs)
+static __always_inline void st_hook_note_regs(const struct kprobe *kp, struct pt_regs *regs,
+					      const void *ri)
 {
 #if defined(CONFIG_X86_64)
 	if (st_kprobe_trapped(kp))
 		return;
-	st_hook_note(regs->sp, *(unsigned long *)regs->sp, (unsigned long)kp->addr);
+	st_hook_note(regs->sp, *(unsigned long *)regs->sp, (unsigned long)kp->addr,
+		     (unsigned long)ri);
 #elif defined(CONFIG_MIPS)
-	st_hook_note((unsigned long)regs, regs->regs[31], (unsigned long)kp->addr);
+	st_hook_note((unsigned long)regs, regs->regs[31], (unsigned long)kp->addr,
+		     (unsigned long)ri);
 #endif
 }
 

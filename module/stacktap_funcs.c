@@ -45,6 +45,7 @@ int st_funcs_check(const char *const *names, u32 *flags, unsigned int n)
 {
 	struct kprobe **kps, *kp;
 	struct ftrace_ops *ops;
+	const char *refused;
 	unsigned int i, nr = 0;
 	unsigned long traced;
 	int ret;
@@ -58,8 +59,9 @@ int st_funcs_check(const char *const *names, u32 *flags, unsigned int n)
 	}
 	for (i = 0; i < n; i++) {
 		flags[i] = 0;
-		/* Where add refuses a kprobe for the arch's sake. */
-		if (!st_kprobe_arch_refuses(names[i], 0)) {
+		/* Where add refuses a kprobe for the arch's sake: no kprobe at all. */
+		refused = st_kprobe_arch_refuses(names[i], 0);
+		if (!refused) {
 			kp[i].symbol_name = names[i];
 			kp[i].flags = KPROBE_FLAG_DISABLED;
 			ret = register_kprobe(&kp[i]);
@@ -75,7 +77,8 @@ int st_funcs_check(const char *const *names, u32 *flags, unsigned int n)
 		traced = st_funcs_traceable(ops, names[i]);
 		if (traced)
 			flags[i] |= STACKTAP_FUNC_F_FTRACE;
-		if (flags[i] & STACKTAP_FUNC_F_KPROBE || !st_kprobe_entry_is_ftrace_site(names[i]))
+		if (flags[i] & STACKTAP_FUNC_F_KPROBE || refused ||
+		    !st_kprobe_entry_is_ftrace_site(names[i]))
 			continue;
 		flags[i] |= STACKTAP_FUNC_F_FTRACE_SITE;
 		/* ftrace filters by name: a module's must be the only one. */

@@ -25,6 +25,7 @@
 struct st_hooking {
 	struct task_struct *task;	/* NULL while written */
 	unsigned long where, ret, func;
+	unsigned long ri;		/* the kretprobe instance */
 };
 
 struct st_hookings {
@@ -33,7 +34,8 @@ struct st_hookings {
 
 static DEFINE_PER_CPU(struct st_hookings, st_hookings);
 
-notrace void st_hook_note(unsigned long where, unsigned long ret, unsigned long func)
+notrace void st_hook_note(unsigned long where, unsigned long ret, unsigned long func,
+			  unsigned long ri)
 {
 	struct st_hooking *h = &this_cpu_ptr(&st_hookings)->ctx[st_context()];
 
@@ -42,6 +44,7 @@ notrace void st_hook_note(unsigned long where, unsigned long ret, unsigned long 
 	h->where = where;
 	h->ret = ret;
 	h->func = func;
+	h->ri = ri;
 	barrier();
 	WRITE_ONCE(h->task, current);
 }
@@ -58,19 +61,24 @@ NOKPROBE_SYMBOL(st_hook_forget);
 
 /*
  * The real return address a hook in progress noted at @where, for the
- * frame at @callee, at most @span bytes past the hooked function; or 0.
- * Only a context below this one can be inside the window.
+ * frame at @callee, at most @span bytes past the hooked function, and its
+ * instance (*@ri, may be NULL); or 0.  Only a context below this one can
+ * be inside the window.
  */
 notrace unsigned long st_hook_find(unsigned long where, unsigned long callee,
-				   unsigned long span)
+				   unsigned long span, unsigned long *ri)
 {
 	struct st_hookings *hs = this_cpu_ptr(&st_hookings);
 	unsigned int i, ctx = st_context();
 
-	for (i = 0; i < ctx; i++)
-		if (READ_ONCE(hs->ctx[i].task) == current && hs->ctx[i].where == where &&
-		    callee - hs->ctx[i].func <= span)
-			return hs->ctx[i].ret;
+	for (i = 0; i < ctx; i++) {
+		if (READ_ONCE(hs->ctx[i].task) != current || hs->ctx[i].where != where ||
+		    callee - hs->ctx[i].func > span)
+			continue;
+		if (ri)
+			*ri = hs->ctx[i].ri;
+		return hs->ctx[i].ret;
+	}
 	return 0;
 }
 NOKPROBE_SYMBOL(st_hook_find);

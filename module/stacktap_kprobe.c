@@ -71,7 +71,10 @@ static notrace int st_kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 }
 NOKPROBE_SYMBOL(st_kprobe_pre);
 
-/* A function the arch's trap handler calls before kprobes: never probe it. */
+/*
+ * Where the arch forbids a kprobe kprobes would take (MIPS: what its break
+ * handler calls first; x86_64: where the kprobe optimizer would oops).
+ */
 int st_kprobe_check_arch(const struct st_probe *p, const char **why)
 {
 	const char *refused = st_kprobe_arch_refuses(p->spec.symbol, p->spec.offset);

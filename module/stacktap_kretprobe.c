@@ -40,7 +40,7 @@ static notrace int st_kretprobe_entry(struct kretprobe_instance *ri,
 		return 1;
 	d->entry_ns = ktime_get_mono_fast_ns();
 	/* The kretprobe hooks the return next (stacktap_hooking.c). */
-	st_hook_note_regs(&p->rp.kp, regs);
+	st_hook_note_regs(&p->rp.kp, regs, ri);
 	return 0;
 }
 NOKPROBE_SYMBOL(st_kretprobe_entry);

@@ -31,6 +31,7 @@
  * Clearing swaps in a new, empty table and frees the old one once no hit
  * can be using it (RCU): a hit is never turned away for a clear.
  */
+#include <linux/bitmap.h>
 #include <linux/hash.h>
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
@@ -533,9 +534,14 @@ struct st_stacks_snap *st_stacks_snapshot(void)
 	unsigned int i, n = 0, kept, cap, nlat = 0, ilat = 0;
 	size_t nframes = 0, used = 0, nargs = 0, args_used = 0;
 	bool complete = true;
+	unsigned long *seen;
 	struct st_table *t;
 	struct st_slot *s;
 
+	/* Which slots the count saw: the copy takes those, and only those. */
+	seen = bitmap_zalloc(st_slots, GFP_KERNEL);
+	if (!seen)
+		return NULL;
 	mutex_lock(&st_stacks_mutex);
 	t = st_table_locked();
 	/* Stacks that appear while this runs are left for the next one. */
@@ -543,6 +549,7 @@ struct st_stacks_snap *st_stacks_snapshot(void)
 	for (i = 0; i < st_slots && n < cap; i++) {
 		s = st_slot_at(t, i);
 		if (atomic_read_acquire(&s->state) == ST_SLOT_READY) {
+			__set_bit(i, seen);
 			n++;
 			nframes += s->nr;
 			nlat += s->has_lat;
@@ -564,20 +571,11 @@ struct st_stacks_snap *st_stacks_snapshot(void)
 	snap->args = kvmalloc(max_t(size_t, nargs, 1), GFP_KERNEL);
 	if (!snap->args)
 		goto err_free;
-	for (i = 0, n = 0; i < st_slots; i++) {
+	if (n < atomic_read(&t->used))
+		complete = false;	/* filled since, or being filled */
+	n = 0;
+	for_each_set_bit(i, seen, st_slots) {
 		s = st_slot_at(t, i);
-		if (atomic_read_acquire(&s->state) != ST_SLOT_READY)
-			continue;
-		if (n == cap) {
-			complete = false;
-			break;
-		}
-		/* Filled since the count: its room may be an older stack's. */
-		if (used + s->nr > nframes || (s->has_lat && ilat == nlat) ||
-		    args_used + s->args_len > nargs) {
-			complete = false;
-			continue;
-		}
 		st = &snap->stacks[n++];
 		st->owner = s->owner;
 		st->nr = s->nr;
@@ -624,10 +622,12 @@ struct st_stacks_snap *st_stacks_snapshot(void)
 		goto err_free;
 out_unlock:
 	mutex_unlock(&st_stacks_mutex);
+	bitmap_free(seen);
 	return snap;
 
 err_free:
 	mutex_unlock(&st_stacks_mutex);
+	bitmap_free(seen);
 	st_stacks_snapshot_free(snap);
 	return NULL;
 }

@@ -459,42 +459,44 @@ NOKPROBE_SYMBOL(st_mips_read);
  * kretprobes on one function leave two instances for one return, the
  * later holding the trampoline the earlier put in ra: pass over it.
  */
-static notrace unsigned long st_mips_kretprobe_next(struct st_kretprobe_iter *it)
+static notrace unsigned long st_mips_kretprobe_ret(struct st_mips_walk *w)
 {
 	unsigned long ret, fp;
 
-	while (st_kretprobe_next(it, &ret, &fp))
+	while (st_kretprobe_next(&w->kretprobe, &ret, &fp))
 		if (ret != st_mips_kretprobe_tramp)
 			return ret;
 	return 0;
-}
-NOKPROBE_SYMBOL(st_mips_kretprobe_next);
-
-static notrace unsigned long st_mips_kretprobe_ret(struct st_mips_walk *w)
-{
-	return st_mips_kretprobe_next(&w->kretprobe);
 }
 NOKPROBE_SYMBOL(st_mips_kretprobe_ret);
 
 /*
  * The trapped ra at the pt_regs at @regs, of a break at @epc: where it is
  * a kretprobe's trampoline put there by a hook still in progress (its
- * instance maybe not listed yet: stacktap_hooking.c), the real one.  An
- * instance listed already is used up, as the walk would have.
+ * instance maybe not listed yet: stacktap_hooking.c), the real one.  The
+ * instance, if it is listed already, is the next of the walk (those of
+ * other kretprobes on the function before it hold the trampoline): used
+ * up, as the walk would have.
  */
 static notrace unsigned long st_mips_hooked_ra(struct st_mips_walk *w, unsigned long regs,
 					       unsigned long epc, unsigned long ra)
 {
-	struct st_kretprobe_iter peek = w->kretprobe;
-	unsigned long ret;
+	struct st_kretprobe_iter it = w->kretprobe;
+	unsigned long ret, ri = 0, got, fp;
 
 	if (ra != st_mips_kretprobe_tramp || !ra)
 		return ra;
-	ret = st_hook_find(regs, epc, 0);
+	ret = st_hook_find(regs, epc, 0, &ri);
 	if (!ret || ret == st_mips_kretprobe_tramp)
 		return ra;
-	if (st_mips_kretprobe_next(&peek) == ret)
-		w->kretprobe = peek;
+	while (st_kretprobe_next(&it, &got, &fp)) {
+		if (it.ri == ri) {
+			w->kretprobe = it;
+			break;
+		}
+		if (got != st_mips_kretprobe_tramp)
+			break;
+	}
 	return ret;
 }
 NOKPROBE_SYMBOL(st_mips_hooked_ra);

@@ -335,6 +335,7 @@ resume:
 		resume.bp = bp;
 		resume.cs = __KERNEL_CS;
 		resume.flags = X86_EFLAGS_FIXED;
+		callee = addr;
 		st_emit(&e, addr);
 		__unwind_start(&state, current, &resume, NULL);
 		goto walk;

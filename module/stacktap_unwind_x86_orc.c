@@ -224,7 +224,7 @@ notrace unsigned long st_orc_kretprobe_real(unsigned long addr, unsigned long sl
 		return addr;
 	}
 	/* The frame returning through it is at its function's ftrace site. */
-	ret = st_orc_kretprobe_ret(slot) ?: st_hook_find(slot, callee, ST_ORC_HOOK_ENTRY);
+	ret = st_orc_kretprobe_ret(slot) ?: st_hook_find(slot, callee, ST_ORC_HOOK_ENTRY, NULL);
 	/* (A note taken over another kretprobe's hook holds its trampoline.) */
 	return ret && ret != st_orc.rethook_tramp ? ret : addr;
 }

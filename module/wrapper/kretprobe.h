@@ -30,6 +30,7 @@
 
 struct st_kretprobe_iter {
 	unsigned long node;
+	unsigned long ri;	/* the instance st_kretprobe_next() gave last */
 	unsigned int left;	/* 5.10: nodes the walk may still visit */
 };
 
@@ -73,8 +74,10 @@ static __always_inline bool st_kretprobe_next(struct st_kretprobe_iter *it,
 		    !st_read_ulong_nofault(fp, &ri->fp) ||
 		    !st_read_ulong_nofault(&it->node, &ri->hlist.next))
 			break;
-		if (task == (unsigned long)current)
+		if (task == (unsigned long)current) {
+			it->ri = (unsigned long)ri;
 			return true;
+		}
 	}
 	it->node = 0;
 	return false;
@@ -97,6 +100,7 @@ static __always_inline bool st_kretprobe_next(struct st_kretprobe_iter *it,
 	if (!it->node)
 		return false;
 	ri = container_of((struct llist_node *)it->node, struct kretprobe_instance, llist);
+	it->ri = (unsigned long)ri;
 	*ret_addr = (unsigned long)ri->ret_addr;
 	*fp = (unsigned long)ri->fp;
 	it->node = (unsigned long)ri->llist.next;

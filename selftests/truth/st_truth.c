@@ -104,7 +104,13 @@
  * off the task's list, raises an irq_work that calls st_truth_hook_irq()
  * (hardirq, interrupting this handler) and waits for it, then lists the
  * instance again.  Reading it gives how many windows an interrupt came
- * in; 0 removes the kprobe.
+ * in; 0 removes the kprobe.  Writing 2 does the same on st_truth_r, for
+ * calls pending inside each other that return to one call site.
+ *
+ * And 'text_tail': the last function of this module's text, as kallsyms
+ * names the byte before the region's end, and whether the byte after that
+ * end is mapped: "st_truth_exit unmapped" (x86_64's kprobe optimizer
+ * reads past that function's end, test 46).
  *
  * And 'genl_hold': writing N holds the generic netlink mutex for N ms, as a
  * slow command of a family without parallel_ops does; reading it says
@@ -838,6 +844,25 @@ out:
 }
 DEFINE_DEBUGFS_ATTRIBUTE(st_truth_clobber_fops, NULL, st_truth_clobber_set, "%llu\n");
 
+static int st_truth_text_tail_show(struct seq_file *m, void *v)
+{
+	char sym[KSYM_SYMBOL_LEN];
+	unsigned long end;
+	u8 b;
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	end = (unsigned long)THIS_MODULE->mem[MOD_TEXT].base + THIS_MODULE->mem[MOD_TEXT].size;
+#else
+	end = (unsigned long)THIS_MODULE->core_layout.base + THIS_MODULE->core_layout.text_size;
+#endif
+	sprint_symbol(sym, end - 1);
+	sym[strcspn(sym, "+ ")] = '\0';
+	seq_printf(m, "%s %s\n", sym,
+		   copy_from_kernel_nofault(&b, (void *)end, 1) ? "unmapped" : "mapped");
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(st_truth_text_tail);
+
 static atomic_t st_truth_genl_held;
 
 static int st_truth_genl_hold_set(void *data, u64 ms)
@@ -1033,7 +1058,7 @@ static int st_truth_window_set(void *data, u64 on)
 			goto out;
 		}
 		memset(&st_truth_window_kp, 0, sizeof(st_truth_window_kp));
-		st_truth_window_kp.symbol_name = "st_truth_c";
+		st_truth_window_kp.symbol_name = on == 2 ? "st_truth_r" : "st_truth_c";
 		st_truth_window_kp.pre_handler = st_truth_window_pre;
 		atomic_long_set(&st_truth_windows, 0);
 		ret = register_kprobe(&st_truth_window_kp);
@@ -1164,6 +1189,7 @@ static int __init st_truth_init(void)
 	debugfs_create_file_unsafe("genl_hold", 0600, st_truth_dir, NULL,
 				   &st_truth_genl_hold_fops);
 	debugfs_create_u32("netdev_name", 0400, st_truth_dir, &st_truth_netdev_name);
+	debugfs_create_file("text_tail", 0400, st_truth_dir, NULL, &st_truth_text_tail_fops);
 #if ST_TRUTH_HOOK_WINDOW
 	debugfs_create_file_unsafe("hook_window", 0600, st_truth_dir, NULL,
 				   &st_truth_window_fops);

@@ -18,22 +18,32 @@ if [ ! -e "$TRUTH/hook_window" ]; then
 	echo "not here: the truth module opens the window on x86_64 with rethook and on MIPS from 5.11 (arm64 takes kprobes with interrupts off; 5.10 keeps kretprobe instances in a hash table)"
 	exit 77
 fi
-st_load
-# Registered first, its handler runs after the kretprobe's.
-echo 1 >"$TRUTH/hook_window" || fail "hook_window"
-st_ctl "add r:st_truth_c" || fail "add r:st_truth_c"
-# A return hooked further down too: the walk must find its instance
-# after the one it could not.
-st_ctl "add r:st_truth_a" || fail "add r:st_truth_a"
-st_ctl "add f:st_truth_hook_irq" || fail "add f:st_truth_hook_irq"
-echo 20 >"$TRUTH/trigger" || fail "trigger"
-windows=$(cat "$TRUTH/hook_window")
-st_ctl "del f:st_truth_hook_irq" || fail "del f:"
-st_ctl "del r:st_truth_c" || fail "del r:"
-st_ctl "del r:st_truth_a" || fail "del r:st_truth_a"
-echo 0 >"$TRUTH/hook_window" || fail "hook_window off"
-cat "$ST/trace" >/tmp/trace
-st_unload
+# windows KNOB TRIGGER N OUT PROBE...: the window held open on the knob's
+# function (hook_window KNOB, registered first so its handler runs after
+# the kretprobe's), the PROBEs and f:st_truth_hook_irq armed, N runs of
+# TRIGGER, the trace into OUT; $windows: how many windows an interrupt
+# came in.
+windows() {
+	knob=$1 trigger=$2 runs=$3 out=$4
+	shift 4
+	st_load
+	echo "$knob" >"$TRUTH/hook_window" || fail "hook_window $knob"
+	for spec in "$@" f:st_truth_hook_irq; do
+		st_ctl "add $spec" || fail "add $spec"
+	done
+	echo "$runs" >"$TRUTH/$trigger" || fail "$trigger"
+	windows=$(cat "$TRUTH/hook_window")
+	for spec in "$@" f:st_truth_hook_irq; do
+		st_ctl "del $spec" || fail "del $spec"
+	done
+	echo 0 >"$TRUTH/hook_window" || fail "hook_window off"
+	cat "$ST/trace" >"$out"
+	st_unload
+}
+
+# A return hooked further down too (r:st_truth_a): the walk must find
+# its instance after the one it could not.
+windows 1 trigger 20 /tmp/trace r:st_truth_c r:st_truth_a
 echo "windows held open with an interrupt in them: $windows"
 [ "$windows" = 20 ] || fail "expected 20 windows, got $windows"
 ok=0
@@ -52,4 +62,26 @@ awk '/: f:st_truth_hook_irq$/ { n = 0; rec = 1; next }
      END { exit bad > 0 }' /tmp/trace || ok=1
 expect /tmp/trace r:st_truth_c 20 \
 	"st_truth_c[+]$(entry_off st_truth_c)/ st_truth_b st_truth_a st_truth_trigger_write" || ok=1
+
+# Recursion: the window at every level of st_truth_r, outer calls of it
+# pending, each to return to the same call site.  6 runs recurse 1 to 6
+# deep: 21 windows, each stack going on through every level to
+# st_truth_spread and the trigger (on MIPS an outer call's instance, taken
+# for the one in the window, left the outermost return with none).
+windows 2 trigger_spread 6 /tmp/trace.r r:st_truth_r
+echo "recursion: windows with an interrupt in them: $windows"
+[ "$windows" = 21 ] || fail "expected 21 windows in st_truth_r, got $windows"
+expect /tmp/trace.r f:st_truth_hook_irq 21 "st_truth_hook_irq" "st_truth_spread st_truth_trigger_write" ||
+	ok=1
+# st_truth_r frames below each interrupt: as deep as the window was, 1 to
+# d in a run d deep (on MIPS one fewer: the break's frame, st_truth_r's
+# first instruction, reads as the end of the function before it).
+shift=0
+case "$(uname -m)" in mips*) shift=1 ;; esac
+awk '/: f:st_truth_hook_irq$/ { n = 0; rec = 1; next }
+     rec && /^ => st_truth_r[+]/ { n++; next }
+     rec && /^$/ { rec = 0; print n }' /tmp/trace.r | sort -n | tr '\n' ' ' >/tmp/levels
+want=$(for d in 1 2 3 4 5 6; do for k in $(seq 1 $d); do echo $((k - shift)); done; done | sort -n | tr '\n' ' ')
+echo "st_truth_r frames below each interrupt: $(cat /tmp/levels)"
+[ "$(cat /tmp/levels)" = "$want" ] || { echo "FAIL: expected $want"; ok=1; }
 exit $ok
