@@ -29,7 +29,7 @@
  * "MOD:SYM" resolves), or 0.  mod->kallsyms is private, and the same
  * from 5.10 to 7.2; read under RCU, as kallsyms does.
  */
-static unsigned long st_x86_module_symbol(struct module *mod, const char *name)
+static unsigned long st_kprobe_module_symbol(struct module *mod, const char *name)
 {
 	struct mod_kallsyms *ks = rcu_dereference_sched(mod->kallsyms);
 	const Elf_Sym *s;
@@ -51,7 +51,7 @@ static unsigned long st_x86_module_symbol(struct module *mod, const char *name)
  * entry.  A bare name is looked for in every module (kprobes would take
  * vmlinux's first, if it has one: then this refuses too much).
  */
-static unsigned long st_x86_in_last_function(const char *symbol, unsigned long offset,
+static unsigned long st_kprobe_in_last_function(const char *symbol, unsigned long offset,
 					     unsigned long *last, unsigned long *end)
 {
 	const char *colon = strchr(symbol, ':'), *name = colon ? colon + 1 : symbol;
@@ -73,7 +73,7 @@ static unsigned long st_x86_in_last_function(const char *symbol, unsigned long o
 		    (colon && (strlen(mod->name) != colon - symbol ||
 			       strncmp(mod->name, symbol, colon - symbol))))
 			continue;
-		value = st_x86_module_symbol(mod, name);
+		value = st_kprobe_module_symbol(mod, name);
 		st_module_core_text(mod, &base, &size);
 		if (!value || value + offset < base || value + offset >= base + size ||
 		    !st_symbol_offset(buf, base + size - 1, &off, &fsize) ||
@@ -94,7 +94,7 @@ static unsigned long st_x86_in_last_function(const char *symbol, unsigned long o
  * ftrace patched (past an ENDBR) is a 5-byte nop, or a call into
  * ftrace's code or one of its trampolines.
  */
-static bool st_x86_ftrace_entry(unsigned long addr)
+static bool st_kprobe_ftrace_entry(unsigned long addr)
 {
 	u8 code[9];
 	s32 rel;
@@ -120,14 +120,14 @@ const char *st_kprobe_arch_refuses(const char *symbol, unsigned long offset)
 
 	if (!IS_ENABLED(CONFIG_OPTPROBES))
 		return NULL;
-	addr = st_x86_in_last_function(symbol, offset, &last, &end);
+	addr = st_kprobe_in_last_function(symbol, offset, &last, &end);
 	if (!addr)
 		return NULL;
 	if (!copy_from_kernel_nofault(&b, (void *)end, 1) &&
 	    !copy_from_kernel_nofault(&b, (void *)(end + MAX_INSN_SIZE - 2), 1))
 		return NULL;
 	/* A kprobe at an ftrace site is ftrace's, never optimized. */
-	if (addr == last && st_x86_ftrace_entry(addr))
+	if (addr == last && st_kprobe_ftrace_entry(addr))
 		return NULL;
 	return "the kernel's kprobe optimizer would read past this function's end, the last of its module's text, into unmapped memory and oops (f: can probe it where it is traceable)";
 }
