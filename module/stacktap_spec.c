@@ -620,6 +620,16 @@ static const char *const st_option_names[ST_OPT_NR] = {
 	[ST_OPT_KEY] = "key",
 };
 
+/* An option's value that is one of two words: 0 for @first, 1 for @second, or -1. */
+static int st_parse_either(const char *val, size_t len, const char *first, const char *second)
+{
+	if (len == strlen(first) && !memcmp(val, first, len))
+		return 0;
+	if (len == strlen(second) && !memcmp(val, second, len))
+		return 1;
+	return -1;
+}
+
 static int st_parse_option(struct st_spec *spec, const char *opt, size_t len,
 			   unsigned int *seen, const char **why)
 {
@@ -663,23 +673,21 @@ static int st_parse_option(struct st_spec *spec, const char *opt, size_t len,
 				     why, "maxactive= takes a decimal number",
 				     "maxactive= must be 1..4096");
 	case ST_OPT_MODE:
-		if (val_len == 5 && !memcmp(val, "trace", 5))
-			return 0;
-		if (val_len == 5 && !memcmp(val, "count", 5)) {
-			spec->count_only = true;
-			return 0;
+		ret = st_parse_either(val, val_len, "trace", "count");
+		if (ret < 0) {
+			*why = "mode= is trace or count";
+			return -EINVAL;
 		}
-		*why = "mode= is trace or count";
-		return -EINVAL;
+		spec->count_only = ret;
+		return 0;
 	case ST_OPT_KEY:
-		if (val_len == 5 && !memcmp(val, "stack", 5))
-			return 0;
-		if (val_len == 4 && !memcmp(val, "args", 4)) {
-			spec->key_args = true;
-			return 0;
+		ret = st_parse_either(val, val_len, "stack", "args");
+		if (ret < 0) {
+			*why = "key= is stack (the default) or args: count per stack and argument values";
+			return -EINVAL;
 		}
-		*why = "key= is stack (the default) or args: count per stack and argument values";
-		return -EINVAL;
+		spec->key_args = ret;
+		return 0;
 	case ST_OPT_DEPTH:
 		return st_parse_uint(val, val_len, 1, STACKTAP_DEPTH_MAX, &spec->depth,
 				     why, "depth= takes a decimal number",
@@ -693,14 +701,12 @@ static int st_parse_option(struct st_spec *spec, const char *opt, size_t len,
 		spec->filters |= ST_FILTER_COMM;
 		return st_parse_comm(spec, val, val_len, why);
 	case ST_OPT_RING:
-		if (val_len == 9 && !memcmp(val, "overwrite", 9))
-			spec->ring = ST_RING_OVERWRITE;
-		else if (val_len == 4 && !memcmp(val, "drop", 4))
-			spec->ring = ST_RING_DROP;
-		else {
+		ret = st_parse_either(val, val_len, "overwrite", "drop");
+		if (ret < 0) {
 			*why = "ring= is overwrite or drop";
 			return -EINVAL;
 		}
+		spec->ring = ret ? ST_RING_DROP : ST_RING_OVERWRITE;
 		return 0;
 	default:
 		spec->filters |= ST_FILTER_CPU;
