@@ -621,7 +621,7 @@ static const char *const st_option_names[ST_OPT_NR] = {
 };
 
 /* An option's value that is one of two words: 0 for @first, 1 for @second, or -1. */
-static int st_parse_either(const char *val, size_t len, const char *first, const char *second)
+static int st_option_either(const char *val, size_t len, const char *first, const char *second)
 {
 	if (len == strlen(first) && !memcmp(val, first, len))
 		return 0;
@@ -673,7 +673,7 @@ static int st_parse_option(struct st_spec *spec, const char *opt, size_t len,
 				     why, "maxactive= takes a decimal number",
 				     "maxactive= must be 1..4096");
 	case ST_OPT_MODE:
-		ret = st_parse_either(val, val_len, "trace", "count");
+		ret = st_option_either(val, val_len, "trace", "count");
 		if (ret < 0) {
 			*why = "mode= is trace or count";
 			return -EINVAL;
@@ -681,7 +681,7 @@ static int st_parse_option(struct st_spec *spec, const char *opt, size_t len,
 		spec->count_only = ret;
 		return 0;
 	case ST_OPT_KEY:
-		ret = st_parse_either(val, val_len, "stack", "args");
+		ret = st_option_either(val, val_len, "stack", "args");
 		if (ret < 0) {
 			*why = "key= is stack (the default) or args: count per stack and argument values";
 			return -EINVAL;
@@ -701,7 +701,7 @@ static int st_parse_option(struct st_spec *spec, const char *opt, size_t len,
 		spec->filters |= ST_FILTER_COMM;
 		return st_parse_comm(spec, val, val_len, why);
 	case ST_OPT_RING:
-		ret = st_parse_either(val, val_len, "overwrite", "drop");
+		ret = st_option_either(val, val_len, "overwrite", "drop");
 		if (ret < 0) {
 			*why = "ring= is overwrite or drop";
 			return -EINVAL;
