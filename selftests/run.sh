@@ -48,8 +48,9 @@ count() {
 
 log=$(mktemp)
 fails=$(mktemp)
+details=$(mktemp)
 queue=$(mktemp -d)
-trap 'rm -rf "$log" "$log".* "$fails" "$queue"' EXIT
+trap 'rm -rf "$log" "$log".* "$fails" "$details" "$queue"' EXIT
 
 # report TITLE LOG RC SECONDS: show a part's TAP and count it; a part
 # that failed without saying "not ok" counts as one failure.
@@ -58,6 +59,15 @@ report() {
 	cat "$2"
 	count "$2"
 	grep '^\(.*: \)\?not ok ' "$2" | sed "s|^|$1: |" >>"$fails"
+	# What a failing test said of the first stack it found wrong, for the
+	# tail CI keeps (a flake seen once is lost with the lane's log).
+	awk 'BEGIN { k = 12 } /not ok / { on = 1; next } /(^|: )ok / { on = 0 }
+	     !on { next }
+	     /# FAIL/ { print; next }
+	     /# (# )?(with\/)?[prf]:[^ ]*: .*:$/ { k = shown++ < 2 ? 0 : 12; if (!k) print; next }
+	     /# (# )? => / { if (k++ < 12) print; next }
+	     { k = 12 }' "$2" |
+		sed "s|^|$1: |" >>"$details"
 	if [ "$3" -ne 0 ] && ! grep -q 'not ok' "$2"; then
 		echo "not ok - $1 ran (exit $3)"
 		echo "$1: ran (exit $3)" >>"$fails"
@@ -156,6 +166,7 @@ done
 # Name the failures again just above the verdict: CI keeps only the tail.
 if [ -s "$fails" ]; then
 	echo "== failures"
+	tail -n 24 "$details"
 	cat "$fails"
 fi
 echo "# make check took $(($(date +%s) - suite_start)) s"
