@@ -135,6 +135,21 @@ static inline bool st_kprobe_trapped(const struct kprobe *kp)
 void st_capture_return(struct st_probe *p, unsigned long *frames,
 		       unsigned int nr, const u8 *args, const struct st_ret *ret);
 
+/*
+ * A stack's frames: the kernel's, then with ustack= this marker and the
+ * user's (STACKTAP_FRAME_USER where the uapi carries them).
+ */
+#define ST_FRAME_USER		(~0UL)
+
+static inline u64 st_frame_u64(unsigned long frame)
+{
+	return frame == ST_FRAME_USER ? STACKTAP_FRAME_USER : frame;
+}
+
+/* stacktap_ustack.c: the user stack, ustack=fp */
+int st_ustack_check(const struct st_spec *spec, const char **why);
+unsigned int st_unwind_user(unsigned long *out, unsigned int max);
+
 /* stacktap_unwind_<arch>.c */
 unsigned int st_unwind_regs(struct pt_regs *regs, bool at_entry,
 			    unsigned long *entries, unsigned int max);

@@ -60,14 +60,20 @@ void st_capture_context_hits(int cpu, unsigned long hits[ST_MAX_NEST])
 	for (i = 0; i < ST_MAX_NEST; i++)
 		hits[i] = READ_ONCE(per_cpu_ptr(&st_capture_cpu, cpu)->hits[i]);
 }
-static unsigned long __percpu *st_scratch;	/* [ST_MAX_NEST][depth + 1] */
+static unsigned long __percpu *st_scratch;	/* [ST_MAX_NEST][st_scratch_words()] */
 static u8 __percpu *st_args_scratch;		/* [ST_MAX_NEST][ST_ARGS_BYTES_MAX] */
 static unsigned int st_depth;
+
+/* A stack at its largest: kernel frames, ST_FRAME_USER and user frames. */
+static __always_inline unsigned int st_scratch_words(void)
+{
+	return 2 * (st_depth + 1);
+}
 
 int st_capture_init(unsigned int depth)
 {
 	st_depth = depth;
-	st_scratch = __alloc_percpu(ST_MAX_NEST * (depth + 1) * sizeof(unsigned long),
+	st_scratch = __alloc_percpu(ST_MAX_NEST * st_scratch_words() * sizeof(unsigned long),
 				    sizeof(unsigned long));
 	if (!st_scratch)
 		return -ENOMEM;
@@ -112,12 +118,30 @@ unsigned int st_capture_depth(void)
 }
 
 /*
- * Frames an unwind for @p may store: its depth=, or the module's, plus
- * one that flags a truncated stack.
+ * Kernel frames an unwind for @p may store: its depth=, or the module's,
+ * plus one that flags a truncated stack.
  */
-static __always_inline unsigned int st_frames_max(const struct st_probe *p)
+static __always_inline unsigned int st_kframes_max(const struct st_probe *p)
 {
 	return (p->spec.depth ?: st_depth) + 1;
+}
+
+/* Words a hit of @p may store: with ustack=, the user's after the kernel's. */
+static __always_inline unsigned int st_frames_max(const struct st_probe *p)
+{
+	return st_kframes_max(p) * (p->spec.ustack ? 2 : 1);
+}
+
+/*
+ * ustack=: the user stack after the @nr kernel frames at @frames, as
+ * ST_FRAME_USER and up to depth= user frames.  Returns the new count.
+ */
+static __always_inline unsigned int st_capture_user(const struct st_probe *p,
+						    unsigned long *frames, unsigned int nr)
+{
+	if (likely(!p->spec.ustack))
+		return nr;
+	return nr + st_unwind_user(frames + nr, st_kframes_max(p));
 }
 
 unsigned int st_capture_max(const struct st_probe *p)
@@ -212,7 +236,7 @@ static __always_inline unsigned long *st_capture_enter(struct st_probe *p,
 			return rec->frames;
 		}
 	}
-	return this_cpu_ptr(st_scratch) + ctx * (st_depth + 1);
+	return this_cpu_ptr(st_scratch) + ctx * st_scratch_words();
 
 err_enabled:
 	preempt_enable_notrace();
@@ -271,16 +295,23 @@ static __always_inline void st_hit_store(struct st_probe *p, unsigned long *fram
 					 const u8 *args)
 {
 	unsigned int args_len = st_args_len(args);
-	unsigned int depth = st_frames_max(p) - 1;
+	unsigned int depth = st_kframes_max(p) - 1;
+	unsigned int knr = nr, ctx, i;
 	struct st_record *rec;
-	unsigned int ctx, i;
 	u32 flags = 0;
 
 	local_inc(&this_cpu_ptr(p->stats)->hits);
 	/* Each context writes its own counter: no nesting race. */
 	__this_cpu_inc(st_capture_cpu.hits[st_context()]);
-	if (nr > depth) {
-		nr = depth;
+	if (unlikely(p->spec.ustack)) {
+		for (knr = 0; knr < nr && frames[knr] != ST_FRAME_USER; knr++)
+			;
+	}
+	if (knr > depth) {
+		/* The flag frame goes; the user stack moves up over it. */
+		for (i = knr; i < nr; i++)
+			frames[i - 1] = frames[i];
+		nr--;
 		flags |= ST_REC_TRUNCATED;
 	}
 	if (!st_stacks_add(p->owner, frames, nr, flags & ST_REC_TRUNCATED,
@@ -351,10 +382,11 @@ notrace void st_capture_regs(struct st_probe *p, struct pt_regs *regs,
 	 * kprobes reads ip again once we return.
 	 */
 	instruction_pointer_set(regs, ip);
-	nr = st_unwind_regs(regs, at_entry, frames, st_frames_max(p));
+	nr = st_unwind_regs(regs, at_entry, frames, st_kframes_max(p));
 	instruction_pointer_set(regs, trap_ip);
 	frames[0] = ip;
-	st_hit_store(p, frames, max(nr, 1U), NULL, st_capture_args(p, regs));
+	nr = st_capture_user(p, frames, max(nr, 1U));
+	st_hit_store(p, frames, nr, NULL, st_capture_args(p, regs));
 	st_capture_leave();
 out:
 	st_trap_end(trap_old);
@@ -378,17 +410,18 @@ notrace void st_capture_ftrace(struct st_probe *p, unsigned long ip,
 	if (!frames)
 		return;
 	if (regs) {
-		nr = st_unwind_regs(regs, true, frames, st_frames_max(p));
+		nr = st_unwind_regs(regs, true, frames, st_kframes_max(p));
 		if (nr)
 			frames[0] = ip;
 	} else {
-		nr = st_unwind_ftrace(ip, parent_ip, frames, st_frames_max(p));
+		nr = st_unwind_ftrace(ip, parent_ip, frames, st_kframes_max(p));
 		/* MIPS: the arguments are in ftrace_caller's frame. */
 		if (nr && p->args_max)
 			regs = st_unwind_ftrace_args(ip, parent_ip);
 	}
 	if (nr)
-		st_hit_store(p, frames, nr, NULL, st_capture_args(p, regs));
+		st_hit_store(p, frames, st_capture_user(p, frames, nr), NULL,
+			     st_capture_args(p, regs));
 	else
 		local_inc(&this_cpu_ptr(p->stats)->misses);
 	st_capture_leave();
@@ -411,8 +444,9 @@ notrace unsigned int st_capture_entry(struct st_probe *p, struct pt_regs *regs,
 
 	if (!st_capture_enter(p, true, false))
 		goto out;
-	nr = max(st_unwind_regs(regs, true, frames, st_frames_max(p)), 1U);
+	nr = max(st_unwind_regs(regs, true, frames, st_kframes_max(p)), 1U);
 	frames[0] = ip;
+	nr = st_capture_user(p, frames, nr);
 	if (p->args_max)
 		st_args_fetch(&p->spec, regs, args);
 	st_capture_leave();
@@ -434,10 +468,12 @@ notrace unsigned int st_capture_ftrace_entry(struct st_probe *p, unsigned long i
 
 	if (!st_capture_enter(p, true, false))
 		return 0;
-	nr = st_unwind_ftrace(ip, parent_ip, frames, st_frames_max(p));
+	nr = st_unwind_ftrace(ip, parent_ip, frames, st_kframes_max(p));
 	if (nr && p->args_max)
 		st_args_fetch(&p->spec, st_unwind_ftrace_args(ip, parent_ip), args);
-	if (!nr)
+	if (nr)
+		nr = st_capture_user(p, frames, nr);
+	else
 		local_inc(&this_cpu_ptr(p->stats)->misses);
 	st_capture_leave();
 	return nr;

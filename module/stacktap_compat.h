@@ -70,9 +70,24 @@ ST_DEFINE_READ_NOFAULT(st_read_ulong_nofault, unsigned long)
 /* 6.4 split the stripping of kernel and user return addresses. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
 #define st_strip_pac(addr) ptrauth_strip_kernel_insn_pac(addr)
+#define st_user_strip_pac(addr) ptrauth_strip_user_insn_pac(addr)
 #else
 #define st_strip_pac(addr) ptrauth_strip_insn_pac(addr)
+#define st_user_strip_pac(addr) ptrauth_strip_insn_pac(addr)
 #endif
+/* ustack=fp (stacktap_ustack.c): an AArch32 task's stack is not walked. */
+#define st_user_compat(regs) compat_user_mode(regs)
+#define ST_USER_NMI_UNSAFE	0
+#endif
+
+#ifdef CONFIG_X86_64
+#define st_user_strip_pac(addr) (addr)
+#define st_user_compat(regs) (!user_64bit_mode(regs))
+/*
+ * In a real NMI the loaded page tables may not be current's yet
+ * (nmi_uaccess_okay(), which is not inline): no user reads there.
+ */
+#define ST_USER_NMI_UNSAFE	1
 #endif
 
 /*

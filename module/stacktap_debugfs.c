@@ -205,13 +205,44 @@ static void st_args_show(struct seq_file *m, struct st_trace_fmt *it, const u8 *
 	}
 }
 
+/*
+ * A stack's frames as " => " lines, frame 0 the probed address and the
+ * rest return addresses; the user's (ustack=) after a " -- user --" line,
+ * as bare addresses for stacktapctl to name.  @truncated: the kernel's
+ * went deeper than kept.
+ */
+static void st_frames_show(struct seq_file *m, struct st_trace_fmt *it,
+			   const unsigned long *frames, unsigned int nr, bool truncated,
+			   u64 ts_ns)
+{
+	bool user = false;
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		if (frames[i] == ST_FRAME_USER) {
+			if (truncated)
+				seq_puts(m, " => [truncated]\n");
+			truncated = false;
+			user = true;
+			seq_puts(m, " -- user --\n");
+		} else if (user) {
+			seq_printf(m, " => 0x%lx\n", frames[i]);
+		} else {
+			st_sym_format(it->sym, sizeof(it->sym), frames[i], i > 0, ts_ns,
+				      it->show_addr);
+			seq_printf(m, " => %s\n", it->sym);
+		}
+	}
+	if (truncated)
+		seq_puts(m, " => [truncated]\n");
+}
+
 /* One record as trace shows it, @cpu's; also the dump on oops and panic. */
 void st_trace_format(struct seq_file *m, struct st_trace_fmt *it,
 		     const struct st_record *rec, int cpu)
 {
 	u32 nsec;
 	u64 sec = div_u64_rem(rec->ts_ns, NSEC_PER_SEC, &nsec);
-	unsigned int i;
 
 	/* Where the ring dropped records, as ftrace marks it. */
 	if (st_rec_lost(rec->hdr.flags))
@@ -250,14 +281,8 @@ void st_trace_format(struct seq_file *m, struct st_trace_fmt *it,
 	if (rec->hdr.flags & ST_REC_ARGS)
 		st_args_show(m, it, st_record_args(rec), rec->ts_ns);
 	seq_putc(m, '\n');
-	/* Frame 0 is the probed address, the rest are return addresses. */
-	for (i = 0; i < rec->nr_frames; i++) {
-		st_sym_format(it->sym, sizeof(it->sym), rec->frames[i], i > 0, rec->ts_ns,
-			      it->show_addr);
-		seq_printf(m, " => %s\n", it->sym);
-	}
-	if (rec->hdr.flags & ST_REC_TRUNCATED)
-		seq_puts(m, " => [truncated]\n");
+	st_frames_show(m, it, rec->frames, rec->nr_frames, rec->hdr.flags & ST_REC_TRUNCATED,
+		       rec->ts_ns);
 	seq_putc(m, '\n');
 }
 
@@ -583,7 +608,6 @@ static int st_stacks_show(struct seq_file *m, void *v)
 {
 	struct st_stacks_iter *it = m->private;
 	struct st_stack *st = v;
-	unsigned int i;
 
 	seq_printf(m, "@[%s] %lu\n", st->name, st->count);
 	/* A key=args stack's values, on a line of their own. */
@@ -592,13 +616,7 @@ static int st_stacks_show(struct seq_file *m, void *v)
 		st_args_show(m, &it->fmt, st->args, st->first_ns);
 		seq_putc(m, '\n');
 	}
-	for (i = 0; i < st->nr; i++) {
-		st_sym_format(it->fmt.sym, sizeof(it->fmt.sym), st->frames[i], i > 0,
-			      st->first_ns, it->fmt.show_addr);
-		seq_printf(m, " => %s\n", it->fmt.sym);
-	}
-	if (st->truncated)
-		seq_puts(m, " => [truncated]\n");
+	st_frames_show(m, &it->fmt, st->frames, st->nr, st->truncated, st->first_ns);
 	if (st->lat)
 		st_lat_show(m, st->lat);
 	seq_putc(m, '\n');

@@ -63,7 +63,7 @@ static bool st_dump_sane(const struct st_record *rec)
 	const u8 *a, *end;
 	u16 args;
 
-	if (rec->hdr.len < sizeof(*rec) || rec->nr_frames > STACKTAP_DEPTH_MAX + 1 ||
+	if (rec->hdr.len < sizeof(*rec) || rec->nr_frames > STACKTAP_FRAMES_MAX ||
 	    st_record_size(rec->nr_frames, rec->name_len, ret, 0) > rec->hdr.len)
 		return false;
 	if (!(rec->hdr.flags & ST_REC_ARGS))

@@ -403,7 +403,7 @@ static int st_nl_put_stack(struct sk_buff *skb, struct netlink_callback *cb,
 		goto err_cancel;
 	addr = nla_data(frames);
 	for (i = 0; i < st->nr; i++)
-		addr[i] = st->frames[i];
+		addr[i] = st_frame_u64(st->frames[i]);
 	if (st->lat &&
 	    nla_put_64bit(skb, STACKTAP_A_LATENCY, sizeof(*st->lat), st->lat, STACKTAP_A_PAD))
 		goto err_cancel;

@@ -59,7 +59,7 @@ static int st_probe_check_options(const struct st_spec *spec, const char **why)
 		*why = "depth= is deeper than the module's depth= parameter";
 		return -ERANGE;
 	}
-	return 0;
+	return st_ustack_check(spec, why);
 }
 
 /* Under lockdown, what kprobe_events and tracefs refuse, from every door. */

@@ -524,7 +524,7 @@ int st_arg_format_fetch(const struct st_arg *arg, char *buf, size_t size)
 
 static const char *const st_arg_reserved[] = {
 	"ret", "lat", "func", "maxactive", "mode", "depth", "pid", "comm", "cpu", "ring",
-	"key",
+	"key", "ustack",
 };
 
 /* [NAME=]FETCH[:TYPE]; @eq: the '=' after NAME, or NULL. */
@@ -606,6 +606,7 @@ enum st_option {
 	ST_OPT_CPU,
 	ST_OPT_RING,
 	ST_OPT_KEY,
+	ST_OPT_USTACK,
 	ST_OPT_NR
 };
 
@@ -618,6 +619,7 @@ static const char *const st_option_names[ST_OPT_NR] = {
 	[ST_OPT_CPU] = "cpu",
 	[ST_OPT_RING] = "ring",
 	[ST_OPT_KEY] = "key",
+	[ST_OPT_USTACK] = "ustack",
 };
 
 /* An option's value that is one of two words: 0 for @first, 1 for @second, or -1. */
@@ -652,7 +654,7 @@ static int st_parse_option(struct st_spec *spec, const char *opt, size_t len,
 	if (o == ST_OPT_NR && eq && st_is_fetch(eq + 1, len - name_len - 1))
 		return st_parse_arg(spec, opt, len, eq, why);
 	if (o == ST_OPT_NR || !eq) {
-		*why = "unknown option (known: mode= key= depth= pid= comm= cpu= ring= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])";
+		*why = "unknown option (known: mode= key= ustack= depth= pid= comm= cpu= ring= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])";
 		return -EINVAL;
 	}
 	if (*seen & (1u << o)) {
@@ -687,6 +689,13 @@ static int st_parse_option(struct st_spec *spec, const char *opt, size_t len,
 			return -EINVAL;
 		}
 		spec->key_args = ret;
+		return 0;
+	case ST_OPT_USTACK:
+		if (val_len != 2 || memcmp(val, "fp", 2)) {
+			*why = "ustack= is fp: the user stack walked by its frame pointers";
+			return -EINVAL;
+		}
+		spec->ustack = ST_USTACK_FP;
 		return 0;
 	case ST_OPT_DEPTH:
 		return st_parse_uint(val, val_len, 1, STACKTAP_DEPTH_MAX, &spec->depth,
@@ -729,6 +738,8 @@ int st_spec_format_options(const struct st_spec *spec, char *buf, size_t size)
 		ST_APPEND("%smode=count", n ? " " : "");
 	if (spec->key_args)
 		ST_APPEND("%skey=args", n ? " " : "");
+	if (spec->ustack)
+		ST_APPEND("%sustack=fp", n ? " " : "");
 	if (spec->depth)
 		ST_APPEND("%sdepth=%u", n ? " " : "", spec->depth);
 	if (spec->filters & ST_FILTER_PID)

@@ -69,6 +69,7 @@ struct st_spec {
 	bool count_only;		/* mode=count: aggregate, write no records */
 	bool key_args;			/* key=args: count per stack and arguments */
 	unsigned char ring;		/* ST_RING_*: a full ring, by ring= */
+	unsigned char ustack;		/* ST_USTACK_*: the user stack too, by ustack= */
 	unsigned int depth;		/* frames kept, 0: the module's depth= */
 	unsigned int filters;		/* ST_FILTER_*: which of these are set */
 	unsigned int pid;		/* thread group id */
@@ -80,6 +81,9 @@ struct st_spec {
 	unsigned int nargs;
 	struct st_arg args[STACKTAP_ARGS_MAX];
 };
+
+/* ustack=: how the user stack of the task is taken; 0: not at all. */
+#define ST_USTACK_FP		1	/* walked by its frame pointers at the hit */
 
 /* ring=: what a hit does when the ring is full; 0: the module's overwrite=. */
 #define ST_RING_OVERWRITE	1	/* frees the oldest records */

@@ -152,7 +152,7 @@ static int st_stream_put(struct sk_buff *skb, const struct st_record *rec, int c
 	out->probe_id = rec->probe_id;
 	memcpy(out->comm, rec->comm, sizeof(out->comm));
 	for (i = 0; i < rec->nr_frames; i++)
-		put_unaligned((u64)rec->frames[i], &out->frames[i]);
+		put_unaligned(st_frame_u64(rec->frames[i]), &out->frames[i]);
 	memcpy((char *)&out->frames[rec->nr_frames], st_record_name(rec), rec->name_len);
 	if (args_len) {
 		out->flags |= STACKTAP_RECORD_F_ARGS;

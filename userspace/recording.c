@@ -43,7 +43,7 @@ int recording_chunk(FILE *f, uint32_t type, const void *data, uint32_t len)
 int recording_record(FILE *f, const struct st_rec *r)
 {
 	static unsigned char buf[sizeof(struct stacktap_record) +
-				 STACKTAP_DEPTH_MAX * sizeof(uint64_t) + 256 + ST_ARGS_BYTES + 8];
+				 STACKTAP_FRAMES_MAX * sizeof(uint64_t) + 256 + ST_ARGS_BYTES + 8];
 	struct stacktap_record h = r->h;
 	uint32_t size = (sizeof(h) + h.nr_frames * 8 + h.spec_len + h.args_len + 7) & ~7u;
 	unsigned char *args = buf + sizeof(h) + r->h.nr_frames * 8 + r->h.spec_len;
@@ -917,6 +917,30 @@ static void frame_print(const struct recording *rec, void *dw, uint64_t addr, bo
 		printf(" => %s\n", name);
 }
 
+/*
+ * A stack's frames, text or the inside of JSON's "frames": [...]; with
+ * ustack=, the user's after " -- user --", or in "ustack": [...].
+ */
+static void stack_print(const struct recording *rec, void *dw, const uint64_t *frames,
+			unsigned int nr, bool truncated, bool json)
+{
+	unsigned int f, k = 0;
+
+	for (f = 0; f < nr; f++) {
+		if (frames[f] != STACKTAP_FRAME_USER) {
+			frame_print(rec, dw, frames[f], f > 0, json, !k++);
+			continue;
+		}
+		k = 0;
+		if (json)
+			printf("], \"ustack\": [");
+		else
+			st_user_mark_text(&truncated);
+	}
+	if (truncated)
+		printf(" => [truncated]\n");
+}
+
 /* A stack folded, root first: "a;b_[i];c_[mod]", inlined functions marked _[i]. */
 static char *stack_folded(const struct recording *rec, void *dw, const struct rstack *s)
 {
@@ -930,6 +954,8 @@ static char *stack_folded(const struct recording *rec, void *dw, const struct rs
 		return NULL;
 	out[0] = '\0';
 	for (f = s->nr_frames; f-- > 0;) {
+		if (s->frames[f] == STACKTAP_FRAME_USER)
+			continue;
 		folded_frame(name, sizeof(name), rsym_name(rec, s->frames[f], f > 0, buf, sizeof(buf)));
 		len += snprintf(out + len, cap - len, "%s%s", len ? ";" : "", name);
 		n = frame_inline(dw, s->frames[f], f > 0, in);
@@ -949,12 +975,20 @@ static void record_perf_script(const struct recording *rec, void *dw, const stru
 	static struct st_inline_frame in[INLINE_MAX];
 	char buf[32], func[SYM_LEN];
 	const char *name, *mod;
+	bool user = false;
 	unsigned int f;
 	int n, i;
 
 	printf("%s %u [%03u] %" PRIu64 ".%06u: 1 %s:\n", r->comm, r->pid, r->cpu,
 	       r->time_ns / 1000000000, (unsigned int)(r->time_ns % 1000000000 / 1000), r->spec);
 	for (f = 0; f < r->nr_frames; f++) {
+		/* ustack=: user frames, which perf names by their binary; not yet. */
+		if (user || r->frames[f] == STACKTAP_FRAME_USER) {
+			if (user)
+				printf("\t%16" PRIx64 " [unknown] ([unknown])\n", r->frames[f]);
+			user = true;
+			continue;
+		}
 		name = rsym_name(rec, r->frames[f], f > 0, buf, sizeof(buf));
 		mod = strchr(name, '[');
 		n = frame_inline(dw, r->frames[f], f > 0, in);
@@ -1059,7 +1093,6 @@ int report_recording(int argc, char **argv, int json)
 		printf("[");
 	for (i = 0; i < rec.nstacks; i++) {
 		const struct rstack *s = &rec.stacks[i];
-		unsigned int f;
 
 		if (!probe_matches(s->spec, probe))
 			continue;
@@ -1086,15 +1119,11 @@ int report_recording(int argc, char **argv, int json)
 			printf("%s\n  {\"spec\": ", shown ? "," : "");
 			json_str(s->spec);
 			printf(", \"count\": %" PRIu64 ", \"frames\": [", s->count);
-			for (f = 0; f < s->nr_frames; f++)
-				frame_print(&rec, dw, s->frames[f], f > 0, true, !f);
+			stack_print(&rec, dw, s->frames, s->nr_frames, false, true);
 			printf("], \"truncated\": %s}", s->truncated ? "true" : "false");
 		} else {
 			printf("@[%s] %" PRIu64 "\n", s->spec, s->count);
-			for (f = 0; f < s->nr_frames; f++)
-				frame_print(&rec, dw, s->frames[f], f > 0, false, !f);
-			if (s->truncated)
-				printf(" => [truncated]\n");
+			stack_print(&rec, dw, s->frames, s->nr_frames, s->truncated, false);
 			putchar('\n');
 		}
 		shown++;

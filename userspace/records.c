@@ -170,7 +170,10 @@ int block_read(FILE *f, struct block *b)
 	return b->n > 0;
 }
 
-/* "frames": [...], "truncated": B: the " => " lines as frame objects. */
+/*
+ * "frames": [...], "truncated": B: the " => " lines as frame objects; with
+ * ustack=, those after " -- user --" in "ustack": [...].
+ */
 static void frames_json(const struct block *b)
 {
 	bool truncated = false;
@@ -178,6 +181,11 @@ static void frames_json(const struct block *b)
 
 	printf("\"frames\": [");
 	for (i = 1; i < b->n; i++) {
+		if (!strcmp(b->line[i], " -- user --")) {
+			printf("], \"ustack\": [");
+			n = 0;
+			continue;
+		}
 		if (strncmp(b->line[i], " => ", 4))
 			continue;
 		if (!strcmp(b->line[i] + 4, "[truncated]")) {

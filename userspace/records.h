@@ -12,8 +12,8 @@
 #include "../include/uapi/linux/stacktap.h"
 #include "json.h"
 
-/* A header, STACKTAP_DEPTH_MAX frames, a mark, latency and its histogram. */
-#define BLOCK_LINES	320
+/* A header, args, STACKTAP_FRAMES_MAX frames, marks, latency and its histogram. */
+#define BLOCK_LINES	(STACKTAP_FRAMES_MAX + 64)
 #define LINE_MAX_LEN	1024
 
 struct block {

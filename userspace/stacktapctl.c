@@ -558,7 +558,7 @@ static int counted_cb(const struct nlmsghdr *nlh, void *data)
 	if (!t.a[STACKTAP_A_SPEC] || mnl_attr_validate(t.a[STACKTAP_A_SPEC], MNL_TYPE_NUL_STRING) < 0 ||
 	    !t.a[STACKTAP_A_COUNT] || mnl_attr_validate(t.a[STACKTAP_A_COUNT], MNL_TYPE_U64) < 0 ||
 	    !t.a[STACKTAP_A_TIME] || mnl_attr_validate(t.a[STACKTAP_A_TIME], MNL_TYPE_U64) < 0 ||
-	    len % sizeof(uint64_t) || len / sizeof(uint64_t) > STACKTAP_DEPTH_MAX) {
+	    len % sizeof(uint64_t) || len / sizeof(uint64_t) > STACKTAP_FRAMES_MAX) {
 		l->err = EPROTO;
 		return MNL_CB_ERROR;
 	}
@@ -607,6 +607,7 @@ static int counted_block(struct st_kernel_namer *namer, const struct counted *c,
 {
 	static char names[ST_NAMES_MAX][SYM_LEN];
 	static struct st_rec r;
+	bool truncated;
 	unsigned int i;
 	int err;
 
@@ -628,12 +629,24 @@ static int counted_block(struct st_kernel_namer *namer, const struct counted *c,
 		st_rec_args_text(b->line[b->n] + 6, LINE_MAX_LEN - 6, &r, names);
 		b->has_addr[b->n++] = false;
 	}
+	truncated = c->truncated;
 	for (i = 0; i < c->nr; i++) {
+		/* As the stacks file: the kernel's [truncated], then the user's. */
+		if (c->frames[i] == STACKTAP_FRAME_USER) {
+			if (truncated) {
+				b->has_addr[b->n] = false;
+				snprintf(b->line[b->n++], LINE_MAX_LEN, " => [truncated]");
+			}
+			truncated = false;
+			b->has_addr[b->n] = false;
+			snprintf(b->line[b->n++], LINE_MAX_LEN, " -- user --");
+			continue;
+		}
 		b->addr[b->n] = c->frames[i];
 		b->has_addr[b->n] = true;
 		snprintf(b->line[b->n++], LINE_MAX_LEN, " => %.*s", SYM_LEN - 1, names[i]);
 	}
-	if (c->truncated) {
+	if (truncated) {
 		b->has_addr[b->n] = false;
 		snprintf(b->line[b->n++], LINE_MAX_LEN, " => [truncated]");
 	}

@@ -112,7 +112,7 @@ int st_rec_parse(const void *data, size_t len, struct st_rec *r, bool le, uint32
 	if (!(r->h.flags & STACKTAP_RECORD_F_ARGS))
 		r->h.args_len = 0;
 	frames = (size_t)r->h.nr_frames * sizeof(uint64_t);
-	if (r->h.size > len || r->h.nr_frames > STACKTAP_DEPTH_MAX ||
+	if (r->h.size > len || r->h.nr_frames > STACKTAP_FRAMES_MAX ||
 	    r->h.args_len > sizeof(r->args) ||
 	    head + frames + r->h.spec_len + r->h.args_len > r->h.size)
 		return -1;
@@ -206,7 +206,68 @@ static int kernel_name(struct st_namer *n, const struct st_rec *r, char (*names)
 		for (; q.reply.n < q.count; q.reply.n++)
 			snprintf(names[i + q.reply.n], SYM_LEN, "0x%" PRIx64, rec_addr(r, i + q.reply.n));
 	}
+	st_user_names(r->frames, r->h.nr_frames, names);
 	return 0;
+}
+
+/*
+ * ustack=: the user frames after STACKTAP_FRAME_USER are not the
+ * kernel's to name: bare addresses (the marker's name is never shown).
+ */
+void st_user_names(const uint64_t *frames, unsigned int nr, char (*names)[SYM_LEN])
+{
+	bool user = false;
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		if (frames[i] == STACKTAP_FRAME_USER)
+			user = true;
+		else if (user)
+			snprintf(names[i], SYM_LEN, "0x%" PRIx64, frames[i]);
+	}
+}
+
+/* The user stack's " -- user --" line, after the kernel's [truncated] if it was cut. */
+void st_user_mark_text(bool *truncated)
+{
+	if (*truncated)
+		printf(" => [truncated]\n");
+	*truncated = false;
+	printf(" -- user --\n");
+}
+
+/* A stack's " => " lines as trace prints them: the user's after " -- user --". */
+void st_frames_text(const uint64_t *frames, unsigned int nr, char (*names)[SYM_LEN],
+		    bool truncated)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		if (frames[i] != STACKTAP_FRAME_USER)
+			printf(" => %s\n", names[i]);
+		else
+			st_user_mark_text(&truncated);
+	}
+	if (truncated)
+		printf(" => [truncated]\n");
+}
+
+/* "frames": [...] and, with a user stack, "ustack": [...]. */
+void st_frames_json(const uint64_t *frames, unsigned int nr, char (*names)[SYM_LEN])
+{
+	unsigned int i, n = 0;
+
+	printf(", \"frames\": [");
+	for (i = 0; i < nr; i++) {
+		if (frames[i] == STACKTAP_FRAME_USER) {
+			printf("], \"ustack\": [");
+			n = 0;
+			continue;
+		}
+		printf("%s", n++ ? ", " : "");
+		json_frame(names[i], &frames[i]);
+	}
+	printf("]");
 }
 
 int st_records_name(struct st_records *s, struct st_namer *n, const struct st_rec *r,
@@ -456,7 +517,7 @@ void st_rec_print_in(const struct st_rec *r, char (*names)[SYM_LEN], bool json,
 {
 	char comm[4 * sizeof(r->h.comm) + 1], fields[SYM_LEN + 64 + 4 * ST_ARGS_BYTES + STACKTAP_ARGS_MAX * SYM_LEN];
 	uint64_t sec = r->h.time_ns / 1000000000;
-	unsigned int usec = r->h.time_ns % 1000000000 / 1000, i;
+	unsigned int usec = r->h.time_ns % 1000000000 / 1000;
 
 	if (json) {
 		/* JSON lines, or elements of an array @array counts. */
@@ -489,12 +550,8 @@ void st_rec_print_in(const struct st_rec *r, char (*names)[SYM_LEN], bool json,
 		}
 		if (r->h.flags & STACKTAP_RECORD_F_ARGS)
 			rec_args_json(r, names);
-		printf(", \"frames\": [");
-		for (i = 0; i < r->h.nr_frames; i++) {
-			printf("%s", i ? ", " : "");
-			json_frame(names[i], &r->frames[i]);
-		}
-		printf("], \"truncated\": %s}%s",
+		st_frames_json(r->frames, r->h.nr_frames, names);
+		printf(", \"truncated\": %s}%s",
 		       r->h.flags & STACKTAP_RECORD_F_TRUNCATED ? "true" : "false", array ? "" : "\n");
 		return;
 	}
@@ -504,10 +561,8 @@ void st_rec_print_in(const struct st_rec *r, char (*names)[SYM_LEN], bool json,
 	comm_escape(comm, r->h.comm);
 	printf("%s-%u [%03u] %" PRIu64 ".%06u: %s%s%s\n", comm, r->h.pid, r->h.cpu, sec, usec,
 	       r->spec, fields[0] ? " " : "", fields);
-	for (i = 0; i < r->h.nr_frames; i++)
-		printf(" => %s\n", names[i]);
-	if (r->h.flags & STACKTAP_RECORD_F_TRUNCATED)
-		printf(" => [truncated]\n");
+	st_frames_text(r->frames, r->h.nr_frames, names,
+		       r->h.flags & STACKTAP_RECORD_F_TRUNCATED);
 	putchar('\n');
 }
 

@@ -21,7 +21,7 @@
 #define ST_ARGS_BYTES	(STACKTAP_ARGS_MAX * (sizeof(struct stacktap_arg) + \
 			 STACKTAP_ARG_NAME_MAX - 1 + STACKTAP_ARG_STRING_MAX))
 /* Names a record needs: its frames', then its symbol arguments'. */
-#define ST_NAMES_MAX	(STACKTAP_DEPTH_MAX + STACKTAP_ARGS_MAX)
+#define ST_NAMES_MAX	(STACKTAP_FRAMES_MAX + STACKTAP_ARGS_MAX)
 
 /*
  * A record copied out of its attribute: aligned, checked, spec terminated,
@@ -30,7 +30,7 @@
  */
 struct st_rec {
 	struct stacktap_record h;
-	uint64_t frames[STACKTAP_DEPTH_MAX];
+	uint64_t frames[STACKTAP_FRAMES_MAX];
 	char spec[256];
 	unsigned char args[ST_ARGS_BYTES];
 	uint64_t syms[STACKTAP_ARGS_MAX];
@@ -103,6 +103,12 @@ struct st_records {
  * Name @r's frames from a stream's callback: 0, or 1 to stop the stream
  * (*@err set, or 0 when stacktap went meanwhile: @s ended).
  */
+/* ustack=: user frames, after STACKTAP_FRAME_USER (stream.c) */
+void st_user_names(const uint64_t *frames, unsigned int nr, char (*names)[SYM_LEN]);
+void st_user_mark_text(bool *truncated);
+void st_frames_text(const uint64_t *frames, unsigned int nr, char (*names)[SYM_LEN],
+		    bool truncated);
+void st_frames_json(const uint64_t *frames, unsigned int nr, char (*names)[SYM_LEN]);
 int st_records_name(struct st_records *s, struct st_namer *n, const struct st_rec *r,
 		    char (*names)[SYM_LEN], int *err);
 

@@ -123,7 +123,7 @@ int main(void)
 		r = st_spec_parse_text(&o, "r:f maxactive=1x", 16, &why);
 		ok(r == -EINVAL, "maxactive junk", "r:f maxactive=1x");
 		r = st_spec_parse_text(&o, "r:f depht=3", 11, &why);
-		ok(r == -EINVAL && !strcmp(why, "unknown option (known: mode= key= depth= pid= comm= cpu= ring= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])"),
+		ok(r == -EINVAL && !strcmp(why, "unknown option (known: mode= key= ustack= depth= pid= comm= cpu= ring= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])"),
 		   "unknown option", "r:f depht=3");
 		r = st_spec_parse_text(&o, "r:f+4 maxactive=2", 17, &why);
 		ok(r == -EINVAL && !strcmp(why, "only p: probes take an offset"), "spec error first", "r:f+4 maxactive=2");
@@ -183,6 +183,14 @@ int main(void)
 		OPT_REFUSE("p:f key=args key=args arg1", -EINVAL, "option given twice");
 		OPT_REFUSE("p:f key=arg1", -EINVAL,
 			   "key= is stack (the default) or args: count per stack and argument values");
+		r = st_spec_parse_text(&o, "f:f depth=8 ustack=fp mode=count", 32, &why);
+		st_spec_format_options(&o, opts, sizeof(opts));
+		ok(!r && o.ustack == ST_USTACK_FP && !strcmp(opts, "mode=count ustack=fp depth=8"),
+		   "ustack=fp", "f:f depth=8 ustack=fp mode=count");
+		OPT_REFUSE("p:f ustack=dwarf", -EINVAL, "ustack= is fp: the user stack walked by its frame pointers");
+		OPT_REFUSE("p:f ustack=", -EINVAL, "ustack= is fp: the user stack walked by its frame pointers");
+		OPT_REFUSE("p:f ustack=fp ustack=fp", -EINVAL, "option given twice");
+		OPT_REFUSE("p:f ustack=arg1", -EINVAL, "ustack= is fp: the user stack walked by its frame pointers");
 		OPT_REFUSE("p:f mode=fast", -EINVAL, "mode= is trace or count");
 		OPT_REFUSE("p:f mode=", -EINVAL, "mode= is trace or count");
 		OPT_REFUSE("p:f depth=0", -ERANGE, "depth= must be 1..256");
@@ -196,7 +204,7 @@ int main(void)
 		OPT_REFUSE("p:f comm=", -EINVAL, "comm= takes 1..15 characters");
 		OPT_REFUSE("p:f comm=0123456789abcdef", -EINVAL, "comm= takes 1..15 characters");
 		OPT_REFUSE("p:f comm=a\x01b", -EINVAL, "comm= takes printable characters without spaces");
-		OPT_REFUSE("p:f mode", -EINVAL, "unknown option (known: mode= key= depth= pid= comm= cpu= ring= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])");
+		OPT_REFUSE("p:f mode", -EINVAL, "unknown option (known: mode= key= ustack= depth= pid= comm= cpu= ring= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])");
 		/* ret and lat conditions: r: only, once each, strict values. */
 		OPT_REFUSE("p:f ret<0", -EINVAL, "ret conditions are r: probe options");
 		OPT_REFUSE("f:f lat>1ms", -EINVAL, "lat conditions are r: probe options");
@@ -206,7 +214,7 @@ int main(void)
 		OPT_REFUSE("r:f ret<=-", -EINVAL, "ret takes a number: decimal (-22) or hex (0x10)");
 		OPT_REFUSE("r:f ret==99999999999999999999", -EINVAL, "ret takes a number: decimal (-22) or hex (0x10)");
 		OPT_REFUSE("r:f ret==0x1ffffffffffffffff", -EINVAL, "ret takes a number: decimal (-22) or hex (0x10)");
-		OPT_REFUSE("r:f ret=5", -EINVAL, "unknown option (known: mode= key= depth= pid= comm= cpu= ring= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])");
+		OPT_REFUSE("r:f ret=5", -EINVAL, "unknown option (known: mode= key= ustack= depth= pid= comm= cpu= ring= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])");
 		OPT_REFUSE("r:f lat>1h", -EINVAL, "lat takes a duration: N, Nns, Nus, Nms or Ns");
 		OPT_REFUSE("r:f lat>ms", -EINVAL, "lat takes a duration: N, Nns, Nus, Nms or Ns");
 		OPT_REFUSE("r:f lat>-1", -EINVAL, "lat takes a duration: N, Nns, Nus, Nms or Ns");
@@ -270,7 +278,7 @@ int main(void)
 		static const struct { const char *in; int err; const char *why; } bad[] = {
 			{ "p:f arg0", -EINVAL, "argN: N is 1..8" },
 			{ "p:f arg9", -EINVAL, "argN: N is 1..8" },
-			{ "p:f argx", -EINVAL, "unknown option (known: mode= key= depth= pid= comm= cpu= ring= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])" },
+			{ "p:f argx", -EINVAL, "unknown option (known: mode= key= ustack= depth= pid= comm= cpu= ring= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])" },
 			{ "p:f+4 arg1", -EINVAL, "argN is the argument at the function's entry: a p: probe with an offset sees registers the function has since changed (use %REG)" },
 			{ "f:f %di", -EINVAL, "f: probes fetch arguments (argN); registers by name need p: or r:" },
 			{ "p:f %", -EINVAL, "%REG names a register: %di, %x0, %a0" },

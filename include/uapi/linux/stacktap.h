@@ -125,6 +125,8 @@
 #define STACKTAP_SPEC_MAX	(STACKTAP_SYMBOL_MAX + 2 + 3 + 16)
 /* Deepest stack a record can hold (module parameter depth=). */
 #define STACKTAP_DEPTH_MAX	256
+/* A stack's most frames: depth= kernel ones, STACKTAP_FRAME_USER, depth= user ones. */
+#define STACKTAP_FRAMES_MAX	(2 * STACKTAP_DEPTH_MAX + 1)
 
 enum stacktap_probe_kind {
 	STACKTAP_KIND_KPROBE,
@@ -250,7 +252,8 @@ struct stacktap_record {
 	__u32 reserved2;	/* zero */
 	/*
 	 * Then nr_frames __u64 raw addresses, frame 0 the probed address and
-	 * the rest return addresses, then spec_len bytes of the probe's spec
+	 * the rest return addresses (with ustack=, the kernel's, then
+	 * STACKTAP_FRAME_USER, the user pc and user return addresses), then spec_len bytes of the probe's spec
 	 * (no NUL), then args_len bytes of arguments (struct stacktap_arg
 	 * each), then zeros up to size.
 	 */
@@ -303,7 +306,10 @@ struct stacktap_latency {
 	__u32 hist[STACKTAP_LAT_BUCKETS];
 };
 
-#define STACKTAP_RECORD_F_TRUNCATED	0x1	/* deeper than depth= */
+/* In a stack's frames: the user stack (ustack=) follows the kernel's. */
+#define STACKTAP_FRAME_USER		((__u64)-1)
+
+#define STACKTAP_RECORD_F_TRUNCATED	0x1	/* kernel stack deeper than depth= */
 #define STACKTAP_RECORD_F_RET		0x2	/* r: ret and latency_ns are set */
 #define STACKTAP_RECORD_F_GLOB		0x4	/* frame 0 names the matched function */
 #define STACKTAP_RECORD_F_ARGS		0x8	/* args_len bytes of arguments */
