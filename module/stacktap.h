@@ -57,6 +57,8 @@ struct st_probe_kind {
 	unsigned long (*nmissed)(struct st_probe *p);
 };
 
+/* For kinds whose probing layer loses no hits of its own. */
+unsigned long st_probe_no_misses(struct st_probe *p);
 extern const struct st_probe_kind st_kprobe_kind;
 const char *st_kprobe_error(int err);
 void st_kprobe_hold_softirq(void);
@@ -64,6 +66,7 @@ void st_kprobe_post(struct kprobe *kp, struct pt_regs *regs, unsigned long flags
 int st_kprobe_step_over(struct kprobe *kp, struct pt_regs *regs);
 extern const struct st_probe_kind st_kretprobe_kind;
 extern const struct st_probe_kind st_fprobe_kind;
+extern const struct st_probe_kind st_uprobe_kind;
 void st_fprobe_init(unsigned int glob_max);
 bool st_kprobe_symbol_exists(const char *symbol);
 bool st_kprobe_entry_is_ftrace_site(const char *symbol);
@@ -90,6 +93,7 @@ struct st_probe {
 		struct kprobe kp;
 		struct kretprobe rp;
 		struct ftrace_ops ops;
+		struct st_uprobe up;
 	};
 };
 
@@ -127,6 +131,8 @@ unsigned int st_capture_entry(struct st_probe *p, struct pt_regs *regs,
 unsigned int st_capture_ftrace_entry(struct st_probe *p, unsigned long ip,
 				     unsigned long parent_ip, unsigned long *frames, u8 *args);
 void st_capture_context_hits(int cpu, unsigned long hits[ST_MAX_NEST]);
+/* A u: probe's hit, with the task's user registers. */
+void st_capture_uprobe(struct st_probe *p, struct pt_regs *regs, bool at_entry);
 /* A kprobe that came by trap, not called by ftrace from an ftrace site. */
 static inline bool st_kprobe_trapped(const struct kprobe *kp)
 {
@@ -146,9 +152,21 @@ static inline u64 st_frame_u64(unsigned long frame)
 	return frame == ST_FRAME_USER ? STACKTAP_FRAME_USER : frame;
 }
 
-/* stacktap_ustack.c: the user stack, ustack=fp */
+/* stacktap_ustack.c: the user stack, ustack=fp and u: probes */
+/* Whose user code keeps frame records to walk (ustack=fp). */
+#define ST_USER_FP_RECORDS	(IS_ENABLED(CONFIG_X86_64) || IS_ENABLED(CONFIG_ARM64))
+/*
+ * Words a stack may take, for depth= @depth: the kernel's frames and a
+ * truncation flag; where user stacks are walked, ST_FRAME_USER and as
+ * many user frames again (a u: stack, ST_FRAME_USER and its frames,
+ * fits either way).
+ */
+#define ST_STACK_WORDS(depth)	(ST_USER_FP_RECORDS ? 2 * ((depth) + 1) : (depth) + 1)
+
 int st_ustack_check(const struct st_spec *spec, const char **why);
 unsigned int st_unwind_user(unsigned long *out, unsigned int max);
+unsigned int st_unwind_user_regs(struct pt_regs *regs, bool at_entry,
+				 unsigned long *out, unsigned int max);
 
 /* stacktap_unwind_<arch>.c */
 unsigned int st_unwind_regs(struct pt_regs *regs, bool at_entry,

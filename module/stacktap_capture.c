@@ -67,7 +67,7 @@ static unsigned int st_depth;
 /* A stack at its largest: kernel frames, ST_FRAME_USER and user frames. */
 static __always_inline unsigned int st_scratch_words(void)
 {
-	return 2 * (st_depth + 1);
+	return ST_STACK_WORDS(st_depth);
 }
 
 int st_capture_init(unsigned int depth)
@@ -129,7 +129,7 @@ static __always_inline unsigned int st_kframes_max(const struct st_probe *p)
 /* Words a hit of @p may store: with ustack=, the user's after the kernel's. */
 static __always_inline unsigned int st_frames_max(const struct st_probe *p)
 {
-	return st_kframes_max(p) * (p->spec.ustack ? 2 : 1);
+	return p->spec.ustack ? ST_STACK_WORDS(st_kframes_max(p) - 1) : st_kframes_max(p);
 }
 
 /*
@@ -284,8 +284,9 @@ static __always_inline void st_record_fill(struct st_record *rec, struct st_prob
 }
 
 /*
- * Account one hit of @p with preemption disabled: @frames[0..nr), where
- * nr == st_capture_max(p) means the stack went deeper than kept.  The
+ * Account one hit of @p with preemption disabled: @frames[0..nr), the
+ * kernel's and then, from ST_FRAME_USER on, the user's; kernel frames
+ * one past depth= mean the kernel stack went deeper than kept.  The
  * stack is counted in the aggregation table and, unless @p is count-only,
  * stored as a record.  @ret, when set, is a kretprobe's return value and
  * latency; @args, when set, the arguments fetched (st_args_fetch()).
@@ -303,7 +304,7 @@ static __always_inline void st_hit_store(struct st_probe *p, unsigned long *fram
 	local_inc(&this_cpu_ptr(p->stats)->hits);
 	/* Each context writes its own counter: no nesting race. */
 	__this_cpu_inc(st_capture_cpu.hits[st_context()]);
-	if (unlikely(p->spec.ustack)) {
+	if (unlikely(p->spec.ustack || p->spec.kind == STACKTAP_KIND_UPROBE)) {
 		for (knr = 0; knr < nr && frames[knr] != ST_FRAME_USER; knr++)
 			;
 	}
@@ -392,6 +393,27 @@ out:
 	st_trap_end(trap_old);
 }
 NOKPROBE_SYMBOL(st_capture_regs);
+
+/*
+ * A u: probe's hit: @regs are the task's user registers at the probed
+ * instruction, @at_entry when it is a function's first.  The stack is
+ * the user's alone (the kernel's is only the trap's way in).
+ */
+notrace void st_capture_uprobe(struct st_probe *p, struct pt_regs *regs, bool at_entry)
+{
+	unsigned long *frames = st_capture_enter(p, true, true);
+	unsigned int nr;
+
+	if (!frames)
+		return;
+	nr = st_unwind_user_regs(regs, at_entry, frames, st_kframes_max(p));
+	if (nr)
+		st_hit_store(p, frames, nr, NULL, NULL);
+	else
+		local_inc(&this_cpu_ptr(p->stats)->misses);
+	st_capture_leave();
+}
+NOKPROBE_SYMBOL(st_capture_uprobe);
 
 /*
  * An ftrace callback's hit at @ip, called from @parent_ip.  Registers

@@ -76,7 +76,24 @@ ST_DEFINE_READ_NOFAULT(st_read_ulong_nofault, unsigned long)
 #define st_user_strip_pac(addr) ptrauth_strip_insn_pac(addr)
 #endif
 /* ustack=fp (stacktap_ustack.c): an AArch32 task's stack is not walked. */
+#if defined(CONFIG_SET_FS)
+/*
+ * 5.10: a task inside set_fs(KERNEL_DS) would have access_ok() and the
+ * unprivileged loads take kernel addresses: user space only, as
+ * get_perf_callchain() does.
+ */
+typedef mm_segment_t st_uaccess_t;
+#define st_uaccess_begin()	force_uaccess_begin()
+#define st_uaccess_end(old)	force_uaccess_end(old)
+#endif
 #define st_user_compat(regs) compat_user_mode(regs)
+#define ST_USER_NMI_UNSAFE	0
+#endif
+
+#ifdef CONFIG_MIPS
+/* u: probes (stacktap_ustack.c): no frame records, ra at an entry. */
+#define st_user_strip_pac(addr) (addr)
+#define st_user_compat(regs) 0
 #define ST_USER_NMI_UNSAFE	0
 #endif
 
@@ -274,6 +291,61 @@ static inline void st_module_core_text(const struct module *mod,
 #define st_sync_trampolines() synchronize_rcu_tasks()
 #else
 #define st_sync_trampolines() synchronize_rcu()
+#endif
+
+#ifndef st_uaccess_begin
+typedef int st_uaccess_t;
+#define st_uaccess_begin()	0
+#define st_uaccess_end(old)	((void)(old))
+#endif
+
+/*
+ * uprobes (stacktap_uprobe.c), public API in three shapes: up to 6.11
+ * registered and unregistered by inode and offset; 6.12 returns the
+ * uprobe to unregister by, in two steps (nosync, then one sync); 6.13
+ * gives handlers a session cookie (CI tests 6.12 without, 7.2 with).
+ */
+#include <linux/path.h>
+#include <linux/uprobes.h>
+
+struct st_uprobe {
+	struct uprobe_consumer uc;
+	struct path path;		/* the binary's, held while registered */
+	struct inode *inode;		/* d_real_inode() of it */
+	loff_t offset;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+	struct uprobe *uprobe;
+#endif
+};
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#define ST_UPROBE_HANDLER_ARGS	struct uprobe_consumer *uc, struct pt_regs *regs, __u64 *data
+#else
+#define ST_UPROBE_HANDLER_ARGS	struct uprobe_consumer *uc, struct pt_regs *regs
+#endif
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+static inline int st_uprobe_register(struct st_uprobe *u)
+{
+	u->uprobe = uprobe_register(u->inode, u->offset, 0, &u->uc);
+	return PTR_ERR_OR_ZERO(u->uprobe);
+}
+
+static inline void st_uprobe_unregister(struct st_uprobe *u)
+{
+	uprobe_unregister_nosync(u->uprobe, &u->uc);
+	uprobe_unregister_sync();
+}
+#else
+static inline int st_uprobe_register(struct st_uprobe *u)
+{
+	return uprobe_register(u->inode, u->offset, &u->uc);
+}
+
+static inline void st_uprobe_unregister(struct st_uprobe *u)
+{
+	uprobe_unregister(u->inode, u->offset, &u->uc);
+}
 #endif
 
 #endif /* _STACKTAP_COMPAT_H */

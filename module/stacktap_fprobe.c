@@ -90,13 +90,8 @@ static void st_fprobe_disarm(struct st_probe *p)
 	st_ftrace_free_filter(&p->ops);
 }
 
-static unsigned long st_fprobe_nmissed(struct st_probe *p)
-{
-	return 0;
-}
-
 const struct st_probe_kind st_fprobe_kind = {
 	.arm = st_fprobe_arm,
 	.disarm = st_fprobe_disarm,
-	.nmissed = st_fprobe_nmissed,
+	.nmissed = st_probe_no_misses,
 };

@@ -122,6 +122,11 @@ static int st_kretprobe_arm(struct st_probe *p, const char **why)
 	p->rp.maxactive = p->spec.maxactive;
 	p->rp.data_size = sizeof(struct st_kretprobe_data) +
 			  st_capture_max(p) * sizeof(unsigned long) + p->args_max;
+	/* ustack=fp doubles the frames each pending call keeps. */
+	if (p->rp.data_size > KRETPROBE_MAX_DATA_SIZE) {
+		*why = "r: keeps its entry stack for each pending call, 4 KiB at most: lower depth= (ustack=fp keeps twice as many frames)";
+		return -ERANGE;
+	}
 	/*
 	 * register_kretprobe() sets the entry kprobe's handlers; where
 	 * softirqs must be held across it, register disarmed, install ours

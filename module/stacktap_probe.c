@@ -26,6 +26,7 @@ static const struct st_probe_kind *const st_kinds[__STACKTAP_KIND_LAST] = {
 	[STACKTAP_KIND_KPROBE] = &st_kprobe_kind,
 	[STACKTAP_KIND_KRETPROBE] = &st_kretprobe_kind,
 	[STACKTAP_KIND_FTRACE] = &st_fprobe_kind,
+	[STACKTAP_KIND_UPROBE] = &st_uprobe_kind,
 };
 
 /* Log why @text was refused, once, without echoing raw bytes. */
@@ -45,6 +46,11 @@ static struct st_probe *st_probe_find(const struct st_spec *spec)
 		if (st_spec_equal(&p->spec, spec))
 			return p;
 	return NULL;
+}
+
+unsigned long st_probe_no_misses(struct st_probe *p)
+{
+	return 0;
 }
 
 /* What the spec grammar cannot know: this machine's CPUs and depth=. */
@@ -117,6 +123,7 @@ static int st_probe_rearm(struct st_probe *p, const char **why)
 	/* The whole union: a kretprobe holds a kprobe, the ops may be larger. */
 	memset(&p->rp, 0, sizeof(p->rp));
 	memset(&p->ops, 0, sizeof(p->ops));
+	memset(&p->up, 0, sizeof(p->up));
 	return p->kind->arm(p, why);
 }
 

@@ -30,6 +30,7 @@ static const char st_kind_chars[__STACKTAP_KIND_LAST] = {
 	[STACKTAP_KIND_KPROBE] = 'p',
 	[STACKTAP_KIND_KRETPROBE] = 'r',
 	[STACKTAP_KIND_FTRACE] = 'f',
+	[STACKTAP_KIND_UPROBE] = 'u',
 };
 
 char st_spec_kind_char(enum stacktap_probe_kind kind)
@@ -107,6 +108,54 @@ static int st_parse_offset(const char *s, size_t len, unsigned long *out,
 	return 0;
 }
 
+/*
+ * u:/PATH:SYMBOL[+OFFSET], a function of a user binary: PATH absolute,
+ * split from SYMBOL at the last ':'.
+ */
+static int st_spec_parse_user(struct st_spec *spec, const char *text, size_t len,
+			      const char **why)
+{
+	const char *colon = NULL, *plus;
+	size_t i, sym_len;
+
+	for (i = 0; i < len; i++)
+		if (text[i] == ':')
+			colon = text + i;
+	if (!len || text[0] != '/' || !colon) {
+		*why = "u: takes /PATH:SYMBOL, an absolute path to the binary";
+		return -EINVAL;
+	}
+	spec->path_len = colon - text;
+	for (i = 0; i < spec->path_len; i++) {
+		if (text[i] <= ' ' || text[i] > '~' || text[i] == '"' || text[i] == ',') {
+			*why = "invalid character in the binary's path";
+			return -EINVAL;
+		}
+	}
+	plus = memchr(colon, '+', len - spec->path_len);
+	sym_len = plus ? (size_t)(plus - text) : len;
+	if (sym_len == spec->path_len + 1) {
+		*why = "missing symbol name";
+		return -EINVAL;
+	}
+	if (sym_len >= STACKTAP_SYMBOL_MAX) {
+		*why = "path and symbol too long";
+		return -ENAMETOOLONG;
+	}
+	for (i = spec->path_len + 1; i < sym_len; i++) {
+		if (!st_is_symbol_char(text[i]) ||
+		    (i == spec->path_len + 1 && st_is_digit(text[i]))) {
+			*why = "invalid character in symbol name";
+			return -EINVAL;
+		}
+	}
+	memcpy(spec->symbol, text, sym_len);
+	spec->symbol[sym_len] = '\0';
+	if (!plus)
+		return 0;
+	return st_parse_offset(plus + 1, len - sym_len - 1, &spec->offset, why);
+}
+
 int st_spec_parse(struct st_spec *spec, const char *text, size_t len,
 		  const char **why)
 {
@@ -132,13 +181,18 @@ int st_spec_parse(struct st_spec *spec, const char *text, size_t len,
 		case 'f':
 			spec->kind = STACKTAP_KIND_FTRACE;
 			break;
+		case 'u':
+			spec->kind = STACKTAP_KIND_UPROBE;
+			break;
 		default:
-			*why = "unknown probe kind (use p:, r: or f:)";
+			*why = "unknown probe kind (use p:, r:, f: or u:)";
 			return -EINVAL;
 		}
 		text += 2;
 		len -= 2;
 	}
+	if (spec->kind == STACKTAP_KIND_UPROBE)
+		return st_spec_parse_user(spec, text, len, why);
 
 	sym = text;
 	plus = memchr(text, '+', len);
@@ -810,6 +864,11 @@ int st_spec_parse_text(struct st_spec *spec, const char *text, size_t len,
 	}
 	if (!ret && spec->ring && spec->count_only) {
 		*why = "ring= is for records, and mode=count writes none";
+		ret = -EINVAL;
+	}
+	if (!ret && spec->kind == STACKTAP_KIND_UPROBE && (spec->nargs || spec->ustack)) {
+		*why = spec->nargs ? "u: probes fetch no arguments yet" :
+				     "a u: probe's stack is the user's already: no ustack=";
 		ret = -EINVAL;
 	}
 	if (!ret && spec->key_args && !spec->nargs) {

@@ -64,6 +64,7 @@ struct st_spec {
 	unsigned long offset;
 	char symbol[STACKTAP_SYMBOL_MAX];	/* "MOD:SYM" with a module */
 	size_t module_len;			/* length of "MOD", 0 without */
+	size_t path_len;			/* u: "PATH:SYM": length of PATH */
 	/* options, after the spec; zero means not given */
 	unsigned int maxactive;		/* r: instances, 0: the kernel's default */
 	bool count_only;		/* mode=count: aggregate, write no records */

@@ -100,7 +100,7 @@ struct st_table {
 
 static struct st_table __rcu *st_table;
 static unsigned int st_slots;		/* power of two */
-static unsigned int st_slot_size;	/* bytes, frames for 2 * depth= + 1 included */
+static unsigned int st_slot_size;	/* bytes, ST_STACK_WORDS(depth=) frames included */
 static unsigned int st_depth;
 static unsigned int st_args_size;	/* arena bytes */
 static DEFINE_PER_CPU(local_t, st_overflow);
@@ -138,7 +138,7 @@ int st_stacks_init(unsigned int slots, unsigned int depth)
 	st_slots = slots;
 	st_depth = depth;
 	/* Kernel frames, and with ustack= the marker and the user's. */
-	st_slot_size = ALIGN(struct_size((struct st_slot *)NULL, frames, 2 * depth + 1), 8);
+	st_slot_size = ALIGN(struct_size((struct st_slot *)NULL, frames, ST_STACK_WORDS(depth)), 8);
 	st_args_size = slots * ST_STACKS_ARGS_PER_SLOT;
 	t = st_table_alloc();
 	if (!t)

@@ -32,6 +32,11 @@
 #include <net/net_namespace.h>
 
 #include "stacktap.h"
+
+/* A record at its largest in a message: user frames and arguments included. */
+#define ST_STREAM_RECORD_MAX	(NLA_HDRLEN + sizeof(struct stacktap_record) + \
+				 STACKTAP_FRAMES_MAX * sizeof(u64) + STACKTAP_SPEC_MAX + \
+				 ST_ARGS_BYTES_MAX + 8 + 256)
 #include "stacktap_ring.h"
 
 #define ST_STREAMS_MAX		16
@@ -204,7 +209,7 @@ static int st_stream_cpu(struct st_stream *s, int cpu, long *budget)
 			return 0;
 		if (*budget <= 0)
 			return 1;
-		skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+		skb = genlmsg_new(max_t(size_t, NLMSG_GOODSIZE, ST_STREAM_RECORD_MAX), GFP_KERNEL);
 		if (!skb)
 			return -EAGAIN;
 		msg = genlmsg_put(skb, 0, 0, &st_nl_family, 0, STACKTAP_CMD_RECORDS);
@@ -212,7 +217,7 @@ static int st_stream_cpu(struct st_stream *s, int cpu, long *budget)
 			nlmsg_free(skb);
 			return -EAGAIN;
 		}
-		/* As many as fit; the first always does (at most ~3.1 KiB, arguments included). */
+		/* As many as fit; the first always does (ST_STREAM_RECORD_MAX). */
 		start = pos;
 		while (hdr && !st_stream_put(skb, (const struct st_record *)hdr, cpu)) {
 			pos += hdr->len;

@@ -106,12 +106,9 @@ for t in fuzz/st_nlfuzz tools/st_nocap tools/st_badinput tools/st_churn tools/st
 	$cc -std=gnu11 -O2 -Wall -Wextra -Werror -o "$R/bin/${t#*/}" "$top/selftests/$t.c" \
 		>>"$B/ctl.log" 2>&1 || { cat "$B/ctl.log"; echo "$arch: build of ${t#*/} failed" >&2; exit 1; }
 done
-# The user-stack test programs, and the stacks they must give (test 52).
-case "$arch" in
-mips*) ;;
-*) "$top/selftests/ustack/build.sh" "$ST_CROSS" "$R/ustack" >>"$B/ctl.log" 2>&1 ||
-	{ cat "$B/ctl.log"; echo "$arch: build of the user-stack programs failed" >&2; exit 1; } ;;
-esac
+# The user-stack test programs, and the stacks they must give (52, 53).
+"$top/selftests/ustack/build.sh" "$ST_CROSS" "$R/ustack" >>"$B/ctl.log" 2>&1 ||
+	{ cat "$B/ctl.log"; echo "$arch: build of the user-stack programs failed" >&2; exit 1; }
 interp=$(${ST_CROSS}readelf -l "$R/bin/stacktapctl" | sed -n 's/.*interpreter: \(.*\)]$/\1/p')
 mkdir -p "$R$(dirname "$interp")" "$R/lib"
 libc=$($cc -print-file-name=libc.so.6)

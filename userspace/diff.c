@@ -78,6 +78,8 @@ static int dset_load(struct dset *d, const struct recording *rec, int side, cons
 		len = 0;
 		line[0] = '\0';
 		for (f = s->nr_frames; f-- > 0;) {
+			if (s->frames[f] == STACKTAP_FRAME_USER)
+				continue;
 			folded_frame(name, sizeof(name),
 				     rsym_name(rec, s->frames[f], f > 0, buf, sizeof(buf)));
 			len += snprintf(line + len, cap - len, "%s%s", len ? ";" : "", name);

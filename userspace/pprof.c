@@ -230,7 +230,9 @@ static int pp_sample(struct pp *pp, const struct recording *rec, void *dw, const
 		return -1;
 	/* Leaf first, as frames are. */
 	for (f = 0; f < s->nr_frames; f++)
-		smp->location_id[smp->n_location_id++] = pp_location(pp, rec, dw, s->frames[f], f > 0);
+		if (s->frames[f] != STACKTAP_FRAME_USER)
+			smp->location_id[smp->n_location_id++] =
+				pp_location(pp, rec, dw, s->frames[f], f > 0);
 	smp->value[smp->n_value++] = s->count;
 	smp->label[0] = calloc(1, sizeof(Label));
 	if (!smp->label[0])

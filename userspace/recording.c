@@ -265,7 +265,8 @@ static int recorder_record(struct st_records *s, const struct st_rec *r)
 
 	if (recording_record(rc->f, r))
 		goto err_write;
-	for (i = 0; i < r->h.nr_frames; i++) {
+	/* The kernel's frames: the user's (ustack=) are not its to name. */
+	for (i = 0; i < r->h.nr_frames && r->frames[i] != STACKTAP_FRAME_USER; i++) {
 		added = symset_add(&rc->syms, sym_key(r->frames[i], i > 0));
 		if (added < 0) {
 			rc->err = ENOMEM;

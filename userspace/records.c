@@ -453,7 +453,7 @@ int probe_matches(const char *spec, const char *want)
 	if (!want)
 		return 1;
 	/* "p:", "r:" or "f:" first: a whole spec; else SYMBOL or MOD:SYMBOL. */
-	if (want[0] && want[1] == ':' && strchr("prf", want[0]))
+	if (want[0] && want[1] == ':' && strchr("prfu", want[0]))
 		return !strcmp(spec, want);
 	return spec[0] && spec[1] == ':' && !strcmp(spec + 2, want);
 }
@@ -467,6 +467,9 @@ void probe_canonical(char *out, size_t size, const char *want)
 	char *c, *colon;
 
 	snprintf(out, size, "%s", want);
+	/* u:/PATH:SYM holds no module. */
+	if (out[0] == 'u' && out[1] == ':')
+		return;
 	c = out[0] && out[1] == ':' && strchr("prf", out[0]) ? out + 2 : out;
 	colon = strchr(c, ':');
 	for (; colon && c < colon; c++)
@@ -540,7 +543,7 @@ static int report_caller(struct report *r, const struct block *b, unsigned long 
 	size_t j;
 
 	/* The second " => " line: a key=args stack's values come first. */
-	for (i = 1; i < b->n && !frame; i++)
+	for (i = 1; i < b->n && !frame && strcmp(b->line[i], " -- user --"); i++)
 		if (!strncmp(b->line[i], " => ", 4) && i + 1 < b->n &&
 		    !strncmp(b->line[i + 1], " => ", 4))
 			frame = i + 1;

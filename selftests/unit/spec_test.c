@@ -75,9 +75,19 @@ int main(void)
 	accept("foo.isra.0", STACKTAP_KIND_KPROBE, "foo.isra.0", 0, "p:foo.isra.0");
 	accept("p:_x+0XfF", STACKTAP_KIND_KPROBE, "_x", 255, "p:_x+0xff");
 
+	accept("u:/bin/uchain-fp:uchain_b", STACKTAP_KIND_UPROBE, "/bin/uchain-fp:uchain_b", 0,
+	       "u:/bin/uchain-fp:uchain_b");
+	accept("u:/a:b:c+0x10", STACKTAP_KIND_UPROBE, "/a:b:c", 16, "u:/a:b:c+0x10");
+	REFUSE("u:bin/x:f", -EINVAL, "u: takes /PATH:SYMBOL, an absolute path to the binary");
+	REFUSE("u:/bin/x", -EINVAL, "u: takes /PATH:SYMBOL, an absolute path to the binary");
+	REFUSE("u:/bin/x:", -EINVAL, "missing symbol name");
+	REFUSE("u:/bin/x:+4", -EINVAL, "missing symbol name");
+	REFUSE("u:/bin/x:1f", -EINVAL, "invalid character in symbol name");
+	REFUSE("u:/bin/x,y:f", -EINVAL, "invalid character in the binary's path");
+	REFUSE("u:/bin/x:f+z", -EINVAL, "offset must be decimal or 0x-prefixed hex");
 	REFUSE("", -EINVAL, "empty probe spec");
 	REFUSE("p:", -EINVAL, "missing symbol name");
-	REFUSE("x:foo", -EINVAL, "unknown probe kind (use p:, r: or f:)");
+	REFUSE("x:foo", -EINVAL, "unknown probe kind (use p:, r:, f: or u:)");
 	REFUSE("foo+", -EINVAL, "missing offset after '+'");
 	REFUSE("foo+0x", -EINVAL, "missing offset after '+'");
 	REFUSE("foo+junk", -EINVAL, "offset must be decimal or 0x-prefixed hex");
@@ -187,6 +197,8 @@ int main(void)
 		st_spec_format_options(&o, opts, sizeof(opts));
 		ok(!r && o.ustack == ST_USTACK_FP && !strcmp(opts, "mode=count ustack=fp depth=8"),
 		   "ustack=fp", "f:f depth=8 ustack=fp mode=count");
+		OPT_REFUSE("u:/x:f ustack=fp", -EINVAL, "a u: probe's stack is the user's already: no ustack=");
+		OPT_REFUSE("u:/x:f arg1", -EINVAL, "u: probes fetch no arguments yet");
 		OPT_REFUSE("p:f ustack=dwarf", -EINVAL, "ustack= is fp: the user stack walked by its frame pointers");
 		OPT_REFUSE("p:f ustack=", -EINVAL, "ustack= is fp: the user stack walked by its frame pointers");
 		OPT_REFUSE("p:f ustack=fp ustack=fp", -EINVAL, "option given twice");

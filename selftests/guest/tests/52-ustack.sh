@@ -3,7 +3,7 @@
 # uchain_main -> a -> b -> c, and selftests/ustack/build.sh wrote down
 # from their code the pc and return addresses that chain must give.
 # With frame pointers (uchain-fp), the user stack after the kernel's
-# must be exactly those, in trace and in the stacks file, for p: and r:,
+# must be exactly those, in trace and in the stacks file, for p:, r: and f:,
 # and under depth= both parts are cut apart.  Without them
 # (uchain-nofp), the pc must be exact and no frame may be outside the
 # program.  MIPS code keeps no frame records: there the option is
@@ -36,8 +36,8 @@ kernel_part() {
 fp=$(awk '{ printf "%s%s", sep, $2; sep = " " }' /ustack/uchain-fp.expect)
 echo "uchain-fp's chain: $fp ($(awk '{ printf "%s ", $1 }' /ustack/uchain-fp.expect))"
 
-# p: and r: at its write(2), three runs each: every record exact.
-for spec in "p:ksys_write" "r:ksys_write"; do
+# p:, r: and f: at its write(2), three runs each: every record exact.
+for spec in "p:ksys_write" "r:ksys_write" "f:ksys_write"; do
 	st_ctl "add $spec ustack=fp comm=uchain-fp" || fail "add $spec ustack=fp"
 	grep "^$spec " "$ST/probes"
 	grep -q "^$spec .* ustack=fp comm=uchain-fp$" "$ST/probes" || fail "probes line of $spec"
@@ -112,13 +112,19 @@ for a in $u; do
 	case $a in 0x40[0-9a-f][0-9a-f][0-9a-f][0-9a-f]) ;; *) fail "nofp: frame $a is outside the program" ;; esac
 done
 
-# A task with no user side (a kernel thread) has no user stack.
+# A task with no user side (a kernel thread, below kthread() or the idle
+# loop) has no user stack.
 st_ctl "add f:try_to_wake_up ustack=fp mode=count" || fail "add f:try_to_wake_up"
-sleep 0.2
+sleep 0.5
 st_ctl "del f:try_to_wake_up" || fail "del f:try_to_wake_up"
 cat "$ST/stacks" >/tmp/stacks
 st_ctl clear
-awk '/^@/ { n++ } / -- user --/ { u++ } END { print n " stacks, " u + 0 " with a user part"; exit !(n > u) }' /tmp/stacks ||
-	fail "every try_to_wake_up stack has a user part"
+cat /tmp/stacks
+awk 'function done() { if (kt) { k++; if (u) bad++ } kt = 0; u = 0 }
+	/^@/ { done(); n++; next }
+	/^ => (kthread|do_idle)[+]/ { kt = 1 }
+	/^ -- user --$/ { u = 1; users++ }
+	END { done(); print n " stacks, " users + 0 " with a user part, " k + 0 " of kernel threads, " bad + 0 " of those with one"
+	      exit !(k && !bad) }' /tmp/stacks || fail "kernel threads' stacks: none seen, or one has a user part"
 st_ctl_fails "add p:ksys_write ustack=dwarf" "Invalid argument"
 st_unload
