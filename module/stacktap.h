@@ -67,6 +67,7 @@ int st_kprobe_step_over(struct kprobe *kp, struct pt_regs *regs);
 extern const struct st_probe_kind st_kretprobe_kind;
 extern const struct st_probe_kind st_fprobe_kind;
 extern const struct st_probe_kind st_uprobe_kind;
+extern const struct st_probe_kind st_uretprobe_kind;
 void st_fprobe_init(unsigned int glob_max);
 bool st_kprobe_symbol_exists(const char *symbol);
 bool st_kprobe_entry_is_ftrace_site(const char *symbol);
@@ -133,6 +134,9 @@ unsigned int st_capture_ftrace_entry(struct st_probe *p, unsigned long ip,
 void st_capture_context_hits(int cpu, unsigned long hits[ST_MAX_NEST]);
 /* A u: probe's hit, with the task's user registers. */
 void st_capture_uprobe(struct st_probe *p, struct pt_regs *regs, bool at_entry);
+/* A ur: probe's: function @func has just returned, @ret its outcome. */
+void st_capture_uretprobe(struct st_probe *p, struct pt_regs *regs, unsigned long func,
+			  const struct st_ret *ret);
 /* A kprobe that came by trap, not called by ftrace from an ftrace site. */
 static inline bool st_kprobe_trapped(const struct kprobe *kp)
 {
@@ -165,8 +169,14 @@ static inline u64 st_frame_u64(unsigned long frame)
 
 int st_ustack_check(const struct st_spec *spec, const char **why);
 unsigned int st_unwind_user(unsigned long *out, unsigned int max);
-unsigned int st_unwind_user_regs(struct pt_regs *regs, bool at_entry,
-				 unsigned long *out, unsigned int max);
+/* How a user stack's first frames are known. */
+enum st_user_at {
+	ST_USER_AT_PC,		/* inside a function: its pc, then the records */
+	ST_USER_AT_ENTRY,	/* at its first instruction: the caller is exact */
+	ST_USER_AT_RETURN,	/* just returned from it: the caller is the pc */
+};
+unsigned int st_unwind_user_regs(struct pt_regs *regs, enum st_user_at at,
+				 unsigned long pc, unsigned long *out, unsigned int max);
 
 /* stacktap_unwind_<arch>.c */
 unsigned int st_unwind_regs(struct pt_regs *regs, bool at_entry,

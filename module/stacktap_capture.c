@@ -304,7 +304,9 @@ static __always_inline void st_hit_store(struct st_probe *p, unsigned long *fram
 	local_inc(&this_cpu_ptr(p->stats)->hits);
 	/* Each context writes its own counter: no nesting race. */
 	__this_cpu_inc(st_capture_cpu.hits[st_context()]);
-	if (unlikely(p->spec.ustack || p->spec.kind == STACKTAP_KIND_UPROBE)) {
+	/* With ustack=, and for u: and ur: (the user's part alone), find the marker. */
+	if (unlikely(p->spec.ustack || p->spec.kind == STACKTAP_KIND_UPROBE ||
+		     p->spec.kind == STACKTAP_KIND_URETPROBE)) {
 		for (knr = 0; knr < nr && frames[knr] != ST_FRAME_USER; knr++)
 			;
 	}
@@ -406,7 +408,8 @@ notrace void st_capture_uprobe(struct st_probe *p, struct pt_regs *regs, bool at
 
 	if (!frames)
 		return;
-	nr = st_unwind_user_regs(regs, at_entry, frames, st_kframes_max(p));
+	nr = st_unwind_user_regs(regs, at_entry ? ST_USER_AT_ENTRY : ST_USER_AT_PC,
+				 instruction_pointer(regs), frames, st_kframes_max(p));
 	if (nr)
 		st_hit_store(p, frames, nr, NULL, NULL);
 	else
@@ -414,6 +417,31 @@ notrace void st_capture_uprobe(struct st_probe *p, struct pt_regs *regs, bool at
 	st_capture_leave();
 }
 NOKPROBE_SYMBOL(st_capture_uprobe);
+
+/*
+ * A ur: probe's hit: @func has just returned to the pc in @regs, with
+ * @ret's value and latency.  The stack, taken now, is the one it was
+ * called down: the function, the caller, and the caller's records.
+ */
+notrace void st_capture_uretprobe(struct st_probe *p, struct pt_regs *regs, unsigned long func,
+				  const struct st_ret *ret)
+{
+	unsigned long *frames = st_capture_enter(p, true, false);
+	const struct st_spec *s = &p->spec;
+	unsigned int nr;
+
+	if (!frames)
+		return;
+	if (!st_cond_true(&s->ret_cond, (long)(unsigned long)ret->value) ||
+	    !st_cond_true(&s->lat_cond, (long long)ret->lat_ns)) {
+		local_inc(&this_cpu_ptr(p->stats)->filtered);
+	} else {
+		nr = st_unwind_user_regs(regs, ST_USER_AT_RETURN, func, frames, st_kframes_max(p));
+		st_hit_store(p, frames, nr, ret, NULL);
+	}
+	st_capture_leave();
+}
+NOKPROBE_SYMBOL(st_capture_uretprobe);
 
 /*
  * An ftrace callback's hit at @ip, called from @parent_ip.  Registers

@@ -320,8 +320,19 @@ struct st_uprobe {
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
 #define ST_UPROBE_HANDLER_ARGS	struct uprobe_consumer *uc, struct pt_regs *regs, __u64 *data
+#define ST_URETPROBE_HANDLER_ARGS \
+	struct uprobe_consumer *uc, unsigned long func, struct pt_regs *regs, __u64 *data
 #else
 #define ST_UPROBE_HANDLER_ARGS	struct uprobe_consumer *uc, struct pt_regs *regs
+#define ST_URETPROBE_HANDLER_ARGS \
+	struct uprobe_consumer *uc, unsigned long func, struct pt_regs *regs
+#endif
+
+/* What a return pops off the user stack: x86_64's return address. */
+#ifdef CONFIG_X86_64
+#define ST_USER_RET_POP		sizeof(long)
+#else
+#define ST_USER_RET_POP		0
 #endif
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)

@@ -27,6 +27,7 @@ static const struct st_probe_kind *const st_kinds[__STACKTAP_KIND_LAST] = {
 	[STACKTAP_KIND_KRETPROBE] = &st_kretprobe_kind,
 	[STACKTAP_KIND_FTRACE] = &st_fprobe_kind,
 	[STACKTAP_KIND_UPROBE] = &st_uprobe_kind,
+	[STACKTAP_KIND_URETPROBE] = &st_uretprobe_kind,
 };
 
 /* Log why @text was refused, once, without echoing raw bytes. */

@@ -26,16 +26,24 @@ static unsigned long long div_u64_rem(unsigned long long v, unsigned int d, unsi
 }
 #endif
 
-static const char st_kind_chars[__STACKTAP_KIND_LAST] = {
-	[STACKTAP_KIND_KPROBE] = 'p',
-	[STACKTAP_KIND_KRETPROBE] = 'r',
-	[STACKTAP_KIND_FTRACE] = 'f',
-	[STACKTAP_KIND_UPROBE] = 'u',
+static const char *const st_kind_prefixes[__STACKTAP_KIND_LAST] = {
+	[STACKTAP_KIND_KPROBE] = "p",
+	[STACKTAP_KIND_KRETPROBE] = "r",
+	[STACKTAP_KIND_FTRACE] = "f",
+	[STACKTAP_KIND_UPROBE] = "u",
+	[STACKTAP_KIND_URETPROBE] = "ur",
 };
 
-char st_spec_kind_char(enum stacktap_probe_kind kind)
+/* A kind's prefix before the ':': "p", "r", "f", "u" or "ur". */
+const char *st_spec_kind_prefix(enum stacktap_probe_kind kind)
 {
-	return kind < __STACKTAP_KIND_LAST ? st_kind_chars[kind] : '?';
+	return kind < __STACKTAP_KIND_LAST ? st_kind_prefixes[kind] : "?";
+}
+
+/* Whether @kind's probes see a return: ret and lat conditions, latencies. */
+static bool st_kind_returns(enum stacktap_probe_kind kind)
+{
+	return kind == STACKTAP_KIND_KRETPROBE || kind == STACKTAP_KIND_URETPROBE;
 }
 
 static bool st_is_alpha(char c)
@@ -122,7 +130,7 @@ static int st_spec_parse_user(struct st_spec *spec, const char *text, size_t len
 		if (text[i] == ':')
 			colon = text + i;
 	if (!len || text[0] != '/' || !colon) {
-		*why = "u: takes /PATH:SYMBOL, an absolute path to the binary";
+		*why = "u: and ur: take /PATH:SYMBOL, an absolute path to the binary";
 		return -EINVAL;
 	}
 	spec->path_len = colon - text;
@@ -153,6 +161,10 @@ static int st_spec_parse_user(struct st_spec *spec, const char *text, size_t len
 	spec->symbol[sym_len] = '\0';
 	if (!plus)
 		return 0;
+	if (spec->kind == STACKTAP_KIND_URETPROBE) {
+		*why = "ur: probes take a function's returns: no offset";
+		return -EINVAL;
+	}
 	return st_parse_offset(plus + 1, len - sym_len - 1, &spec->offset, why);
 }
 
@@ -170,6 +182,10 @@ int st_spec_parse(struct st_spec *spec, const char *text, size_t len,
 		*why = "empty probe spec";
 		return -EINVAL;
 	}
+	if (len >= 3 && !memcmp(text, "ur:", 3)) {
+		spec->kind = STACKTAP_KIND_URETPROBE;
+		return st_spec_parse_user(spec, text + 3, len - 3, why);
+	}
 	if (len >= 2 && text[1] == ':') {
 		switch (text[0]) {
 		case 'p':
@@ -185,7 +201,7 @@ int st_spec_parse(struct st_spec *spec, const char *text, size_t len,
 			spec->kind = STACKTAP_KIND_UPROBE;
 			break;
 		default:
-			*why = "unknown probe kind (use p:, r:, f: or u:)";
+			*why = "unknown probe kind (use p:, r:, f:, u: or ur:)";
 			return -EINVAL;
 		}
 		text += 2;
@@ -263,10 +279,10 @@ int st_spec_parse(struct st_spec *spec, const char *text, size_t len,
 int st_spec_format(const struct st_spec *spec, char *buf, size_t size)
 {
 	if (spec->offset)
-		return snprintf(buf, size, "%c:%s+0x%lx",
-				st_spec_kind_char(spec->kind), spec->symbol,
+		return snprintf(buf, size, "%s:%s+0x%lx",
+				st_spec_kind_prefix(spec->kind), spec->symbol,
 				spec->offset);
-	return snprintf(buf, size, "%c:%s", st_spec_kind_char(spec->kind),
+	return snprintf(buf, size, "%s:%s", st_spec_kind_prefix(spec->kind),
 			spec->symbol);
 }
 
@@ -443,9 +459,9 @@ static int st_parse_cond(struct st_spec *spec, const char *opt, size_t len,
 	/* "ret=5" is no comparison: an unknown option, said as such. */
 	if (op == ST_CMP_NONE)
 		return 1;
-	if (spec->kind != STACKTAP_KIND_KRETPROBE) {
-		*why = lat ? "lat conditions are r: probe options" :
-			     "ret conditions are r: probe options";
+	if (!st_kind_returns(spec->kind)) {
+		*why = lat ? "lat conditions are r: and ur: probe options" :
+			     "ret conditions are r: and ur: probe options";
 		return -EINVAL;
 	}
 	if (*seen & bit) {
@@ -866,9 +882,10 @@ int st_spec_parse_text(struct st_spec *spec, const char *text, size_t len,
 		*why = "ring= is for records, and mode=count writes none";
 		ret = -EINVAL;
 	}
-	if (!ret && spec->kind == STACKTAP_KIND_UPROBE && (spec->nargs || spec->ustack)) {
-		*why = spec->nargs ? "u: probes fetch no arguments yet" :
-				     "a u: probe's stack is the user's already: no ustack=";
+	if (!ret && (spec->kind == STACKTAP_KIND_UPROBE || spec->kind == STACKTAP_KIND_URETPROBE) &&
+	    (spec->nargs || spec->ustack)) {
+		*why = spec->nargs ? "u: and ur: probes fetch no arguments yet" :
+				     "a u: or ur: probe's stack is the user's already: no ustack=";
 		ret = -EINVAL;
 	}
 	if (!ret && spec->key_args && !spec->nargs) {

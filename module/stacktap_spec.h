@@ -125,6 +125,6 @@ int st_spec_format_options(const struct st_spec *spec, char *buf, size_t size);
 int st_arg_format_fetch(const struct st_arg *arg, char *buf, size_t size);
 extern const char *const st_arg_type_names[__STACKTAP_ARG_LAST];
 bool st_spec_equal(const struct st_spec *a, const struct st_spec *b);
-char st_spec_kind_char(enum stacktap_probe_kind kind);
+const char *st_spec_kind_prefix(enum stacktap_probe_kind kind);
 
 #endif /* _STACKTAP_SPEC_H */

@@ -3,7 +3,10 @@
  * u: probes: a uprobe on a function of a user binary, u:/PATH:SYMBOL[+OFF],
  * whose hits record the user stack (stacktap_ustack.c): the probed
  * address, the caller (exact at a function's entry, frame pointers or
- * none) and, where the code keeps frame records, the rest.
+ * none) and, where the code keeps frame records, the rest.  ur: probes,
+ * ur:/PATH:SYMBOL, a uretprobe: each return is recorded with the value
+ * and the latency, and the stack it was called down, taken at the return
+ * (the caller is where it returns to).
  *
  * SYMBOL is looked up in the binary's own symbol table (.symtab, else
  * .dynsym), and its address made the file offset uprobes take through the
@@ -13,10 +16,14 @@
 #include <linux/elf.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/hash.h>
+#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/namei.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/timekeeping.h>
 
 #include "stacktap.h"
 
@@ -266,6 +273,99 @@ static int st_elf_offset(struct file *file, const char *name, unsigned long off,
 	return -ENOEXEC;
 }
 
+/*
+ * ur: calls pending, for their latency: uprobes keep no data of their
+ * own for a call before 6.13.  Keyed by probe, thread and the stack
+ * pointer at entry (a recursive call has its own); taken under a lock,
+ * in the task context uprobes run in, which no other user of it can
+ * interrupt.  A call that never returns (longjmp(), exit) leaves its
+ * entry behind: one older than ST_URET_STALE_NS may be taken over, and
+ * a probe's go when it is deleted.  A full table turns a call away: its
+ * return is counted as a miss.
+ */
+#define ST_URET_SLOTS		1024
+#define ST_URET_PROBE		16
+#define ST_URET_STALE_NS	(60ULL * NSEC_PER_SEC)
+
+struct st_uret_slot {
+	const struct st_probe *probe;	/* NULL when free */
+	u32 pid;
+	unsigned long sp;
+	u64 entry_ns;
+};
+
+static struct st_uret_slot st_uret_slots[ST_URET_SLOTS];
+static DEFINE_RAW_SPINLOCK(st_uret_lock);
+
+static __always_inline unsigned int st_uret_home(const struct st_probe *p, u32 pid,
+						 unsigned long sp)
+{
+	return hash_long(sp ^ ((unsigned long)pid << 16) ^ (unsigned long)p, ilog2(ST_URET_SLOTS));
+}
+
+static notrace int st_uretprobe_entry(ST_UPROBE_HANDLER_ARGS)
+{
+	struct st_probe *p = container_of(uc, struct st_probe, up.uc);
+	unsigned long sp = user_stack_pointer(regs), flags;
+	unsigned int home = st_uret_home(p, current->pid, sp), i;
+	u64 now = ktime_get_mono_fast_ns();
+	struct st_uret_slot *s;
+
+	raw_spin_lock_irqsave(&st_uret_lock, flags);
+	for (i = 0; i < ST_URET_PROBE; i++) {
+		s = &st_uret_slots[(home + i) % ST_URET_SLOTS];
+		if (!s->probe || now - s->entry_ns > ST_URET_STALE_NS) {
+			*s = (struct st_uret_slot){ p, current->pid, sp, now };
+			break;
+		}
+	}
+	raw_spin_unlock_irqrestore(&st_uret_lock, flags);
+	return 0;
+}
+NOKPROBE_SYMBOL(st_uretprobe_entry);
+
+static notrace int st_uretprobe_hit(ST_URETPROBE_HANDLER_ARGS)
+{
+	struct st_probe *p = container_of(uc, struct st_probe, up.uc);
+	unsigned long sp = user_stack_pointer(regs) - ST_USER_RET_POP, flags;
+	unsigned int home = st_uret_home(p, current->pid, sp), i;
+	struct st_ret ret = { .value = regs_return_value(regs) };
+	u64 entry_ns = 0, now = ktime_get_mono_fast_ns();
+	struct st_uret_slot *s;
+
+	raw_spin_lock_irqsave(&st_uret_lock, flags);
+	for (i = 0; i < ST_URET_PROBE; i++) {
+		s = &st_uret_slots[(home + i) % ST_URET_SLOTS];
+		if (s->probe == p && s->pid == current->pid && s->sp == sp) {
+			entry_ns = s->entry_ns;
+			s->probe = NULL;
+			break;
+		}
+	}
+	raw_spin_unlock_irqrestore(&st_uret_lock, flags);
+	if (!entry_ns) {
+		local_inc(&this_cpu_ptr(p->stats)->misses);
+		return 0;
+	}
+	ret.lat_ns = now - entry_ns;
+	st_capture_uretprobe(p, regs, func, &ret);
+	return 0;
+}
+NOKPROBE_SYMBOL(st_uretprobe_hit);
+
+/* A deleted ur: probe's calls still pending. */
+static void st_uret_forget(const struct st_probe *p)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	raw_spin_lock_irqsave(&st_uret_lock, flags);
+	for (i = 0; i < ST_URET_SLOTS; i++)
+		if (st_uret_slots[i].probe == p)
+			st_uret_slots[i].probe = NULL;
+	raw_spin_unlock_irqrestore(&st_uret_lock, flags);
+}
+
 static notrace int st_uprobe_hit(ST_UPROBE_HANDLER_ARGS)
 {
 	struct st_probe *p = container_of(uc, struct st_probe, up.uc);
@@ -309,7 +409,12 @@ static int st_uprobe_arm(struct st_probe *p, const char **why)
 	if (ret)
 		goto err_put_path;
 	p->up.inode = d_real_inode(p->up.path.dentry);
-	p->up.uc.handler = st_uprobe_hit;
+	if (p->spec.kind == STACKTAP_KIND_URETPROBE) {
+		p->up.uc.handler = st_uretprobe_entry;
+		p->up.uc.ret_handler = st_uretprobe_hit;
+	} else {
+		p->up.uc.handler = st_uprobe_hit;
+	}
 	ret = st_uprobe_register(&p->up);
 	if (ret) {
 		*why = "uprobe registration failed (the instruction there cannot take one)";
@@ -333,5 +438,17 @@ static void st_uprobe_disarm(struct st_probe *p)
 const struct st_probe_kind st_uprobe_kind = {
 	.arm = st_uprobe_arm,
 	.disarm = st_uprobe_disarm,
+	.nmissed = st_probe_no_misses,
+};
+
+static void st_uretprobe_disarm(struct st_probe *p)
+{
+	st_uprobe_disarm(p);
+	st_uret_forget(p);
+}
+
+const struct st_probe_kind st_uretprobe_kind = {
+	.arm = st_uprobe_arm,
+	.disarm = st_uretprobe_disarm,
 	.nmissed = st_probe_no_misses,
 };

@@ -96,11 +96,11 @@ int st_ustack_check(const struct st_spec *spec, const char **why)
 
 /*
  * The user stack at @regs, a task's user registers, into @out, at most
- * @max words: ST_FRAME_USER, the pc, with @at_entry the caller, then the
+ * @max words: ST_FRAME_USER, @pc, then as @at says the caller, then the
  * return addresses of the frame records.
  */
-notrace unsigned int st_unwind_user_regs(struct pt_regs *regs, bool at_entry,
-					 unsigned long *out, unsigned int max)
+notrace unsigned int st_unwind_user_regs(struct pt_regs *regs, enum st_user_at at,
+					 unsigned long pc, unsigned long *out, unsigned int max)
 {
 	unsigned long fp, sp, ret;
 	struct st_user_frame f;
@@ -110,14 +110,18 @@ notrace unsigned int st_unwind_user_regs(struct pt_regs *regs, bool at_entry,
 	if (max < 2)
 		return 0;
 	out[n++] = ST_FRAME_USER;
-	out[n++] = instruction_pointer(regs);
+	out[n++] = pc;
 	/* A 32-bit task's records are 32-bit: its pc alone. */
 	if (st_user_compat(regs) || (ST_USER_NMI_UNSAFE && st_context() == 3))
 		return n;
 	pagefault_disable();
 	fs = st_uaccess_begin();
-	if (at_entry && n < max && st_user_entry_ret(regs, &ret) && st_user_text(ret))
+	if (at == ST_USER_AT_ENTRY && n < max && st_user_entry_ret(regs, &ret) &&
+	    st_user_text(ret))
 		out[n++] = ret;
+	/* Just returned: the pc is where, in the caller. */
+	if (at == ST_USER_AT_RETURN && n < max && st_user_text(instruction_pointer(regs)))
+		out[n++] = instruction_pointer(regs);
 	fp = st_user_fp(regs);
 	sp = user_stack_pointer(regs);
 	while (ST_USER_FP_RECORDS && n < max) {
@@ -153,6 +157,6 @@ notrace unsigned int st_unwind_user(unsigned long *out, unsigned int max)
 	/* io_uring and other user workers: user mode, but no user sp or pc. */
 	if (!user_mode(regs) || !user_stack_pointer(regs))
 		return 0;
-	return st_unwind_user_regs(regs, false, out, max);
+	return st_unwind_user_regs(regs, ST_USER_AT_PC, instruction_pointer(regs), out, max);
 }
 NOKPROBE_SYMBOL(st_unwind_user);

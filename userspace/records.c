@@ -452,8 +452,8 @@ int probe_matches(const char *spec, const char *want)
 {
 	if (!want)
 		return 1;
-	/* "p:", "r:" or "f:" first: a whole spec; else SYMBOL or MOD:SYMBOL. */
-	if (want[0] && want[1] == ':' && strchr("prfu", want[0]))
+	/* "p:", "r:", "f:", "u:" or "ur:" first: a whole spec; else SYMBOL or MOD:SYMBOL. */
+	if ((want[0] && want[1] == ':' && strchr("prfu", want[0])) || !strncmp(want, "ur:", 3))
 		return !strcmp(spec, want);
 	return spec[0] && spec[1] == ':' && !strcmp(spec + 2, want);
 }
@@ -467,8 +467,8 @@ void probe_canonical(char *out, size_t size, const char *want)
 	char *c, *colon;
 
 	snprintf(out, size, "%s", want);
-	/* u:/PATH:SYM holds no module. */
-	if (out[0] == 'u' && out[1] == ':')
+	/* u:/PATH:SYM and ur:/PATH:SYM hold no module. */
+	if (!strncmp(out, "u:", 2) || !strncmp(out, "ur:", 3))
 		return;
 	c = out[0] && out[1] == ':' && strchr("prf", out[0]) ? out + 2 : out;
 	colon = strchr(c, ':');

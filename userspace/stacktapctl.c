@@ -900,7 +900,8 @@ static void usage(FILE *f)
 	fprintf(f, "Usage: %s [--json] COMMAND [ARGS]\n\nCommands:\n", prog);
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		fprintf(f, "  %-6s %-18s %s\n", cmds[i].name, cmds[i].args, cmds[i].help);
-	fprintf(f, "\nSPEC: [p:|r:|f:]SYMBOL[+OFFSET] or u:/PATH:SYMBOL[+OFFSET], then options:\n"
+	fprintf(f, "\nSPEC: [p:|r:|f:]SYMBOL[+OFFSET], u:/PATH:SYMBOL[+OFFSET] or ur:/PATH:SYMBOL,\n"
+		   "      then options:\n"
 		   "      [mode=trace|count] [key=stack|args] [ustack=fp] [depth=N] [pid=N] [comm=NAME]\n"
 		   "      [cpu=N] [ring=overwrite|drop] [maxactive=N] [retOPN] [latOPT]\n"
 		   "      [[NAME=]FETCH[:TYPE]...]\n"

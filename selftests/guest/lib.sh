@@ -199,7 +199,7 @@ check_truth() {
 	{
 		hdr_spec = ""; hdr_ret = ""
 		for (i = 1; i <= NF; i++) {
-			if ($i ~ /^[prfu]:/) hdr_spec = $i
+			if ($i ~ /^(ur|[prfu]):/) hdr_spec = $i
 			if ($i ~ /^ret=/) hdr_ret = $i
 		}
 	}
@@ -237,7 +237,7 @@ expect() {
 	/^$/ { if (nf) check(); nf = 0; tracer = 0; rec = ""; next }
 	{ rec = rec $0 "\n" }
 	/^ => / { f[++nf] = $2; if ($0 ~ bad) tracer = 1; next }
-	{ hdr = ""; for (i = 1; i <= NF; i++) if ($i ~ /^[prfu]:/) hdr = $i }
+	{ hdr = ""; for (i = 1; i <= NF; i++) if ($i ~ /^(ur|[prfu]):/) hdr = $i }
 	END {
 		printf "%s: %d records, %d wrong\n", spec, n, wrong
 		exit !(n == want && !wrong)

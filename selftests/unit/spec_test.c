@@ -78,8 +78,12 @@ int main(void)
 	accept("u:/bin/uchain-fp:uchain_b", STACKTAP_KIND_UPROBE, "/bin/uchain-fp:uchain_b", 0,
 	       "u:/bin/uchain-fp:uchain_b");
 	accept("u:/a:b:c+0x10", STACKTAP_KIND_UPROBE, "/a:b:c", 16, "u:/a:b:c+0x10");
-	REFUSE("u:bin/x:f", -EINVAL, "u: takes /PATH:SYMBOL, an absolute path to the binary");
-	REFUSE("u:/bin/x", -EINVAL, "u: takes /PATH:SYMBOL, an absolute path to the binary");
+	accept("ur:/bin/uchain-fp:uchain_b", STACKTAP_KIND_URETPROBE, "/bin/uchain-fp:uchain_b", 0,
+	       "ur:/bin/uchain-fp:uchain_b");
+	REFUSE("ur:/bin/x:f+4", -EINVAL, "ur: probes take a function's returns: no offset");
+	REFUSE("ur:x:f", -EINVAL, "u: and ur: take /PATH:SYMBOL, an absolute path to the binary");
+	REFUSE("u:bin/x:f", -EINVAL, "u: and ur: take /PATH:SYMBOL, an absolute path to the binary");
+	REFUSE("u:/bin/x", -EINVAL, "u: and ur: take /PATH:SYMBOL, an absolute path to the binary");
 	REFUSE("u:/bin/x:", -EINVAL, "missing symbol name");
 	REFUSE("u:/bin/x:+4", -EINVAL, "missing symbol name");
 	REFUSE("u:/bin/x:1f", -EINVAL, "invalid character in symbol name");
@@ -87,7 +91,7 @@ int main(void)
 	REFUSE("u:/bin/x:f+z", -EINVAL, "offset must be decimal or 0x-prefixed hex");
 	REFUSE("", -EINVAL, "empty probe spec");
 	REFUSE("p:", -EINVAL, "missing symbol name");
-	REFUSE("x:foo", -EINVAL, "unknown probe kind (use p:, r:, f: or u:)");
+	REFUSE("x:foo", -EINVAL, "unknown probe kind (use p:, r:, f:, u: or ur:)");
 	REFUSE("foo+", -EINVAL, "missing offset after '+'");
 	REFUSE("foo+0x", -EINVAL, "missing offset after '+'");
 	REFUSE("foo+junk", -EINVAL, "offset must be decimal or 0x-prefixed hex");
@@ -197,8 +201,12 @@ int main(void)
 		st_spec_format_options(&o, opts, sizeof(opts));
 		ok(!r && o.ustack == ST_USTACK_FP && !strcmp(opts, "mode=count ustack=fp depth=8"),
 		   "ustack=fp", "f:f depth=8 ustack=fp mode=count");
-		OPT_REFUSE("u:/x:f ustack=fp", -EINVAL, "a u: probe's stack is the user's already: no ustack=");
-		OPT_REFUSE("u:/x:f arg1", -EINVAL, "u: probes fetch no arguments yet");
+		OPT_REFUSE("u:/x:f ustack=fp", -EINVAL, "a u: or ur: probe's stack is the user's already: no ustack=");
+		OPT_REFUSE("u:/x:f arg1", -EINVAL, "u: and ur: probes fetch no arguments yet");
+		r = st_spec_parse_text(&o, "ur:/x:f ret<0 lat>1ms", 21, &why);
+		st_spec_format_options(&o, opts, sizeof(opts));
+		ok(!r && o.kind == STACKTAP_KIND_URETPROBE && !strcmp(opts, "ret<0 lat>1ms"),
+		   "ur: takes ret and lat conditions", "ur:/x:f ret<0 lat>1ms");
 		OPT_REFUSE("p:f ustack=dwarf", -EINVAL, "ustack= is fp: the user stack walked by its frame pointers");
 		OPT_REFUSE("p:f ustack=", -EINVAL, "ustack= is fp: the user stack walked by its frame pointers");
 		OPT_REFUSE("p:f ustack=fp ustack=fp", -EINVAL, "option given twice");
@@ -218,8 +226,8 @@ int main(void)
 		OPT_REFUSE("p:f comm=a\x01b", -EINVAL, "comm= takes printable characters without spaces");
 		OPT_REFUSE("p:f mode", -EINVAL, "unknown option (known: mode= key= ustack= depth= pid= comm= cpu= ring= maxactive= ret<OP>N lat<OP>T, arguments [NAME=]FETCH[:TYPE])");
 		/* ret and lat conditions: r: only, once each, strict values. */
-		OPT_REFUSE("p:f ret<0", -EINVAL, "ret conditions are r: probe options");
-		OPT_REFUSE("f:f lat>1ms", -EINVAL, "lat conditions are r: probe options");
+		OPT_REFUSE("p:f ret<0", -EINVAL, "ret conditions are r: and ur: probe options");
+		OPT_REFUSE("f:f lat>1ms", -EINVAL, "lat conditions are r: and ur: probe options");
 		OPT_REFUSE("r:f ret<0 ret>5", -EINVAL, "option given twice");
 		OPT_REFUSE("r:f ret<", -EINVAL, "ret takes a number: decimal (-22) or hex (0x10)");
 		OPT_REFUSE("r:f ret<x", -EINVAL, "ret takes a number: decimal (-22) or hex (0x10)");

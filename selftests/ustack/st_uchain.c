@@ -83,10 +83,12 @@ UCHAIN_NOINLINE void uchain_done(void)
  * it, so frame pointers give c a frame record of its own: a leaf's caller
  * is lost to every frame-pointer walk (perf's, bpftrace's, this one).
  */
-UCHAIN_NOINLINE void uchain_c(const char *s, unsigned long n)
+UCHAIN_NOINLINE long uchain_c(const char *s, unsigned long n)
 {
-	UCHAIN_SYSCALL3(UCHAIN_NR_WRITE, 1, s, n);
+	long r = UCHAIN_SYSCALL3(UCHAIN_NR_WRITE, 1, s, n);
+
 	uchain_done();
+	return r;	/* what write(2) gave: 7, for a ur: probe to see */
 }
 
 UCHAIN_NOINLINE void uchain_b(const char *s, unsigned long n)

@@ -133,6 +133,7 @@ enum stacktap_probe_kind {
 	STACKTAP_KIND_KRETPROBE,
 	STACKTAP_KIND_FTRACE,
 	STACKTAP_KIND_UPROBE,		/* u:/PATH:SYMBOL[+OFF], a user function */
+	STACKTAP_KIND_URETPROBE,	/* ur:/PATH:SYMBOL, its returns */
 	__STACKTAP_KIND_LAST
 };
 

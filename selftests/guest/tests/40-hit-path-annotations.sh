@@ -9,7 +9,7 @@
 # runs at add) are not.
 . /lib/st/lib.sh
 st_load
-hit='^st_(mips_|orc_|x86_|arm64_|unwind_|capture_|is_|parse_|hit_|kretprobe_(pre|entry|return|next|first)$|kprobe_(pre|post|hold_softirq|step_over|emulate|die|fault|orig_insn|expect_step|step_done)$|fprobe_hit$|uprobe_hit$|ring_(reserve|reserve_max|claim|commit|trim|cancel|give_back)$|stacks_add$|slot_matches$|hook_(note|forget|find)$|symbol_offset$|entry_text$|tracer_text$|read_|arg_fetch$|args_fetch$|arg_string$|unwind_ftrace_args$)'
+hit='^st_(mips_|orc_|x86_|arm64_|unwind_|capture_|is_|parse_|hit_|kretprobe_(pre|entry|return|next|first)$|kprobe_(pre|post|hold_softirq|step_over|emulate|die|fault|orig_insn|expect_step|step_done)$|fprobe_hit$|uprobe_hit$|uretprobe_(entry|hit)$|ring_(reserve|reserve_max|claim|commit|trim|cancel|give_back)$|stacks_add$|slot_matches$|hook_(note|forget|find)$|symbol_offset$|entry_text$|tracer_text$|read_|arg_fetch$|args_fetch$|arg_string$|unwind_ftrace_args$)'
 setup='(_init|_init\.cold|_exit|_module_event|_code_changed|_mods_update|_mods_forget|_is_module)$|^st_capture_(depth|max|context_hits)$|^st_is_(alpha|digit|glob|symbol_char|module_char|space|fetch)$|^st_parse_(offset|uint|comm|cmp|s64|lat|cond|option|fetch|arg)$'
 awk '$4 == "[stacktap]" && ($2 == "t" || $2 == "T") { print $3 }' /proc/kallsyms | sort -u >/tmp/st_funcs
 grep -E "$hit" /tmp/st_funcs | grep -Ev "$setup" >/tmp/st_hit

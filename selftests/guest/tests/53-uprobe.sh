@@ -7,7 +7,9 @@
 # chain: each address as build.sh read it from the binary.  Armed from
 # every door: the control file, stacktapctl (netlink) and probes= at
 # load; counted in mode=count; refused with the reason on a bad binary,
-# function or offset.
+# function or offset.  ur: on uchain_c, which returns 7: every return
+# with ret=7 and a latency, down the stack it was called from (taken at
+# the return: the caller is where it returns to); ret conditions.
 . /lib/st/lib.sh
 # sym PROG FUNC: where FUNC starts; ret PROG FUNC: the return address in FUNC.
 sym() { awk -v f="$2" '$1 == f { print $2 }' "/ustack/$1.syms"; }
@@ -17,7 +19,7 @@ records=/tmp/records
 user_stacks() {
 	awk -v spec="$2" '
 	/^$/ { if (want) print line; want = 0; user = 0; line = ""; next }
-	/^@\[/ || / [prfu]:/ { want = index($0, spec) > 0; next }
+	/^@\[/ || / (ur|[prfu]):/ { want = index($0, spec) > 0; next }
 	/^ -- user --$/ { user = 1; next }
 	user && /^ => / { line = line (line == "" ? "" : " ") $2 }
 	END { if (want) print line }' "$1"
@@ -46,7 +48,7 @@ check() {
 	user_stacks $records "$1" >/tmp/users
 	[ "$(wc -l </tmp/users)" = "$3" ] || fail "$1: $(wc -l </tmp/users) records of $3"
 	[ "$(sort -u /tmp/users)" = "$2" ] || fail "$1: stacks $(sort -u /tmp/users | tr '\n' '|'), expected $2"
-	grep -A1 "$1\$" $records | grep -q '^ -- user --$' || fail "$1: a kernel frame before the user stack"
+	grep -A1 -F -- "$1" $records | grep -q '^ -- user --$' || fail "$1: a kernel frame before the user stack"
 	echo "$1: $3 records, each $2"
 }
 
@@ -76,6 +78,33 @@ cat /tmp/stacks
 grep -qx '@\[u:/ustack/uchain-fp:uchain_c\] 4' /tmp/stacks || fail "mode=count: not one stack counted 4 times"
 [ "$(user_stacks /tmp/stacks u:/ustack/uchain-fp:uchain_c)" = "$want_c_fp" ] || fail "mode=count: stack is not $want_c_fp"
 
+# ur: on uchain_c, which returns what write(2) gave (7): each return with
+# its value and latency, down the stack it was called from.
+st_ctl "add ur:/ustack/uchain-fp:uchain_c" || fail "add ur:"
+for i in 1 2 3; do /ustack/uchain-fp >/dev/null; done
+st_ctl "del ur:/ustack/uchain-fp:uchain_c" || fail "del ur:"
+cat "$ST/trace" >/tmp/urtrace
+n=$(grep -c ': ur:/ustack/uchain-fp:uchain_c ret=7 lat=[1-9][0-9]*ns$' /tmp/urtrace)
+[ "$n" = 3 ] || fail "ur: $n records with ret=7 and a latency of 3: $(grep ': ur:' /tmp/urtrace | head -3)"
+check "ur:/ustack/uchain-fp:uchain_c ret=7" "$want_c_fp" 3
+# Conditions decide at the return: ret==7 keeps all, ret!=7 none.
+for cond in "ret==7 3" "ret!=7 0"; do
+	st_ctl "add ur:/ustack/uchain-nofp:uchain_c mode=count ${cond% *}" || fail "add ur: ${cond% *}"
+	for i in 1 2 3; do /ustack/uchain-nofp >/dev/null; done
+	grep '^ur:' "$ST/probes"
+	st_ctl "del ur:/ustack/uchain-nofp:uchain_c" || fail "del ur: ${cond% *}"
+	cat "$ST/stacks" >/tmp/stacks
+	st_ctl clear
+	got=$(sed -n 's/^@\[ur:\/ustack\/uchain-nofp:uchain_c\] //p' /tmp/stacks)
+	[ "${got:-0}" = "${cond#* }" ] || fail "ur: ${cond% *} counted ${got:-0}, want ${cond#* }"
+	[ "${cond#* }" = 0 ] && continue
+	cat /tmp/stacks
+	grep -q '^ lat: count 3, min [1-9]' /tmp/stacks || fail "ur: no latency line for 3 calls"
+	[ "$(user_stacks /tmp/stacks ur:/ustack/uchain-nofp:uchain_c)" = "$want_c_nofp" ] ||
+		fail "ur: counted stack is not $want_c_nofp"
+done
+echo "ur: ret==7 kept 3 calls, ret!=7 none"
+
 # Refusals, each with its reason.
 st_ctl_fails "add u:/ustack/nosuch:uchain_b" "No such file or directory"
 st_ctl_fails "add u:/ustack/uchain-fp:nosuch" "No such file or directory"
@@ -91,8 +120,9 @@ refuse u:/ustack/nosuch:uchain_b "no such binary"
 refuse u:/ustack/uchain-fp:nosuch "no such function in the binary's symbol tables"
 refuse u:/etc/passwd:main "not an ELF binary"
 refuse u:/ustack/uchain-fp:uchain_c+0x10000 "offset beyond the function's end"
-refuse "u:/ustack/uchain-fp:uchain_c arg1" "u: probes fetch no arguments yet"
-refuse u:ustack/uchain-fp:uchain_c "u: takes /PATH:SYMBOL"
+refuse "u:/ustack/uchain-fp:uchain_c arg1" "u: and ur: probes fetch no arguments yet"
+refuse u:ustack/uchain-fp:uchain_c "u: and ur: take /PATH:SYMBOL"
+refuse ur:/ustack/uchain-fp:uchain_c+4 "ur: probes take a function's returns: no offset"
 st_unload
 
 # probes= at load, the third door.
