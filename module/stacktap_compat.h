@@ -330,9 +330,9 @@ struct st_uprobe {
 
 /* What a return pops off the user stack: x86_64's return address. */
 #ifdef CONFIG_X86_64
-#define ST_USER_RET_POP		sizeof(long)
+#define ST_USER_RET_POP(regs)	(st_user_compat(regs) ? 4 : 8)
 #else
-#define ST_USER_RET_POP		0
+#define ST_USER_RET_POP(regs)	0
 #endif
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)

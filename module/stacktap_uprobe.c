@@ -13,6 +13,7 @@
  * segment that loads it: every door (probes=, control, netlink) takes
  * names, as perf probe -x does.  Little-endian ELF, 32- or 64-bit.
  */
+#include <linux/cred.h>
 #include <linux/elf.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -161,8 +162,17 @@ static int st_elf_open(struct st_elf *e, const char **why)
 		e->shnum = u.h32.e_shnum;
 		e->phnum = u.h32.e_phnum;
 	}
-	if (e->shnum > ST_ELF_SECTIONS_MAX || e->phnum > ST_ELF_SEGMENTS_MAX)
+	if (e->shnum > ST_ELF_SECTIONS_MAX || e->phnum > ST_ELF_SEGMENTS_MAX ||
+	    (e->is64 ? u.h64.e_shentsize != sizeof(Elf64_Shdr) ||
+		       u.h64.e_phentsize != sizeof(Elf64_Phdr) :
+		       u.h32.e_shentsize != sizeof(Elf32_Shdr) ||
+		       u.h32.e_phentsize != sizeof(Elf32_Phdr)))
 		goto err_truncated;
+	/* uprobes take this machine's code only (not i386's, not AArch32's). */
+	if ((e->is64 ? u.h64.e_machine : u.h32.e_machine) != ELF_ARCH) {
+		*why = "the binary is not for this machine";
+		return -ENOEXEC;
+	}
 	return 0;
 
 err_truncated:
@@ -183,27 +193,26 @@ static int st_elf_find_in(struct st_elf *e, const struct st_elf_shdr *sh, const 
 	u8 *chunk;
 	int ret;
 
-	if (sh->entsize != esize || sh->size > ST_ELF_STRTAB_MAX)
+	/* A table this cannot read is not where the name is: the next may be. */
+	if (sh->entsize != esize || sh->size > ST_ELF_STRTAB_MAX || sh->link >= e->shnum)
 		return 0;
 	n = (unsigned int)sh->size / esize;
-	ret = st_elf_shdr(e, sh->link, &str);
-	if (ret || sh->link >= e->shnum || str.size > ST_ELF_STRTAB_MAX)
-		return ret ?: -ENOEXEC;
+	if (st_elf_shdr(e, sh->link, &str) || str.size > ST_ELF_STRTAB_MAX)
+		return 0;
 	chunk = kmalloc(ST_ELF_CHUNK, GFP_KERNEL);
 	strtab = kvmalloc(str.size + 1, GFP_KERNEL);
 	ret = -ENOMEM;
 	if (!chunk || !strtab)
 		goto out_free;
-	ret = st_elf_read(e, strtab, str.size, str.offset);
-	if (ret)
+	ret = 0;
+	if (st_elf_read(e, strtab, str.size, str.offset))
 		goto out_free;
 	strtab[str.size] = '\0';
 	for (i = 0; i < n; i++) {
 		if (i % per == 0) {
-			ret = st_elf_read(e, chunk, min(per, n - i) * esize,
-					  sh->offset + (u64)i * esize);
-			if (ret)
-				goto out_free;
+			if (st_elf_read(e, chunk, min(per, n - i) * esize,
+					sh->offset + (u64)i * esize))
+				break;
 		}
 		st_elf_sym(e, chunk + (i % per) * esize, &sym);
 		if (sym.name >= str.size || str.size - sym.name < len ||
@@ -212,11 +221,14 @@ static int st_elf_find_in(struct st_elf *e, const struct st_elf_shdr *sh, const 
 		if ((ELF_ST_TYPE(sym.info) != STT_FUNC && ELF_ST_TYPE(sym.info) != ST_STT_GNU_IFUNC) ||
 		    sym.shndx == SHN_UNDEF || !sym.value)
 			continue;
-		*found = sym;
-		ret = 1;
-		goto out_free;
+		/* A global or weak one over a file's static of the same name. */
+		if (!ret || ELF_ST_BIND(sym.info) != STB_LOCAL) {
+			*found = sym;
+			ret = 1;
+		}
+		if (ELF_ST_BIND(sym.info) != STB_LOCAL)
+			break;
 	}
-	ret = 0;
 out_free:
 	kvfree(strtab);
 	kfree(chunk);
@@ -239,6 +251,7 @@ static int st_elf_offset(struct file *file, const char *name, unsigned long off,
 	ret = st_elf_open(&e, why);
 	if (ret)
 		return ret;
+	ret = 0;
 	/* The full symbol table first: a stripped binary keeps the dynamic one. */
 	for (k = 0, ret = 0; k < ARRAY_SIZE(kinds) && ret != 1; k++) {
 		for (i = 0; i < e.shnum && ret != 1; i++) {
@@ -255,6 +268,10 @@ static int st_elf_offset(struct file *file, const char *name, unsigned long off,
 		*why = "no such function in the binary's symbol tables";
 		return -ENOENT;
 	}
+	if (ELF_ST_TYPE(sym.info) == ST_STT_GNU_IFUNC) {
+		*why = "an indirect function's symbol is its resolver: probe the implementation it picks";
+		return -EINVAL;
+	}
 	if (sym.size && off >= sym.size) {
 		*why = "offset beyond the function's end";
 		return -EINVAL;
@@ -264,7 +281,9 @@ static int st_elf_offset(struct file *file, const char *name, unsigned long off,
 		if (st_elf_phdr(&e, i, &ph))
 			break;
 		if (ph.type == PT_LOAD && (ph.flags & PF_X) &&
-		    vaddr >= ph.vaddr && vaddr - ph.vaddr < ph.filesz) {
+		    vaddr >= ph.vaddr && vaddr - ph.vaddr < ph.filesz &&
+		    ph.offset < (u64)i_size_read(file_inode(file)) &&
+		    vaddr - ph.vaddr < (u64)i_size_read(file_inode(file)) - ph.offset) {
 			*file_off = vaddr - ph.vaddr + ph.offset;
 			return 0;
 		}
@@ -308,17 +327,25 @@ static notrace int st_uretprobe_entry(ST_UPROBE_HANDLER_ARGS)
 	struct st_probe *p = container_of(uc, struct st_probe, up.uc);
 	unsigned long sp = user_stack_pointer(regs), flags;
 	unsigned int home = st_uret_home(p, current->pid, sp), i;
+	struct st_uret_slot *s, *free = NULL;
 	u64 now = ktime_get_mono_fast_ns();
-	struct st_uret_slot *s;
 
+	/* Past its depth uprobes hook no return (prepare_uretprobe()). */
+	if (current->utask && current->utask->depth >= MAX_URETPROBE_DEPTH)
+		return 0;
 	raw_spin_lock_irqsave(&st_uret_lock, flags);
 	for (i = 0; i < ST_URET_PROBE; i++) {
 		s = &st_uret_slots[(home + i) % ST_URET_SLOTS];
-		if (!s->probe || now - s->entry_ns > ST_URET_STALE_NS) {
-			*s = (struct st_uret_slot){ p, current->pid, sp, now };
+		/* The same call again (its last left by longjmp()): it is this one now. */
+		if (s->probe == p && s->pid == current->pid && s->sp == sp) {
+			free = s;
 			break;
 		}
+		if (!free && (!s->probe || now - s->entry_ns > ST_URET_STALE_NS))
+			free = s;
 	}
+	if (free)
+		*free = (struct st_uret_slot){ p, current->pid, sp, now };
 	raw_spin_unlock_irqrestore(&st_uret_lock, flags);
 	return 0;
 }
@@ -327,7 +354,7 @@ NOKPROBE_SYMBOL(st_uretprobe_entry);
 static notrace int st_uretprobe_hit(ST_URETPROBE_HANDLER_ARGS)
 {
 	struct st_probe *p = container_of(uc, struct st_probe, up.uc);
-	unsigned long sp = user_stack_pointer(regs) - ST_USER_RET_POP, flags;
+	unsigned long sp = user_stack_pointer(regs) - ST_USER_RET_POP(regs), flags;
 	unsigned int home = st_uret_home(p, current->pid, sp), i;
 	struct st_ret ret = { .value = regs_return_value(regs) };
 	u64 entry_ns = 0, now = ktime_get_mono_fast_ns();
@@ -344,7 +371,10 @@ static notrace int st_uretprobe_hit(ST_URETPROBE_HANDLER_ARGS)
 	}
 	raw_spin_unlock_irqrestore(&st_uret_lock, flags);
 	if (!entry_ns) {
+		/* Preemptible here: the counter is this CPU's. */
+		preempt_disable_notrace();
 		local_inc(&this_cpu_ptr(p->stats)->misses);
+		preempt_enable_notrace();
 		return 0;
 	}
 	ret.lat_ns = now - entry_ns;
@@ -398,7 +428,8 @@ static int st_uprobe_arm(struct st_probe *p, const char **why)
 		ret = -EINVAL;
 		goto err_put_path;
 	}
-	file = filp_open(path, O_RDONLY, 0);
+	/* The very file the uprobe goes on, not what the name is by now. */
+	file = dentry_open(&p->up.path, O_RDONLY, current_cred());
 	if (IS_ERR(file)) {
 		*why = "the binary cannot be read";
 		ret = PTR_ERR(file);

@@ -455,6 +455,8 @@ int probe_matches(const char *spec, const char *want)
 	/* "p:", "r:", "f:", "u:" or "ur:" first: a whole spec; else SYMBOL or MOD:SYMBOL. */
 	if ((want[0] && want[1] == ':' && strchr("prfu", want[0])) || !strncmp(want, "ur:", 3))
 		return !strcmp(spec, want);
+	if (!strncmp(spec, "ur:", 3))
+		return !strcmp(spec + 3, want);
 	return spec[0] && spec[1] == ':' && !strcmp(spec + 2, want);
 }
 

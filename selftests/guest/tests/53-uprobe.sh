@@ -48,7 +48,8 @@ check() {
 	user_stacks $records "$1" >/tmp/users
 	[ "$(wc -l </tmp/users)" = "$3" ] || fail "$1: $(wc -l </tmp/users) records of $3"
 	[ "$(sort -u /tmp/users)" = "$2" ] || fail "$1: stacks $(sort -u /tmp/users | tr '\n' '|'), expected $2"
-	grep -A1 -F -- "$1" $records | grep -q '^ -- user --$' || fail "$1: a kernel frame before the user stack"
+	[ "$(grep -A1 -F -- "$1" $records | grep -c '^ -- user --$')" = "$3" ] ||
+		fail "$1: not every record's stack is the user's alone"
 	echo "$1: $3 records, each $2"
 }
 
@@ -92,6 +93,10 @@ for cond in "ret==7 3" "ret!=7 0"; do
 	st_ctl "add ur:/ustack/uchain-nofp:uchain_c mode=count ${cond% *}" || fail "add ur: ${cond% *}"
 	for i in 1 2 3; do /ustack/uchain-nofp >/dev/null; done
 	grep '^ur:' "$ST/probes"
+	# Every return seen: counted, or turned away by the condition.
+	kept=${cond#* }
+	grep -q "^ur:/ustack/uchain-nofp:uchain_c $kept 0 filtered=$((3 - kept)) mode=count" "$ST/probes" ||
+		fail "ur: ${cond% *}: not 3 returns seen: $(grep '^ur:' "$ST/probes")"
 	st_ctl "del ur:/ustack/uchain-nofp:uchain_c" || fail "del ur: ${cond% *}"
 	cat "$ST/stacks" >/tmp/stacks
 	st_ctl clear
