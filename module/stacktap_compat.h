@@ -328,6 +328,19 @@ struct st_uprobe {
 	struct uprobe_consumer *uc, unsigned long func, struct pt_regs *regs
 #endif
 
+/* Whether uprobes hook no more returns of this task (MAX_URETPROBE_DEPTH). */
+#ifdef CONFIG_UPROBES
+static inline bool st_uretprobe_too_deep(void)
+{
+	return current->utask && current->utask->depth >= MAX_URETPROBE_DEPTH;
+}
+#else
+static inline bool st_uretprobe_too_deep(void)
+{
+	return false;
+}
+#endif
+
 /* What a return pops off the user stack: x86_64's return address. */
 #ifdef CONFIG_X86_64
 #define ST_USER_RET_POP(regs)	(st_user_compat(regs) ? 4 : 8)

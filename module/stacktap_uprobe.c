@@ -331,7 +331,7 @@ static notrace int st_uretprobe_entry(ST_UPROBE_HANDLER_ARGS)
 	u64 now = ktime_get_mono_fast_ns();
 
 	/* Past its depth uprobes hook no return (prepare_uretprobe()). */
-	if (current->utask && current->utask->depth >= MAX_URETPROBE_DEPTH)
+	if (st_uretprobe_too_deep())
 		return 0;
 	raw_spin_lock_irqsave(&st_uret_lock, flags);
 	for (i = 0; i < ST_URET_PROBE; i++) {
