@@ -284,6 +284,21 @@ static __always_inline void st_record_fill(struct st_record *rec, struct st_prob
 }
 
 /*
+ * Whether an r: or ur: call's outcome @ret meets @p's ret and lat
+ * conditions; one that does not is counted as filtered.
+ */
+static __always_inline bool st_ret_kept(struct st_probe *p, const struct st_ret *ret)
+{
+	const struct st_spec *s = &p->spec;
+
+	if (st_cond_true(&s->ret_cond, (long)(unsigned long)ret->value) &&
+	    st_cond_true(&s->lat_cond, (long long)ret->lat_ns))
+		return true;
+	local_inc(&this_cpu_ptr(p->stats)->filtered);
+	return false;
+}
+
+/*
  * Account one hit of @p with preemption disabled: @frames[0..nr), the
  * kernel's and then, from ST_FRAME_USER on, the user's; kernel frames
  * one past depth= mean the kernel stack went deeper than kept.  The
@@ -304,9 +319,8 @@ static __always_inline void st_hit_store(struct st_probe *p, unsigned long *fram
 	local_inc(&this_cpu_ptr(p->stats)->hits);
 	/* Each context writes its own counter: no nesting race. */
 	__this_cpu_inc(st_capture_cpu.hits[st_context()]);
-	/* With ustack=, and for u: and ur: (the user's part alone), find the marker. */
-	if (unlikely(p->spec.ustack || p->spec.kind == STACKTAP_KIND_UPROBE ||
-		     p->spec.kind == STACKTAP_KIND_URETPROBE)) {
+	/* Only a stack longer than depth= may hold a cut kernel part: where does it end? */
+	if (unlikely(nr > depth)) {
 		for (knr = 0; knr < nr && frames[knr] != ST_FRAME_USER; knr++)
 			;
 	}
@@ -427,15 +441,11 @@ notrace void st_capture_uretprobe(struct st_probe *p, struct pt_regs *regs, unsi
 				  const struct st_ret *ret)
 {
 	unsigned long *frames = st_capture_enter(p, true, false);
-	const struct st_spec *s = &p->spec;
 	unsigned int nr;
 
 	if (!frames)
 		return;
-	if (!st_cond_true(&s->ret_cond, (long)(unsigned long)ret->value) ||
-	    !st_cond_true(&s->lat_cond, (long long)ret->lat_ns)) {
-		local_inc(&this_cpu_ptr(p->stats)->filtered);
-	} else {
+	if (st_ret_kept(p, ret)) {
 		nr = st_unwind_user_regs(regs, ST_USER_AT_RETURN, func, frames, st_kframes_max(p));
 		st_hit_store(p, frames, nr, ret, NULL);
 	}
@@ -534,16 +544,11 @@ NOKPROBE_SYMBOL(st_capture_ftrace_entry);
 notrace void st_capture_return(struct st_probe *p, unsigned long *frames,
 			       unsigned int nr, const u8 *args, const struct st_ret *ret)
 {
-	const struct st_spec *s = &p->spec;
-
 	/* Filtered at the entry already: the filters do not apply twice. */
 	if (!st_capture_enter(p, false, false))
 		return;
 	/* ret and lat conditions: only the hits that meet them are kept. */
-	if (!st_cond_true(&s->ret_cond, (long)(unsigned long)ret->value) ||
-	    !st_cond_true(&s->lat_cond, (long long)ret->lat_ns))
-		local_inc(&this_cpu_ptr(p->stats)->filtered);
-	else
+	if (st_ret_kept(p, ret))
 		st_hit_store(p, frames, nr, ret, p->args_max ? args : NULL);
 	st_capture_leave();
 }
