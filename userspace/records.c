@@ -448,16 +448,22 @@ static int folded_cmp(const void *a, const void *b)
  * Probes match by canonical spec; a bare symbol (or SYMBOL+OFFSET)
  * matches its probes of every kind.
  */
+/* The length of @s's kind prefix: "p:", "r:", "f:", "u:" or "ur:"; 0 for none. */
+static size_t kind_prefix_len(const char *s)
+{
+	if (!strncmp(s, "ur:", 3))
+		return 3;
+	return s[0] && s[1] == ':' && strchr("prfu", s[0]) ? 2 : 0;
+}
+
 int probe_matches(const char *spec, const char *want)
 {
 	if (!want)
 		return 1;
-	/* "p:", "r:", "f:", "u:" or "ur:" first: a whole spec; else SYMBOL or MOD:SYMBOL. */
-	if ((want[0] && want[1] == ':' && strchr("prfu", want[0])) || !strncmp(want, "ur:", 3))
+	/* A kind first: a whole spec; else SYMBOL, MOD:SYMBOL or /PATH:SYMBOL. */
+	if (kind_prefix_len(want))
 		return !strcmp(spec, want);
-	if (!strncmp(spec, "ur:", 3))
-		return !strcmp(spec + 3, want);
-	return spec[0] && spec[1] == ':' && !strcmp(spec + 2, want);
+	return kind_prefix_len(spec) && !strcmp(spec + kind_prefix_len(spec), want);
 }
 
 /*
@@ -469,10 +475,10 @@ void probe_canonical(char *out, size_t size, const char *want)
 	char *c, *colon;
 
 	snprintf(out, size, "%s", want);
+	c = out + kind_prefix_len(out);
 	/* u:/PATH:SYM and ur:/PATH:SYM hold no module. */
-	if (!strncmp(out, "u:", 2) || !strncmp(out, "ur:", 3))
+	if (*c == '/')
 		return;
-	c = out[0] && out[1] == ':' && strchr("prf", out[0]) ? out + 2 : out;
 	colon = strchr(c, ':');
 	for (; colon && c < colon; c++)
 		if (*c == '-')
