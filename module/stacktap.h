@@ -162,13 +162,41 @@ static inline u64 st_frame_u64(unsigned long frame)
 /*
  * Words a stack may take, for depth= @depth: the kernel's frames and a
  * truncation flag; where user stacks are walked, ST_FRAME_USER and as
- * many user frames again (a u: stack, ST_FRAME_USER and its frames,
- * fits either way).
+ * many user frames again, elsewhere ST_FRAME_USER and the user pc of
+ * ustack=copy (a u: stack, ST_FRAME_USER and its frames, fits either
+ * way).
  */
-#define ST_STACK_WORDS(depth)	(ST_USER_FP_RECORDS ? 2 * ((depth) + 1) : (depth) + 1)
+#define ST_STACK_WORDS(depth)	(ST_USER_FP_RECORDS ? 2 * ((depth) + 1) : (depth) + 3)
 
 int st_ustack_check(const struct st_spec *spec, const char **why);
 unsigned int st_unwind_user(unsigned long *out, unsigned int max);
+unsigned int st_ucopy_take(struct pt_regs *regs, struct stacktap_ucopy *u, unsigned int size);
+
+/* stacktap_maps.c: the code mappings of processes with user stacks */
+struct st_map {
+	u64 start, end;
+	u64 pgoff;		/* in bytes */
+	char *path;
+};
+void st_maps_want(void);
+int st_maps_dump(unsigned long *pos,
+		 int (*put)(void *arg, u32 tgid, const struct st_map *map), void *arg);
+void st_maps_init(void);
+void st_maps_exit(void);
+
+/* Bytes a user copy @u takes: its head, registers, returns and stack. */
+static inline unsigned int st_ucopy_len(const struct stacktap_ucopy *u)
+{
+	return ALIGN(sizeof(*u) + (u->nregs + u->nuret) * sizeof(u64) + u->size, 8);
+}
+
+/* Bytes a record's user copy may take: registers and ustack=copy,SIZE. */
+static inline unsigned int st_ucopy_max(const struct st_spec *spec)
+{
+	return spec->ustack == ST_USTACK_COPY ?
+	       ALIGN(sizeof(struct stacktap_ucopy) + (STACKTAP_UCOPY_REGS_MAX +
+		     STACKTAP_UCOPY_URET_MAX) * sizeof(u64) + spec->ucopy_size, 8) : 0;
+}
 /* How a user stack's first frames are known. */
 enum st_user_at {
 	ST_USER_AT_PC,		/* inside a function: its pc, then the records */

@@ -126,22 +126,47 @@ static __always_inline unsigned int st_kframes_max(const struct st_probe *p)
 	return (p->spec.depth ?: st_depth) + 1;
 }
 
-/* Words a hit of @p may store: with ustack=, the user's after the kernel's. */
+/*
+ * Words a hit of @p may store: with ustack=fp, the user's after the
+ * kernel's; with ustack=copy, ST_FRAME_USER and the user pc.
+ */
 static __always_inline unsigned int st_frames_max(const struct st_probe *p)
 {
-	return p->spec.ustack ? ST_STACK_WORDS(st_kframes_max(p) - 1) : st_kframes_max(p);
+	if (likely(!p->spec.ustack))
+		return st_kframes_max(p);
+	return p->spec.ustack == ST_USTACK_FP ? ST_STACK_WORDS(st_kframes_max(p) - 1) :
+						st_kframes_max(p) + 2;
 }
 
 /*
  * ustack=: the user stack after the @nr kernel frames at @frames, as
- * ST_FRAME_USER and up to depth= user frames.  Returns the new count.
+ * ST_FRAME_USER and up to depth= user frames (ustack=copy: the pc, the
+ * rest is unwound from the copy).  Returns the new count.
  */
 static __always_inline unsigned int st_capture_user(const struct st_probe *p,
 						    unsigned long *frames, unsigned int nr)
 {
 	if (likely(!p->spec.ustack))
 		return nr;
-	return nr + st_unwind_user(frames + nr, st_kframes_max(p));
+	return nr + st_unwind_user(frames + nr, p->spec.ustack == ST_USTACK_FP ?
+					       st_kframes_max(p) : 2);
+}
+
+/*
+ * ustack=copy: the user registers @uregs (NULL: the task's, as it entered
+ * the kernel) and stack into @rec, after its other parts.  Returns the
+ * bytes taken, 0 for none.
+ */
+static __always_inline unsigned int st_capture_ucopy(const struct st_probe *p,
+						     struct st_record *rec, unsigned int nr,
+						     bool ret, unsigned int args_len,
+						     struct pt_regs *uregs)
+{
+	if (likely(p->spec.ustack != ST_USTACK_COPY))
+		return 0;
+	return st_ucopy_take(uregs, (struct stacktap_ucopy *)((char *)rec +
+			     st_record_head(nr, p->name_len, ret, args_len)),
+			     p->spec.ucopy_size);
 }
 
 unsigned int st_capture_max(const struct st_probe *p)
@@ -225,7 +250,8 @@ static __always_inline unsigned long *st_capture_enter(struct st_probe *p,
 	__this_cpu_or(st_capture_cpu.busy, BIT(ctx));
 	if (record && !p->spec.count_only) {
 		rec = (struct st_record *)st_ring_reserve_max(
-			st_record_size(st_frames_max(p), p->name_len, false, p->args_max));
+			st_record_size(st_frames_max(p), p->name_len, false, p->args_max,
+				       st_ucopy_max(&p->spec)));
 		if (rec) {
 			/*
 			 * Stamped at once, as a record reserved later, by a
@@ -304,13 +330,15 @@ static __always_inline bool st_ret_kept(struct st_probe *p, const struct st_ret 
  * one past depth= mean the kernel stack went deeper than kept.  The
  * stack is counted in the aggregation table and, unless @p is count-only,
  * stored as a record.  @ret, when set, is a kretprobe's return value and
- * latency; @args, when set, the arguments fetched (st_args_fetch()).
+ * latency; @args, when set, the arguments fetched (st_args_fetch());
+ * @uregs, for ustack=copy, the user registers (NULL: the task's as it
+ * entered the kernel).
  */
 static __always_inline void st_hit_store(struct st_probe *p, unsigned long *frames,
 					 unsigned int nr, const struct st_ret *ret,
-					 const u8 *args)
+					 const u8 *args, struct pt_regs *uregs)
 {
-	unsigned int args_len = st_args_len(args);
+	unsigned int args_len = st_args_len(args), ucopy;
 	unsigned int depth = st_kframes_max(p) - 1;
 	unsigned int knr = nr, ctx, i;
 	struct st_record *rec;
@@ -319,6 +347,9 @@ static __always_inline void st_hit_store(struct st_probe *p, unsigned long *fram
 	local_inc(&this_cpu_ptr(p->stats)->hits);
 	/* Each context writes its own counter: no nesting race. */
 	__this_cpu_inc(st_capture_cpu.hits[st_context()]);
+	/* A user stack: its process's mappings name it later. */
+	if (p->spec.ustack || p->spec.kind >= STACKTAP_KIND_UPROBE)
+		st_maps_want();
 	/* Only a stack longer than depth= may hold a cut kernel part: where does it end? */
 	if (unlikely(nr > depth)) {
 		for (knr = 0; knr < nr && frames[knr] != ST_FRAME_USER; knr++)
@@ -354,14 +385,18 @@ static __always_inline void st_hit_store(struct st_probe *p, unsigned long *fram
 		__this_cpu_write(st_capture_cpu.open[ctx], NULL);
 		st_record_fill(rec, p, nr, NULL, args);
 		/*
-		 * The name overwrites the extra frame of a truncated stack, so
-		 * nothing past the trimmed size was written.
+		 * The name (or the user copy) overwrites the extra frame of a
+		 * truncated stack, so nothing past the trimmed size was written.
 		 */
-		st_ring_trim(&rec->hdr, st_record_size(nr, p->name_len, false, args_len));
+		ucopy = st_capture_ucopy(p, rec, nr, false, args_len, uregs);
+		if (ucopy)
+			flags |= ST_REC_UCOPY;
+		st_ring_trim(&rec->hdr, st_record_size(nr, p->name_len, false, args_len, ucopy));
 		st_ring_commit(&rec->hdr, flags);
 		return;
 	}
-	rec = (struct st_record *)st_ring_reserve(st_record_size(nr, p->name_len, ret, args_len),
+	rec = (struct st_record *)st_ring_reserve(st_record_size(nr, p->name_len, ret, args_len,
+								 st_ucopy_max(&p->spec)),
 						  p->spec.ring ? p->spec.ring == ST_RING_OVERWRITE :
 								 READ_ONCE(st_overwrite));
 	if (!rec)
@@ -374,6 +409,13 @@ static __always_inline void st_hit_store(struct st_probe *p, unsigned long *fram
 	for (i = 0; i < nr; i++)
 		rec->frames[i] = frames[i];
 	st_record_fill(rec, p, nr, ret, args);
+	if (unlikely(p->spec.ustack == ST_USTACK_COPY)) {
+		ucopy = st_capture_ucopy(p, rec, nr, ret, args_len, uregs);
+		if (ucopy)
+			flags |= ST_REC_UCOPY;
+		/* The ring reads as zero past what was written. */
+		st_ring_trim(&rec->hdr, st_record_size(nr, p->name_len, ret, args_len, ucopy));
+	}
 	st_ring_commit(&rec->hdr, flags);
 }
 
@@ -403,7 +445,7 @@ notrace void st_capture_regs(struct st_probe *p, struct pt_regs *regs,
 	instruction_pointer_set(regs, trap_ip);
 	frames[0] = ip;
 	nr = st_capture_user(p, frames, max(nr, 1U));
-	st_hit_store(p, frames, nr, NULL, st_capture_args(p, regs));
+	st_hit_store(p, frames, nr, NULL, st_capture_args(p, regs), NULL);
 	st_capture_leave();
 out:
 	st_trap_end(trap_old);
@@ -425,7 +467,7 @@ notrace void st_capture_uprobe(struct st_probe *p, struct pt_regs *regs, bool at
 	nr = st_unwind_user_regs(regs, at_entry ? ST_USER_AT_ENTRY : ST_USER_AT_PC,
 				 instruction_pointer(regs), frames, st_kframes_max(p));
 	if (nr)
-		st_hit_store(p, frames, nr, NULL, NULL);
+		st_hit_store(p, frames, nr, NULL, NULL, regs);
 	else
 		local_inc(&this_cpu_ptr(p->stats)->misses);
 	st_capture_leave();
@@ -447,7 +489,7 @@ notrace void st_capture_uretprobe(struct st_probe *p, struct pt_regs *regs, unsi
 		return;
 	if (st_ret_kept(p, ret)) {
 		nr = st_unwind_user_regs(regs, ST_USER_AT_RETURN, func, frames, st_kframes_max(p));
-		st_hit_store(p, frames, nr, ret, NULL);
+		st_hit_store(p, frames, nr, ret, NULL, regs);
 	}
 	st_capture_leave();
 }
@@ -481,7 +523,7 @@ notrace void st_capture_ftrace(struct st_probe *p, unsigned long ip,
 	}
 	if (nr)
 		st_hit_store(p, frames, st_capture_user(p, frames, nr), NULL,
-			     st_capture_args(p, regs));
+			     st_capture_args(p, regs), NULL);
 	else
 		local_inc(&this_cpu_ptr(p->stats)->misses);
 	st_capture_leave();
@@ -549,7 +591,7 @@ notrace void st_capture_return(struct st_probe *p, unsigned long *frames,
 		return;
 	/* ret and lat conditions: only the hits that meet them are kept. */
 	if (st_ret_kept(p, ret))
-		st_hit_store(p, frames, nr, ret, p->args_max ? args : NULL);
+		st_hit_store(p, frames, nr, ret, p->args_max ? args : NULL, NULL);
 	st_capture_leave();
 }
 NOKPROBE_SYMBOL(st_capture_return);

@@ -341,6 +341,42 @@ static inline bool st_uretprobe_too_deep(void)
 }
 #endif
 
+/*
+ * ustack=copy: the return addresses uprobes replaced with their
+ * trampoline in current's user stack, innermost first, those of calls
+ * that have not returned at @regs (a ur: hit sees its own still listed);
+ * a chained instance shares its slot with the next.
+ * Read in current's context or an interrupt of it, on its CPU: only it
+ * changes its list.
+ */
+#ifdef CONFIG_UPROBES
+static __always_inline unsigned int st_uret_pending(struct pt_regs *regs, u64 *out,
+						    unsigned int max)
+{
+	unsigned long sp = user_stack_pointer(regs);
+	struct return_instance *ri;
+	unsigned int n = 0;
+
+	if (!current->utask)
+		return 0;
+	for (ri = READ_ONCE(current->utask->return_instances); ri && n < max;
+	     ri = READ_ONCE(ri->next)) {
+		/* Returned: sp above its entry's, or (arm64, MIPS) back at it, at its pc. */
+		if (ri->chained || sp > ri->stack ||
+		    (sp == ri->stack && ri->orig_ret_vaddr == instruction_pointer(regs)))
+			continue;
+		out[n++] = ri->orig_ret_vaddr;
+	}
+	return n;
+}
+#else
+static __always_inline unsigned int st_uret_pending(struct pt_regs *regs, u64 *out,
+						    unsigned int max)
+{
+	return 0;
+}
+#endif
+
 /* What a return pops off the user stack: x86_64's return address. */
 #ifdef CONFIG_X86_64
 #define ST_USER_RET_POP(regs)	(st_user_compat(regs) ? 4 : 8)
@@ -370,6 +406,15 @@ static inline void st_uprobe_unregister(struct st_uprobe *u)
 {
 	uprobe_unregister(u->inode, u->offset, &u->uc);
 }
+#endif
+
+/* A process's mappings (stacktap_maps.c): a maple tree since 6.1, a list before. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 1, 0)
+#define ST_VMA_ITER(name, mm)		VMA_ITERATOR(name, mm, 0)
+#define st_for_each_vma(name, vma)	for_each_vma(name, vma)
+#else
+#define ST_VMA_ITER(name, mm)		struct mm_struct *name = (mm)
+#define st_for_each_vma(name, vma)	for ((vma) = (name)->mmap; (vma); (vma) = (vma)->vm_next)
 #endif
 
 #endif /* _STACKTAP_COMPAT_H */

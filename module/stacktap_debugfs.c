@@ -237,6 +237,21 @@ static void st_frames_show(struct seq_file *m, struct st_trace_fmt *it,
 		seq_puts(m, " => [truncated]\n");
 }
 
+/*
+ * ustack=copy: what was copied, for stacktapctl to unwind; a record whose
+ * copy does not lie inside it (torn, in an oops dump) says nothing.
+ */
+static void st_ucopy_show(struct seq_file *m, const struct st_record *rec)
+{
+	const struct stacktap_ucopy *u = st_record_ucopy(rec);
+	const char *end = (const char *)rec + rec->hdr.len;
+
+	if ((const char *)(u + 1) > end || u->nregs > STACKTAP_UCOPY_REGS_MAX ||
+	    u->nuret > STACKTAP_UCOPY_URET_MAX || (const char *)u + st_ucopy_len(u) > end)
+		return;
+	seq_printf(m, " -- user copy: %u bytes from sp 0x%llx --\n", u->size, u->sp);
+}
+
 /* One record as trace shows it, @cpu's; also the dump on oops and panic. */
 void st_trace_format(struct seq_file *m, struct st_trace_fmt *it,
 		     const struct st_record *rec, int cpu)
@@ -283,6 +298,8 @@ void st_trace_format(struct seq_file *m, struct st_trace_fmt *it,
 	seq_putc(m, '\n');
 	st_frames_show(m, it, rec->frames, rec->nr_frames, rec->hdr.flags & ST_REC_TRUNCATED,
 		       rec->ts_ns);
+	if (rec->hdr.flags & ST_REC_UCOPY)
+		st_ucopy_show(m, rec);
 	seq_putc(m, '\n');
 }
 
@@ -798,6 +815,22 @@ static int st_stats_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(st_stats);
 
+static int st_maps_line(void *arg, u32 tgid, const struct st_map *map)
+{
+	seq_printf(arg, "%u %llx-%llx %llx %s\n", tgid, map->start, map->end, map->pgoff,
+		   map->path);
+	return 0;
+}
+
+/* "TGID START-END PGOFF PATH": the code mappings user stacks are in. */
+static int st_maps_show(struct seq_file *m, void *v)
+{
+	unsigned long pos = 0;
+
+	return st_maps_dump(&pos, st_maps_line, m);
+}
+DEFINE_SHOW_ATTRIBUTE(st_maps);
+
 int st_debugfs_init(void)
 {
 	struct dentry *per_cpu, *dir;
@@ -813,6 +846,7 @@ int st_debugfs_init(void)
 	debugfs_create_file("control", 0200, st_dir, NULL, &st_control_fops);
 	debugfs_create_file("probes", 0400, st_dir, NULL, &st_probes_fops);
 	debugfs_create_file("stats", 0400, st_dir, NULL, &st_stats_fops);
+	debugfs_create_file("maps", 0400, st_dir, NULL, &st_maps_fops);
 	per_cpu = debugfs_create_dir("per_cpu", st_dir);
 	for_each_possible_cpu(cpu) {
 		snprintf(name, sizeof(name), "cpu%d", cpu);

@@ -64,15 +64,15 @@ static bool st_dump_sane(const struct st_record *rec)
 	u16 args;
 
 	if (rec->hdr.len < sizeof(*rec) || rec->nr_frames > STACKTAP_FRAMES_MAX ||
-	    st_record_size(rec->nr_frames, rec->name_len, ret, 0) > rec->hdr.len)
+	    st_record_head(rec->nr_frames, rec->name_len, ret, 0) > rec->hdr.len)
 		return false;
 	if (!(rec->hdr.flags & ST_REC_ARGS))
 		return true;
-	if (st_record_size(rec->nr_frames, rec->name_len, ret, sizeof(u16)) > rec->hdr.len)
+	if (st_record_head(rec->nr_frames, rec->name_len, ret, sizeof(u16)) > rec->hdr.len)
 		return false;
 	a = st_record_args(rec);
 	args = get_unaligned((const u16 *)a);
-	if (st_record_size(rec->nr_frames, rec->name_len, ret, sizeof(u16) + args) > rec->hdr.len)
+	if (st_record_head(rec->nr_frames, rec->name_len, ret, sizeof(u16) + args) > rec->hdr.len)
 		return false;
 	end = a + sizeof(u16) + args;
 	for (a += sizeof(u16); a < end; a += sizeof(*e) + e->name_len + e->value_len) {

@@ -65,7 +65,7 @@ static int __init st_params_check(void)
 	}
 	buffer_kb = roundup_pow_of_two(buffer_kb);
 	/* The deepest record must fit twice, or a wrap could never succeed. */
-	if (2 * st_record_size(depth, STACKTAP_SPEC_MAX, true, ST_ARGS_BYTES_MAX) > buffer_kb * 1024UL) {
+	if (2 * st_record_head(depth, STACKTAP_SPEC_MAX, true, ST_ARGS_BYTES_MAX) > buffer_kb * 1024UL) {
 		pr_err("buffer_kb=%u is too small for depth=%u\n", buffer_kb, depth);
 		return -EINVAL;
 	}
@@ -85,9 +85,10 @@ static int __init st_init(void)
 	ret = st_capture_init(depth);
 	if (ret)
 		goto err_ring;
+	st_maps_init();
 	ret = st_stacks_init(stacks_max, depth);
 	if (ret)
-		goto err_capture;
+		goto err_maps;
 	ret = st_unwind_init();
 	if (ret)
 		goto err_stacks;
@@ -131,7 +132,8 @@ err_unwind:
 	st_unwind_exit();
 err_stacks:
 	st_stacks_exit();
-err_capture:
+err_maps:
+	st_maps_exit();
 	st_capture_exit();
 err_ring:
 	st_ring_exit();
@@ -148,6 +150,7 @@ static void __exit st_exit(void)
 	st_symbols_exit();
 	st_unwind_exit();
 	st_stacks_exit();
+	st_maps_exit();
 	st_capture_exit();
 	st_ring_exit();
 }

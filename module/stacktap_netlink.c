@@ -449,6 +449,49 @@ static int st_nl_stacks_done(struct netlink_callback *cb)
 	return 0;
 }
 
+static int st_nl_put_map(void *arg, u32 tgid, const struct st_map *map)
+{
+	struct st_nl_dump *d = arg;
+	void *hdr;
+
+	hdr = genlmsg_put(d->skb, NETLINK_CB(d->cb->skb).portid, d->cb->nlh->nlmsg_seq,
+			  &st_nl_family, NLM_F_MULTI, STACKTAP_CMD_MAPS_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(d->skb, STACKTAP_A_TGID, tgid) ||
+	    nla_put_u64_64bit(d->skb, STACKTAP_A_ADDR, map->start, STACKTAP_A_PAD) ||
+	    nla_put_u64_64bit(d->skb, STACKTAP_A_MAP_END, map->end, STACKTAP_A_PAD) ||
+	    nla_put_u64_64bit(d->skb, STACKTAP_A_MAP_PGOFF, map->pgoff, STACKTAP_A_PAD) ||
+	    nla_put_string(d->skb, STACKTAP_A_PATH, map->path)) {
+		genlmsg_cancel(d->skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(d->skb, hdr);
+	return 0;
+}
+
+/* MAPS_GET: cb->args[0], where the next mapping is (st_maps_dump()). */
+static int st_nl_maps_get(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct st_nl_dump d = { .skb = skb, .cb = cb };
+	const char *why;
+	int ret;
+
+	if (!st_nl_allowed(cb->skb, cb->extack))
+		return -EPERM;
+	/* User addresses of other processes, as records carry them. */
+	ret = st_stream_may_read(&why);
+	if (ret) {
+		st_nl_why(cb->extack, why);
+		return ret;
+	}
+	ret = st_maps_dump((unsigned long *)&cb->args[0], st_nl_put_map, &d);
+	/* One mapping always fits an empty message. */
+	if (ret && !skb->len)
+		return ret;
+	return skb->len;
+}
+
 static const struct genl_small_ops st_nl_ops[] = {
 	{ .cmd = STACKTAP_CMD_PROBE_ADD, .doit = st_nl_probe_add, .flags = GENL_ADMIN_PERM },
 	{ .cmd = STACKTAP_CMD_PROBE_DEL, .doit = st_nl_probe_del, .flags = GENL_ADMIN_PERM },
@@ -459,6 +502,7 @@ static const struct genl_small_ops st_nl_ops[] = {
 	{ .cmd = STACKTAP_CMD_STREAM, .doit = st_nl_stream, .flags = GENL_ADMIN_PERM },
 	{ .cmd = STACKTAP_CMD_SYMBOLIZE, .doit = st_nl_symbolize, .flags = GENL_ADMIN_PERM },
 	{ .cmd = STACKTAP_CMD_FUNCS_CHECK, .doit = st_nl_funcs_check, .flags = GENL_ADMIN_PERM },
+	{ .cmd = STACKTAP_CMD_MAPS_GET, .dumpit = st_nl_maps_get, .flags = GENL_ADMIN_PERM },
 };
 
 /* A dump that holds a snapshot between calls frees it in done. */

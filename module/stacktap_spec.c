@@ -325,6 +325,35 @@ static int st_parse_uint(const char *s, size_t len, unsigned int min,
 	return 0;
 }
 
+/*
+ * ustack=fp, or ustack=copy[,SIZE]: the user registers and SIZE bytes of
+ * the user stack, rounded up to 8, for stacktapctl to unwind.
+ */
+static int st_parse_ustack(struct st_spec *spec, const char *val, size_t len,
+			   const char **why)
+{
+	if (len == 2 && !memcmp(val, "fp", 2)) {
+		spec->ustack = ST_USTACK_FP;
+		return 0;
+	}
+	if (len < 4 || memcmp(val, "copy", 4) || (len > 4 && val[4] != ',')) {
+		*why = "ustack= is fp (the user stack walked by its frame pointers) or copy[,SIZE] (registers and SIZE bytes of it for stacktapctl to unwind)";
+		return -EINVAL;
+	}
+	spec->ustack = ST_USTACK_COPY;
+	spec->ucopy_size = STACKTAP_UCOPY_SIZE_DEFAULT;
+	if (len > 4) {
+		int ret = st_parse_uint(val + 5, len - 5, STACKTAP_UCOPY_SIZE_MIN,
+					STACKTAP_UCOPY_SIZE_MAX, &spec->ucopy_size, why,
+					"ustack=copy,SIZE takes a decimal number of bytes",
+					"ustack=copy,SIZE must be 64..16384");
+		if (ret)
+			return ret;
+	}
+	spec->ucopy_size = (spec->ucopy_size + 7) & ~7u;
+	return 0;
+}
+
 /* comm=NAME: a task name as the kernel keeps it, 1..15 printable bytes. */
 static int st_parse_comm(struct st_spec *spec, const char *s, size_t len,
 			 const char **why)
@@ -761,12 +790,7 @@ static int st_parse_option(struct st_spec *spec, const char *opt, size_t len,
 		spec->key_args = ret;
 		return 0;
 	case ST_OPT_USTACK:
-		if (val_len != 2 || memcmp(val, "fp", 2)) {
-			*why = "ustack= is fp: the user stack walked by its frame pointers";
-			return -EINVAL;
-		}
-		spec->ustack = ST_USTACK_FP;
-		return 0;
+		return st_parse_ustack(spec, val, val_len, why);
 	case ST_OPT_DEPTH:
 		return st_parse_uint(val, val_len, 1, STACKTAP_DEPTH_MAX, &spec->depth,
 				     why, "depth= takes a decimal number",
@@ -808,8 +832,10 @@ int st_spec_format_options(const struct st_spec *spec, char *buf, size_t size)
 		ST_APPEND("%smode=count", n ? " " : "");
 	if (spec->key_args)
 		ST_APPEND("%skey=args", n ? " " : "");
-	if (spec->ustack)
+	if (spec->ustack == ST_USTACK_FP)
 		ST_APPEND("%sustack=fp", n ? " " : "");
+	else if (spec->ustack == ST_USTACK_COPY)
+		ST_APPEND("%sustack=copy,%u", n ? " " : "", spec->ucopy_size);
 	if (spec->depth)
 		ST_APPEND("%sdepth=%u", n ? " " : "", spec->depth);
 	if (spec->filters & ST_FILTER_PID)
@@ -883,9 +909,13 @@ int st_spec_parse_text(struct st_spec *spec, const char *text, size_t len,
 		ret = -EINVAL;
 	}
 	if (!ret && (spec->kind == STACKTAP_KIND_UPROBE || spec->kind == STACKTAP_KIND_URETPROBE) &&
-	    (spec->nargs || spec->ustack)) {
+	    (spec->nargs || spec->ustack == ST_USTACK_FP)) {
 		*why = spec->nargs ? "u: and ur: probes fetch no arguments yet" :
-				     "a u: or ur: probe's stack is the user's already: no ustack=";
+				     "a u: or ur: probe's stack is the user's already: no ustack=fp";
+		ret = -EINVAL;
+	}
+	if (!ret && spec->ustack == ST_USTACK_COPY && spec->count_only) {
+		*why = "ustack=copy keeps each hit's user stack in its record, and mode=count writes none";
 		ret = -EINVAL;
 	}
 	if (!ret && spec->key_args && !spec->nargs) {

@@ -71,6 +71,7 @@ struct st_spec {
 	bool key_args;			/* key=args: count per stack and arguments */
 	unsigned char ring;		/* ST_RING_*: a full ring, by ring= */
 	unsigned char ustack;		/* ST_USTACK_*: the user stack too, by ustack= */
+	unsigned int ucopy_size;	/* ustack=copy,SIZE: bytes of user stack */
 	unsigned int depth;		/* frames kept, 0: the module's depth= */
 	unsigned int filters;		/* ST_FILTER_*: which of these are set */
 	unsigned int pid;		/* thread group id */
@@ -85,6 +86,7 @@ struct st_spec {
 
 /* ustack=: how the user stack of the task is taken; 0: not at all. */
 #define ST_USTACK_FP		1	/* walked by its frame pointers at the hit */
+#define ST_USTACK_COPY		2	/* registers and stack copied, unwound later */
 
 /* ring=: what a hit does when the ring is full; 0: the module's overwrite=. */
 #define ST_RING_OVERWRITE	1	/* frees the oldest records */

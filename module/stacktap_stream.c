@@ -33,7 +33,10 @@
 
 #include "stacktap.h"
 
-/* A record at its largest in a message: user frames and arguments included. */
+/*
+ * A record at its largest in a message: user frames and arguments
+ * included, its user copy not (st_stream_msg_size()).
+ */
 #define ST_STREAM_RECORD_MAX	(NLA_HDRLEN + sizeof(struct stacktap_record) + \
 				 STACKTAP_FRAMES_MAX * sizeof(u64) + STACKTAP_SPEC_MAX + \
 				 ST_ARGS_BYTES_MAX + 8 + 256)
@@ -123,12 +126,19 @@ static int st_stream_put(struct sk_buff *skb, const struct st_record *rec, int c
 {
 	u16 args_len = rec->hdr.flags & ST_REC_ARGS ?
 		       get_unaligned((const u16 *)st_record_args(rec)) : 0;
-	u32 size = ALIGN(sizeof(struct stacktap_record) + rec->nr_frames * sizeof(u64) +
+	u32 head = ALIGN(sizeof(struct stacktap_record) + rec->nr_frames * sizeof(u64) +
 			 rec->name_len + args_len, 8);
+	const struct stacktap_ucopy *u = NULL;
+	u32 ucopy = 0, size = head;
 	struct stacktap_record *out;
 	struct nlattr *attr;
 	unsigned int i;
 
+	if (rec->hdr.flags & ST_REC_UCOPY) {
+		u = st_record_ucopy(rec);
+		ucopy = st_ucopy_len(u);
+		size += ucopy;
+	}
 	/* 8-byte aligned: the u64 fields are plain stores. */
 	attr = nla_reserve_64bit(skb, STACKTAP_A_RECORD, size, STACKTAP_A_PAD);
 	if (!attr)
@@ -165,7 +175,23 @@ static int st_stream_put(struct sk_buff *skb, const struct st_record *rec, int c
 		memcpy((char *)&out->frames[rec->nr_frames] + rec->name_len,
 		       st_record_args(rec) + sizeof(u16), args_len);
 	}
+	if (u) {
+		out->flags |= STACKTAP_RECORD_F_UCOPY;
+		out->ucopy_len = ucopy;
+		memcpy((char *)out + head, u, ucopy);
+	}
 	return 0;
+}
+
+/* A message that takes @rec, whose user copy may be 16 KiB, and more. */
+static size_t st_stream_msg_size(const struct st_record *rec)
+{
+	const struct stacktap_ucopy *u;
+
+	if (!(rec->hdr.flags & ST_REC_UCOPY))
+		return max_t(size_t, NLMSG_GOODSIZE, ST_STREAM_RECORD_MAX);
+	u = st_record_ucopy(rec);
+	return max_t(size_t, NLMSG_GOODSIZE, ST_STREAM_RECORD_MAX + st_ucopy_len(u));
 }
 
 /*
@@ -209,7 +235,7 @@ static int st_stream_cpu(struct st_stream *s, int cpu, long *budget)
 			return 0;
 		if (*budget <= 0)
 			return 1;
-		skb = genlmsg_new(max_t(size_t, NLMSG_GOODSIZE, ST_STREAM_RECORD_MAX), GFP_KERNEL);
+		skb = genlmsg_new(st_stream_msg_size((const struct st_record *)hdr), GFP_KERNEL);
 		if (!skb)
 			return -EAGAIN;
 		msg = genlmsg_put(skb, 0, 0, &st_nl_family, 0, STACKTAP_CMD_RECORDS);
@@ -217,7 +243,7 @@ static int st_stream_cpu(struct st_stream *s, int cpu, long *budget)
 			nlmsg_free(skb);
 			return -EAGAIN;
 		}
-		/* As many as fit; the first always does (ST_STREAM_RECORD_MAX). */
+		/* As many as fit; the first always does (st_stream_msg_size()). */
 		start = pos;
 		while (hdr && !st_stream_put(skb, (const struct st_record *)hdr, cpu)) {
 			pos += hdr->len;

@@ -10,6 +10,11 @@
  * pointers or none: x86_64 has its return address at sp, arm64 and MIPS
  * in a register.
  *
+ * ustack=copy takes the user registers and the top of the user stack
+ * instead, for stacktapctl to unwind later with the binaries' .eh_frame:
+ * perf's --call-graph dwarf, for code built without frame pointers and
+ * for MIPS.
+ *
  * The walk reads user memory with inline accesses that fail rather than
  * fault, and calls nothing a user can probe.  It is bounded: depth=
  * frames, each record above the one before and inside the task's stack
@@ -17,12 +22,14 @@
  * early, or gives garbage the reader sees as such; perf's and bpftrace's
  * frame-pointer user stacks share the limit.
  */
+#include <linux/elf-em.h>
 #include <linux/sched.h>
 #include <linux/sched/task_stack.h>
 #include <linux/uaccess.h>
 #include <asm/ptrace.h>
 
 #include "stacktap.h"
+#include "stacktap_ring.h"
 
 struct st_user_frame {
 	unsigned long fp;
@@ -88,10 +95,18 @@ static __always_inline bool st_user_entry_ret(struct pt_regs *regs, unsigned lon
 
 int st_ustack_check(const struct st_spec *spec, const char **why)
 {
-	if (!spec->ustack || ST_USER_FP_RECORDS)
-		return 0;
-	*why = "ustack=fp: this arch's user code keeps no frame records to walk";
-	return -EOPNOTSUPP;
+	if (spec->ustack == ST_USTACK_FP && !ST_USER_FP_RECORDS) {
+		*why = "ustack=fp: this arch's user code keeps no frame records to walk (ustack=copy unwinds without them)";
+		return -EOPNOTSUPP;
+	}
+	/* A record at its largest must fit a ring twice, as depth= must. */
+	if (spec->ustack == ST_USTACK_COPY &&
+	    2 * st_record_size(STACKTAP_FRAMES_MAX, STACKTAP_SPEC_MAX, true, ST_ARGS_BYTES_MAX,
+			       st_ucopy_max(spec)) > st_ring_size()) {
+		*why = "ustack=copy,SIZE: a record must fit the buffer twice: lower SIZE or load with a larger buffer_kb=";
+		return -ERANGE;
+	}
+	return 0;
 }
 
 /*
@@ -143,20 +158,128 @@ notrace unsigned int st_unwind_user_regs(struct pt_regs *regs, enum st_user_at a
 NOKPROBE_SYMBOL(st_unwind_user_regs);
 
 /*
- * ustack=fp at a kernel hit: the user stack of the task it runs for, as
- * it entered the kernel.  0 when the task has no user side (a kernel
- * thread, or one past exit_mm()), or the arch keeps no records.
+ * The user registers of the task a kernel hit runs for, as it entered
+ * the kernel; NULL when it has no user side (a kernel thread, or one
+ * past exit_mm()).
  */
-notrace unsigned int st_unwind_user(unsigned long *out, unsigned int max)
+static __always_inline struct pt_regs *st_user_regs_current(void)
 {
 	struct pt_regs *regs;
 
-	if (!ST_USER_FP_RECORDS || !current->mm || (current->flags & PF_KTHREAD))
-		return 0;
+	if (!current->mm || (current->flags & PF_KTHREAD))
+		return NULL;
 	regs = task_pt_regs(current);
 	/* io_uring and other user workers: user mode, but no user sp or pc. */
 	if (!user_mode(regs) || !user_stack_pointer(regs))
+		return NULL;
+	return regs;
+}
+
+/*
+ * ustack= at a kernel hit: the user stack of the task it runs for, as it
+ * entered the kernel (with @max 2, the marker and its pc alone).  0 when
+ * the task has no user side.
+ */
+notrace unsigned int st_unwind_user(unsigned long *out, unsigned int max)
+{
+	struct pt_regs *regs = st_user_regs_current();
+
+	if (!regs)
 		return 0;
 	return st_unwind_user_regs(regs, ST_USER_AT_PC, instruction_pointer(regs), out, max);
 }
 NOKPROBE_SYMBOL(st_unwind_user);
+
+/* @regs' general registers in DWARF's numbering for this arch; how many. */
+static __always_inline unsigned int st_ucopy_regs(struct pt_regs *regs, u64 *out)
+{
+	unsigned int i = 0;
+
+#if defined(CONFIG_X86_64)
+	out[i++] = regs->ax;
+	out[i++] = regs->dx;
+	out[i++] = regs->cx;
+	out[i++] = regs->bx;
+	out[i++] = regs->si;
+	out[i++] = regs->di;
+	out[i++] = regs->bp;
+	out[i++] = regs->sp;
+	out[i++] = regs->r8;
+	out[i++] = regs->r9;
+	out[i++] = regs->r10;
+	out[i++] = regs->r11;
+	out[i++] = regs->r12;
+	out[i++] = regs->r13;
+	out[i++] = regs->r14;
+	out[i++] = regs->r15;
+	out[i++] = regs->ip;
+#elif defined(CONFIG_ARM64)
+	for (; i < 31; i++)
+		out[i] = regs->regs[i];
+	out[i++] = regs->sp;
+#elif defined(CONFIG_MIPS)
+	/*
+	 * A syscall saves $16..$23 and $30 only where it needs them
+	 * (SAVE_STATIC): a kernel hit's may be stale, a u: hit's are not.
+	 * Code that keeps its frame in $sp unwinds either way.
+	 */
+	for (; i < 32; i++)
+		out[i] = regs->regs[i];
+#endif
+	return i;
+}
+
+#if defined(CONFIG_X86_64)
+#define ST_UCOPY_MACHINE	EM_X86_64
+#elif defined(CONFIG_ARM64)
+#define ST_UCOPY_MACHINE	EM_AARCH64
+#else
+#define ST_UCOPY_MACHINE	EM_MIPS
+#endif
+
+/*
+ * ustack=copy: the user registers @regs (NULL: the task's as it entered
+ * the kernel) and up to @size bytes of its stack from sp up, into @u,
+ * which has room for them (st_ucopy_max()).  Returns the bytes of @u
+ * used, a multiple of 8; 0, with nothing written, when there is no user
+ * side to copy.  The bytes past them are left as found (zero), as the
+ * ring needs of a record it trims.
+ */
+notrace unsigned int st_ucopy_take(struct pt_regs *regs, struct stacktap_ucopy *u,
+				   unsigned int size)
+{
+	unsigned long sp, left, i, end, used, head;
+	st_uaccess_t fs;
+	u8 *dst;
+
+	if (!regs)
+		regs = st_user_regs_current();
+	if (!regs || st_user_compat(regs) || (ST_USER_NMI_UNSAFE && st_context() == 3))
+		return 0;
+	sp = user_stack_pointer(regs);
+	u->machine = ST_UCOPY_MACHINE;
+	u->nregs = st_ucopy_regs(regs, u->regs);
+	u->nuret = st_uret_pending(regs, &u->regs[u->nregs], STACKTAP_UCOPY_URET_MAX);
+	u->pc = instruction_pointer(regs);
+	u->sp = sp;
+	head = sizeof(*u) + (u->nregs + u->nuret) * sizeof(u64);
+	dst = (u8 *)u + head;
+	if (!access_ok((const void __user *)sp, size))
+		size = 0;
+	pagefault_disable();
+	fs = st_uaccess_begin();
+	left = __copy_from_user_inatomic(dst, (const void __user *)sp, size);
+	st_uaccess_end(fs);
+	pagefault_enable();
+	u->size = size - left;
+	used = ALIGN(head + u->size, 8);
+	/*
+	 * Cut short where the stack's mapping ends: an arch's copy may have
+	 * stored bytes past the count it returns.  Zero them again.
+	 */
+	end = ALIGN(head + size, 8);
+	for (i = used; left && i < end; i += sizeof(u64))
+		WRITE_ONCE(*(u64 *)((u8 *)u + i), 0);
+	return used;
+}
+NOKPROBE_SYMBOL(st_ucopy_take);

@@ -90,8 +90,8 @@ static int st_done_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_ERROR;
 }
 
-/* Dump messages can exceed a page: receive with libmnl's dump size. */
-#define ST_RECV_SIZE	32768
+/* Dump messages can exceed a page, and a record with a user copy 16 KiB. */
+#define ST_RECV_SIZE	65536
 
 static int st_run(struct mnl_socket *nl, struct nlmsghdr *nlh, struct st_ctx *c)
 {

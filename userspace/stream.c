@@ -34,6 +34,54 @@ static void rec_from_le(struct stacktap_record *h)
 	h->nr_frames = le16toh(h->nr_frames);
 	h->args_len = le16toh(h->args_len);
 	h->probe_id = le32toh(h->probe_id);
+	h->ucopy_len = le32toh(h->ucopy_len);
+}
+
+/*
+ * F_UCOPY: the user copy at @off of the record at @p, ucopy_len bytes
+ * inside its size, into @r; a record without one (or of a format before
+ * 3) has ucopy_len 0.  -1 when it does not fit.
+ */
+static int rec_ucopy_parse(struct st_rec *r, const char *p, size_t off, bool le)
+{
+	struct stacktap_ucopy *u = &r->ucopy;
+	unsigned int i;
+
+	r->ucopy_len = 0;
+	if (!(r->h.flags & STACKTAP_RECORD_F_UCOPY))
+		return 0;
+	off = (off + 7) & ~(size_t)7;
+	if (r->h.ucopy_len < sizeof(*u) || r->h.ucopy_len > sizeof(r->ucopy_bytes) ||
+	    off + r->h.ucopy_len > r->h.size)
+		return -1;
+	memcpy(r->ucopy_bytes, p + off, r->h.ucopy_len);
+	if (le) {
+		u->machine = le16toh(u->machine);
+		u->size = le32toh(u->size);
+		u->pc = le64toh(u->pc);
+		u->sp = le64toh(u->sp);
+	}
+	if (u->nregs > STACKTAP_UCOPY_REGS_MAX || u->nuret > STACKTAP_UCOPY_URET_MAX ||
+	    sizeof(*u) + (u->nregs + u->nuret) * sizeof(uint64_t) + u->size > r->h.ucopy_len)
+		return -1;
+	for (i = 0; le && i < u->nregs + u->nuret; i++)
+		u->regs[i] = le64toh(u->regs[i]);
+	r->ucopy_len = r->h.ucopy_len;
+	return 0;
+}
+
+void st_ucopy_text(const struct st_rec *r)
+{
+	if (r->ucopy_len)
+		printf(" -- user copy: %u bytes from sp 0x%" PRIx64 " --\n", r->ucopy.size,
+		       (uint64_t)r->ucopy.sp);
+}
+
+void st_ucopy_json(const struct st_rec *r)
+{
+	if (r->ucopy_len)
+		printf(", \"ucopy\": {\"bytes\": %u, \"sp\": \"0x%" PRIx64 "\", \"pc\": \"0x%" PRIx64
+		       "\"}", r->ucopy.size, (uint64_t)r->ucopy.sp, (uint64_t)r->ucopy.pc);
 }
 
 bool st_rec_arg_next(const struct st_rec *r, unsigned int *off, struct st_rec_arg *a)
@@ -107,6 +155,8 @@ int st_rec_parse(const void *data, size_t len, struct st_rec *r, bool le, uint32
 	memcpy(&r->h, p, head);
 	if (format < 2)
 		r->h.context = ST_CONTEXT_UNKNOWN;
+	if (format < 3)
+		r->h.flags &= ~STACKTAP_RECORD_F_UCOPY;
 	if (le)
 		rec_from_le(&r->h);
 	if (!(r->h.flags & STACKTAP_RECORD_F_ARGS))
@@ -123,6 +173,8 @@ int st_rec_parse(const void *data, size_t len, struct st_rec *r, bool le, uint32
 	r->spec[r->h.spec_len] = '\0';
 	r->h.comm[sizeof(r->h.comm) - 1] = '\0';
 	memcpy(r->args, p + head + frames + r->h.spec_len, r->h.args_len);
+	if (rec_ucopy_parse(r, p, head + frames + r->h.spec_len + r->h.args_len, le))
+		return -1;
 	return rec_args_parse(r, le);
 }
 
@@ -551,6 +603,7 @@ void st_rec_print_in(const struct st_rec *r, char (*names)[SYM_LEN], bool json,
 		if (r->h.flags & STACKTAP_RECORD_F_ARGS)
 			rec_args_json(r, names);
 		st_frames_json(r->frames, r->h.nr_frames, names);
+		st_ucopy_json(r);
 		printf(", \"truncated\": %s}%s",
 		       r->h.flags & STACKTAP_RECORD_F_TRUNCATED ? "true" : "false", array ? "" : "\n");
 		return;
@@ -563,6 +616,7 @@ void st_rec_print_in(const struct st_rec *r, char (*names)[SYM_LEN], bool json,
 	       r->spec, fields[0] ? " " : "", fields);
 	st_frames_text(r->frames, r->h.nr_frames, names,
 		       r->h.flags & STACKTAP_RECORD_F_TRUNCATED);
+	st_ucopy_text(r);
 	putchar('\n');
 }
 

@@ -35,7 +35,22 @@ struct st_rec {
 	unsigned char args[ST_ARGS_BYTES];
 	uint64_t syms[STACKTAP_ARGS_MAX];
 	unsigned int nsyms;
+	/*
+	 * F_UCOPY (ustack=copy): the user registers and stack, fields in this
+	 * machine's order, ucopy_len bytes of it (0: none).
+	 */
+	uint32_t ucopy_len;
+	union {
+		struct stacktap_ucopy ucopy;
+		unsigned char ucopy_bytes[sizeof(struct stacktap_ucopy) +
+					  (STACKTAP_UCOPY_REGS_MAX + STACKTAP_UCOPY_URET_MAX) *
+					  sizeof(uint64_t) + STACKTAP_UCOPY_SIZE_MAX];
+	};
 };
+
+/* " -- user copy: N bytes from sp 0x... --", as trace prints it; JSON's "ucopy". */
+void st_ucopy_text(const struct st_rec *r);
+void st_ucopy_json(const struct st_rec *r);
 
 /* One argument of a record, as st_rec_arg_next() walks them. */
 struct st_rec_arg {

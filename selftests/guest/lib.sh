@@ -100,6 +100,17 @@ st_ctl_fails() {
 	esac
 }
 
+# st_show_netlink TEXT JSON: stacktapctl show and show --json into the
+# two files, debugfs unmounted so that netlink alone serves them.
+st_show_netlink() {
+	umount /sys/kernel/debug || fail "umount debugfs"
+	stacktapctl show >"$1" 2>/tmp/show.err
+	rc=$?
+	stacktapctl --json show >"$2" 2>>/tmp/show.err || rc=1
+	mount -t debugfs none /sys/kernel/debug || fail "mount debugfs"
+	[ $rc = 0 ] || fail "show over netlink: $(cat /tmp/show.err)"
+}
+
 # probe_field SPEC N: field N of SPEC's line in $ST/probes (2: hits, 3: misses).
 probe_field() {
 	grep "^$1 " "$ST/probes" | cut -d' ' -f"$2"

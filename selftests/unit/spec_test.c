@@ -201,16 +201,30 @@ int main(void)
 		st_spec_format_options(&o, opts, sizeof(opts));
 		ok(!r && o.ustack == ST_USTACK_FP && !strcmp(opts, "mode=count ustack=fp depth=8"),
 		   "ustack=fp", "f:f depth=8 ustack=fp mode=count");
-		OPT_REFUSE("u:/x:f ustack=fp", -EINVAL, "a u: or ur: probe's stack is the user's already: no ustack=");
+		r = st_spec_parse_text(&o, "p:f ustack=copy", 15, &why);
+		st_spec_format_options(&o, opts, sizeof(opts));
+		ok(!r && o.ustack == ST_USTACK_COPY && o.ucopy_size == 4096 &&
+		   !strcmp(opts, "ustack=copy,4096"), "ustack=copy: 4096 bytes", "p:f ustack=copy");
+		r = st_spec_parse_text(&o, "u:/x:f ustack=copy,1001", 23, &why);
+		st_spec_format_options(&o, opts, sizeof(opts));
+		ok(!r && o.ucopy_size == 1008 && !strcmp(opts, "ustack=copy,1008"),
+		   "ustack=copy,SIZE: rounded up to 8, on a u: probe too", "u:/x:f ustack=copy,1001");
+		OPT_REFUSE("u:/x:f ustack=fp", -EINVAL, "a u: or ur: probe's stack is the user's already: no ustack=fp");
 		OPT_REFUSE("u:/x:f arg1", -EINVAL, "u: and ur: probes fetch no arguments yet");
 		r = st_spec_parse_text(&o, "ur:/x:f ret<0 lat>1ms", 21, &why);
 		st_spec_format_options(&o, opts, sizeof(opts));
 		ok(!r && o.kind == STACKTAP_KIND_URETPROBE && !strcmp(opts, "ret<0 lat>1ms"),
 		   "ur: takes ret and lat conditions", "ur:/x:f ret<0 lat>1ms");
-		OPT_REFUSE("p:f ustack=dwarf", -EINVAL, "ustack= is fp: the user stack walked by its frame pointers");
-		OPT_REFUSE("p:f ustack=", -EINVAL, "ustack= is fp: the user stack walked by its frame pointers");
+		OPT_REFUSE("p:f ustack=dwarf", -EINVAL, "ustack= is fp (the user stack walked by its frame pointers) or copy[,SIZE] (registers and SIZE bytes of it for stacktapctl to unwind)");
+		OPT_REFUSE("p:f ustack=", -EINVAL, "ustack= is fp (the user stack walked by its frame pointers) or copy[,SIZE] (registers and SIZE bytes of it for stacktapctl to unwind)");
 		OPT_REFUSE("p:f ustack=fp ustack=fp", -EINVAL, "option given twice");
-		OPT_REFUSE("p:f ustack=arg1", -EINVAL, "ustack= is fp: the user stack walked by its frame pointers");
+		OPT_REFUSE("p:f ustack=copy,63", -ERANGE, "ustack=copy,SIZE must be 64..16384");
+		OPT_REFUSE("p:f ustack=copy,16385", -ERANGE, "ustack=copy,SIZE must be 64..16384");
+		OPT_REFUSE("p:f ustack=copy,", -EINVAL, "ustack=copy,SIZE takes a decimal number of bytes");
+		OPT_REFUSE("p:f ustack=copy,0x100", -EINVAL, "ustack=copy,SIZE takes a decimal number of bytes");
+		OPT_REFUSE("p:f ustack=copyx", -EINVAL, "ustack= is fp (the user stack walked by its frame pointers) or copy[,SIZE] (registers and SIZE bytes of it for stacktapctl to unwind)");
+		OPT_REFUSE("p:f ustack=copy mode=count", -EINVAL, "ustack=copy keeps each hit's user stack in its record, and mode=count writes none");
+		OPT_REFUSE("p:f ustack=arg1", -EINVAL, "ustack= is fp (the user stack walked by its frame pointers) or copy[,SIZE] (registers and SIZE bytes of it for stacktapctl to unwind)");
 		OPT_REFUSE("p:f mode=fast", -EINVAL, "mode= is trace or count");
 		OPT_REFUSE("p:f mode=", -EINVAL, "mode= is trace or count");
 		OPT_REFUSE("p:f depth=0", -ERANGE, "depth= must be 1..256");

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Build the user-stack test programs for one guest arch into DIR:
-# uchain-fp (frame pointers) and uchain-nofp (-fomit-frame-pointer), both
-# -O2, static and freestanding, and beside each NAME.expect, the user
+# uchain-fp (frame pointers), uchain-nofp (-fomit-frame-pointer) and
+# uchain-dw (no frame pointers, but .eh_frame and DWARF), all -O2, static
+# and freestanding, and beside each NAME.expect, the user
 # stack a probe on its write(2) must give, innermost first: "FUNC ADDR",
 # the pc after the syscall instruction in uchain_c, then the return
 # address after each call up to _start's, read from the binary itself;
@@ -15,10 +16,12 @@ common="-O2 -static -nostdlib -ffreestanding -fno-pie -no-pie -Wl,-e,_start -fno
 # MIPS: absolute code, no $gp set-up for a freestanding _start.
 case $cross in mips*) common="$common -mno-abicalls -fno-pic" ;; esac
 mkdir -p "$dir"
-for v in fp nofp; do
+for v in fp nofp dw; do
 	case $v in
 	fp) flags=-fno-omit-frame-pointer ;;
 	nofp) flags="-fomit-frame-pointer -fno-asynchronous-unwind-tables" ;;
+	# No frame pointers, but unwind tables and DWARF: for ustack=copy.
+	dw) flags="-fomit-frame-pointer -fasynchronous-unwind-tables -g" ;;
 	esac
 	# shellcheck disable=SC2086
 	"${cross}gcc" $common $flags -o "$dir/uchain-$v" "$src"

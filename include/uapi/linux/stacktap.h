@@ -93,6 +93,14 @@
  *			would find: up to STACKTAP_SYMBOLIZE_MAX A_SYMBOL
  *			("SYM" or "MOD:SYM").  Replies with one
  *			A_FUNC_FLAGS per name, in order.  Nothing is armed.
+ *	MAPS_GET	dump: the executable file mappings of the processes
+ *			whose user stacks were recorded, as the debugfs
+ *			"maps" file has them, one message per mapping: A_TGID,
+ *			A_ADDR (start), A_MAP_END, A_MAP_PGOFF (its file
+ *			offset, in bytes) and A_PATH.  A process's are taken
+ *			when its first user stack is, and again when its
+ *			mappings change; the newest STACKTAP_MAPS_PROCS
+ *			processes' are kept, after they exit too.
  *
  * A record reader gets every record committed after STREAM (with
  * STACKTAP_STREAM_F_BACKLOG, also those already in the buffers), as
@@ -159,6 +167,7 @@ enum stacktap_cmd {
 	STACKTAP_CMD_SYMBOLIZE,
 	STACKTAP_CMD_STACKS_GET,
 	STACKTAP_CMD_FUNCS_CHECK,
+	STACKTAP_CMD_MAPS_GET,
 	__STACKTAP_CMD_LAST
 };
 #define STACKTAP_CMD_MAX	(__STACKTAP_CMD_LAST - 1)
@@ -193,6 +202,10 @@ enum stacktap_attr {
 	STACKTAP_A_FUNC_FLAGS,		/* u32, STACKTAP_FUNC_F_* */
 	STACKTAP_A_OVERWRITTEN,		/* u64 */
 	STACKTAP_A_ARGS,		/* binary, struct stacktap_arg entries */
+	STACKTAP_A_TGID,		/* u32 */
+	STACKTAP_A_MAP_END,		/* u64 */
+	STACKTAP_A_MAP_PGOFF,		/* u64 */
+	STACKTAP_A_PATH,		/* NUL-terminated string */
 	__STACKTAP_A_LAST
 };
 #define STACKTAP_A_MAX		(__STACKTAP_A_LAST - 1)
@@ -223,7 +236,7 @@ enum stacktap_attr {
  * STACKTAP_RECORD_FORMAT; fields are in the kernel's byte order and the
  * attribute is only 4-byte aligned, so copy it out before reading.
  */
-#define STACKTAP_RECORD_FORMAT		2	/* 1: up to args_len, 72 bytes */
+#define STACKTAP_RECORD_FORMAT		3	/* 1: up to args_len, 72 bytes; 2: no ucopy_len */
 
 /* What a hit interrupted, innermost first: as preempt_count() tells. */
 enum stacktap_context {
@@ -251,13 +264,15 @@ struct stacktap_record {
 	__u8 context;		/* enum stacktap_context (format 2) */
 	__u8 reserved;		/* zero */
 	__u32 probe_id;		/* the probe's id, as PROBE_LIST gives it (format 2) */
-	__u32 reserved2;	/* zero */
+	__u32 ucopy_len;	/* F_UCOPY: bytes of its struct stacktap_ucopy (format 3) */
 	/*
 	 * Then nr_frames __u64 raw addresses, frame 0 the probed address and
 	 * the rest return addresses (with ustack=, the kernel's, then
-	 * STACKTAP_FRAME_USER, the user pc and user return addresses), then spec_len bytes of the probe's spec
-	 * (no NUL), then args_len bytes of arguments (struct stacktap_arg
-	 * each), then zeros up to size.
+	 * STACKTAP_FRAME_USER, the user pc and user return addresses), then
+	 * spec_len bytes of the probe's spec (no NUL), then args_len bytes of
+	 * arguments (struct stacktap_arg each), then with F_UCOPY, at the
+	 * next multiple of 8, ucopy_len bytes of struct stacktap_ucopy, then
+	 * zeros up to size.
 	 */
 	__u64 frames[];
 };
@@ -315,5 +330,38 @@ struct stacktap_latency {
 #define STACKTAP_RECORD_F_RET		0x2	/* r: ret and latency_ns are set */
 #define STACKTAP_RECORD_F_GLOB		0x4	/* frame 0 names the matched function */
 #define STACKTAP_RECORD_F_ARGS		0x8	/* args_len bytes of arguments */
+#define STACKTAP_RECORD_F_UCOPY		0x10	/* ustack=copy: a struct stacktap_ucopy */
+
+/*
+ * ustack=copy,SIZE: the user registers and the top of the user stack of
+ * the task a hit ran for, as it was in user space, for a reader to unwind
+ * with the binaries' .eh_frame (stacktapctl report -i).  Registers are
+ * in the DWARF numbering of the task's ELF machine: x86_64 0..16 (rax,
+ * rdx, rcx, rbx, rsi, rdi, rbp, rsp, r8..r15, rip), arm64 0..31 (x0..x30,
+ * sp), MIPS 0..31 ($0..$31).
+ */
+#define STACKTAP_UCOPY_SIZE_MIN		64
+#define STACKTAP_UCOPY_SIZE_MAX		16384
+#define STACKTAP_UCOPY_SIZE_DEFAULT	4096
+#define STACKTAP_UCOPY_REGS_MAX		32
+
+struct stacktap_ucopy {
+	__u16 machine;		/* ELF e_machine: EM_X86_64, EM_AARCH64, EM_MIPS */
+	__u8 nregs;		/* regs[] entries */
+	__u8 nuret;		/* pending uretprobe returns, after the registers */
+	__u32 size;		/* stack bytes copied from sp: fewer where it ends */
+	__u64 pc;
+	__u64 sp;
+	/*
+	 * nregs registers; then nuret __u64 return addresses that uprobes
+	 * replaced with their trampoline in this stack, innermost first, for
+	 * the unwinder to put back; then size bytes of stack, from sp up.
+	 */
+	__u64 regs[];
+};
+#define STACKTAP_UCOPY_URET_MAX		16
+
+/* Processes whose mappings MAPS_GET keeps. */
+#define STACKTAP_MAPS_PROCS		64
 
 #endif /* _UAPI_LINUX_STACKTAP_H */

@@ -45,12 +45,7 @@ for spec in "p:ksys_write" "r:ksys_write" "f:ksys_write"; do
 	st_ctl "del $spec" || fail "del $spec"
 	cat "$ST/trace" >/tmp/trace
 	# Over netlink: show prints what trace does; JSON puts the user frames in "ustack".
-	umount /sys/kernel/debug || fail "umount debugfs"
-	stacktapctl show >/tmp/show 2>/tmp/show.err
-	rc=$?
-	stacktapctl --json show >/tmp/show.json 2>>/tmp/show.err || rc=1
-	mount -t debugfs none /sys/kernel/debug || fail "mount debugfs"
-	[ $rc = 0 ] || fail "show over netlink: $(cat /tmp/show.err)"
+	st_show_netlink /tmp/show /tmp/show.json
 	cmp -s /tmp/show /tmp/trace || fail "$spec: show over netlink differs from trace: $(diff /tmp/show /tmp/trace | head -6)"
 	[ "$(sed 's/}, {/}\n{/g' /tmp/show.json | sed -n 's/.*"ustack": \[//p' | grep -c .)" = 3 ] ||
 		fail "$spec: show --json has not 3 records with a ustack"
