@@ -298,12 +298,7 @@ check_frames() {
 check_recording() {
 	vmlinux=$("$top/scripts/fetch-vmlinux.sh" --dwarf "$arch" 2>"$B/debuginfo.log") ||
 		{ sed "s/^/$arch: # /" "$B/debuginfo.log"; return 1; }
-	rm -rf "$B/hostctl"
-	mkdir -p "$B/hostctl"
-	cp -r "$top/userspace" "$top/include" "$B/hostctl/"
-	make -s -C "$B/hostctl/userspace" clean
-	make -s -C "$B/hostctl/userspace" DWARF=1 >"$B/hostctl.log" 2>&1 ||
-		{ sed "s/^/$arch: # /" "$B/hostctl.log"; return 1; }
+	hostctl_build || return
 	"$B/hostctl/userspace/stacktapctl" report -i "$B/rec.stk" --vmlinux "$vmlinux" \
 		--modules "$B/truth" >"$B/rec.txt" 2>&1 &&
 	"$B/hostctl/userspace/stacktapctl" --json report -i "$B/rec.stk" --vmlinux "$vmlinux" \
@@ -319,6 +314,67 @@ check_recording() {
 }
 
 check_recording_logged() { check_recording >"$B/dwagree" 2>&1; }
+
+# A workstation's stacktapctl, with libdw: built once per run.
+hostctl_build() {
+	[ -n "${hostctl_built:-}" ] && return
+	rm -rf "$B/hostctl"
+	mkdir -p "$B/hostctl"
+	cp -r "$top/userspace" "$top/include" "$B/hostctl/"
+	make -s -C "$B/hostctl/userspace" clean
+	make -s -C "$B/hostctl/userspace" DWARF=1 >"$B/hostctl.log" 2>&1 ||
+		{ sed "s/^/$arch: # /" "$B/hostctl.log"; return 1; }
+	hostctl_built=1
+}
+
+# Test 54's recording of ustack=copy hits, unwound here as a workstation
+# would (report -i --symfs: the guest's root, its binaries), each user
+# stack checked against the addresses selftests/ustack/build.sh read from
+# the binary: at the write, pc, b, a, main and _start's return
+# addresses; at b's entry, b, then a, main and _start's; at c's return,
+# c, then b, a, main and _start's.  Every frame
+# named uchain_*/_start+0xOFF (/ustack/uchain-dw), with file:line from
+# its DWARF where the code is C.
+check_ucopy() {
+	hostctl_build || return
+	"$B/hostctl/userspace/stacktapctl" report -i "$B/ucopy.stk" --symfs "$R" >"$B/ucopy.txt" 2>&1 &&
+	"$B/hostctl/userspace/stacktapctl" --json report -i "$B/ucopy.stk" --symfs "$R" \
+		>"$B/ucopy.json" 2>>"$B/ucopy.txt" || { sed "s/^/$arch: # /" "$B/ucopy.txt"; return 1; }
+	sed "s/^/$arch: # /" "$B/ucopy.txt"
+	python3 - "$B/ucopy.json" "$R/ustack/uchain-dw.expect" "$R/ustack/uchain-dw.syms" <<'PY'
+import json, sys
+stacks = json.load(open(sys.argv[1]))
+exp = [l.split() for l in open(sys.argv[2])]
+syms = dict(l.split() for l in open(sys.argv[3]))
+want = {"p:ksys_write": [(f, int(a, 16)) for f, a in exp],
+        "u:/ustack/uchain-dw:uchain_b": [("uchain_b", int(syms["uchain_b"], 16))] +
+                                        [(f, int(a, 16)) for f, a in exp[2:]],
+        "ur:/ustack/uchain-dw:uchain_c": [("uchain_c", int(syms["uchain_c"], 16))] +
+                                         [(f, int(a, 16)) for f, a in exp[1:]]}
+bad = 0
+for s in stacks:
+    spec = s["spec"]
+    w = want.get(spec)
+    if w is None:
+        continue
+    u = s.get("ustack", [])
+    got = [(f["symbol"], int(f["addr"], 16)) for f in u]
+    print("%s x%d: %s" % (spec, s["count"], " ".join("%s@%x" % g for g in got)))
+    if got != w:
+        print("  expected: %s" % " ".join("%s@%x" % g for g in w)); bad = 1
+    if not all(f["binary"] == "/ustack/uchain-dw" for f in u):
+        print("  a frame not in /ustack/uchain-dw"); bad = 1
+    if not all((f["file"] or "").endswith("st_uchain.c") and f["line"] > 0
+               for f in u if f["symbol"] != "_start"):
+        print("  a C frame without its st_uchain.c line: %s" % u); bad = 1
+    want.pop(spec)
+    if s["count"] != 3:
+        print("  counted %d times, not 3" % s["count"]); bad = 1
+if want:
+    print("no stack of %s" % " ".join(want)); bad = 1
+sys.exit(bad)
+PY
+}
 
 # Test 43's second recording (4 hits through st_truth_a, 6 through
 # st_truth_d) as report -i --svg's flame graph, used in headless Chromium
@@ -440,6 +496,11 @@ if [ -s "$B/rec2.stk" ] && [ -x "$B/hostctl/userspace/stacktapctl" ]; then
 	[ ! -s "$B/rec.stk" ] ||
 		host_check "diff --svg's differential flame graph: colours, title, search, zoom in headless Chromium" \
 			check_diff_flamegraph || true
+fi
+sed -n 's/^# @ucopy //p' "$B/result" | base64 -d >"$B/ucopy.stk"
+if [ -s "$B/ucopy.stk" ]; then
+	host_check "ustack=copy: user stacks unwound from the copies by .eh_frame, exact and named" \
+		check_ucopy || true
 fi
 sed -n 's/^# @stacks //p' "$B/result" >"$B/stacks"
 sed -n 's/^# @kstacks //p' "$B/result" >"$B/kstacks"

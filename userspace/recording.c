@@ -43,14 +43,19 @@ int recording_chunk(FILE *f, uint32_t type, const void *data, uint32_t len)
 int recording_record(FILE *f, const struct st_rec *r)
 {
 	static unsigned char buf[sizeof(struct stacktap_record) +
-				 STACKTAP_FRAMES_MAX * sizeof(uint64_t) + 256 + ST_ARGS_BYTES + 8];
+				 STACKTAP_FRAMES_MAX * sizeof(uint64_t) + 256 + ST_ARGS_BYTES + 8 +
+				 sizeof(r->ucopy_bytes)];
 	struct stacktap_record h = r->h;
-	uint32_t size = (sizeof(h) + h.nr_frames * 8 + h.spec_len + h.args_len + 7) & ~7u;
+	uint32_t head = (sizeof(h) + h.nr_frames * 8 + h.spec_len + h.args_len + 7) & ~7u;
+	uint32_t size = head + r->ucopy_len;
 	unsigned char *args = buf + sizeof(h) + r->h.nr_frames * 8 + r->h.spec_len;
 	unsigned int i, off = 0;
 	struct st_rec_arg a;
 
 	memset(buf, 0, size);
+	h.ucopy_len = htole32(r->ucopy_len);
+	if (!r->ucopy_len)
+		h.flags &= ~STACKTAP_RECORD_F_UCOPY;
 	h.size = htole32(size);
 	h.flags = htole32(h.flags);
 	h.time_ns = htole64(h.time_ns);
@@ -78,6 +83,17 @@ int recording_record(FILE *f, const struct st_rec *r)
 
 			memcpy(args + (a.str - r->args), &le, sizeof(le));
 		}
+	}
+	if (r->ucopy_len) {
+		struct stacktap_ucopy *u = (struct stacktap_ucopy *)(buf + head);
+
+		memcpy(u, r->ucopy_bytes, r->ucopy_len);
+		u->machine = htole16(u->machine);
+		u->size = htole32(u->size);
+		u->pc = htole64(u->pc);
+		u->sp = htole64(u->sp);
+		for (i = 0; i < r->ucopy.nregs + r->ucopy.nuret; i++)
+			u->regs[i] = htole64(u->regs[i]);
 	}
 	return recording_chunk(f, CHUNK_RECORD, buf, size);
 }
@@ -317,6 +333,68 @@ static int probe_chunk_cb(const struct nlmsghdr *nlh, void *data)
 	return recording_chunk(data, CHUNK_PROBE, text, len + 1) ? MNL_CB_ERROR : MNL_CB_OK;
 }
 
+struct maps_text {
+	char *buf;
+	size_t len;
+	FILE *f;
+};
+
+static int maps_line_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const char *path = NULL;
+	uint64_t start = 0, end = 0, pgoff = 0;
+	struct maps_text *m = data;
+	uint32_t tgid = 0;
+	struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		switch (mnl_attr_get_type(a)) {
+		case STACKTAP_A_TGID:
+			tgid = mnl_attr_get_u32(a);
+			break;
+		case STACKTAP_A_ADDR:
+			start = mnl_attr_get_u64(a);
+			break;
+		case STACKTAP_A_MAP_END:
+			end = mnl_attr_get_u64(a);
+			break;
+		case STACKTAP_A_MAP_PGOFF:
+			pgoff = mnl_attr_get_u64(a);
+			break;
+		case STACKTAP_A_PATH:
+			path = mnl_attr_get_str(a);
+			break;
+		}
+	}
+	if (path && fprintf(m->f, "%u %" PRIx64 " %" PRIx64 " %" PRIx64 " %s\n", tgid, start, end,
+			    pgoff, path) < 0)
+		return MNL_CB_ERROR;
+	return MNL_CB_OK;
+}
+
+/*
+ * A MAPS chunk: the code mappings the module took of the processes whose
+ * user stacks were recorded; none, no chunk.  0, or an errno.
+ */
+int recording_maps(FILE *f, struct st_conn *conn)
+{
+	struct maps_text m = { 0 };
+	struct st_req req = { .cmd = STACKTAP_CMD_MAPS_GET, .dump = true, .cb = maps_line_cb,
+			      .data = &m };
+	int err;
+
+	m.f = open_memstream(&m.buf, &m.len);
+	if (!m.f)
+		return ENOMEM;
+	err = st_conn_request(conn, &req);
+	if (fclose(m.f) && !err)
+		err = ENOMEM;
+	if (!err && m.len && recording_chunk(f, CHUNK_MAPS, m.buf, m.len + 1))
+		err = errno ? errno : EIO;
+	free(m.buf);
+	return err;
+}
+
 static volatile sig_atomic_t record_stop;
 
 static void record_signal(int sig)
@@ -434,6 +512,11 @@ int cmd_record(int argc, char **argv)
 	/* Modules loaded meanwhile; a reader takes the last of a name. */
 	if (!err && recording_modules(rc.f))
 		err = errno ? errno : EIO;
+	/* The processes' mappings, taken as their user stacks were. */
+	if (!err)
+		err = recording_maps(rc.f, &names);
+	if (err == EOPNOTSUPP)		/* a module from before MAPS_GET */
+		err = 0;
 	if (fclose(rc.f) && !err)
 		err = errno;
 	rc.f = NULL;
@@ -578,6 +661,7 @@ static int stack_count(struct recording *rec, const struct st_rec *r, size_t *id
 	memcpy(s->frames, r->frames, r->h.nr_frames * sizeof(uint64_t));
 	s->nr_frames = r->h.nr_frames;
 	s->truncated = trunc;
+	s->tgid = r->h.tgid;
 	s->count = 1;
 	s->first_ns = r->h.time_ns;
 	s->next = rec->buckets[b];
@@ -597,6 +681,7 @@ static int record_keep(struct recording *rec, const struct st_rec *r, size_t idx
 	k = &rec->recs[rec->nrecs++];
 	memcpy(k->comm, r->h.comm, sizeof(k->comm));
 	k->pid = r->h.pid;
+	k->tgid = r->h.tgid;
 	k->cpu = r->h.cpu;
 	k->time_ns = r->h.time_ns;
 	k->spec = rec->stacks[idx].spec;
@@ -632,7 +717,71 @@ void recording_free(struct recording *rec)
 	free(rec->stacks);
 	free(rec->buckets);
 	free(rec->recs);
+#ifdef HAVE_LIBDW
+	st_uspace_free(rec->us);
+#endif
 }
+
+#ifdef HAVE_LIBDW
+/*
+ * The MAPS chunks of @f, read ahead of its records, which they follow,
+ * into rec->us; the file is left where it was.  0, or -1 when it is cut.
+ */
+static int maps_prescan(FILE *f, struct recording *rec)
+{
+	long at = ftell(f);
+	uint32_t head[2], len;
+	char *text;
+	int ret = 0;
+
+	while (fread(head, sizeof(head), 1, f) == 1) {
+		len = le32toh(head[1]);
+		if (le32toh(head[0]) != CHUNK_MAPS) {
+			if (fseek(f, (len + 3) & ~3u, SEEK_CUR))
+				break;
+			continue;
+		}
+		text = malloc(((len + 3) & ~3u) + 1);
+		if (!text || fread(text, (len + 3) & ~3u, 1, f) != 1) {
+			free(text);
+			ret = -1;
+			break;
+		}
+		text[len] = '\0';
+		if (!rec->us)
+			rec->us = st_uspace_new(rec->symfs);
+		if (!rec->us || st_uspace_add_maps_text(rec->us, text))
+			ret = -1;
+		free(text);
+	}
+	fseek(f, at, SEEK_SET);
+	return ret;
+}
+
+/*
+ * ustack=copy: the user frames of @r after its pc, unwound from its copy
+ * with its process's binaries.  The frames the kernel found after the
+ * copy's pc (a u: probe's caller) are the unwinder's to give again.
+ */
+static void rec_unwind(struct recording *rec, struct st_rec *r)
+{
+	unsigned int i;
+	int n;
+
+	if (!r->ucopy_len || !rec->us)
+		return;
+	for (i = 0; i < r->h.nr_frames && r->frames[i] != STACKTAP_FRAME_USER; i++)
+		;
+	for (; i < r->h.nr_frames && r->frames[i] != r->ucopy.pc; i++)
+		;
+	if (i >= r->h.nr_frames)
+		return;
+	n = st_uspace_unwind(rec->us, r->h.tgid, &r->ucopy, r->frames + i + 1,
+			     STACKTAP_FRAMES_MAX - i - 1 < STACKTAP_DEPTH_MAX ?
+			     STACKTAP_FRAMES_MAX - i - 1 : STACKTAP_DEPTH_MAX);
+	r->h.nr_frames = i + 1 + n;
+}
+#endif
 
 /* Read @path whole into @rec; 0, or -1 with a message. */
 int recording_load(const char *path, struct recording *rec)
@@ -657,6 +806,10 @@ int recording_load(const char *path, struct recording *rec)
 			prog, path, prog);
 		goto out;
 	}
+#ifdef HAVE_LIBDW
+	if (maps_prescan(f, rec))
+		goto err_corrupt;
+#endif
 	while (fread(head, sizeof(head), 1, f) == 1) {
 		type = le32toh(head[0]);
 		len = le32toh(head[1]);
@@ -691,6 +844,9 @@ int recording_load(const char *path, struct recording *rec)
 		case CHUNK_RECORD:
 			if (st_rec_parse(data, len, &r, true, rec->format ? rec->format : 1))
 				goto err_corrupt;
+#ifdef HAVE_LIBDW
+			rec_unwind(rec, &r);
+#endif
 			if (stack_count(rec, &r, &idx) || (rec->keep && record_keep(rec, &r, idx)))
 				goto err_nomem;
 			rec->records++;
@@ -919,20 +1075,92 @@ static void frame_print(const struct recording *rec, void *dw, uint64_t addr, bo
 }
 
 /*
- * A stack's frames, text or the inside of JSON's "frames": [...]; with
- * ustack=, the user's after " -- user --", or in "ustack": [...].
+ * User frame @addr of @tgid (@ret: a return address) as "func+0xOFF
+ * (BINARY)" into @name, and its "FILE:LINE" into @line where DWARF has
+ * it; its address alone where no recorded mapping holds it.
  */
-static void stack_print(const struct recording *rec, void *dw, const uint64_t *frames,
-			unsigned int nr, bool truncated, bool json)
+static void uframe_name(const struct recording *rec, uint32_t tgid, uint64_t addr, bool ret,
+			char *name, size_t size, char *line, size_t line_size)
 {
-	unsigned int f, k = 0;
+	line[0] = '\0';
+#ifdef HAVE_LIBDW
+	if (st_uspace_name(rec->us, tgid, addr, ret, name, size, line, line_size))
+		return;
+#endif
+	snprintf(name, size, "0x%" PRIx64, addr);
+}
+
+/*
+ * A user frame in JSON: "symbol", "offset", "binary", "addr", and "file"
+ * and "line" where DWARF has them (null where not known).
+ */
+static void json_uframe(const char *name, const char *line, uint64_t addr)
+{
+	const char *bin = strstr(name, " (");
+	const char *colon = strrchr(line, ':');
+	bool named = strncmp(name, "0x", 2);
+	char buf[SYM_LEN];
+
+	printf("{\"symbol\": ");
+	if (named) {
+		snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(name, "+ "), name);
+		json_str(buf);
+		printf(", \"offset\": %llu", strchr(name, '+') ?
+		       strtoull(strchr(name, '+') + 1, NULL, 16) : 0ULL);
+	} else {
+		printf("null, \"offset\": null");
+	}
+	printf(", \"binary\": ");
+	if (bin) {
+		snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(bin + 2, ")"), bin + 2);
+		json_str(buf);
+	} else {
+		printf("null");
+	}
+	printf(", \"addr\": \"0x%" PRIx64 "\", \"file\": ", addr);
+	if (colon) {
+		snprintf(buf, sizeof(buf), "%.*s", (int)(colon - line), line);
+		json_str(buf);
+		printf(", \"line\": %s}", colon + 1);
+	} else {
+		printf("null, \"line\": null}");
+	}
+}
+
+static void uframe_print(const struct recording *rec, uint32_t tgid, uint64_t addr, bool ret,
+			 bool json, bool first)
+{
+	char name[SYM_LEN], line[SYM_LEN];
+
+	uframe_name(rec, tgid, addr, ret, name, sizeof(name), line, sizeof(line));
+	if (json) {
+		printf("%s", first ? "" : ", ");
+		json_uframe(name, line, addr);
+		return;
+	}
+	printf(" => %s%s%s\n", name, line[0] ? " " : "", line);
+}
+
+/*
+ * A stack's frames, text or the inside of JSON's "frames": [...]; with
+ * ustack=, the user's of @tgid after " -- user --", or in "ustack": [...].
+ */
+static void stack_print(const struct recording *rec, void *dw, uint32_t tgid,
+			const uint64_t *frames, unsigned int nr, bool truncated, bool json)
+{
+	unsigned int f, k = 0, user = 0;
 
 	for (f = 0; f < nr; f++) {
+		if (user) {
+			uframe_print(rec, tgid, frames[f], user++ > 1, json, !k++);
+			continue;
+		}
 		if (frames[f] != STACKTAP_FRAME_USER) {
 			frame_print(rec, dw, frames[f], f > 0, json, !k++);
 			continue;
 		}
 		k = 0;
+		user = 1;
 		if (json)
 			printf("], \"ustack\": [");
 		else
@@ -947,16 +1175,26 @@ static char *stack_folded(const struct recording *rec, void *dw, const struct rs
 {
 	static struct st_inline_frame in[INLINE_MAX];
 	size_t cap = (size_t)(s->nr_frames + 1) * (INLINE_MAX + 1) * (SYM_LEN + 8), len = 0;
-	char buf[32], name[SYM_LEN], *out = malloc(cap);
-	unsigned int f;
+	char buf[32], name[SYM_LEN], line[SYM_LEN], *out = malloc(cap);
+	unsigned int f, mark;
 	int n, i;
 
 	if (!out)
 		return NULL;
 	out[0] = '\0';
+	for (mark = 0; mark < s->nr_frames && s->frames[mark] != STACKTAP_FRAME_USER; mark++)
+		;
 	for (f = s->nr_frames; f-- > 0;) {
 		if (s->frames[f] == STACKTAP_FRAME_USER)
 			continue;
+		/* User frames, outermost first, by function as perf folds them. */
+		if (f > mark) {
+			uframe_name(rec, s->tgid, s->frames[f], f > mark + 1, name, sizeof(name),
+				    line, sizeof(line));
+			name[strcspn(name, strncmp(name, "0x", 2) ? "+ " : " ")] = '\0';
+			len += snprintf(out + len, cap - len, "%s%s", len ? ";" : "", name);
+			continue;
+		}
 		folded_frame(name, sizeof(name), rsym_name(rec, s->frames[f], f > 0, buf, sizeof(buf)));
 		len += snprintf(out + len, cap - len, "%s%s", len ? ";" : "", name);
 		n = frame_inline(dw, s->frames[f], f > 0, in);
@@ -974,20 +1212,23 @@ static char *stack_folded(const struct recording *rec, void *dw, const struct rs
 static void record_perf_script(const struct recording *rec, void *dw, const struct rrecord *r)
 {
 	static struct st_inline_frame in[INLINE_MAX];
-	char buf[32], func[SYM_LEN];
+	char buf[32], func[SYM_LEN], line[SYM_LEN];
 	const char *name, *mod;
-	bool user = false;
-	unsigned int f;
+	unsigned int f, user = 0;
 	int n, i;
 
 	printf("%s %u [%03u] %" PRIu64 ".%06u: 1 %s:\n", r->comm, r->pid, r->cpu,
 	       r->time_ns / 1000000000, (unsigned int)(r->time_ns % 1000000000 / 1000), r->spec);
 	for (f = 0; f < r->nr_frames; f++) {
-		/* ustack=: user frames, which perf names by their binary; not yet. */
+		/* ustack=: user frames, as perf names them: "func+0xOFF (BINARY)". */
 		if (user || r->frames[f] == STACKTAP_FRAME_USER) {
-			if (user)
-				printf("\t%16" PRIx64 " [unknown] ([unknown])\n", r->frames[f]);
-			user = true;
+			if (user) {
+				uframe_name(rec, r->tgid, r->frames[f], user > 1, func, sizeof(func),
+					    line, sizeof(line));
+				printf("\t%16" PRIx64 " %s\n", r->frames[f],
+				       strncmp(func, "0x", 2) ? func : "[unknown] ([unknown])");
+			}
+			user++;
 			continue;
 		}
 		name = rsym_name(rec, r->frames[f], f > 0, buf, sizeof(buf));
@@ -1014,7 +1255,7 @@ int report_recording(int argc, char **argv, int json)
 {
 	static struct recording rec;
 	struct debug_opts o = { 0 };
-	const char *in = NULL, *probe = NULL;
+	const char *in = NULL, *probe = NULL, *symfs = NULL;
 	char want[512];
 	bool folded = false, perf = false;
 	const char *pprof = NULL, *svg = NULL;
@@ -1032,6 +1273,8 @@ int report_recording(int argc, char **argv, int json)
 			o.modules = argv[++j];
 		else if (!strcmp(argv[j], "--debug-dir") && j + 1 < argc)
 			o.debug_dir = argv[++j];
+		else if (!strcmp(argv[j], "--symfs") && j + 1 < argc)
+			symfs = argv[++j];
 		else if (!strcmp(argv[j], "--folded") && !json && !perf)
 			folded = true;
 		else if (!strcmp(argv[j], "--perf-script") && !json && !folded)
@@ -1048,7 +1291,7 @@ int report_recording(int argc, char **argv, int json)
 	if (!in)
 		return -1;
 #ifndef HAVE_LIBDW
-	if (o.vmlinux || o.modules || o.debug_dir) {
+	if (o.vmlinux || o.modules || o.debug_dir || symfs) {
 		fprintf(stderr, "%s: report: this stacktapctl was built without libdw: "
 			"no DWARF (rebuild with libdw-dev installed)\n", prog);
 		return 1;
@@ -1056,6 +1299,7 @@ int report_recording(int argc, char **argv, int json)
 #endif
 	memset(&rec, 0, sizeof(rec));
 	rec.keep = perf;
+	rec.symfs = symfs;
 	if (recording_load(in, &rec)) {
 		recording_free(&rec);
 		return 1;
@@ -1120,11 +1364,11 @@ int report_recording(int argc, char **argv, int json)
 			printf("%s\n  {\"spec\": ", shown ? "," : "");
 			json_str(s->spec);
 			printf(", \"count\": %" PRIu64 ", \"frames\": [", s->count);
-			stack_print(&rec, dw, s->frames, s->nr_frames, false, true);
+			stack_print(&rec, dw, s->tgid, s->frames, s->nr_frames, false, true);
 			printf("], \"truncated\": %s}", s->truncated ? "true" : "false");
 		} else {
 			printf("@[%s] %" PRIu64 "\n", s->spec, s->count);
-			stack_print(&rec, dw, s->frames, s->nr_frames, s->truncated, false);
+			stack_print(&rec, dw, s->tgid, s->frames, s->nr_frames, s->truncated, false);
 			putchar('\n');
 		}
 		shown++;

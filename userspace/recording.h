@@ -14,6 +14,9 @@
  *	RECORD	a struct stacktap_record, every field little-endian
  *	SYMBOL	u64 address, u8 1 for a return address, then the kernel's
  *		name for it (NUL-terminated), as the trace file prints it
+ *	MAPS	text, "TGID START END PGOFF PATH" lines (hex addresses): the
+ *		code mappings of the processes whose user stacks were
+ *		recorded, as the module's MAPS_GET gives them at the end
  */
 #ifndef STACKTAPCTL_RECORDING_H
 #define STACKTAPCTL_RECORDING_H
@@ -33,6 +36,7 @@ enum recording_chunk {
 	CHUNK_PROBE,
 	CHUNK_RECORD,
 	CHUNK_SYMBOL,
+	CHUNK_MAPS,
 };
 
 /* What report -i reads back. */
@@ -52,6 +56,7 @@ struct rsym {
 
 struct rstack {
 	const char *spec;
+	uint32_t tgid;		/* its first record's: whose user frames */
 	uint64_t count;
 	uint16_t nr_frames;
 	bool truncated;
@@ -63,7 +68,7 @@ struct rstack {
 /* A record kept for perf script output. */
 struct rrecord {
 	char comm[16];
-	uint32_t pid, cpu;
+	uint32_t pid, tgid, cpu;
 	uint64_t time_ns;
 	const char *spec;	/* its stack's */
 	uint16_t nr_frames;
@@ -71,6 +76,9 @@ struct rrecord {
 };
 
 struct recording {
+	/* Set before recording_load(): where the target's binaries are. */
+	const char *symfs;
+	void *us;		/* struct st_uspace, with MAPS and libdw */
 	char *meta;
 	uint32_t format;	/* of its records, from META */
 	uint64_t text;
@@ -92,6 +100,9 @@ int recording_record(FILE *f, const struct st_rec *r);
 /* META and MODULE chunks for the running kernel; 0 or -1 with a message. */
 int recording_meta(FILE *f);
 int recording_modules(FILE *f);
+/* A MAPS chunk from the module over @conn; 0 or an errno. */
+struct st_conn;
+int recording_maps(FILE *f, struct st_conn *conn);
 
 /* Read @path whole into @rec (zeroed); 0, or -1 with a message. */
 int recording_load(const char *path, struct recording *rec);
@@ -106,6 +117,7 @@ const char *meta_get(const struct recording *rec, const char *key, char *buf, si
 #define INLINE_MAX	32
 #ifdef HAVE_LIBDW
 #include "debuginfo.h"
+#include "ustack.h"
 #else
 struct st_inline_frame {
 	char func[256], file[512];
