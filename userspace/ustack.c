@@ -265,10 +265,10 @@ bool st_uspace_name(struct st_uspace *us, uint32_t tgid, uint64_t addr, bool ret
 		return false;
 	mname = dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
 	sym = dwfl_module_addrinfo(mod, at, &off, &s, NULL, NULL, NULL);
-	/* The offset of the address itself, as perf prints it. */
+	/* The offset of the address itself, as perf prints it; no symbol version. */
 	if (sym)
-		snprintf(name, size, "%s+0x%" PRIx64 " (%s)", sym, (uint64_t)off + (at != addr),
-			 mname);
+		snprintf(name, size, "%.*s+0x%" PRIx64 " (%s)", (int)strcspn(sym, "@"), sym,
+			 (uint64_t)off + (at != addr), mname);
 	else
 		snprintf(name, size, "0x%" PRIx64 " (%s)", addr, mname);
 	l = dwfl_module_getsrc(mod, at);
@@ -501,18 +501,18 @@ static bool unwind_step(struct st_uspace *us, uint32_t tgid, const struct st_uwa
 			continue;
 		}
 		/*
-		 * Undefined: others keep theirs; the return address column ends
-		 * the stack, but in the innermost frame where the arch keeps it
-		 * in a link register, which no call has overwritten yet (a
-		 * function's entry, or a leaf).
+		 * Undefined or the same value: others keep theirs; the return
+		 * address column so ends the stack (libdw gives glibc's
+		 * cfi_undefined on x86_64's _start as the same value), but in
+		 * the innermost frame where the arch keeps it in a link
+		 * register, which no call has overwritten yet (a function's
+		 * entry, or a leaf).
 		 */
-		if (!nops && !ops) {
+		if (!nops) {
 			if ((int)r == ra_reg && !(first && w->link_reg))
 				next.known[r] = false;
 			continue;
 		}
-		if (!nops)		/* the same value */
-			continue;
 		if (!cfi_eval(w, ops, nops, regs, cfa, true, &v, &is_value) ||
 		    (!is_value && !stack_word(w, v, &v))) {
 			next.known[r] = false;

@@ -9,6 +9,7 @@
 #   ST_BENCH_N=100000 ST_BENCH_ROUNDS=9 calls per run, runs per median
 #   ST_BENCH_BPFTRACE=0                 no bpftrace (its amd64 guest root is
 #                                       made by debootstrap the first time)
+#   ST_BENCH_PARTS="07"                 only these parts (selftests/bench/guest)
 #   ST_BENCH_APPEND="st_bench_mips_kprobes=1"  run kprobe_events on MIPS too
 #                                       (it races kprobe_flush_task and may oops)
 set -u
@@ -43,7 +44,7 @@ for a in $arches; do
 	ST_GUEST_MODS=$mods ST_QEMU_EXTRA=$extra \
 	ST_BENCH=1 ST_VARIANT=bench ST_TESTS_DIR="$top/selftests/bench/guest" \
 		ST_APPEND="st_bench_n=${ST_BENCH_N:-100000} st_bench_rounds=${ST_BENCH_ROUNDS:-9} $append ${ST_BENCH_APPEND:-}" \
-		./selftests/guest.sh "$a" >"$log" 2>&1 || { rc=1; echo "bench: $a failed:" >&2; grep -v '@bench' "$log" | tail -n 30 >&2; }
+		./selftests/guest.sh "$a" ${ST_BENCH_PARTS:-} >"$log" 2>&1 || { rc=1; echo "bench: $a failed:" >&2; grep -v '@bench' "$log" | tail -n 30 >&2; }
 	grep '@bench' "$log" >>"$lines"
 done
 python3 selftests/bench/table.py "$out" <"$lines" || rc=1

@@ -24,6 +24,9 @@
 #include "stacktap.h"
 #include "st_floor.h"
 
+/* st_context() reads it; the floor's hits never come by a nested trap. */
+DEFINE_PER_CPU(bool, st_trap_hit);
+
 static char *probe = "f:st_truth_leaf";
 module_param(probe, charp, 0400);
 MODULE_PARM_DESC(probe, "f:SYMBOL (ftrace_ops) or p:SYMBOL (kprobe)");

@@ -161,9 +161,35 @@ def table(arch, a):
     verify = [{"probe": v["probe"], "fast": int(v["fast"]), "fallback": int(v["fallback"]),
                "mismatch": int(v["mismatch"])} for v in a["verify"]]
     t = {"arch": arch, "main_depth": main, "boot": info.get("boot", {}),
-         "rows": rows, "scaling": scaling, "walk": walk, "orc_verify": verify}
+         "rows": rows, "scaling": scaling, "walk": walk, "orc_verify": verify,
+         "ustack": ustack(a)}
     t["targets"] = targets(t, over)
     return t
+
+
+def ustack(a):
+    """Part 7: what ustack= adds to an f: hit at depth 16, per round
+    against f: alone run in the same round; the median, least, greatest."""
+    rounds, out = a["rounds"], []
+    plain = rounds.get(("stacktap-f-plain", 16), {})
+    base = rounds.get(("ustack-baseline", 16), {})
+    for (case, depth), c in sorted(rounds.items()):
+        if depth != 16 or not (case.startswith("stacktap-f-copy") or case == "stacktap-f-fp"):
+            continue
+        extra = [c[i] - plain[i] for i in sorted(c) if i in plain]
+        hit = [c[i] - base[i] for i in sorted(c) if i in base]
+        plain_hit = [plain[i] - base[i] for i in sorted(plain) if i in base]
+        if not extra:
+            continue
+        out.append({"case": case, "option": ("ustack=copy," + case[len("stacktap-f-copy"):]
+                                             if "copy" in case else "ustack=fp"),
+                    "bytes": int(a["info"].get("bytes-" + case, {}).get("bytes", 0)) or None,
+                    "extra_ns_median": statistics.median(extra), "extra_ns_least": min(extra),
+                    "extra_ns_greatest": max(extra),
+                    "hit_ns_median": statistics.median(hit) if hit else None,
+                    "plain_hit_ns_median": statistics.median(plain_hit) if plain_hit else None,
+                    "rounds": len(extra)})
+    return out
 
 
 def targets(t, over):
@@ -258,6 +284,11 @@ def show(t):
     for v in t["orc_verify"]:
         print(f"   ORC cache against the kernel's unwinder, {v['probe']}: {v['fast']} walks by the cache,"
               f" {v['fallback']} left to the kernel, {v['mismatch']} differing")
+    for u in t["ustack"]:
+        copied = f", {u['bytes']} bytes copied" if u["bytes"] else ""
+        print(f"   f: {u['option']}{copied}: +{u['extra_ns_median']:.0f} ns per hit over f: alone"
+              f" (rounds {u['extra_ns_least']:.0f}..{u['extra_ns_greatest']:.0f}; the hit"
+              f" {fmt(u['hit_ns_median'])} ns, f: alone {fmt(u['plain_hit_ns_median'])} ns, depth 16)")
     for g in t["targets"]:
         verdict = {True: "met", False: "MISSED", None: "not measured"}[g["met"]]
         print(f"   target {g['target']}: {fmt(g['value'], '{:.2f}')} (limit {g['limit']}) {verdict}")
