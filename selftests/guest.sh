@@ -63,7 +63,8 @@ if [ -z "${ST_KERNEL:-}" ]; then
 		mkdir -p "$B/floor/module"
 		cp "$top"/selftests/bench/Kbuild "$top"/selftests/bench/*.[ch] "$B/floor/"
 		cp -r "$top"/module/*.h "$top"/module/stacktap_unwind_*.c "$top"/module/stacktap_kprobe_mips.c \
-			"$top"/module/stacktap_ksym.c "$top"/module/stacktap_tracer.c "$top"/module/wrapper "$B/floor/module/"
+			"$top"/module/stacktap_ksym.c "$top"/module/stacktap_tracer.c "$top"/module/stacktap_hooking.c \
+			"$top"/module/wrapper "$B/floor/module/"
 		cp -r "$top/include" "$B/floor/"
 		kmake "$B/floor"
 	fi
@@ -332,7 +333,9 @@ hostctl_build() {
 # stack checked against the addresses selftests/ustack/build.sh read from
 # the binary: at the write, pc, b, a, main and _start's return
 # addresses; at b's entry, b, then a, main and _start's; at c's return,
-# c, then b, a, main and _start's.  Every frame
+# c, then b, a, main and _start's.  uchain-so's write, a PIE through
+# libuchain.so and libc: write() in libc, then each function's return
+# address by name and offset, then libc's start-up.  Every frame
 # named uchain_*/_start+0xOFF (/ustack/uchain-dw), with file:line from
 # its DWARF where the code is C.
 check_ucopy() {
@@ -341,7 +344,8 @@ check_ucopy() {
 	"$B/hostctl/userspace/stacktapctl" --json report -i "$B/ucopy.stk" --symfs "$R" \
 		>"$B/ucopy.json" 2>>"$B/ucopy.txt" || { sed "s/^/$arch: # /" "$B/ucopy.txt"; return 1; }
 	sed "s/^/$arch: # /" "$B/ucopy.txt"
-	python3 - "$B/ucopy.json" "$R/ustack/uchain-dw.expect" "$R/ustack/uchain-dw.syms" <<'PY'
+	python3 - "$B/ucopy.json" "$R/ustack/uchain-dw.expect" "$R/ustack/uchain-dw.syms" \
+		"$R/ustack/uchain-so.expect" <<'PY'
 import json, sys
 stacks = json.load(open(sys.argv[1]))
 exp = [l.split() for l in open(sys.argv[2])]
@@ -370,6 +374,28 @@ for s in stacks:
     want.pop(spec)
     if s["count"] != 3:
         print("  counted %d times, not 3" % s["count"]); bad = 1
+# uchain-so: write() in libc, then the chain's return addresses by
+# function and offset (ASLR moves the addresses), then libc's start-up.
+so = [l.split() for l in open(sys.argv[4])]
+seen = 0
+for s in stacks:
+    if s["spec"] != "p:vfs_write":
+        continue
+    u = s.get("ustack", [])
+    seen += s["count"]
+    print("p:vfs_write x%d: %s" % (s["count"], " ".join(
+        "%s+0x%x(%s)" % (f["symbol"], f["offset"] or 0, (f["binary"] or "?").split("/")[-1]) for f in u)))
+    got = [(f["symbol"], f["binary"], f["offset"]) for f in u[1:5]]
+    exp = [(f, b, int(o, 16)) for f, b, o in so]
+    if not u or u[0]["binary"] != "/lib/libc.so.6" or "write" not in (u[0]["symbol"] or ""):
+        print("  the first frame is not write() in /lib/libc.so.6"); bad = 1
+    if got != exp:
+        print("  expected after it: %s" % exp); bad = 1
+    rest = u[5:]
+    if not rest or not all(f["binary"] in ("/lib/libc.so.6", "/ustack/uchain-so") for f in rest):
+        print("  below main: not libc's start-up"); bad = 1
+if seen != 3:
+    print("p:vfs_write: %d records of uchain-so unwound, not 3" % seen); bad = 1
 if want:
     print("no stack of %s" % " ".join(want)); bad = 1
 sys.exit(bad)
