@@ -869,7 +869,7 @@ static const struct cmd cmds[] = {
 	{ "stats", cmd_stats, "", "per-CPU records written, dropped, overwritten, bytes in use, stack overflow", 1 },
 	{ "show", cmd_show, "", "print the recorded stacks", 1 },
 	{ "report", cmd_report,
-	  "[-i FILE [--vmlinux F] [--modules D] [--debug-dir D] [--perf-script|--pprof OUT|--svg OUT]] [--folded|--callers|--latency] [PROBE]",
+	  "[-i FILE [--vmlinux F] [--modules D] [--debug-dir D] [--symfs D] [--perf-script|--pprof OUT|--svg OUT]] [--folded|--callers|--latency] [PROBE]",
 	  "unique stacks with counts, live or from a recording", 1 },
 	{ "stream", cmd_stream, "[--backlog]", "follow new records until interrupted", 1 },
 	{ "record", cmd_record, "-o FILE [--backlog] [--duration S] [--count N]",
@@ -902,8 +902,8 @@ static void usage(FILE *f)
 		fprintf(f, "  %-6s %-18s %s\n", cmds[i].name, cmds[i].args, cmds[i].help);
 	fprintf(f, "\nSPEC: [p:|r:|f:]SYMBOL[+OFFSET], u:/PATH:SYMBOL[+OFFSET] or ur:/PATH:SYMBOL,\n"
 		   "      then options:\n"
-		   "      [mode=trace|count] [key=stack|args] [ustack=fp] [depth=N] [pid=N] [comm=NAME]\n"
-		   "      [cpu=N] [ring=overwrite|drop] [maxactive=N] [retOPN] [latOPT]\n"
+		   "      [mode=trace|count] [key=stack|args] [ustack=fp|copy[,SIZE]] [depth=N] [pid=N]\n"
+		   "      [comm=NAME] [cpu=N] [ring=overwrite|drop] [maxactive=N] [retOPN] [latOPT]\n"
 		   "      [[NAME=]FETCH[:TYPE]...]\n"
 		   "--json: machine-readable output for list, stats, show, report, stream, diff\n"
 		   "and funcs, in one schema (see: man stacktapctl, JSON OUTPUT).\n"

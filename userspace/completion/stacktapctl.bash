@@ -51,9 +51,9 @@ _stacktapctl() {
 	report)
 		case "${COMP_WORDS[COMP_CWORD - 1]}" in
 		-i|--vmlinux|--pprof|--svg) COMPREPLY=($(compgen -f -- "$cur")) ;;
-		--modules|--debug-dir) COMPREPLY=($(compgen -d -- "$cur")) ;;
+		--modules|--debug-dir|--symfs) COMPREPLY=($(compgen -d -- "$cur")) ;;
 		# The probes that counted stacks, the output formats, a recording.
-		*) COMPREPLY=($(compgen -W "--folded --callers --latency --json -i --vmlinux --modules --debug-dir --perf-script --pprof --svg $(stacktapctl list 2>/dev/null | awk 'NR > 1 { print $2 }')" -- "$cur")) ;;
+		*) COMPREPLY=($(compgen -W "--folded --callers --latency --json -i --vmlinux --modules --debug-dir --symfs --perf-script --pprof --svg $(stacktapctl list 2>/dev/null | awk 'NR > 1 { print $2 }')" -- "$cur")) ;;
 		esac ;;
 	*)
 		COMPREPLY=() ;;
