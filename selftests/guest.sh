@@ -335,7 +335,8 @@ hostctl_build() {
 # addresses; at b's entry, b, then a, main and _start's; at c's return,
 # c, then b, a, main and _start's.  uchain-so's write, a PIE through
 # libuchain.so and libc: write() in libc, then each function's return
-# address by name and offset, then libc's start-up.  Every frame
+# address by name and offset, then libc's start-up; at the library
+# function's entry (u:), it, then uchain_a and main.  Every frame
 # named uchain_*/_start+0xOFF (/ustack/uchain-dw), with file:line from
 # its DWARF where the code is C.
 check_ucopy() {
@@ -396,6 +397,20 @@ for s in stacks:
         print("  below main: not libc's start-up"); bad = 1
 if seen != 3:
     print("p:vfs_write: %d records of uchain-so unwound, not 3" % seen); bad = 1
+# A u: probe on the library's function: itself at offset 0, then from uchain_a on.
+seen = 0
+for s in stacks:
+    if s["spec"] != "u:/ustack/libuchain.so:uchain_lib_b":
+        continue
+    u = s.get("ustack", [])
+    seen += s["count"]
+    got = [(f["symbol"], f["binary"], f["offset"]) for f in u[:3]]
+    want_lib = [("uchain_lib_b", "/ustack/libuchain.so", 0)] + [(f, b, int(o, 16)) for f, b, o in so[2:]]
+    print("u: on uchain_lib_b x%d: %s" % (s["count"], " ".join("%s+0x%x(%s)" % (g[0], g[2], g[1]) for g in got)))
+    if got != want_lib:
+        print("  expected: %s" % want_lib); bad = 1
+if seen != 3:
+    print("u: on uchain_lib_b: %d records, not 3" % seen); bad = 1
 if want:
     print("no stack of %s" % " ".join(want)); bad = 1
 sys.exit(bad)

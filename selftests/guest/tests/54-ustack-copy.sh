@@ -72,21 +72,24 @@ st_ctl clear
 
 # A recording for the host to unwind: p: at the write, a u: probe on b,
 # a ur: probe on c (its stack taken at the return, into b), and the
-# write of uchain-so, a PIE whose chain crosses libuchain.so and libc.
+# write of uchain-so, a PIE whose chain crosses libuchain.so and libc,
+# and a u: probe on the library's function.
 stacktapctl add "p:ksys_write ustack=copy comm=uchain-dw" || fail "stacktapctl add ustack=copy"
 stacktapctl add "u:/ustack/uchain-dw:uchain_b ustack=copy,2048" || fail "stacktapctl add u: ustack=copy"
 stacktapctl add "ur:/ustack/uchain-dw:uchain_c ustack=copy,2048" || fail "stacktapctl add ur: ustack=copy"
 stacktapctl add "p:vfs_write ustack=copy,8192 comm=uchain-so" || fail "stacktapctl add p:vfs_write ustack=copy"
+stacktapctl add "u:/ustack/libuchain.so:uchain_lib_b ustack=copy" || fail "stacktapctl add u: on a library"
 stacktapctl record -o /tmp/ucopy.stk --duration 4 2>/tmp/rec.err &
 rec=$!
 sleep 1
 for i in 1 2 3; do /ustack/uchain-dw >/dev/null; /ustack/uchain-so >/dev/null || fail "uchain-so"; done
 wait $rec || fail "record: $(cat /tmp/rec.err)"
 cat /tmp/rec.err
-grep -q ": 12 records written" /tmp/rec.err || fail "record did not write the 12 records"
+grep -q ": 15 records written" /tmp/rec.err || fail "record did not write the 15 records"
 stacktapctl del p:ksys_write
 stacktapctl del u:/ustack/uchain-dw:uchain_b
 stacktapctl del ur:/ustack/uchain-dw:uchain_c
 stacktapctl del p:vfs_write
+stacktapctl del u:/ustack/libuchain.so:uchain_lib_b
 base64 /tmp/ucopy.stk | sed 's/^/@ucopy /'
 st_unload
