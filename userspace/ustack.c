@@ -7,6 +7,7 @@
  * copy, as perf's --call-graph dwarf does after the fact.
  */
 #include <dwarf.h>
+#include <errno.h>
 #include <endian.h>
 #include <fcntl.h>
 #include <elfutils/libdw.h>
@@ -46,6 +47,7 @@ struct st_uproc {
 
 struct st_uspace {
 	char *symfs;
+	unsigned int missing;	/* binaries not found, said */
 	Dwfl_Callbacks cb;
 	size_t nproc;
 	struct st_uproc *procs;
@@ -204,6 +206,14 @@ static bool map_bias(Elf *elf, const struct st_umap *m, uint64_t *bias)
 	return false;
 }
 
+/* A binary not found, said once: its frames go unnamed and, copied, not unwound. */
+static void missing_say(struct st_uspace *us, const char *file)
+{
+	if (us->missing++ < 8)
+		fprintf(stderr, "stacktapctl: %s: %s: its frames are left as addresses"
+			" (--symfs DIR: where the target's files are)\n", file, strerror(errno));
+}
+
 /* @p's binaries reported to a Dwfl of its own: each file once, at its bias. */
 static Dwfl *proc_dwfl(struct st_uspace *us, struct st_uproc *p)
 {
@@ -228,8 +238,10 @@ static Dwfl *proc_dwfl(struct st_uspace *us, struct st_uproc *p)
 			continue;
 		snprintf(file, sizeof(file), "%s%s", us->symfs, p->maps[i].path);
 		fd = open(file, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
+		if (fd < 0) {
+			missing_say(us, file);
 			continue;
+		}
 		elf = elf_begin(fd, ELF_C_READ, NULL);
 		if (elf && map_bias(elf, &p->maps[i], &bias))
 			dwfl_report_elf(p->dwfl, p->maps[i].path, file, -1, bias, true);
