@@ -115,3 +115,40 @@ void json_ret(uint64_t value)
 	else
 		printf("null");
 }
+
+void json_uframe(const char *name, const char *line, uint64_t addr)
+{
+	const char *bin = strstr(name, " (");
+	const char *colon = strrchr(line, ':');
+	bool named = strncmp(name, "0x", 2) && name[0] != '[';
+	char buf[512];
+
+	printf("{\"symbol\": ");
+	if (named) {
+		json_strn(name, strcspn(name, "+ "));
+		printf(", \"offset\": %llu", strchr(name, '+') ?
+		       strtoull(strchr(name, '+') + 1, NULL, 16) : 0ULL);
+	} else {
+		printf("null, \"offset\": null");
+	}
+	printf(", \"binary\": ");
+	if (bin)
+		json_strn(bin + 2, strcspn(bin + 2, ")"));
+	else
+		printf("null");
+	printf(", \"addr\": \"0x%" PRIx64 "\", \"file\": ", addr);
+	if (colon) {
+		snprintf(buf, sizeof(buf), "%.*s", (int)(colon - line), line);
+		json_str(buf);
+		printf(", \"line\": %u}", (unsigned int)strtoul(colon + 1, NULL, 10));
+	} else {
+		printf("null, \"line\": null}");
+	}
+}
+
+void json_uframe_text(const char *text, uint64_t addr)
+{
+	const char *name = !strncmp(text, "0x", 2) && strchr(text, ' ') ? strchr(text, ' ') + 1 : text;
+
+	json_uframe(name, "", addr);
+}

@@ -31,6 +31,16 @@ void json_func(const char *name);
 /* { json_frame_keys } */
 void json_frame(const char *name, const uint64_t *addr);
 
+/*
+ * A user frame: {"symbol", "offset", "binary", "addr", "file", "line"}
+ * from its name ("func+0xOFF (BINARY)", "[unknown] (BINARY)" or a bare
+ * address) and "FILE:LINE" (@line; "" when not known), null where not
+ * known.
+ */
+void json_uframe(const char *name, const char *line, uint64_t addr);
+/* The same from a live frame's text: "0xADDR", or "0xADDR NAME". */
+void json_uframe_text(const char *text, uint64_t addr);
+
 /* "ret": N, "errno": "ENOENT" or null: a return value as a signed number. */
 void json_ret(uint64_t value);
 

@@ -9,7 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "records.h"
+#include "stream.h"
+#include "usyms.h"
 #include "../include/stacktap_hist.h"
 
 extern const char *prog;
@@ -157,6 +160,55 @@ void blat_json(const struct blat *l)
 	printf("]}");
 }
 
+/*
+ * A block's user frames (" => 0xADDR" after " -- user --") as
+ * "0xADDR func+0xOFF (BINARY)" where @us names them: by any process's
+ * mappings, since the text does not say which process (its thread id
+ * only).
+ */
+void block_user_names(struct block *b, struct st_usyms *us)
+{
+	unsigned int i, user = 0;
+	unsigned long long addr;
+	char name[SYM_LEN];
+	int end;
+
+	for (i = 1; us && i < b->n; i++) {
+		if (!user) {
+			user = !strcmp(b->line[i], " -- user --");
+			continue;
+		}
+		if (sscanf(b->line[i], " => 0x%llx%n", &addr, &end) != 1 || b->line[i][end])
+			continue;
+		if (st_usyms_name(us, 0, addr, user++ > 1, name, sizeof(name)))
+			snprintf(b->line[i], LINE_MAX_LEN, " => 0x%llx %.*s", addr,
+				 LINE_MAX_LEN - 32, name);
+	}
+}
+
+/* The debugfs "maps" file into @us, for block_user_names(); quietly none. */
+void debugfs_maps(struct st_usyms *us)
+{
+	char path[4096], *text = NULL;
+	size_t len = 0;
+	FILE *f, *m;
+	int c;
+
+	if (debugfs_root(path, sizeof(path)))
+		return;
+	strncat(path, "/stacktap/maps", sizeof(path) - strlen(path) - 1);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	m = open_memstream(&text, &len);
+	while (m && (c = fgetc(f)) != EOF)
+		fputc(c, m);
+	if (m && !fclose(m))
+		st_usyms_add_maps_text(us, text);
+	free(text);
+	fclose(f);
+}
+
 int block_read(FILE *f, struct block *b)
 {
 	char line[LINE_MAX_LEN];
@@ -176,7 +228,7 @@ int block_read(FILE *f, struct block *b)
  */
 static void frames_json(const struct block *b)
 {
-	bool truncated = false;
+	bool truncated = false, user = false;
 	unsigned int i, n = 0;
 
 	printf("\"frames\": [");
@@ -184,6 +236,12 @@ static void frames_json(const struct block *b)
 		if (!strcmp(b->line[i], " -- user --")) {
 			printf("], \"ustack\": [");
 			n = 0;
+			user = true;
+			continue;
+		}
+		if (user && !strncmp(b->line[i], " => 0x", 6)) {
+			printf("%s", n++ ? ", " : "");
+			json_uframe_text(b->line[i] + 4, strtoull(b->line[i] + 4, NULL, 16));
 			continue;
 		}
 		if (strncmp(b->line[i], " => ", 4))
@@ -416,10 +474,14 @@ static int stack_header(const struct block *b, char *probe, size_t size,
  */
 void folded_frame(char *out, size_t size, const char *frame)
 {
-	const char *mod = strchr(frame, '[');
+	const char *mod, *named = strchr(frame, ' ');
 	size_t len;
 	char *c;
 
+	/* A named user frame, "0xADDR func+0xOFF (BINARY)": the function. */
+	if (!strncmp(frame, "0x", 2) && named && named[1] != '[' && named[1] != '(')
+		frame = named + 1;
+	mod = strchr(frame, '[');
 	if (!strncmp(frame, "0x", 2))
 		len = strcspn(frame, " ");
 	else
@@ -711,7 +773,7 @@ int report_end(struct report *r)
 }
 
 int report_stacks(FILE *f, const char *probe, enum report_format fmt, bool callers,
-		  bool latency)
+		  bool latency, struct st_usyms *us)
 {
 	static struct block b;
 	struct report r;
@@ -719,8 +781,10 @@ int report_stacks(FILE *f, const char *probe, enum report_format fmt, bool calle
 	report_begin(&r, probe, fmt);
 	r.callers = callers;
 	r.latency = latency;
-	while (block_read(f, &b))
+	while (block_read(f, &b)) {
+		block_user_names(&b, us);
 		if (report_block(&r, &b))
 			break;
+	}
 	return report_end(&r);
 }

@@ -24,6 +24,11 @@ struct block {
 	bool has_addr[BLOCK_LINES];
 };
 
+/* User frame names on the target (usyms.h), for a block from debugfs. */
+struct st_usyms;
+void block_user_names(struct block *b, struct st_usyms *us);
+void debugfs_maps(struct st_usyms *us);
+
 /* Where debugfs is mounted, into @mnt; 0, or -1 (quietly) when it is not. */
 int debugfs_root(char *mnt, size_t size);
 
@@ -65,7 +70,7 @@ void blat_json(const struct blat *l);
 enum report_format { REPORT_TEXT, REPORT_JSON, REPORT_FOLDED };
 /* @callers: frame 1 of @probe's stacks, counted, instead of the stacks. */
 int report_stacks(FILE *f, const char *probe, enum report_format fmt, bool callers,
-		  bool latency);
+		  bool latency, struct st_usyms *us);
 
 /* The same, block by block from any source: begin, block..., end (0 or 1). */
 struct folded {

@@ -31,6 +31,7 @@
 #include "records.h"
 #include "recording.h"
 #include "stream.h"
+#include "usyms.h"
 
 const char *prog = "stacktapctl";
 static int json;
@@ -469,6 +470,8 @@ static int show_netlink(bool fallback)
 	if (!err)
 		err = sn.err;
 	st_kernel_namer_init(&namer, &nconn);
+	if (!err)
+		err = st_kernel_namer_user(&namer);
 	if (sn.n)
 		qsort(sn.recs, sn.n, sizeof(*sn.recs), rec_time_cmp);
 	if (json && !err)
@@ -481,6 +484,7 @@ static int show_netlink(bool fallback)
 	if (json && !err)
 		printf("%s]\n", n ? "\n" : "");
 	free(sn.recs);
+	st_kernel_namer_free(&namer);
 	st_conn_close(&nconn);
 	st_conn_close(&conn);
 	if (err == EPERM && fallback)
@@ -491,6 +495,7 @@ static int show_netlink(bool fallback)
 static int cmd_show(int argc, char **argv)
 {
 	static struct block b;
+	struct st_usyms *us;
 	unsigned int n = 0;
 	char root[4096];
 	FILE *f;
@@ -509,9 +514,13 @@ static int cmd_show(int argc, char **argv)
 	f = open_debugfs("trace", "show");
 	if (!f)
 		return 1;
+	us = st_usyms_new();
+	if (us)
+		debugfs_maps(us);
 	if (json)
 		printf("[");
 	while (block_read(f, &b)) {
+		block_user_names(&b, us);
 		if (json) {
 			printf("%s\n  ", n++ ? "," : "");
 			record_print_json(&b);
@@ -521,6 +530,7 @@ static int cmd_show(int argc, char **argv)
 	}
 	if (json)
 		printf("%s]\n", n ? "\n" : "");
+	st_usyms_free(us);
 	fclose(f);
 	return 0;
 }
@@ -676,6 +686,7 @@ static int report_netlink(const char *probe, enum report_format fmt, bool caller
 	size_t i;
 	int err, ret;
 
+	st_kernel_namer_init(&namer, &conn);
 	err = st_conn_open(&conn);
 	if (!err) {
 		err = st_conn_request(&conn, &req);
@@ -686,7 +697,10 @@ static int report_netlink(const char *probe, enum report_format fmt, bool caller
 		ret = err == EPERM && fallback ? ST_USE_DEBUGFS : fail("report", NULL, err, req.why);
 		goto out;
 	}
-	st_kernel_namer_init(&namer, &conn);
+	if (st_kernel_namer_user(&namer)) {
+		ret = fail("report", NULL, ENOMEM, "");
+		goto out;
+	}
 	report_begin(&r, probe, fmt);
 	r.callers = callers;
 	r.latency = latency;
@@ -707,6 +721,7 @@ out:
 		free(l.c[i].args);
 	}
 	free(l.c);
+	st_kernel_namer_free(&namer);
 	st_conn_close(&conn);
 	return ret;
 }
@@ -716,6 +731,7 @@ static int cmd_report(int argc, char **argv)
 	enum report_format fmt = json ? REPORT_JSON : REPORT_TEXT;
 	const char *probe = NULL;
 	bool callers = false, latency = false;
+	struct st_usyms *us;
 	char root[4096];
 	int i, ret;
 	FILE *f;
@@ -748,7 +764,11 @@ static int cmd_report(int argc, char **argv)
 	f = open_debugfs("stacks", "report");
 	if (!f)
 		return 1;
-	ret = report_stacks(f, probe, fmt, callers, latency);
+	us = st_usyms_new();
+	if (us)
+		debugfs_maps(us);
+	ret = report_stacks(f, probe, fmt, callers, latency, us);
+	st_usyms_free(us);
 	fclose(f);
 	return ret;
 }
@@ -806,6 +826,11 @@ static int cmd_stream(int argc, char **argv)
 		return fail("stream", NULL, err, "");
 	}
 	st_kernel_namer_init(&st.namer, &names);
+	if (st_kernel_namer_user(&st.namer)) {
+		st_conn_close(&names);
+		st_conn_close(&conn);
+		return fail("stream", NULL, ENOMEM, "");
+	}
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);	/* no SA_RESTART: poll() returns */
 	sigaction(SIGTERM, &sa, NULL);
@@ -816,6 +841,7 @@ static int cmd_stream(int argc, char **argv)
 		err = st_stream_run(&conn, &st.records, &stream_stop, 0);
 	if (!err)
 		err = st.err;
+	st_kernel_namer_free(&st.namer);
 	st_conn_close(&names);
 	st_conn_close(&conn);
 	if (err == EPROTO)

@@ -17,8 +17,10 @@
 #include <sys/socket.h>
 #include <linux/genetlink.h>
 
+#include "json.h"
 #include "records.h"
 #include "stream.h"
+#include "usyms.h"
 
 static void rec_from_le(struct stacktap_record *h)
 {
@@ -61,8 +63,10 @@ static int rec_ucopy_parse(struct st_rec *r, const char *p, size_t off, bool le)
 		u->pc = le64toh(u->pc);
 		u->sp = le64toh(u->sp);
 	}
+	/* Each part checked on its own: their sum could wrap on a 32-bit host. */
 	if (u->nregs > STACKTAP_UCOPY_REGS_MAX || u->nuret > STACKTAP_UCOPY_URET_MAX ||
-	    sizeof(*u) + (u->nregs + u->nuret) * sizeof(uint64_t) + u->size > r->h.ucopy_len)
+	    sizeof(*u) + (u->nregs + u->nuret) * sizeof(uint64_t) > r->h.ucopy_len ||
+	    u->size > r->h.ucopy_len - sizeof(*u) - (u->nregs + u->nuret) * sizeof(uint64_t))
 		return -1;
 	for (i = 0; le && i < u->nregs + u->nuret; i++)
 		u->regs[i] = le64toh(u->regs[i]);
@@ -236,6 +240,97 @@ static void sym_put(struct nlmsghdr *nlh, void *data)
 				 rec_addr(q->r, i));
 }
 
+struct maps_sink {
+	st_map_fn fn;
+	void *arg;
+};
+
+static int maps_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct maps_sink *sink = data;
+	uint64_t start = 0, end = 0, pgoff = 0;
+	const char *path = NULL;
+	uint32_t tgid = 0;
+	struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		switch (mnl_attr_get_type(a)) {
+		case STACKTAP_A_TGID:
+			tgid = mnl_attr_get_u32(a);
+			break;
+		case STACKTAP_A_ADDR:
+			start = mnl_attr_get_u64(a);
+			break;
+		case STACKTAP_A_MAP_END:
+			end = mnl_attr_get_u64(a);
+			break;
+		case STACKTAP_A_MAP_PGOFF:
+			pgoff = mnl_attr_get_u64(a);
+			break;
+		case STACKTAP_A_PATH:
+			if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) >= 0)
+				path = mnl_attr_get_str(a);
+			break;
+		}
+	}
+	if (path && sink->fn(sink->arg, tgid, start, end, pgoff, path))
+		return MNL_CB_ERROR;
+	return MNL_CB_OK;
+}
+
+int st_maps_each(struct st_conn *conn, st_map_fn fn, void *arg)
+{
+	struct maps_sink sink = { fn, arg };
+	struct st_req req = { .cmd = STACKTAP_CMD_MAPS_GET, .dump = true, .cb = maps_cb,
+			      .data = &sink };
+
+	return st_conn_request(conn, &req);
+}
+
+int st_maps_get(struct st_conn *conn, struct st_usyms *us)
+{
+	return st_maps_each(conn, st_usyms_map_fn, us);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/*
+ * @r's user frames as "0xADDR func+0xOFF (BINARY)" where its process's
+ * mappings (any process's, for a counted stack: tgid 0) name them.  A
+ * frame none names asks the module for its mappings again, at most
+ * every 200 ms: a process seen first since.
+ */
+static void user_names(struct st_kernel_namer *k, const struct st_rec *r,
+		       char (*names)[SYM_LEN])
+{
+	unsigned int i, user = 0;
+	char name[SYM_LEN - 24];
+
+	for (i = 0; i < r->h.nr_frames; i++) {
+		if (!user) {
+			user = r->frames[i] == STACKTAP_FRAME_USER;
+			continue;
+		}
+		if (!st_usyms_name(k->usyms, r->h.tgid, r->frames[i], user > 1, name, sizeof(name)) &&
+		    now_ms() - k->maps_ms >= 200) {
+			k->maps_ms = now_ms();
+			if (!st_maps_get(k->conn, k->usyms) &&
+			    st_usyms_name(k->usyms, r->h.tgid, r->frames[i], user > 1, name, sizeof(name)))
+				snprintf(names[i], SYM_LEN, "0x%" PRIx64 " %s", r->frames[i], name);
+		} else if (st_usyms_name(k->usyms, r->h.tgid, r->frames[i], user > 1, name,
+					 sizeof(name))) {
+			snprintf(names[i], SYM_LEN, "0x%" PRIx64 " %s", r->frames[i], name);
+		}
+		user++;
+	}
+}
+
 static int kernel_name(struct st_namer *n, const struct st_rec *r, char (*names)[SYM_LEN])
 {
 	struct st_kernel_namer *k = (struct st_kernel_namer *)n;
@@ -259,6 +354,8 @@ static int kernel_name(struct st_namer *n, const struct st_rec *r, char (*names)
 			snprintf(names[i + q.reply.n], SYM_LEN, "0x%" PRIx64, rec_addr(r, i + q.reply.n));
 	}
 	st_user_names(r->frames, r->h.nr_frames, names);
+	if (k->usyms)
+		user_names(k, r, names);
 	return 0;
 }
 
@@ -308,16 +405,21 @@ void st_frames_text(const uint64_t *frames, unsigned int nr, char (*names)[SYM_L
 void st_frames_json(const uint64_t *frames, unsigned int nr, char (*names)[SYM_LEN])
 {
 	unsigned int i, n = 0;
+	bool user = false;
 
 	printf(", \"frames\": [");
 	for (i = 0; i < nr; i++) {
 		if (frames[i] == STACKTAP_FRAME_USER) {
 			printf("], \"ustack\": [");
 			n = 0;
+			user = true;
 			continue;
 		}
 		printf("%s", n++ ? ", " : "");
-		json_frame(names[i], &frames[i]);
+		if (user)
+			json_uframe_text(names[i], frames[i]);
+		else
+			json_frame(names[i], &frames[i]);
 	}
 	printf("]");
 }
@@ -339,6 +441,20 @@ void st_kernel_namer_init(struct st_kernel_namer *k, struct st_conn *conn)
 {
 	k->namer.name = kernel_name;
 	k->conn = conn;
+	k->usyms = NULL;
+	k->maps_ms = -1000000;
+}
+
+int st_kernel_namer_user(struct st_kernel_namer *k)
+{
+	k->usyms = st_usyms_new();
+	return k->usyms ? 0 : ENOMEM;
+}
+
+void st_kernel_namer_free(struct st_kernel_namer *k)
+{
+	st_usyms_free(k->usyms);
+	k->usyms = NULL;
 }
 
 /* As the kernel escapes a task name in trace: the header's first word. */

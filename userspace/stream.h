@@ -80,12 +80,26 @@ struct st_namer {
 	int (*name)(struct st_namer *n, const struct st_rec *r, char (*names)[SYM_LEN]);
 };
 
-/* A namer that asks the kernel (SYMBOLIZE) over @conn. */
+/*
+ * A namer that asks the kernel (SYMBOLIZE) over @conn; with @usyms set
+ * (st_kernel_namer_user()), user frames are named too, by the module's
+ * code mappings (MAPS_GET over @conn) and the binaries on this machine.
+ */
+#include "usyms.h"
 struct st_kernel_namer {
 	struct st_namer namer;
 	struct st_conn *conn;
+	struct st_usyms *usyms;
+	long long maps_ms;	/* when the mappings were last asked for */
 };
 void st_kernel_namer_init(struct st_kernel_namer *k, struct st_conn *conn);
+/* Name user frames too ("0xADDR func+0xOFF (BINARY)"); 0, or ENOMEM. */
+int st_kernel_namer_user(struct st_kernel_namer *k);
+void st_kernel_namer_free(struct st_kernel_namer *k);
+/* MAPS_GET over @conn: @fn for each mapping (nonzero stops it); 0 or an errno. */
+int st_maps_each(struct st_conn *conn, st_map_fn fn, void *arg);
+/* MAPS_GET over @conn into @us; 0 or an errno. */
+int st_maps_get(struct st_conn *conn, struct st_usyms *us);
 
 /* A return value as the trace prints it: 0, -2 (ENOENT), 0x... (a pointer). */
 void st_ret_format(char *buf, size_t size, uint64_t value);

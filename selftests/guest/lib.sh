@@ -100,6 +100,18 @@ st_ctl_fails() {
 	esac
 }
 
+# unnamed FILE: FILE with stacktapctl's names of user frames taken off
+# (" => 0xADDR func+0xOFF (BINARY)" back to " => 0xADDR", as trace has them).
+unnamed() { sed 's/^\( => 0x[0-9a-f]*\) .*/\1/' "$1"; }
+# user_funcs FILE: each record's or stack's user frames' functions, as
+# stacktapctl names them, one line each.
+user_funcs() {
+	awk '/^$/ { if (u) print line; u = 0; line = ""; next }
+	     /^ -- user --$/ { u = 1; next }
+	     u && /^ => 0x/ { f = $3; sub(/\+.*/, "", f); line = line (line == "" ? "" : " ") f }
+	     END { if (u) print line }' "$1"
+}
+
 # st_show_netlink TEXT JSON: stacktapctl show and show --json into the
 # two files, debugfs unmounted so that netlink alone serves them.
 st_show_netlink() {

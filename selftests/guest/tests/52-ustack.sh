@@ -34,6 +34,7 @@ kernel_part() {
 	awk -v spec="$2" 'index($0, spec) { on = 1; next } on && /^ => / { print $2 } on && /^( -- user --)?$/ { exit }' "$1"
 }
 fp=$(awk '{ printf "%s%s", sep, $2; sep = " " }' /ustack/uchain-fp.expect)
+fpfuncs=$(awk '{ printf "%s%s", sep, $1; sep = " " }' /ustack/uchain-fp.expect)
 echo "uchain-fp's chain: $fp ($(awk '{ printf "%s ", $1 }' /ustack/uchain-fp.expect))"
 
 # p:, r: and f: at its write(2), three runs each: every record exact.
@@ -46,7 +47,13 @@ for spec in "p:ksys_write" "r:ksys_write" "f:ksys_write"; do
 	cat "$ST/trace" >/tmp/trace
 	# Over netlink: show prints what trace does; JSON puts the user frames in "ustack".
 	st_show_netlink /tmp/show /tmp/show.json
-	cmp -s /tmp/show /tmp/trace || fail "$spec: show over netlink differs from trace: $(diff /tmp/show /tmp/trace | head -6)"
+	# stacktapctl names the user frames too, by the binary's symbols.
+	unnamed /tmp/show | cmp -s - /tmp/trace ||
+		fail "$spec: show over netlink differs from trace: $(unnamed /tmp/show | diff - /tmp/trace | head -6)"
+	[ "$(user_funcs /tmp/show | sort -u)" = "$fpfuncs" ] ||
+		fail "$spec: show names the user frames $(user_funcs /tmp/show | sort -u | tr '\n' '|'), not $fpfuncs"
+	grep -q "^ => 0x[0-9a-f]* uchain_c+0x[0-9a-f]* (/ustack/uchain-fp)$" /tmp/show ||
+		fail "$spec: show's uchain_c frame is not named with its offset and binary"
 	[ "$(sed 's/}, {/}\n{/g' /tmp/show.json | sed -n 's/.*"ustack": \[//p' | grep -c .)" = 3 ] ||
 		fail "$spec: show --json has not 3 records with a ustack"
 	sed -n 's/.*"ustack": \[\([^]]*\)\].*/\1/p' /tmp/show.json | while read -r l; do
@@ -79,7 +86,16 @@ stacktapctl report p:ksys_write >/tmp/report 2>&1
 rc=$?
 mount -t debugfs none /sys/kernel/debug || fail "mount debugfs"
 [ $rc = 0 ] || fail "report over netlink: $(cat /tmp/report)"
-cmp -s /tmp/report /tmp/stacks || fail "report over netlink differs from stacks: $(diff /tmp/report /tmp/stacks | head -6)"
+unnamed /tmp/report | cmp -s - /tmp/stacks ||
+	fail "report over netlink differs from stacks: $(unnamed /tmp/report | diff - /tmp/stacks | head -6)"
+[ "$(user_funcs /tmp/report)" = "$fpfuncs" ] || fail "report names the user frames $(user_funcs /tmp/report), not $fpfuncs"
+# Over debugfs too, by its maps file: the same names.
+stacktapctl report p:ksys_write >/tmp/report.debugfs 2>&1 || fail "report over debugfs"
+cmp -s /tmp/report.debugfs /tmp/report || fail "report over debugfs names differently: $(diff /tmp/report.debugfs /tmp/report | head -4)"
+stacktapctl report --folded p:ksys_write >/tmp/folded 2>&1 || fail "report --folded"
+cat /tmp/folded
+grep -q '^_start;uchain_main;uchain_a;uchain_b;uchain_c;entry_SYSCALL_64_after_hwframe;\|^_start;uchain_main;uchain_a;uchain_b;uchain_c;el0t_64_sync;' /tmp/folded ||
+	fail "report --folded: the user frames are not folded by function, root first"
 st_ctl clear
 
 # depth=2: each part cut at 2, the kernel's marked.

@@ -64,7 +64,9 @@ st_ctl "add p:ksys_write ustack=copy comm=uchain-dw" || fail "add ustack=copy"
 st_ctl "del p:ksys_write" || fail "del ustack=copy"
 cat "$ST/trace" >/tmp/trace
 st_show_netlink /tmp/show /tmp/show.json
-cmp -s /tmp/show /tmp/trace || fail "show over netlink differs from trace: $(diff /tmp/show /tmp/trace | head -6)"
+unnamed /tmp/show | cmp -s - /tmp/trace ||
+	fail "show over netlink differs from trace: $(unnamed /tmp/show | diff - /tmp/trace | head -6)"
+grep -q "^ => $pc uchain_c+0x[0-9a-f]* (/ustack/uchain-dw)$" /tmp/show || fail "show does not name the user pc"
 grep -q '"ucopy": {"bytes": [1-9][0-9]*, "sp": "0x[0-9a-f]*", "pc": "'"$pc"'"}' /tmp/show.json ||
 	fail "show --json has no ucopy with the pc $pc"
 echo "@json show $(tr -d '\n' </tmp/show.json)"
