@@ -65,6 +65,18 @@ ST_DEFINE_READ_NOFAULT(st_read_ulong_nofault, unsigned long)
 #define st_no_llseek no_llseek
 #endif
 
+/*
+ * User reads at a hit (stacktap_ustack.c), on 5.10 where an arch still
+ * has set_fs() (arm64, MIPS): a task inside set_fs(KERNEL_DS) would have
+ * access_ok() and the unprivileged loads take kernel addresses: user
+ * space only, as get_perf_callchain() does.
+ */
+#if defined(CONFIG_SET_FS)
+typedef mm_segment_t st_uaccess_t;
+#define st_uaccess_begin()	force_uaccess_begin()
+#define st_uaccess_end(old)	force_uaccess_end(old)
+#endif
+
 #ifdef CONFIG_ARM64
 #include <asm/pointer_auth.h>
 /* 6.4 split the stripping of kernel and user return addresses. */
@@ -76,16 +88,6 @@ ST_DEFINE_READ_NOFAULT(st_read_ulong_nofault, unsigned long)
 #define st_user_strip_pac(addr) ptrauth_strip_insn_pac(addr)
 #endif
 /* ustack=fp (stacktap_ustack.c): an AArch32 task's stack is not walked. */
-#if defined(CONFIG_SET_FS)
-/*
- * 5.10: a task inside set_fs(KERNEL_DS) would have access_ok() and the
- * unprivileged loads take kernel addresses: user space only, as
- * get_perf_callchain() does.
- */
-typedef mm_segment_t st_uaccess_t;
-#define st_uaccess_begin()	force_uaccess_begin()
-#define st_uaccess_end(old)	force_uaccess_end(old)
-#endif
 #define st_user_compat(regs) compat_user_mode(regs)
 #define ST_USER_NMI_UNSAFE	0
 #endif
@@ -344,28 +346,37 @@ static inline bool st_uretprobe_too_deep(void)
 /*
  * ustack=copy: the return addresses uprobes replaced with their
  * trampoline in current's user stack, innermost first, those of calls
- * that have not returned at @regs (a ur: hit sees its own still listed);
- * a chained instance shares its slot with the next.
- * Read in current's context or an interrupt of it, on its CPU: only it
- * changes its list.
+ * that have not returned at @regs (a ur: hit may see its own still
+ * listed); a chained instance shares its slot with the next.  uprobes
+ * keeps no lock for readers and, before 6.12, frees instances (and the
+ * utask, at exit and exec) before unlinking them: each field is read
+ * with copy_from_kernel_nofault(), so a walk that meets freed memory
+ * reads stale values or stops, and never faults.  At worst a stale
+ * address is put in a trampoline's place.
  */
 #ifdef CONFIG_UPROBES
 static __always_inline unsigned int st_uret_pending(struct pt_regs *regs, u64 *out,
 						    unsigned int max)
 {
-	unsigned long sp = user_stack_pointer(regs);
-	struct return_instance *ri;
-	unsigned int n = 0;
+	unsigned long sp = user_stack_pointer(regs), stack, orig;
+	struct return_instance *ri = NULL;
+	struct uprobe_task *utask;
+	unsigned int n = 0, steps;
+	bool chained;
 
-	if (!current->utask)
+	utask = READ_ONCE(current->utask);
+	if (!utask || copy_from_kernel_nofault(&ri, &utask->return_instances, sizeof(ri)))
 		return 0;
-	for (ri = READ_ONCE(current->utask->return_instances); ri && n < max;
-	     ri = READ_ONCE(ri->next)) {
+	for (steps = 0; ri && n < max && steps < 4 * max; steps++) {
+		if (copy_from_kernel_nofault(&chained, &ri->chained, sizeof(chained)) ||
+		    copy_from_kernel_nofault(&stack, &ri->stack, sizeof(stack)) ||
+		    copy_from_kernel_nofault(&orig, &ri->orig_ret_vaddr, sizeof(orig)))
+			break;
 		/* Returned: sp above its entry's, or (arm64, MIPS) back at it, at its pc. */
-		if (ri->chained || sp > ri->stack ||
-		    (sp == ri->stack && ri->orig_ret_vaddr == instruction_pointer(regs)))
-			continue;
-		out[n++] = ri->orig_ret_vaddr;
+		if (!chained && sp <= stack && !(sp == stack && orig == instruction_pointer(regs)))
+			out[n++] = orig;
+		if (copy_from_kernel_nofault(&ri, &ri->next, sizeof(ri)))
+			break;
 	}
 	return n;
 }

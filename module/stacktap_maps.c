@@ -50,7 +50,10 @@ struct st_maps_req {
 	struct mm_struct *mm;	/* held (mmget) */
 	u32 tgid;
 };
-static DEFINE_PER_CPU(struct st_maps_req [ST_MAPS_REQS], st_maps_req);
+struct st_maps_reqs {
+	struct st_maps_req req[ST_MAPS_REQS];
+};
+static DEFINE_PER_CPU(struct st_maps_reqs, st_maps_reqs);
 
 static void st_maps_work_fn(struct work_struct *work);
 static DECLARE_WORK(st_maps_work, st_maps_work_fn);
@@ -69,7 +72,7 @@ static struct irq_work st_maps_irq_work;
  */
 notrace void st_maps_want(void)
 {
-	struct st_maps_req *reqs = *this_cpu_ptr(&st_maps_req), *req = NULL;
+	struct st_maps_req *reqs = this_cpu_ptr(&st_maps_reqs)->req, *req = NULL;
 	struct mm_struct *mm = current->mm;
 	const struct st_maps *m;
 	unsigned int i;
@@ -85,12 +88,13 @@ notrace void st_maps_want(void)
 			break;
 		}
 	}
-	for (i = 0; i < ST_MAPS_REQS; i++) {
+	/* Asked for already; else a free request, claimed. */
+	for (i = 0; i < ST_MAPS_REQS; i++)
 		if (atomic_read_acquire(&reqs[i].state) == 2 && reqs[i].mm == mm)
 			return;
-		if (!req && !atomic_cmpxchg(&reqs[i].state, 0, 1))
+	for (i = 0; i < ST_MAPS_REQS && !req; i++)
+		if (!atomic_cmpxchg(&reqs[i].state, 0, 1))
 			req = &reqs[i];
-	}
 	if (!req)
 		return;
 	/* current's own mm: its users cannot be zero while it runs with it. */
@@ -115,57 +119,89 @@ static void st_maps_free_rcu(struct rcu_head *rcu)
 	kfree(m);
 }
 
-/* Whether @vma maps a file's code: what a user frame can be in. */
-static bool st_maps_code(const struct vm_area_struct *vma)
+/* Mappings and path bytes kept per process: MAPS_GET's position and message. */
+#define ST_MAPS_PER_PROC	4096
+#define ST_MAPS_PATH_MAX	1024
+
+/*
+ * What a user frame can be in: code a file maps, or code the kernel
+ * names ("[vdso]", and "[uprobes]", whose trampoline a pending ur:
+ * return leaves in a stack).
+ */
+static bool st_maps_code(struct vm_area_struct *vma)
 {
-	return (vma->vm_flags & VM_EXEC) && vma->vm_file;
+	return (vma->vm_flags & VM_EXEC) &&
+	       (vma->vm_file || (vma->vm_ops && vma->vm_ops->name && vma->vm_ops->name(vma)));
+}
+
+/* @mm's code mappings, at most ST_MAPS_PER_PROC; mmap_lock held. */
+static unsigned int st_maps_count(struct mm_struct *mm)
+{
+	struct vm_area_struct *vma;
+	unsigned int n = 0;
+	ST_VMA_ITER(vmi, mm);
+
+	st_for_each_vma(vmi, vma)
+		n += st_maps_code(vma);
+	return min_t(unsigned int, n, ST_MAPS_PER_PROC);
+}
+
+/* @vma's path into @buf (PATH_MAX), or its kernel name; NULL for none. */
+static const char *st_maps_path(struct vm_area_struct *vma, char *buf)
+{
+	char *path;
+
+	if (!vma->vm_file)
+		return vma->vm_ops->name(vma);
+	path = d_path(&vma->vm_file->f_path, buf, PATH_MAX);
+	return IS_ERR(path) ? NULL : path;
+}
+
+/* @mm's code mappings into @m, which has room for @n; mmap_lock held. */
+static void st_maps_fill(struct mm_struct *mm, struct st_maps *m, unsigned int n, char *buf)
+{
+	struct vm_area_struct *vma;
+	const char *path;
+	ST_VMA_ITER(vmi, mm);
+
+	st_for_each_vma(vmi, vma) {
+		struct st_map *e = &m->map[m->nr];
+
+		if (m->nr == n || !st_maps_code(vma))
+			continue;
+		path = st_maps_path(vma, buf);
+		/* A path a MAPS_GET message could not hold is not kept. */
+		if (!path || strnlen(path, ST_MAPS_PATH_MAX) == ST_MAPS_PATH_MAX)
+			continue;
+		e->path = kstrdup(path, GFP_KERNEL);
+		if (!e->path)
+			continue;
+		e->start = vma->vm_start;
+		e->end = vma->vm_end;
+		e->pgoff = vma->vm_file ? (u64)vma->vm_pgoff << PAGE_SHIFT : 0;
+		m->nr++;
+	}
 }
 
 /* @mm's code mappings, for @tgid; NULL without memory. */
 static struct st_maps *st_maps_take(struct mm_struct *mm, u32 tgid)
 {
-	struct vm_area_struct *vma;
 	struct st_maps *m = NULL;
-	unsigned int n = 0;
-	char *buf, *path;
+	unsigned int n;
+	char *buf;
 
 	buf = kmalloc(PATH_MAX, GFP_KERNEL);
 	if (!buf)
 		return NULL;
 	mmap_read_lock(mm);
-	{
-		ST_VMA_ITER(vmi, mm);
-
-		st_for_each_vma(vmi, vma)
-			n += st_maps_code(vma);
-	}
+	n = st_maps_count(mm);
 	m = kzalloc(struct_size(m, map, n), GFP_KERNEL);
-	if (!m)
-		goto out_unlock;
-	m->tgid = tgid;
-	m->mm = mm;
-	m->map_count = mm->map_count;
-	{
-		ST_VMA_ITER(vmi, mm);
-
-		st_for_each_vma(vmi, vma) {
-			struct st_map *e = &m->map[m->nr];
-
-			if (!st_maps_code(vma) || m->nr == n)
-				continue;
-			path = d_path(&vma->vm_file->f_path, buf, PATH_MAX);
-			if (IS_ERR(path))
-				continue;
-			e->path = kstrdup(path, GFP_KERNEL);
-			if (!e->path)
-				continue;
-			e->start = vma->vm_start;
-			e->end = vma->vm_end;
-			e->pgoff = (u64)vma->vm_pgoff << PAGE_SHIFT;
-			m->nr++;
-		}
+	if (m) {
+		m->tgid = tgid;
+		m->mm = mm;
+		m->map_count = mm->map_count;
+		st_maps_fill(mm, m, n, buf);
 	}
-out_unlock:
 	mmap_read_unlock(mm);
 	kfree(buf);
 	if (m)
@@ -230,7 +266,7 @@ static void st_maps_work_fn(struct work_struct *work)
 
 	for_each_possible_cpu(cpu) {
 		for (i = 0; i < ST_MAPS_REQS; i++)
-			st_maps_serve(&(*per_cpu_ptr(&st_maps_req, cpu))[i]);
+			st_maps_serve(&per_cpu_ptr(&st_maps_reqs, cpu)->req[i]);
 	}
 }
 
@@ -281,7 +317,7 @@ void st_maps_exit(void)
 	/* Requests the flush did not find: their mm let go. */
 	for_each_possible_cpu(cpu) {
 		for (i = 0; i < ST_MAPS_REQS; i++) {
-			req = &(*per_cpu_ptr(&st_maps_req, cpu))[i];
+			req = &per_cpu_ptr(&st_maps_reqs, cpu)->req[i];
 			if (atomic_read(&req->state) == 2) {
 				mmput(req->mm);
 				atomic_set(&req->state, 0);

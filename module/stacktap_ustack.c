@@ -242,8 +242,8 @@ static __always_inline unsigned int st_ucopy_regs(struct pt_regs *regs, u64 *out
  * the kernel) and up to @size bytes of its stack from sp up, into @u,
  * which has room for them (st_ucopy_max()).  Returns the bytes of @u
  * used, a multiple of 8; 0, with nothing written, when there is no user
- * side to copy.  The bytes past them are left as found (zero), as the
- * ring needs of a record it trims.
+ * side to copy.  The bytes past them read as zero, as the ring needs of
+ * a record it trims.
  */
 notrace unsigned int st_ucopy_take(struct pt_regs *regs, struct stacktap_ucopy *u,
 				   unsigned int size)
@@ -264,11 +264,17 @@ notrace unsigned int st_ucopy_take(struct pt_regs *regs, struct stacktap_ucopy *
 	u->sp = sp;
 	head = sizeof(*u) + (u->nregs + u->nuret) * sizeof(u64);
 	dst = (u8 *)u + head;
-	if (!access_ok((const void __user *)sp, size))
-		size = 0;
 	pagefault_disable();
 	fs = st_uaccess_begin();
-	left = __copy_from_user_inatomic(dst, (const void __user *)sp, size);
+	/* Where user space ends short of @size (no ASLR, near the top): less. */
+	while (size && !access_ok((const void __user *)sp, size))
+		size = (size / 2) & ~7U;
+	/*
+	 * raw_copy_from_user(), not __copy_from_user_inatomic(): hardened
+	 * usercopy's check of a vmalloc'd destination (the ring) takes a
+	 * lock a hit may have interrupted (as x86's copy_from_user_nmi()).
+	 */
+	left = size ? raw_copy_from_user(dst, (const void __user *)sp, size) : 0;
 	st_uaccess_end(fs);
 	pagefault_enable();
 	u->size = size - left;

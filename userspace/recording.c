@@ -333,43 +333,12 @@ static int probe_chunk_cb(const struct nlmsghdr *nlh, void *data)
 	return recording_chunk(data, CHUNK_PROBE, text, len + 1) ? MNL_CB_ERROR : MNL_CB_OK;
 }
 
-struct maps_text {
-	char *buf;
-	size_t len;
-	FILE *f;
-};
-
-static int maps_line_cb(const struct nlmsghdr *nlh, void *data)
+/* One MAPS line, as the chunk holds them. */
+static int maps_line(void *f, uint32_t tgid, uint64_t start, uint64_t end, uint64_t pgoff,
+		     const char *path)
 {
-	const char *path = NULL;
-	uint64_t start = 0, end = 0, pgoff = 0;
-	struct maps_text *m = data;
-	uint32_t tgid = 0;
-	struct nlattr *a;
-
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
-		switch (mnl_attr_get_type(a)) {
-		case STACKTAP_A_TGID:
-			tgid = mnl_attr_get_u32(a);
-			break;
-		case STACKTAP_A_ADDR:
-			start = mnl_attr_get_u64(a);
-			break;
-		case STACKTAP_A_MAP_END:
-			end = mnl_attr_get_u64(a);
-			break;
-		case STACKTAP_A_MAP_PGOFF:
-			pgoff = mnl_attr_get_u64(a);
-			break;
-		case STACKTAP_A_PATH:
-			path = mnl_attr_get_str(a);
-			break;
-		}
-	}
-	if (path && fprintf(m->f, "%u %" PRIx64 " %" PRIx64 " %" PRIx64 " %s\n", tgid, start, end,
-			    pgoff, path) < 0)
-		return MNL_CB_ERROR;
-	return MNL_CB_OK;
+	return fprintf(f, "%u %" PRIx64 "-%" PRIx64 " %" PRIx64 " %s\n", tgid, start, end, pgoff,
+		       path) < 0;
 }
 
 /*
@@ -378,20 +347,20 @@ static int maps_line_cb(const struct nlmsghdr *nlh, void *data)
  */
 int recording_maps(FILE *f, struct st_conn *conn)
 {
-	struct maps_text m = { 0 };
-	struct st_req req = { .cmd = STACKTAP_CMD_MAPS_GET, .dump = true, .cb = maps_line_cb,
-			      .data = &m };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m;
 	int err;
 
-	m.f = open_memstream(&m.buf, &m.len);
-	if (!m.f)
+	m = open_memstream(&buf, &len);
+	if (!m)
 		return ENOMEM;
-	err = st_conn_request(conn, &req);
-	if (fclose(m.f) && !err)
+	err = st_maps_each(conn, maps_line, m);
+	if (fclose(m) && !err)
 		err = ENOMEM;
-	if (!err && m.len && recording_chunk(f, CHUNK_MAPS, m.buf, m.len + 1))
+	if (!err && len && recording_chunk(f, CHUNK_MAPS, buf, len + 1))
 		err = errno ? errno : EIO;
-	free(m.buf);
+	free(buf);
 	return err;
 }
 
@@ -616,9 +585,23 @@ err_free:
 	return -1;
 }
 
+/*
+ * The process a stack is of: with user frames its own, which name them
+ * (the same addresses are other code in another process); else none.
+ */
+static uint32_t stack_tgid(const struct st_rec *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->h.nr_frames; i++)
+		if (r->frames[i] == STACKTAP_FRAME_USER)
+			return r->h.tgid;
+	return 0;
+}
+
 static uint64_t stack_hash(const struct st_rec *r)
 {
-	uint64_t h = 1469598103934665603ull;
+	uint64_t h = 1469598103934665603ull ^ stack_tgid(r);
 	const char *c;
 	unsigned int i;
 
@@ -629,7 +612,10 @@ static uint64_t stack_hash(const struct st_rec *r)
 	return h;
 }
 
-/* Count @r's stack: records that differ only in task, CPU or time are one. */
+/*
+ * Count @r's stack: records that differ only in task, CPU or time are
+ * one; those with user frames, per process.
+ */
 static int stack_count(struct recording *rec, const struct st_rec *r, size_t *idx)
 {
 	size_t b = stack_hash(r) % RSTACK_BUCKETS, i;
@@ -639,6 +625,7 @@ static int stack_count(struct recording *rec, const struct st_rec *r, size_t *id
 	for (i = rec->buckets[b]; i; i = s->next) {
 		s = &rec->stacks[i - 1];
 		if (s->nr_frames == r->h.nr_frames && s->truncated == trunc &&
+		    s->tgid == stack_tgid(r) &&
 		    !strcmp(s->spec, r->spec) &&
 		    !memcmp(s->frames, r->frames, r->h.nr_frames * sizeof(uint64_t))) {
 			s->count++;
@@ -661,7 +648,7 @@ static int stack_count(struct recording *rec, const struct st_rec *r, size_t *id
 	memcpy(s->frames, r->frames, r->h.nr_frames * sizeof(uint64_t));
 	s->nr_frames = r->h.nr_frames;
 	s->truncated = trunc;
-	s->tgid = r->h.tgid;
+	s->tgid = stack_tgid(r);
 	s->count = 1;
 	s->first_ns = r->h.time_ns;
 	s->next = rec->buckets[b];
@@ -1088,43 +1075,6 @@ static void uframe_name(const struct recording *rec, uint32_t tgid, uint64_t add
 		return;
 #endif
 	snprintf(name, size, "0x%" PRIx64, addr);
-}
-
-/*
- * A user frame in JSON: "symbol", "offset", "binary", "addr", and "file"
- * and "line" where DWARF has them (null where not known).
- */
-static void json_uframe(const char *name, const char *line, uint64_t addr)
-{
-	const char *bin = strstr(name, " (");
-	const char *colon = strrchr(line, ':');
-	bool named = strncmp(name, "0x", 2);
-	char buf[SYM_LEN];
-
-	printf("{\"symbol\": ");
-	if (named) {
-		snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(name, "+ "), name);
-		json_str(buf);
-		printf(", \"offset\": %llu", strchr(name, '+') ?
-		       strtoull(strchr(name, '+') + 1, NULL, 16) : 0ULL);
-	} else {
-		printf("null, \"offset\": null");
-	}
-	printf(", \"binary\": ");
-	if (bin) {
-		snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(bin + 2, ")"), bin + 2);
-		json_str(buf);
-	} else {
-		printf("null");
-	}
-	printf(", \"addr\": \"0x%" PRIx64 "\", \"file\": ", addr);
-	if (colon) {
-		snprintf(buf, sizeof(buf), "%.*s", (int)(colon - line), line);
-		json_str(buf);
-		printf(", \"line\": %s}", colon + 1);
-	} else {
-		printf("null, \"line\": null}");
-	}
 }
 
 static void uframe_print(const struct recording *rec, uint32_t tgid, uint64_t addr, bool ret,

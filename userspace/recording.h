@@ -14,7 +14,8 @@
  *	RECORD	a struct stacktap_record, every field little-endian
  *	SYMBOL	u64 address, u8 1 for a return address, then the kernel's
  *		name for it (NUL-terminated), as the trace file prints it
- *	MAPS	text, "TGID START END PGOFF PATH" lines (hex addresses): the
+ *	MAPS	text, "TGID START-END PGOFF PATH" lines (hex), the debugfs
+ *		maps file's: the
  *		code mappings of the processes whose user stacks were
  *		recorded, as the module's MAPS_GET gives them at the end
  */

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "ustack.h"
+#include "usyms.h"
 
 struct st_umap {
 	uint64_t start, end, pgoff;
@@ -64,8 +65,10 @@ struct st_uwalk {
 	const struct stacktap_ucopy *u;
 	const unsigned char *stack;
 	unsigned int word;	/* 4: a 32-bit binary's words */
+	bool be;		/* a big-endian binary's */
 	unsigned int sp_reg, nregs;
 	bool link_reg;		/* calls leave the return address in a register */
+	uint64_t ra_mask;	/* the bits of a return address (arm64: no PAC) */
 };
 
 struct st_uspace *st_uspace_new(const char *symfs)
@@ -164,23 +167,15 @@ int st_uspace_add_map(struct st_uspace *us, uint32_t tgid, uint64_t start, uint6
 	return 0;
 }
 
+static int add_map(void *us, uint32_t tgid, uint64_t start, uint64_t end, uint64_t pgoff,
+		   const char *path)
+{
+	return st_uspace_add_map(us, tgid, start, end, pgoff, path);
+}
+
 int st_uspace_add_maps_text(struct st_uspace *us, const char *text)
 {
-	unsigned long long start, end, pgoff;
-	unsigned int tgid;
-	char path[4096];
-	int n;
-
-	while (*text) {
-		if (sscanf(text, "%u %llx %llx %llx %4095[^\n]%n", &tgid, &start, &end, &pgoff,
-			   path, &n) == 5 && st_uspace_add_map(us, tgid, start, end, pgoff, path))
-			return -1;
-		text = strchr(text, '\n');
-		if (!text)
-			break;
-		text++;
-	}
-	return 0;
+	return st_maps_text_each(text, add_map, us);
 }
 
 /*
@@ -235,6 +230,9 @@ static Dwfl *proc_dwfl(struct st_uspace *us, struct st_uproc *p)
 		for (j = 0; j < i && strcmp(p->maps[j].path, p->maps[i].path); j++)
 			;
 		if (j < i)
+			continue;
+		/* The kernel's own code ("[vdso]", "[uprobes]"): no file. */
+		if (p->maps[i].path[0] == '[')
 			continue;
 		snprintf(file, sizeof(file), "%s%s", us->symfs, p->maps[i].path);
 		fd = open(file, O_RDONLY | O_CLOEXEC);
@@ -300,10 +298,10 @@ static bool stack_word(const struct st_uwalk *w, uint64_t addr, uint64_t *val)
 		return false;
 	if (w->word == 4) {
 		memcpy(&v32, w->stack + (addr - w->u->sp), 4);
-		*val = le32toh(v32);
+		*val = w->be ? be32toh(v32) : le32toh(v32);
 	} else {
 		memcpy(val, w->stack + (addr - w->u->sp), 8);
-		*val = le64toh(*val);
+		*val = w->be ? be64toh(*val) : le64toh(*val);
 	}
 	return true;
 }
@@ -330,12 +328,16 @@ static bool cfi_eval(const struct st_uwalk *w, const Dwarf_Op *ops, size_t nops,
 		if (op >= DW_OP_lit0 && op <= DW_OP_lit31) {
 			st[sp++] = op - DW_OP_lit0;
 		} else if ((op >= DW_OP_breg0 && op <= DW_OP_breg31) || op == DW_OP_bregx) {
+			if (op == DW_OP_bregx && ops[i].number >= w->nregs)
+				return false;
 			reg = op == DW_OP_bregx ? ops[i].number : (unsigned int)(op - DW_OP_breg0);
 			if (reg >= w->nregs || !regs->known[reg])
 				return false;
 			st[sp++] = regs->r[reg] + (op == DW_OP_bregx ? ops[i].number2 : ops[i].number);
 		} else if ((op >= DW_OP_reg0 && op <= DW_OP_reg31) || op == DW_OP_regx) {
 			/* The value is in that register. */
+			if (op == DW_OP_regx && ops[i].number >= w->nregs)
+				return false;
 			reg = op == DW_OP_regx ? ops[i].number : (unsigned int)(op - DW_OP_reg0);
 			if (reg >= w->nregs || !regs->known[reg])
 				return false;
@@ -423,9 +425,16 @@ static Dwarf_CFI *cfi_abi_fallback(struct st_uproc *p, Dwfl_Module *mod)
 	uint16_t em;
 	FILE *f;
 
+	Dwarf_Addr bias;
+	Elf *elf;
+
 	for (i = 0; i < p->ncfi; i++)
 		if (p->cfis[i].mod == mod)
 			return p->cfis[i].cfi;
+	/* Only MIPS needs it: no other binary is read again. */
+	elf = dwfl_module_getelf(mod, &bias);
+	if (!elf || !gelf_getehdr(elf, &eh) || eh.e_machine != EM_MIPS)
+		return NULL;
 	c = realloc(p->cfis, (p->ncfi + 1) * sizeof(*c));
 	if (!c)
 		return NULL;
@@ -541,9 +550,29 @@ static bool unwind_step(struct st_uspace *us, uint32_t tgid, const struct st_uwa
 	/* Stacks grow down: a caller's frame is above its callee's. */
 	if (cfa < regs->r[w->sp_reg] || (cfa == regs->r[w->sp_reg] && next.r[ra_reg] == pc))
 		return false;
-	*ra = next.r[ra_reg];
+	*ra = next.r[ra_reg] & w->ra_mask;
 	*regs = next;
 	return true;
+}
+
+/*
+ * Whether @ra is uprobes' return trampoline: in the process's "[uprobes]"
+ * mapping, or, in a recording that has none, in no file at all.
+ */
+static bool uprobes_tramp(struct st_uspace *us, uint32_t tgid, uint64_t ra)
+{
+	struct st_uproc *p = proc_find(us, tgid);
+	bool known = false;
+	size_t i;
+
+	for (i = 0; p && i < p->nmap; i++) {
+		if (strcmp(p->maps[i].path, "[uprobes]"))
+			continue;
+		if (ra >= p->maps[i].start && ra < p->maps[i].end)
+			return true;
+		known = true;
+	}
+	return !known && !addr_module(us, tgid, ra - 1);
 }
 
 int st_uspace_unwind(struct st_uspace *us, uint32_t tgid, const struct stacktap_ucopy *u,
@@ -563,8 +592,11 @@ int st_uspace_unwind(struct st_uspace *us, uint32_t tgid, const struct stacktap_
 		return 0;
 	elf = dwfl_module_getelf(mod, &bias);
 	w.word = elf && gelf_getclass(elf) == ELFCLASS32 ? 4 : 8;
+	w.be = elf && elf_getident(elf, NULL) && elf_getident(elf, NULL)[EI_DATA] == ELFDATA2MSB;
 	w.nregs = u->nregs;
 	w.link_reg = u->machine != EM_X86_64;
+	/* User addresses are 48 bits on arm64 (52 only if asked for): the rest is PAC. */
+	w.ra_mask = u->machine == EM_AARCH64 ? (1ULL << 48) - 1 : ~0ULL;
 	for (i = 0; i < u->nregs; i++) {
 		regs.r[i] = w.word == 4 ? (uint32_t)u->regs[i] : u->regs[i];
 		regs.known[i] = true;
@@ -575,7 +607,7 @@ int st_uspace_unwind(struct st_uspace *us, uint32_t tgid, const struct stacktap_
 		 * A uretprobe's trampoline, in no file: the return address it
 		 * replaced, in order, as the kernel's perf callchains do.
 		 */
-		if (uret < u->nuret && !addr_module(us, tgid, ra - 1))
+		if (uret < u->nuret && uprobes_tramp(us, tgid, ra))
 			ra = u->regs[u->nregs + uret++];
 		pc = ra;
 		out[n++] = pc;
