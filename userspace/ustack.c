@@ -550,9 +550,21 @@ static bool unwind_step(struct st_uspace *us, uint32_t tgid, const struct st_uwa
 	/* Stacks grow down: a caller's frame is above its callee's. */
 	if (cfa < regs->r[w->sp_reg] || (cfa == regs->r[w->sp_reg] && next.r[ra_reg] == pc))
 		return false;
-	*ra = next.r[ra_reg] & w->ra_mask;
+	*ra = next.r[ra_reg];
 	*regs = next;
 	return true;
+}
+
+/* Whether a recorded mapping of @tgid holds @addr. */
+static bool in_maps(struct st_uspace *us, uint32_t tgid, uint64_t addr)
+{
+	struct st_uproc *p = proc_find(us, tgid);
+	size_t i;
+
+	for (i = 0; p && i < p->nmap; i++)
+		if (addr >= p->maps[i].start && addr < p->maps[i].end)
+			return true;
+	return false;
 }
 
 /*
@@ -595,7 +607,11 @@ int st_uspace_unwind(struct st_uspace *us, uint32_t tgid, const struct stacktap_
 	w.be = elf && elf_getident(elf, NULL) && elf_getident(elf, NULL)[EI_DATA] == ELFDATA2MSB;
 	w.nregs = u->nregs;
 	w.link_reg = u->machine != EM_X86_64;
-	/* User addresses are 48 bits on arm64 (52 only if asked for): the rest is PAC. */
+	/*
+	 * arm64: a return address signed with PAC has bits above the user
+	 * VA set; unsigned, it is as it is (52-bit VA kernels put [uprobes]
+	 * above 48 bits).  Where it lies in no recorded mapping, its low 48.
+	 */
 	w.ra_mask = u->machine == EM_AARCH64 ? (1ULL << 48) - 1 : ~0ULL;
 	for (i = 0; i < u->nregs; i++) {
 		regs.r[i] = w.word == 4 ? (uint32_t)u->regs[i] : u->regs[i];
@@ -603,6 +619,8 @@ int st_uspace_unwind(struct st_uspace *us, uint32_t tgid, const struct stacktap_
 	}
 	regs.r[w.sp_reg] = u->sp;
 	while (n < max && unwind_step(us, tgid, &w, pc, !n, &regs, &ra)) {
+		if ((ra & w.ra_mask) != ra && !in_maps(us, tgid, ra))
+			ra &= w.ra_mask;
 		/*
 		 * A uretprobe's trampoline, in no file: the return address it
 		 * replaced, in order, as the kernel's perf callchains do.

@@ -22,7 +22,8 @@ for f in $(find "$ST" -type f); do
 done
 mount -o remount,mode=0700 /sys/kernel/debug
 echo "$n stacktap files: uid 65534 could read none and write none"
-want=$((6 + $(ls -d "$ST"/per_cpu/cpu* | wc -l)))
+# trace, trace_pipe, stacks, control, probes, stats, maps, and per CPU a trace.
+want=$((7 + $(ls -d "$ST"/per_cpu/cpu* | wc -l)))
 [ "$n" = "$want" ] || fail "$n files found, expected $want"
 grep -q ': r:st_truth_ptr ret=0x' "$ST/trace" || fail "root does not see the returned pointer"
 

@@ -94,7 +94,7 @@ stacktapctl report p:ksys_write >/tmp/report.debugfs 2>&1 || fail "report over d
 cmp -s /tmp/report.debugfs /tmp/report || fail "report over debugfs names differently: $(diff /tmp/report.debugfs /tmp/report | head -4)"
 stacktapctl report --folded p:ksys_write >/tmp/folded 2>&1 || fail "report --folded"
 cat /tmp/folded
-grep -q '^_start;uchain_main;uchain_a;uchain_b;uchain_c;entry_SYSCALL_64_after_hwframe;\|^_start;uchain_main;uchain_a;uchain_b;uchain_c;el0t_64_sync;' /tmp/folded ||
+grep -Eq '^_start;uchain_main;uchain_a;uchain_b;uchain_c;(entry_SYSCALL_64_after_hwframe|el0t_64_sync|el0_sync);.*;ksys_write 3$' /tmp/folded ||
 	fail "report --folded: the user frames are not folded by function, root first"
 st_ctl clear
 
