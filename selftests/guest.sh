@@ -539,7 +539,9 @@ if [ -s "$B/rec2.stk" ] && [ -x "$B/hostctl/userspace/stacktapctl" ]; then
 		host_check "diff --svg's differential flame graph: colours, title, search, zoom in headless Chromium" \
 			check_diff_flamegraph || true
 fi
-sed -n 's/^# @ucopy //p' "$B/result" | base64 -d | gunzip >"$B/ucopy.stk" 2>/dev/null
+sed -n 's/^# @ucopy //p' "$B/result" >"$B/ucopy.b64"
+rm -f "$B/ucopy.stk"
+[ ! -s "$B/ucopy.b64" ] || base64 -d "$B/ucopy.b64" | gunzip >"$B/ucopy.stk" || true
 if [ -s "$B/ucopy.stk" ]; then
 	host_check "ustack=copy: user stacks unwound from the copies by .eh_frame, exact and named" \
 		check_ucopy || true
