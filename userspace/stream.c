@@ -311,22 +311,22 @@ static void user_names(struct st_kernel_namer *k, const struct st_rec *r,
 {
 	unsigned int i, user = 0;
 	char name[SYM_LEN - 24];
+	bool named;
 
 	for (i = 0; i < r->h.nr_frames; i++) {
 		if (!user) {
 			user = r->frames[i] == STACKTAP_FRAME_USER;
 			continue;
 		}
-		if (!st_usyms_name(k->usyms, r->h.tgid, r->frames[i], user > 1, name, sizeof(name)) &&
-		    now_ms() - k->maps_ms >= 200) {
+		named = st_usyms_name(k->usyms, r->h.tgid, r->frames[i], user > 1, name, sizeof(name));
+		if (!named && now_ms() - k->maps_ms >= 200) {
 			k->maps_ms = now_ms();
-			if (!st_maps_get(k->conn, k->usyms) &&
-			    st_usyms_name(k->usyms, r->h.tgid, r->frames[i], user > 1, name, sizeof(name)))
-				snprintf(names[i], SYM_LEN, "0x%" PRIx64 " %s", r->frames[i], name);
-		} else if (st_usyms_name(k->usyms, r->h.tgid, r->frames[i], user > 1, name,
-					 sizeof(name))) {
-			snprintf(names[i], SYM_LEN, "0x%" PRIx64 " %s", r->frames[i], name);
+			named = !st_maps_get(k->conn, k->usyms) &&
+				st_usyms_name(k->usyms, r->h.tgid, r->frames[i], user > 1, name,
+					      sizeof(name));
 		}
+		if (named)
+			snprintf(names[i], SYM_LEN, "0x%" PRIx64 " %s", r->frames[i], name);
 		user++;
 	}
 }
