@@ -671,10 +671,21 @@ static int record_keep(struct recording *rec, const struct st_rec *r, size_t idx
 	k->tgid = r->h.tgid;
 	k->cpu = r->h.cpu;
 	k->time_ns = r->h.time_ns;
+	k->seq = rec->nrecs - 1;
 	k->spec = rec->stacks[idx].spec;
 	k->nr_frames = rec->stacks[idx].nr_frames;
 	k->frames = rec->stacks[idx].frames;
 	return 0;
+}
+
+/* Oldest first; equal times in the recording's order. */
+static int rrecord_time_cmp(const void *a, const void *b)
+{
+	const struct rrecord *x = a, *y = b;
+
+	if (x->time_ns != y->time_ns)
+		return x->time_ns < y->time_ns ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 static int rsym_cmp(const void *a, const void *b)
@@ -1274,6 +1285,12 @@ int report_recording(int argc, char **argv, int json)
 		goto out;
 	}
 	if (perf) {
+		/*
+		 * A recording holds each CPU's records in turn; perf script
+		 * and the tools reading it (speedscope) want them by time.
+		 */
+		if (rec.nrecs)
+			qsort(rec.recs, rec.nrecs, sizeof(*rec.recs), rrecord_time_cmp);
 		for (i = 0; i < rec.nrecs; i++) {
 			if (!probe_matches(rec.recs[i].spec, probe))
 				continue;

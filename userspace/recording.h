@@ -71,6 +71,7 @@ struct rrecord {
 	char comm[16];
 	uint32_t pid, tgid, cpu;
 	uint64_t time_ns;
+	size_t seq;		/* its place in the recording */
 	const char *spec;	/* its stack's */
 	uint16_t nr_frames;
 	const uint64_t *frames;	/* its stack's */

@@ -11,10 +11,13 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 
-for format in 1 2; do
-	python3 - "$format" "$tmp/f$format.stk" <<'PY'
+# A recording of FORMAT in PATH; its records (CPU:MICROSECONDS after 5 s,
+# pids 100 up in file order) by default two on CPU 1, 1 us apart.
+make_recording() {
+	python3 - "$@" <<'PY'
 import struct, sys
 fmt, path = int(sys.argv[1]), sys.argv[2]
+recs = [tuple(map(int, a.split(':'))) for a in sys.argv[3:]] or [(1, 0), (1, 1)]
 def chunk(kind, data):
     pad = (4 - len(data) % 4) % 4
     return struct.pack('<II', kind, len(data)) + data + b'\0' * pad
@@ -25,8 +28,8 @@ names = ['st_truth_leaf+0x0/0x20 [st_truth]', 'st_truth_c+0x10/0x40 [st_truth]',
 for i, (a, n) in enumerate(zip(frames, names)):
     out += chunk(5, struct.pack('<QB', a, 1 if i else 0) + n.encode() + b'\0')
 spec = b'p:st_truth_leaf'
-for k in range(2):
-    head = struct.pack('<IIQQQIIIIHBB16sH', 0, 0, 5000000000 + k * 1000, 0, 0, 1, 100 + k, 100, 0,
+for k, (cpu, us) in enumerate(recs):
+    head = struct.pack('<IIQQQIIIIHBB16sH', 0, 0, 5000000000 + us * 1000, 0, 0, cpu, 100 + k, 100, 0,
                        len(frames), 0, len(spec), b'sh', 0)
     head += struct.pack('<H', 0) if fmt == 1 else struct.pack('<BBII', 2, 0, 7, 0)
     body = b''.join(struct.pack('<Q', a) for a in frames) + spec
@@ -35,6 +38,10 @@ for k in range(2):
     out += chunk(4, rec + b'\0' * (size - len(rec)))
 open(path, 'wb').write(out)
 PY
+}
+
+for format in 1 2; do
+	make_recording "$format" "$tmp/f$format.stk"
 	"$ctl" report -i "$tmp/f$format.stk" >"$tmp/r$format" 2>"$tmp/e$format" &&
 	"$ctl" report -i "$tmp/f$format.stk" --perf-script >"$tmp/p$format" 2>>"$tmp/e$format" || {
 		echo "not ok - report -i of a format $format recording: $(cat "$tmp/e$format")"
@@ -59,6 +66,21 @@ else
 	diff "$tmp/p1" "$tmp/p2" | sed 's/^/# /'
 	fail=1
 fi
+# --perf-script gives samples in time order, as perf script does, though
+# a recording holds each CPU's records in turn (the stream reads the rings
+# so); equal times keep the recording's order.  speedscope refuses samples
+# that go back in time.
+make_recording 2 "$tmp/order.stk" 1:2 1:3 0:1 0:3
+"$ctl" report -i "$tmp/order.stk" --perf-script 2>/dev/null |
+	sed -n 's/^sh \([0-9]*\) \[\([0-9]*\)\] \([0-9.]*\): .*/\1 \2 \3/p' >"$tmp/order"
+printf '%s\n' '102 000 5.000001' '100 001 5.000002' '101 001 5.000003' '103 000 5.000003' |
+	if cmp -s - "$tmp/order"; then
+		echo "ok - report -i --perf-script gives samples in time order"
+	else
+		echo "not ok - report -i --perf-script out of time order (pid cpu time):"
+		sed 's/^/# /' "$tmp/order"
+		fail=1
+	fi
 # --json: frames as objects, in the man page's schema.
 if "$ctl" --json report -i "$tmp/f2.stk" >"$tmp/j2" 2>"$tmp/ej" &&
 	python3 - "$tmp/j2" <<'PY'
