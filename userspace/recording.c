@@ -629,6 +629,9 @@ static int stack_count(struct recording *rec, const struct st_rec *r, size_t *id
 		    !strcmp(s->spec, r->spec) &&
 		    !memcmp(s->frames, r->frames, r->h.nr_frames * sizeof(uint64_t))) {
 			s->count++;
+			/* Each CPU's records come in turn: the oldest may be later. */
+			if (r->h.time_ns < s->first_ns)
+				s->first_ns = r->h.time_ns;
 			*idx = i - 1;
 			return 0;
 		}

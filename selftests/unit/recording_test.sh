@@ -12,12 +12,13 @@ trap 'rm -rf "$tmp"' EXIT
 fail=0
 
 # A recording of FORMAT in PATH; its records (CPU:MICROSECONDS after 5 s,
-# pids 100 up in file order) by default two on CPU 1, 1 us apart.
+# pids 100 up in file order) by default two on CPU 1, 1 us apart.  A
+# record given as CPU:MICROSECONDS:1 skips st_truth_c.
 make_recording() {
 	python3 - "$@" <<'PY'
 import struct, sys
 fmt, path = int(sys.argv[1]), sys.argv[2]
-recs = [tuple(map(int, a.split(':'))) for a in sys.argv[3:]] or [(1, 0), (1, 1)]
+recs = [tuple(map(int, (a + ':0').split(':')[:3])) for a in sys.argv[3:]] or [(1, 0, 0), (1, 1, 0)]
 def chunk(kind, data):
     pad = (4 - len(data) % 4) % 4
     return struct.pack('<II', kind, len(data)) + data + b'\0' * pad
@@ -28,11 +29,12 @@ names = ['st_truth_leaf+0x0/0x20 [st_truth]', 'st_truth_c+0x10/0x40 [st_truth]',
 for i, (a, n) in enumerate(zip(frames, names)):
     out += chunk(5, struct.pack('<QB', a, 1 if i else 0) + n.encode() + b'\0')
 spec = b'p:st_truth_leaf'
-for k, (cpu, us) in enumerate(recs):
+for k, (cpu, us, skip) in enumerate(recs):
+    stack = frames[:1] + frames[2:] if skip else frames
     head = struct.pack('<IIQQQIIIIHBB16sH', 0, 0, 5000000000 + us * 1000, 0, 0, cpu, 100 + k, 100, 0,
-                       len(frames), 0, len(spec), b'sh', 0)
+                       len(stack), 0, len(spec), b'sh', 0)
     head += struct.pack('<H', 0) if fmt == 1 else struct.pack('<BBII', 2, 0, 7, 0)
-    body = b''.join(struct.pack('<Q', a) for a in frames) + spec
+    body = b''.join(struct.pack('<Q', a) for a in stack) + spec
     size = (len(head) + len(body) + 7) & ~7
     rec = struct.pack('<I', size) + head[4:] + body
     out += chunk(4, rec + b'\0' * (size - len(rec)))
@@ -81,6 +83,20 @@ printf '%s\n' '102 000 5.000001' '100 001 5.000002' '101 001 5.000003' '103 000 
 		sed 's/^/# /' "$tmp/order"
 		fail=1
 	fi
+# Stacks of equal counts are listed oldest first: by their oldest record,
+# not the first in the recording.
+make_recording 2 "$tmp/first.stk" 1:5 1:6:1 0:4:1 0:7
+"$ctl" report -i "$tmp/first.stk" 2>/dev/null | grep -A1 '^@' | grep -v '^--' >"$tmp/first"
+printf '%s\n' '@[p:st_truth_leaf] 2' ' => st_truth_leaf+0x0/0x20 [st_truth]' \
+	'@[p:st_truth_leaf] 2' ' => st_truth_leaf+0x0/0x20 [st_truth]' >"$tmp/want"
+if cmp -s "$tmp/want" "$tmp/first" &&
+	"$ctl" report -i "$tmp/first.stk" 2>/dev/null | sed -n 3p | grep -q '=> vfs_write'; then
+	echo "ok - report -i lists stacks of equal counts oldest first"
+else
+	echo "not ok - report -i: stacks of equal counts not oldest first:"
+	"$ctl" report -i "$tmp/first.stk" 2>&1 | sed 's/^/# /'
+	fail=1
+fi
 # --json: frames as objects, in the man page's schema.
 if "$ctl" --json report -i "$tmp/f2.stk" >"$tmp/j2" 2>"$tmp/ej" &&
 	python3 - "$tmp/j2" <<'PY'
