@@ -70,8 +70,9 @@ else
 fi
 # --perf-script gives samples in time order, as perf script does, though
 # a recording holds each CPU's records in turn (the stream reads the rings
-# so); equal times keep the recording's order.  speedscope refuses samples
-# that go back in time.
+# so); equal times keep the recording's order (glibc's qsort is stable, so
+# this shows that order, not the tie-break that keeps it elsewhere).
+# speedscope refuses samples that go back in time.
 make_recording 2 "$tmp/order.stk" 1:2 1:3 0:1 0:3
 "$ctl" report -i "$tmp/order.stk" --perf-script 2>/dev/null |
 	sed -n 's/^sh \([0-9]*\) \[\([0-9]*\)\] \([0-9.]*\): .*/\1 \2 \3/p' >"$tmp/order"
