@@ -344,10 +344,11 @@ static inline bool st_uretprobe_too_deep(void)
 #endif
 
 /*
- * ustack=copy: the return addresses uprobes replaced with their
- * trampoline in current's user stack, innermost first, those of calls
- * that have not returned at @regs (a ur: hit may see its own still
- * listed); a chained instance shares its slot with the next.  uprobes
+ * The return addresses uprobes replaced with their trampoline in
+ * current's user stack, innermost first, those of calls that have not
+ * returned at @regs (a ur: hit may see its own still listed), into @out;
+ * into @stack (unless NULL) the user sp at each call's entry.  A chained
+ * instance shares its slot with the next.  uprobes
  * keeps no lock for readers and, before 6.12, frees instances (and the
  * utask, at exit and exec) before unlinking them: each field is read
  * with copy_from_kernel_nofault(), so a walk that meets freed memory
@@ -356,7 +357,7 @@ static inline bool st_uretprobe_too_deep(void)
  */
 #ifdef CONFIG_UPROBES
 static __always_inline unsigned int st_uret_pending(struct pt_regs *regs, u64 *out,
-						    unsigned int max)
+						    unsigned long *stack_out, unsigned int max)
 {
 	unsigned long sp = user_stack_pointer(regs), stack, orig;
 	struct return_instance *ri = NULL;
@@ -373,8 +374,11 @@ static __always_inline unsigned int st_uret_pending(struct pt_regs *regs, u64 *o
 		    copy_from_kernel_nofault(&orig, &ri->orig_ret_vaddr, sizeof(orig)))
 			break;
 		/* Returned: sp above its entry's, or (arm64, MIPS) back at it, at its pc. */
-		if (!chained && sp <= stack && !(sp == stack && orig == instruction_pointer(regs)))
+		if (!chained && sp <= stack && !(sp == stack && orig == instruction_pointer(regs))) {
+			if (stack_out)
+				stack_out[n] = stack;
 			out[n++] = orig;
+		}
 		if (copy_from_kernel_nofault(&ri, &ri->next, sizeof(ri)))
 			break;
 	}
@@ -382,7 +386,7 @@ static __always_inline unsigned int st_uret_pending(struct pt_regs *regs, u64 *o
 }
 #else
 static __always_inline unsigned int st_uret_pending(struct pt_regs *regs, u64 *out,
-						    unsigned int max)
+						    unsigned long *stack_out, unsigned int max)
 {
 	return 0;
 }

@@ -109,17 +109,24 @@ int st_ustack_check(const struct st_spec *spec, const char **why)
 	return 0;
 }
 
+/* Returns uprobes holds for a ur: (its trampoline in their place) put back. */
+#define ST_URET_FP_MAX	8
+
 /*
  * The user stack at @regs, a task's user registers, into @out, at most
  * @max words: ST_FRAME_USER, @pc, then as @at says the caller, then the
- * return addresses of the frame records.
+ * return addresses of the frame records.  The record of a function with
+ * a ur: on it, not yet returned, holds uprobes' trampoline: it gives the
+ * address uprobes kept instead.  That function's entry sp, which uprobes
+ * noted, lies above the record and at or below its caller's.
  */
 notrace unsigned int st_unwind_user_regs(struct pt_regs *regs, enum st_user_at at,
 					 unsigned long pc, unsigned long *out, unsigned int max)
 {
-	unsigned long fp, sp, ret;
+	unsigned long fp, sp, ret, next, uret_sp[ST_URET_FP_MAX];
+	u64 uret[ST_URET_FP_MAX];
+	unsigned int n = 0, nuret = 0, k = 0;
 	struct st_user_frame f;
-	unsigned int n = 0;
 	st_uaccess_t fs;
 
 	if (max < 2)
@@ -129,6 +136,8 @@ notrace unsigned int st_unwind_user_regs(struct pt_regs *regs, enum st_user_at a
 	/* A 32-bit task's records are 32-bit: its pc alone. */
 	if (st_user_compat(regs) || (ST_USER_NMI_UNSAFE && st_context() == 3))
 		return n;
+	if (ST_USER_FP_RECORDS)
+		nuret = st_uret_pending(regs, uret, uret_sp, ST_URET_FP_MAX);
 	pagefault_disable();
 	fs = st_uaccess_begin();
 	if (at == ST_USER_AT_ENTRY && n < max && st_user_entry_ret(regs, &ret) &&
@@ -146,6 +155,11 @@ notrace unsigned int st_unwind_user_regs(struct pt_regs *regs, enum st_user_at a
 		/* _start's record, or not a record at all. */
 		if (!st_user_text(f.ret))
 			break;
+		next = f.fp > fp ? f.fp : ULONG_MAX;
+		while (k < nuret && uret_sp[k] <= fp)
+			k++;
+		if (k < nuret && uret_sp[k] <= next)
+			f.ret = uret[k++];
 		out[n++] = f.ret;
 		if (f.fp <= fp)
 			break;
@@ -259,7 +273,7 @@ notrace unsigned int st_ucopy_take(struct pt_regs *regs, struct stacktap_ucopy *
 	sp = user_stack_pointer(regs);
 	u->machine = ST_UCOPY_MACHINE;
 	u->nregs = st_ucopy_regs(regs, u->regs);
-	u->nuret = st_uret_pending(regs, &u->regs[u->nregs], STACKTAP_UCOPY_URET_MAX);
+	u->nuret = st_uret_pending(regs, &u->regs[u->nregs], NULL, STACKTAP_UCOPY_URET_MAX);
 	u->pc = instruction_pointer(regs);
 	u->sp = sp;
 	head = sizeof(*u) + (u->nregs + u->nuret) * sizeof(u64);

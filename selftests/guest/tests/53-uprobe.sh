@@ -110,6 +110,24 @@ for cond in "ret==7 3" "ret!=7 0"; do
 done
 echo "ur: ret==7 kept 3 calls, ret!=7 none"
 
+# A return uprobes took over and has not given back: with ur: on uchain_a,
+# a's frame record holds uprobes' trampoline instead of its way back into
+# main.  The walk puts back the address uprobes kept, so u: at c and ur:
+# at c's return see the chain as it is, and so does a's own ur:.
+a_fp="$(sym uchain-fp uchain_a) $(ret uchain-fp uchain_main)"
+[ -z "$fp_records" ] || a_fp="$a_fp $(ret uchain-fp _start)"
+for spec in u:/ustack/uchain-fp:uchain_c ur:/ustack/uchain-fp:uchain_c; do
+	st_ctl "add ur:/ustack/uchain-fp:uchain_a" || fail "add ur: on uchain_a"
+	st_ctl "add $spec" || fail "add $spec under a pending ur:"
+	for i in 1 2; do /ustack/uchain-fp >/dev/null || fail "uchain-fp"; done
+	st_ctl "del $spec" || fail "del $spec"
+	st_ctl "del ur:/ustack/uchain-fp:uchain_a" || fail "del ur: on uchain_a"
+	cat "$ST/trace" >/tmp/pending
+	[ "$(user_stacks /tmp/pending ur:/ustack/uchain-fp:uchain_a | sort -u)" = "$a_fp" ] ||
+		fail "ur: on uchain_a: $(user_stacks /tmp/pending ur:/ustack/uchain-fp:uchain_a | sort -u | tr '\n' '|'), expected $a_fp"
+	check "$spec" "$want_c_fp" 2
+done
+
 # Refusals, each with its reason.
 st_ctl_fails "add u:/ustack/nosuch:uchain_b" "No such file or directory"
 st_ctl_fails "add u:/ustack/uchain-fp:nosuch" "No such file or directory"
