@@ -38,6 +38,7 @@ static __always_inline bool name(type *dst, const void *src)		\
 	return !copy_from_kernel_nofault(dst, src, sizeof(type));	\
 }
 #endif
+ST_DEFINE_READ_NOFAULT(st_read_u8_nofault, u8)
 ST_DEFINE_READ_NOFAULT(st_read_u32_nofault, u32)
 ST_DEFINE_READ_NOFAULT(st_read_ulong_nofault, unsigned long)
 
@@ -347,31 +348,32 @@ static inline bool st_uretprobe_too_deep(void)
  * The return addresses uprobes replaced with their trampoline in
  * current's user stack, innermost first, those of calls that have not
  * returned at @regs (a ur: hit may see its own still listed), into @out;
- * into @stack (unless NULL) the user sp at each call's entry.  A chained
- * instance shares its slot with the next.  uprobes
- * keeps no lock for readers and, before 6.12, frees instances (and the
- * utask, at exit and exec) before unlinking them: each field is read
- * with copy_from_kernel_nofault(), so a walk that meets freed memory
- * reads stale values or stops, and never faults.  At worst a stale
- * address is put in a trampoline's place.
+ * into @stack_out (unless NULL) the user sp at each call's entry.  A
+ * chained instance shares its slot with the next.  uprobes keeps no lock
+ * for readers and, before 6.12, frees instances (and the utask, at exit
+ * and exec) before unlinking them: each field is read nofault and inline
+ * (st_read_ulong_nofault()), so a walk that meets freed memory reads
+ * stale values or stops, and never faults.  At worst a stale address is
+ * put in a trampoline's place.
  */
 #ifdef CONFIG_UPROBES
 static __always_inline unsigned int st_uret_pending(struct pt_regs *regs, u64 *out,
 						    unsigned long *stack_out, unsigned int max)
 {
-	unsigned long sp = user_stack_pointer(regs), stack, orig;
-	struct return_instance *ri = NULL;
+	unsigned long sp = user_stack_pointer(regs), stack, orig, next;
+	struct return_instance *ri;
 	struct uprobe_task *utask;
 	unsigned int n = 0, steps;
-	bool chained;
+	u8 chained;
 
 	utask = READ_ONCE(current->utask);
-	if (!utask || copy_from_kernel_nofault(&ri, &utask->return_instances, sizeof(ri)))
+	if (!utask || !st_read_ulong_nofault(&next, &utask->return_instances))
 		return 0;
-	for (steps = 0; ri && n < max && steps < 4 * max; steps++) {
-		if (copy_from_kernel_nofault(&chained, &ri->chained, sizeof(chained)) ||
-		    copy_from_kernel_nofault(&stack, &ri->stack, sizeof(stack)) ||
-		    copy_from_kernel_nofault(&orig, &ri->orig_ret_vaddr, sizeof(orig)))
+	for (steps = 0; next && n < max && steps < 4 * max; steps++) {
+		ri = (struct return_instance *)next;
+		if (!st_read_u8_nofault(&chained, &ri->chained) ||
+		    !st_read_ulong_nofault(&stack, &ri->stack) ||
+		    !st_read_ulong_nofault(&orig, &ri->orig_ret_vaddr))
 			break;
 		/* Returned: sp above its entry's, or (arm64, MIPS) back at it, at its pc. */
 		if (!chained && sp <= stack && !(sp == stack && orig == instruction_pointer(regs))) {
@@ -379,7 +381,7 @@ static __always_inline unsigned int st_uret_pending(struct pt_regs *regs, u64 *o
 				stack_out[n] = stack;
 			out[n++] = orig;
 		}
-		if (copy_from_kernel_nofault(&ri, &ri->next, sizeof(ri)))
+		if (!st_read_ulong_nofault(&next, &ri->next))
 			break;
 	}
 	return n;

@@ -23,6 +23,7 @@
  * frame-pointer user stacks share the limit.
  */
 #include <linux/elf-em.h>
+#include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/sched/task_stack.h>
 #include <linux/uaccess.h>
@@ -116,16 +117,18 @@ int st_ustack_check(const struct st_spec *spec, const char **why)
  * The user stack at @regs, a task's user registers, into @out, at most
  * @max words: ST_FRAME_USER, @pc, then as @at says the caller, then the
  * return addresses of the frame records.  The record of a function with
- * a ur: on it, not yet returned, holds uprobes' trampoline: it gives the
- * address uprobes kept instead.  That function's entry sp, which uprobes
- * noted, lies above the record and at or below its caller's.
+ * a ur: on it, not yet returned, holds uprobes' trampoline, which starts
+ * its page: it gives the address uprobes kept instead, that of the
+ * pending call whose entry sp (uprobes notes it) lies above the record
+ * and at or below the next.
  */
 notrace unsigned int st_unwind_user_regs(struct pt_regs *regs, enum st_user_at at,
 					 unsigned long pc, unsigned long *out, unsigned int max)
 {
 	unsigned long fp, sp, ret, next, uret_sp[ST_URET_FP_MAX];
-	u64 uret[ST_URET_FP_MAX];
 	unsigned int n = 0, nuret = 0, k = 0;
+	u64 uret[ST_URET_FP_MAX];
+	bool uret_read = false;
 	struct st_user_frame f;
 	st_uaccess_t fs;
 
@@ -136,8 +139,6 @@ notrace unsigned int st_unwind_user_regs(struct pt_regs *regs, enum st_user_at a
 	/* A 32-bit task's records are 32-bit: its pc alone. */
 	if (st_user_compat(regs) || (ST_USER_NMI_UNSAFE && st_context() == 3))
 		return n;
-	if (ST_USER_FP_RECORDS)
-		nuret = st_uret_pending(regs, uret, uret_sp, ST_URET_FP_MAX);
 	pagefault_disable();
 	fs = st_uaccess_begin();
 	if (at == ST_USER_AT_ENTRY && n < max && st_user_entry_ret(regs, &ret) &&
@@ -155,11 +156,17 @@ notrace unsigned int st_unwind_user_regs(struct pt_regs *regs, enum st_user_at a
 		/* _start's record, or not a record at all. */
 		if (!st_user_text(f.ret))
 			break;
-		next = f.fp > fp ? f.fp : ULONG_MAX;
-		while (k < nuret && uret_sp[k] <= fp)
-			k++;
-		if (k < nuret && uret_sp[k] <= next)
-			f.ret = uret[k++];
+		if (!offset_in_page(f.ret)) {
+			if (!uret_read) {
+				nuret = st_uret_pending(regs, uret, uret_sp, ST_URET_FP_MAX);
+				uret_read = true;
+			}
+			next = f.fp > fp ? f.fp : ULONG_MAX;
+			while (k < nuret && uret_sp[k] <= fp)
+				k++;
+			if (k < nuret && uret_sp[k] <= next && st_user_text(uret[k]))
+				f.ret = uret[k++];
+		}
 		out[n++] = f.ret;
 		if (f.fp <= fp)
 			break;

@@ -98,18 +98,24 @@ grep -Eq '^_start;uchain_main;uchain_a;uchain_b;uchain_c;(entry_SYSCALL_64_after
 	fail "report --folded: the user frames are not folded by function, root first"
 st_ctl clear
 
-# A ur: on uchain_a, pending at the write: a's record holds uprobes'
-# trampoline, and the walk puts back the address uprobes kept.
-st_ctl "add ur:/ustack/uchain-fp:uchain_a" || fail "add ur: on uchain_a"
-st_ctl "add p:ksys_write ustack=fp comm=uchain-fp mode=count" || fail "add under a pending ur:"
+# ur: on uchain_a and uchain_b, both pending at the write: their records
+# hold uprobes' trampoline, and the walk puts back the addresses uprobes
+# kept, each in its place.
+for f in uchain_a uchain_b; do
+	st_ctl "add ur:/ustack/uchain-fp:$f" || fail "add ur: on $f"
+done
+st_ctl "add p:ksys_write ustack=fp comm=uchain-fp mode=count" || fail "add under pending ur:s"
 for i in 1 2 3; do /ustack/uchain-fp >/dev/null; done
 st_ctl "del p:ksys_write" || fail "del p:ksys_write"
-st_ctl "del ur:/ustack/uchain-fp:uchain_a" || fail "del ur: on uchain_a"
+for f in uchain_a uchain_b; do
+	[ "$(probe_field ur:/ustack/uchain-fp:$f 2)" = 3 ] || fail "ur: on $f: $(grep '^ur:' "$ST/probes")"
+	st_ctl "del ur:/ustack/uchain-fp:$f" || fail "del ur: on $f"
+done
 cat "$ST/stacks" >/tmp/stacks
 st_ctl clear
 [ "$(user_stacks /tmp/stacks 'p:ksys_write')" = "$fp" ] ||
-	fail "under a pending ur:: user stack $(user_stacks /tmp/stacks 'p:ksys_write'), expected $fp"
-echo "under a pending ur: on uchain_a: $(user_stacks /tmp/stacks 'p:ksys_write')"
+	fail "under pending ur:s: user stack $(user_stacks /tmp/stacks 'p:ksys_write'), expected $fp"
+echo "under pending ur:s on uchain_a and uchain_b: $(user_stacks /tmp/stacks 'p:ksys_write')"
 
 # depth=2: each part cut at 2, the kernel's marked.
 st_ctl "add p:ksys_write ustack=fp comm=uchain-fp depth=2" || fail "add depth=2"
